@@ -1,0 +1,1 @@
+"""The ``gridline`` command: start the embedded system, serve one service, issue tokens."""

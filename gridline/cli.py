@@ -1,0 +1,128 @@
+"""The ``gridline`` console command."""
+
+import os
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gridline.services import SERVICES
+
+app = typer.Typer(help="Gridline: the work-order backbone of a water utility's service grids.",
+                  no_args_is_help=True, add_completion=False)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def up(
+    broker_port: Annotated[int, typer.Option(help="Embedded broker port")] = 19092,
+    intake_port: int = 8101,
+    router_port: int = 8102,
+    sla_port: int = 8103,
+    scoring_port: int = 8104,
+    host: str = "127.0.0.1",
+    var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
+) -> None:
+    """Start everything: embedded broker, the four services on SQLite, demo organisation."""
+    from gridline.launcher import LaunchError, LaunchPlan, start, watch
+
+    plan = LaunchPlan(
+        host=host,
+        broker_port=broker_port,
+        ports={"intake": intake_port, "router": router_port, "sla": sla_port, "scoring": scoring_port},
+        var_dir=var_dir.resolve(),
+    )
+    # A terminating signal is handled like Ctrl-C, so everything started is stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        running = start(plan, say=lambda line: typer.echo(line))
+    except LaunchError as exc:
+        typer.secho(f"gridline up: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    base = f"http://{host}"
+    typer.echo("")
+    typer.secho("Gridline is up (demo organisation loaded):", fg="green", bold=True)
+    typer.echo(f"  受理 intake   {base}:{intake_port}/docs")
+    typer.echo(f"  派单 router   {base}:{router_port}/docs")
+    typer.echo(f"  时限 sla      {base}:{sla_port}/docs")
+    typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
+    typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
+    typer.echo("  a token:      gridline token --role operator")
+    typer.echo("Press Ctrl-C to stop everything.")
+    try:
+        stopped = watch(running)
+    finally:
+        typer.echo("stopping …")
+        running.stop()
+    if stopped is not None:
+        typer.secho(f"{stopped} stopped unexpectedly; see {plan.var_dir / 'logs'}", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo("stopped.")
+
+
+@app.command()
+def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")]) -> None:
+    """Run one service (what `gridline up` and the containers run)."""
+    import uvicorn
+
+    from shared.config import ConfigError
+    from shared.logging import configure_logging
+
+    spec = SERVICES.get(service)
+    if spec is None:
+        typer.secho(f"unknown service {service!r}: choose {', '.join(SERVICES)}", fg="red", err=True)
+        raise typer.Exit(2)
+    configure_logging(service, json_logs=os.environ.get("GRIDLINE_LOG_JSON", "true") != "false")
+    try:
+        application = spec.create_app()
+    except ConfigError as exc:
+        typer.secho(f"{service}: configuration error:\n{exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    settings = application.state.runtime.settings
+    uvicorn.run(application, host=settings.host, port=settings.resolved_port(),
+                log_config=None, access_log=False)
+
+
+@app.command()
+def token(
+    role: Annotated[str, typer.Option(help="operator | ops | admin | department:CODE | head:CODE")],
+    subject: Annotated[str, typer.Option(help="Who the token is for")] = "demo",
+    days: Annotated[int, typer.Option(min=1, max=365)] = 30,
+) -> None:
+    """Print a bearer token for the embedded default (signed with GRIDLINE_TOKEN_SECRET)."""
+    from shared.auth import AuthError, issue_token
+    from shared.settings import DEV_TOKEN_SECRET
+
+    secret = os.environ.get("GRIDLINE_TOKEN_SECRET", DEV_TOKEN_SECRET)
+    try:
+        typer.echo(issue_token(secret, role, subject, datetime.now(UTC), timedelta(days=days)))
+    except AuthError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
+app.add_typer(migrations_app, name="migrations")
+
+
+@migrations_app.command("new")
+def migrations_new(
+    service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")],
+    message: Annotated[str, typer.Argument(help="What the revision changes")],
+) -> None:
+    """Autogenerate the service's next revision from its tables in store.py."""
+    from gridline.migrations import new_revision
+
+    typer.echo(f"wrote {new_revision(service, message)}")
+
+
+def main() -> None:
+    sys.exit(app())

@@ -1,0 +1,131 @@
+"""``gridline up``: the embedded system — broker, four services, their SQLite files — in one go."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from gridline.broker import BrokerError, EmbeddedBroker, port_is_free
+from gridline.services import SERVICES
+
+
+class LaunchError(RuntimeError):
+    pass
+
+
+@dataclass
+class LaunchPlan:
+    host: str
+    broker_port: int
+    ports: dict[str, int]
+    var_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def taken_ports(self) -> list[str]:
+        wanted = [("broker", self.broker_port), *self.ports.items()]
+        return [f"{name} port {port}" for name, port in wanted if not port_is_free(self.host, port)]
+
+
+@dataclass
+class RunningSystem:
+    broker: EmbeddedBroker
+    processes: dict[str, subprocess.Popen[bytes]]
+    logs: list[IO[bytes]]
+
+    def stop(self) -> None:
+        for proc in self.processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.processes.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.broker.stop()
+        for log in self.logs:
+            log.close()
+
+
+def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 90) -> RunningSystem:
+    taken = plan.taken_ports()
+    if taken:
+        raise LaunchError(
+            "cannot start: " + ", ".join(taken) + " already in use "
+            "(another `gridline up`?). Stop it, or choose other ports (see `gridline up --help`)."
+        )
+    plan.var_dir.mkdir(parents=True, exist_ok=True)
+    logs_dir = plan.var_dir / "logs"
+    broker = EmbeddedBroker(plan.broker_port, plan.host, log_file=logs_dir / "broker.log")
+    say(f"· starting the embedded Kafka-compatible broker on {broker.bootstrap} …")
+    try:
+        broker.start()
+    except BrokerError as exc:
+        raise LaunchError(str(exc)) from exc
+    running = RunningSystem(broker, {}, [])
+    try:
+        for name, port in plan.ports.items():
+            env = {
+                **os.environ,
+                **plan.extra_env,
+                "GRIDLINE_KAFKA_BOOTSTRAP": broker.bootstrap,
+                "GRIDLINE_PORT": str(port),
+                "GRIDLINE_HOST": plan.host,
+                "GRIDLINE_VAR_DIR": str(plan.var_dir),
+            }
+            log = (logs_dir / f"{name}.log").open("ab")
+            running.logs.append(log)
+            say(f"· starting {SERVICES[name].label} on port {port} (log: {logs_dir / (name + '.log')})")
+            running.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "gridline", "serve", name],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        _wait_ready(plan, running, say, ready_timeout)
+    except BaseException:
+        running.stop()
+        raise
+    return running
+
+
+def _wait_ready(plan: LaunchPlan, running: RunningSystem, say: Callable[[str], None], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    pending = dict(plan.ports)
+    with httpx.Client(timeout=1.0) as client:
+        while pending:
+            for name, port in list(pending.items()):
+                proc = running.processes[name]
+                if proc.poll() is not None:
+                    raise LaunchError(
+                        f"{name} stopped while starting (exit {proc.returncode}); "
+                        f"see {plan.var_dir / 'logs' / (name + '.log')}"
+                    )
+                try:
+                    body = client.get(f"http://{plan.host}:{port}/healthz").json()
+                except (httpx.HTTPError, ValueError):
+                    continue
+                if body.get("ready"):
+                    say(f"  ✓ {name} ready")
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise LaunchError(f"not ready after {timeout:.0f}s: {', '.join(pending)}")
+            time.sleep(0.2)
+
+
+def watch(running: RunningSystem) -> str | None:
+    """Blocks until a service stops by itself (its name) or the user interrupts (None)."""
+    try:
+        while True:
+            for name, proc in running.processes.items():
+                if proc.poll() is not None:
+                    return name
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return None

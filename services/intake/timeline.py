@@ -1,0 +1,47 @@
+"""One line of Chinese per event, for the people who read an order's timeline."""
+
+from shared.clock import to_local
+from shared.contracts import (
+    AckOverdue,
+    MajorEventRaised,
+    OrderAcknowledged,
+    OrderDispatched,
+    OrderEvent,
+    OrderReceived,
+    OrderResolved,
+    ReplySent,
+    SlaBreached,
+    SlaWarning,
+)
+
+POSITION_LABEL = {
+    "A": "A岗", "B": "B岗", "TEAM_DUTY": "班组值班", "DEPT_DUTY": "部门值班",
+    "HEAD": "部门负责人", "TRIAGE": "客服分拣",
+}
+
+
+def summarize(event: OrderEvent) -> str:
+    match event:
+        case OrderReceived(payload=p):
+            return f"受理：{p.category_label}（来源 {p.source}，编号 {p.source_ref}）"
+        case OrderDispatched(payload=p):
+            due = to_local(p.ack_due).strftime("%m-%d %H:%M")
+            who = p.assignee_name or p.assignee_id
+            pos = POSITION_LABEL.get(p.chain_position, p.chain_position)
+            return f"派单至 {p.department} {who}（{pos}），{due} 前签收"
+        case OrderAcknowledged(payload=p):
+            return f"{p.by} 已签收"
+        case OrderResolved(payload=p):
+            return f"已办结：{p.handling_notes}"
+        case AckOverdue():
+            return "签收超时，转下一责任人"
+        case SlaWarning(payload=p):
+            return f"黄牌预警：{p.deadline} 时限将至"
+        case SlaBreached(payload=p):
+            return f"红牌：{p.deadline} 已超时"
+        case MajorEventRaised(payload=p):
+            return f"重大事项：{p.reason}"
+        case ReplySent(payload=p):
+            return f"已答复（{p.channel}）"
+        case _:
+            return event.type

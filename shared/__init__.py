@@ -1,0 +1,4 @@
+"""Gridline's shared package: event contracts, topics, settings and delivery plumbing.
+
+Services import only from here, never from one another.
+"""

@@ -1,0 +1,45 @@
+"""Time is injected: domain code receives ``now`` so tests and replays can move it."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs a timezone-aware start")
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+    def set(self, when: datetime) -> None:
+        self._now = when
+
+
+def to_local(when: datetime) -> datetime:
+    return when.astimezone(LOCAL_TZ)
+
+
+def ensure_aware(when: datetime) -> datetime:
+    """Naive times from outside systems are Beijing time; stored times are UTC."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+    return when.astimezone(UTC)

@@ -1,0 +1,396 @@
+"""Event contracts: the only thing the four services share about one another.
+
+Every message on ``gridline.orders`` is an envelope (``event_id``, ``type``, ``schema_version``,
+``order_id``, ``occurred_at``, ``producer``, ``causation_id``) around a typed ``payload``. ``type``
+discriminates the union; consumers handle the types they care for and skip the rest, so a new
+event type never breaks an old consumer. Events are named in the past tense.
+
+Caller identities (names, phone numbers) stay in intake's database and are not put on the log:
+the other services do not need them, and a log is copied widely.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+SCHEMA_VERSION = 1
+
+Source = Literal["12345", "96568", "grid_report"]
+Priority = Literal["normal", "urgent", "critical"]
+ChainPosition = Literal["A", "B", "TEAM_DUTY", "DEPT_DUTY", "HEAD", "TRIAGE"]
+DeadlineKind = Literal["acknowledge", "arrive", "resolve", "reply", "appointment", "promise"]
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Address(Contract):
+    text: str = Field("", description="The address as the source gave it", examples=["聊城市东昌府区柳园街道水城花园3号楼2单元"])
+    district: str | None = Field(None, examples=["东昌府区"])
+    community: str | None = Field(None, description="小区 / 社区 name", examples=["水城花园"])
+    building: str | None = Field(None, examples=["3"])
+    unit: str | None = Field(None, examples=["2"])
+    room: str | None = None
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+
+class OrderReceivedPayload(Contract):
+    source: Source
+    source_ref: str = Field(description="The source's own number (12345 orderNo, 96568 ticket_id…)")
+    category: str = Field(description="Gridline taxonomy code", examples=["LEAK"])
+    category_label: str = Field(description="Chinese label of the category", examples=["漏水"])
+    source_category: str = Field("", description="The category in the source's own words")
+    title: str = ""
+    content: str = ""
+    priority: Priority = "normal"
+    special_care: bool = Field(False, description="Vulnerable household (Art. 4.6, 16)")
+    address: Address = Field(default_factory=Address)
+    account_no: str | None = None
+    grid_hint: str | None = Field(None, description="Grid named by a grid worker's own report")
+    reporter_id: str | None = Field(None, description="Grid worker who reported it, if any")
+    named_worker_id: str | None = Field(None, description="Worker a complaint or praise names")
+    received_at: AwareDatetime
+    platform_deadline: AwareDatetime | None = Field(
+        None, description="12345's own 办理时限; the earlier of it and policy governs"
+    )
+    appointment_at: AwareDatetime | None = None
+    needs_reply: bool = True
+
+
+class DuplicateLinkedPayload(Contract):
+    incident_id: str
+    primary_order_id: str
+    reason: str
+
+
+class SkippedLink(Contract):
+    person_id: str | None
+    position: ChainPosition
+    reason: str = Field(examples=["W-0301 on leave until 12-03"])
+
+
+class OrderDispatchedPayload(Contract):
+    assignment_id: int = Field(ge=1, description="Counts dispatches of this order: 1, 2, …")
+    department: str
+    grid: str | None = None
+    team: str | None = None
+    assignee_id: str
+    assignee_name: str = ""
+    chain_position: ChainPosition
+    ack_due: AwareDatetime
+    skipped: tuple[SkippedLink, ...] = ()
+    reason: Literal["initial", "ack_overdue", "returned", "reopened", "manual"] = "initial"
+    category: str = ""
+    priority: Priority = "normal"
+
+
+class OrderAcknowledgedPayload(Contract):
+    assignment_id: int
+    by: str
+    department: str
+
+
+class AppointmentSetPayload(Contract):
+    appointment_at: AwareDatetime
+    requested_by: Literal["caller", "utility"] = "utility"
+    explanation: str = ""
+    by: str
+
+
+class ProgressNotedPayload(Contract):
+    note: str
+    arrived_on_site: bool = False
+    by: str
+
+
+class OrderReturnedPayload(Contract):
+    by: str
+    department: str
+    reason: str
+    target_department: str | None = None
+
+
+class ExtensionGrantedPayload(Contract):
+    new_deadline: AwareDatetime
+    extra_working_days: int = Field(ge=1)
+    approved_by: str
+    reason: str
+
+
+class OrderResolvedPayload(Contract):
+    by: str
+    department: str
+    assignment_id: int | None = None
+    verified: bool = True
+    solved: bool = True
+    contacted_at: AwareDatetime | None = None
+    handling_notes: str = ""
+    public_reply: str = ""
+
+
+class ReplySentPayload(Contract):
+    channel: str = Field(examples=["12345", "sms"])
+    target: str
+    attempts: int = 1
+
+
+class OrderReopenedPayload(Contract):
+    reason: str
+    by: str
+
+
+class AckOverduePayload(Contract):
+    assignment_id: int
+    due: AwareDatetime
+
+
+class SlaWarningPayload(Contract):
+    deadline: DeadlineKind
+    due: AwareDatetime
+    department: str | None = None
+    assignee_id: str | None = None
+
+
+class SlaBreachedPayload(Contract):
+    deadline: DeadlineKind
+    due: AwareDatetime
+    department: str | None = None
+    assignee_id: str | None = None
+    acknowledged: bool = False
+
+
+class AppointmentMissedPayload(Contract):
+    appointment_at: AwareDatetime
+    assignee_id: str | None = None
+    explained: bool = False
+
+
+class MajorEventRaisedPayload(Contract):
+    reason: str
+    department: str | None = None
+    notify: tuple[str, ...] = Field((), description="People told at once (heads, dispatch)")
+    incident_id: str | None = None
+
+
+class ComplaintVerifiedPayload(Contract):
+    worker_id: str
+    verified: bool
+    by: str
+    note: str = ""
+
+
+class GridActivityPayload(Contract):
+    activity_id: str
+    worker_id: str
+    kind: Literal["consultation", "message", "visit"]
+    channel: str = ""
+    customer_signed: bool = False
+    at: AwareDatetime
+    note: str = ""
+
+
+# --- envelopes --------------------------------------------------------------------------------
+
+
+class Envelope(Contract):
+    event_id: UUID = Field(default_factory=uuid4)
+    schema_version: int = SCHEMA_VERSION
+    occurred_at: AwareDatetime
+    producer: str = Field(examples=["intake", "router", "sla", "scoring"])
+    causation_id: UUID | None = Field(None, description="event_id of the event that caused this")
+
+
+class OrderEnvelope(Envelope):
+    order_id: str
+
+
+class OrderReceived(OrderEnvelope):
+    type: Literal["OrderReceived"] = "OrderReceived"
+    payload: OrderReceivedPayload
+
+
+class DuplicateLinked(OrderEnvelope):
+    type: Literal["DuplicateLinked"] = "DuplicateLinked"
+    payload: DuplicateLinkedPayload
+
+
+class OrderDispatched(OrderEnvelope):
+    type: Literal["OrderDispatched"] = "OrderDispatched"
+    payload: OrderDispatchedPayload
+
+
+class OrderAcknowledged(OrderEnvelope):
+    type: Literal["OrderAcknowledged"] = "OrderAcknowledged"
+    payload: OrderAcknowledgedPayload
+
+
+class AppointmentSet(OrderEnvelope):
+    type: Literal["AppointmentSet"] = "AppointmentSet"
+    payload: AppointmentSetPayload
+
+
+class ProgressNoted(OrderEnvelope):
+    type: Literal["ProgressNoted"] = "ProgressNoted"
+    payload: ProgressNotedPayload
+
+
+class OrderReturned(OrderEnvelope):
+    type: Literal["OrderReturned"] = "OrderReturned"
+    payload: OrderReturnedPayload
+
+
+class ExtensionGranted(OrderEnvelope):
+    type: Literal["ExtensionGranted"] = "ExtensionGranted"
+    payload: ExtensionGrantedPayload
+
+
+class OrderResolved(OrderEnvelope):
+    type: Literal["OrderResolved"] = "OrderResolved"
+    payload: OrderResolvedPayload
+
+
+class ReplySent(OrderEnvelope):
+    type: Literal["ReplySent"] = "ReplySent"
+    payload: ReplySentPayload
+
+
+class OrderReopened(OrderEnvelope):
+    type: Literal["OrderReopened"] = "OrderReopened"
+    payload: OrderReopenedPayload
+
+
+class AckOverdue(OrderEnvelope):
+    type: Literal["AckOverdue"] = "AckOverdue"
+    payload: AckOverduePayload
+
+
+class SlaWarning(OrderEnvelope):
+    type: Literal["SlaWarning"] = "SlaWarning"
+    payload: SlaWarningPayload
+
+
+class SlaBreached(OrderEnvelope):
+    type: Literal["SlaBreached"] = "SlaBreached"
+    payload: SlaBreachedPayload
+
+
+class AppointmentMissed(OrderEnvelope):
+    type: Literal["AppointmentMissed"] = "AppointmentMissed"
+    payload: AppointmentMissedPayload
+
+
+class MajorEventRaised(OrderEnvelope):
+    type: Literal["MajorEventRaised"] = "MajorEventRaised"
+    payload: MajorEventRaisedPayload
+
+
+class ComplaintVerified(OrderEnvelope):
+    type: Literal["ComplaintVerified"] = "ComplaintVerified"
+    payload: ComplaintVerifiedPayload
+
+
+OrderEvent = Annotated[
+    OrderReceived
+    | DuplicateLinked
+    | OrderDispatched
+    | OrderAcknowledged
+    | AppointmentSet
+    | ProgressNoted
+    | OrderReturned
+    | ExtensionGranted
+    | OrderResolved
+    | ReplySent
+    | OrderReopened
+    | AckOverdue
+    | SlaWarning
+    | SlaBreached
+    | AppointmentMissed
+    | MajorEventRaised
+    | ComplaintVerified,
+    Field(discriminator="type"),
+]
+ORDER_EVENT_TYPES: frozenset[str] = frozenset(
+    m.model_fields["type"].default
+    for m in OrderEnvelope.__subclasses__()
+    if "type" in m.model_fields
+)
+
+
+class ActivityEnvelope(Envelope):
+    worker_id: str
+
+
+class GridActivityRecorded(ActivityEnvelope):
+    type: Literal["GridActivityRecorded"] = "GridActivityRecorded"
+    payload: GridActivityPayload
+
+
+ActivityEvent = Annotated[GridActivityRecorded, Field(discriminator="type")]
+ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset({"GridActivityRecorded"})
+
+Event = OrderEnvelope | ActivityEnvelope
+
+_order_adapter: TypeAdapter[OrderEvent] = TypeAdapter(OrderEvent)
+_activity_adapter: TypeAdapter[ActivityEvent] = TypeAdapter(ActivityEvent)
+
+
+class PoisonMessage(Exception):
+    """A message that can never be processed as it is: it goes to the dead-letter topic."""
+
+
+def _peek_type(raw: bytes) -> tuple[str | None, dict[str, Any]]:
+    import json
+
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PoisonMessage(f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PoisonMessage("not a JSON object")
+    kind = data.get("type")
+    return (kind if isinstance(kind, str) else None), data
+
+
+def parse_order_event(raw: bytes) -> OrderEvent | None:
+    """The typed event, ``None`` for a type this release does not know, or PoisonMessage."""
+    kind, data = _peek_type(raw)
+    if kind not in ORDER_EVENT_TYPES:
+        if kind is None:
+            raise PoisonMessage("envelope has no 'type'")
+        return None
+    try:
+        return _order_adapter.validate_python(data)
+    except ValidationError as exc:
+        raise PoisonMessage(f"invalid {kind}: {_first_errors(exc)}") from exc
+
+
+def parse_activity_event(raw: bytes) -> ActivityEvent | None:
+    kind, data = _peek_type(raw)
+    if kind not in ACTIVITY_EVENT_TYPES:
+        if kind is None:
+            raise PoisonMessage("envelope has no 'type'")
+        return None
+    try:
+        return _activity_adapter.validate_python(data)
+    except ValidationError as exc:
+        raise PoisonMessage(f"invalid {kind}: {_first_errors(exc)}") from exc
+
+
+def _first_errors(exc: ValidationError, limit: int = 3) -> str:
+    parts = []
+    for err in exc.errors()[:limit]:
+        loc = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def event_key(event: Event) -> str:
+    """The partition key: an order's events stay in order, a worker's activity too."""
+    if isinstance(event, OrderEnvelope):
+        return event.order_id
+    return event.worker_id

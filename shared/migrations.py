@@ -1,0 +1,55 @@
+"""Alembic per service: each service's ``migrations/`` holds its own tables only, applied at start."""
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+
+from shared.db import Database
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+async def upgrade(db: Database, migrations_dir: Path) -> None:
+    """Brings the service's database to the newest revision (``alembic upgrade head``)."""
+    config = alembic_config(migrations_dir, db.url)
+
+    def _run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(_run)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        # Offline / CLI use: alembic revision --autogenerate builds its own connection.
+        from sqlalchemy import create_engine
+
+        url = context.config.get_main_option("sqlalchemy.url") or ""
+        sync_url = url.replace("+aiosqlite", "")
+        with create_engine(sync_url).connect() as conn:
+            _configure_and_run(conn, target_metadata)
+        return
+    _configure_and_run(connection, target_metadata)
+
+
+def _configure_and_run(connection: Connection, target_metadata: MetaData) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,155 @@
+"""The organisation file (departments, teams, grids, people, shifts, leave) as validated data.
+
+The router routes by it and intake maps addresses to grids by it, so both read the same file
+through this one model.
+"""
+
+import re
+from datetime import date, time
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+COMPLAINT_ROUTE = "head-of-accused-department"
+_SUFFIXES = re.compile(r"(小区|社区|花园|家园|公寓|苑)$")
+
+
+def community_key(name: str) -> str:
+    """Community names are written with and without their 小区/花园/社区 suffix."""
+    name = re.sub(r"\s+", "", name)
+    key = name
+    while (shorter := _SUFFIXES.sub("", key)) != key and shorter:
+        key = shorter
+    return key
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Department(_Model):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: str
+    head: str
+    duty_phone: str = ""
+
+
+class Team(_Model):
+    code: str
+    department: str
+    name: str
+    on_duty_rotation: tuple[str, ...] = Field(min_length=1)
+
+
+class Grid(_Model):
+    code: str
+    team: str
+    a_post: str
+    b_post: str
+    communities: tuple[str, ...] = ()
+    account_prefixes: tuple[str, ...] = ()
+
+
+class Person(_Model):
+    id: str
+    name: str
+    role: Literal["head", "grid_worker", "duty_staff"]
+    work_phone: str | None = None
+
+
+class Shift(_Model):
+    start: time
+    end: time
+    days: Literal["workdays", "all"]
+
+
+class Leave(_Model):
+    person: str
+    from_: date = Field(alias="from")
+    to: date
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.to < self.from_:
+            raise ValueError("leave ends before it starts")
+        return self
+
+
+class Organisation(_Model):
+    timezone: str = "Asia/Shanghai"
+    departments: tuple[Department, ...] = Field(min_length=1)
+    routing: dict[str, str]
+    teams: tuple[Team, ...]
+    grids: tuple[Grid, ...]
+    people: tuple[Person, ...]
+    shifts: dict[str, Shift]
+    leave: tuple[Leave, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Self:
+        people = {p.id for p in self.people}
+        departments = {d.code for d in self.departments}
+        teams = {t.code for t in self.teams}
+        problems: list[str] = []
+        for d in self.departments:
+            if d.head not in people:
+                problems.append(f"department {d.code}: head {d.head} is not among people")
+        for category, target in self.routing.items():
+            if target not in departments and target != COMPLAINT_ROUTE:
+                problems.append(f"routing {category}: unknown department {target}")
+        for t in self.teams:
+            if t.department not in departments:
+                problems.append(f"team {t.code}: unknown department {t.department}")
+            problems += [f"team {t.code}: on-duty {p} is not among people"
+                         for p in t.on_duty_rotation if p not in people]
+        for g in self.grids:
+            if g.team not in teams:
+                problems.append(f"grid {g.code}: unknown team {g.team}")
+            problems += [f"grid {g.code}: post {p} is not among people"
+                         for p in (g.a_post, g.b_post) if p not in people]
+        problems += [f"leave: {lv.person} is not among people" for lv in self.leave
+                     if lv.person not in people]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- look-ups -----------------------------------------------------------------------------
+
+    def department(self, code: str) -> Department:
+        return next(d for d in self.departments if d.code == code)
+
+    def team(self, code: str) -> Team:
+        return next(t for t in self.teams if t.code == code)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def department_of_grid(self, grid: Grid) -> str:
+        return self.team(grid.team).department
+
+    def grids_of(self, department: str) -> list[Grid]:
+        return [g for g in self.grids if self.department_of_grid(g) == department]
+
+    def grid(self, code: str) -> Grid | None:
+        return next((g for g in self.grids if g.code == code), None)
+
+    def find_grid(
+        self, department: str, community: str | None, account_no: str | None = None
+    ) -> Grid | None:
+        """The department's grid for an address: account prefix first, then community."""
+        grids = self.grids_of(department)
+        if account_no:
+            by_account = [g for g in grids
+                          if any(account_no.startswith(p) for p in g.account_prefixes)]
+            if by_account:
+                return max(by_account, key=lambda g: max(len(p) for p in g.account_prefixes))
+        if community:
+            key = community_key(community)
+            for g in grids:
+                if any(community_key(c) == key for c in g.communities):
+                    return g
+        return None
+
+    def known_communities(self) -> list[str]:
+        return sorted({c for g in self.grids for c in g.communities})

@@ -1,0 +1,54 @@
+"""Settings from the environment (prefix ``GRIDLINE_``), one class per service on one base.
+
+Unknown keys are refused (``extra="forbid"``) so that a typo in a deployment is a start-up error,
+not a silently ignored value.
+"""
+
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.paths import CONFIG_DIR
+
+DEV_TOKEN_SECRET = "gridline-embedded-dev-secret-change-me"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs: broker, database, HTTP port, identity and config files."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDLINE_", extra="forbid")
+
+    service_name: ClassVar[str] = "service"
+    default_port: ClassVar[int] = 8100
+
+    kafka_bootstrap: str = Field("127.0.0.1:19092", description="Kafka bootstrap servers")
+    kafka_idempotence: bool = Field(
+        False,
+        description="Idempotent producer: on for Apache Kafka, off for the embedded Tansu broker",
+    )
+    kafka_partitions: int = Field(6, ge=1, description="Partitions per topic when created at start")
+    kafka_replication: int = Field(1, ge=1, description="Replication factor of created topics")
+    database_url: str = Field("", description="SQLAlchemy async URL; default SQLite under ./var")
+    var_dir: Path = Field(Path("var"), description="Where the embedded default keeps its files")
+    config_dir: Path = Field(CONFIG_DIR, description="Directory of the YAML configuration files")
+    host: str = "127.0.0.1"
+    port: int = 0
+    token_secret: str = Field(DEV_TOKEN_SECRET, min_length=16)
+    consumer_group_prefix: str = "gridline"
+    handler_attempts: int = Field(3, ge=1, description="Tries for a failing handler before DLQ")
+    outbox_poll_seconds: float = Field(0.2, gt=0)
+    log_json: bool = True
+    failpoints: str = Field("", description="Test-only crash points, e.g. 'router.dispatch.after_commit'")
+
+    def resolved_port(self) -> int:
+        return self.port or self.default_port
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    def group_id(self) -> str:
+        return f"{self.consumer_group_prefix}.{self.service_name}"

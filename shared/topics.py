@@ -1,0 +1,56 @@
+"""Topic names and their creation at start: nothing relies on broker auto-creation."""
+
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+ORDERS = "gridline.orders"
+ACTIVITY = "gridline.activity"
+INTAKE_RAW = "gridline.intake.raw"
+DLQ = "gridline.dlq"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+
+
+def topic_specs(partitions: int) -> list[TopicSpec]:
+    # The DLQ is read by people, not at volume: one partition keeps it in arrival order.
+    return [
+        TopicSpec(ORDERS, partitions),
+        TopicSpec(ACTIVITY, partitions),
+        TopicSpec(INTAKE_RAW, partitions),
+        TopicSpec(DLQ, 1),
+    ]
+
+
+async def ensure_topics(
+    bootstrap: str, specs: list[TopicSpec], replication: int = 1, wait_seconds: float = 30
+) -> None:
+    """Create the topics that are missing; waits for the broker to come up first."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type((KafkaConnectionError, OSError)),
+        wait=wait_exponential(multiplier=0.1, max=2),
+        stop=stop_after_delay(wait_seconds),
+        reraise=True,
+    ):
+        with attempt:
+            await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(s.name, num_partitions=s.partitions, replication_factor=replication)
+                     for s in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass  # another service won the race: that is what we wanted
+    finally:
+        await admin.close()
