@@ -11,8 +11,11 @@ import typer
 
 from gridline.services import SERVICES
 
-app = typer.Typer(help="Gridline: the work-order backbone of a water utility's service grids.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Gridline: the work-order backbone of a water utility's service grids.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -28,6 +31,11 @@ def up(
     scoring_port: int = 8104,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
+    database_url: Annotated[
+        str,
+        typer.Option(help="Instead of SQLite: a URL with {service}, e.g. "
+                     "postgresql+asyncpg://postgres@127.0.0.1:5432/gridline_{service}"),
+    ] = "",
 ) -> None:
     """Start everything: embedded broker, the four services on SQLite, demo organisation."""
     from gridline.launcher import LaunchError, LaunchPlan, start, watch
@@ -35,8 +43,14 @@ def up(
     plan = LaunchPlan(
         host=host,
         broker_port=broker_port,
-        ports={"intake": intake_port, "router": router_port, "sla": sla_port, "scoring": scoring_port},
+        ports={
+            "intake": intake_port,
+            "router": router_port,
+            "sla": sla_port,
+            "scoring": scoring_port,
+        },
         var_dir=var_dir.resolve(),
+        database_url_template=database_url,
     )
     # A terminating signal is handled like Ctrl-C, so everything started is stopped.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -63,7 +77,9 @@ def up(
         typer.echo("stopping …")
         running.stop()
     if stopped is not None:
-        typer.secho(f"{stopped} stopped unexpectedly; see {plan.var_dir / 'logs'}", fg="red", err=True)
+        typer.secho(
+            f"{stopped} stopped unexpectedly; see {plan.var_dir / 'logs'}", fg="red", err=True
+        )
         raise typer.Exit(1)
     typer.echo("stopped.")
 
@@ -78,7 +94,9 @@ def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | s
 
     spec = SERVICES.get(service)
     if spec is None:
-        typer.secho(f"unknown service {service!r}: choose {', '.join(SERVICES)}", fg="red", err=True)
+        typer.secho(
+            f"unknown service {service!r}: choose {', '.join(SERVICES)}", fg="red", err=True
+        )
         raise typer.Exit(2)
     configure_logging(service, json_logs=os.environ.get("GRIDLINE_LOG_JSON", "true") != "false")
     try:
@@ -87,8 +105,13 @@ def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | s
         typer.secho(f"{service}: configuration error:\n{exc}", fg="red", err=True)
         raise typer.Exit(2) from None
     settings = application.state.runtime.settings
-    uvicorn.run(application, host=settings.host, port=settings.resolved_port(),
-                log_config=None, access_log=False)
+    uvicorn.run(
+        application,
+        host=settings.host,
+        port=settings.resolved_port(),
+        log_config=None,
+        access_log=False,
+    )
 
 
 @app.command()

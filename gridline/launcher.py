@@ -26,6 +26,7 @@ class LaunchPlan:
     broker_port: int
     ports: dict[str, int]
     var_dir: Path
+    database_url_template: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def taken_ports(self) -> list[str]:
@@ -81,12 +82,16 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
                 "GRIDLINE_HOST": plan.host,
                 "GRIDLINE_VAR_DIR": str(plan.var_dir),
             }
+            if plan.database_url_template:
+                env["GRIDLINE_DATABASE_URL"] = plan.database_url_template.format(service=name)
             log = (logs_dir / f"{name}.log").open("ab")
             running.logs.append(log)
-            say(f"· starting {SERVICES[name].label} on port {port} (log: {logs_dir / (name + '.log')})")
+            say(f"· starting {SERVICES[name].label} on port {port} (log: {log.name})")
             running.processes[name] = subprocess.Popen(
                 [sys.executable, "-m", "gridline", "serve", name],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         _wait_ready(plan, running, say, ready_timeout)
     except BaseException:
@@ -95,7 +100,9 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
     return running
 
 
-def _wait_ready(plan: LaunchPlan, running: RunningSystem, say: Callable[[str], None], timeout: float) -> None:
+def _wait_ready(
+    plan: LaunchPlan, running: RunningSystem, say: Callable[[str], None], timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(plan.ports)
     with httpx.Client(timeout=1.0) as client:

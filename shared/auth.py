@@ -41,7 +41,12 @@ def validate_role(role: str) -> str:
 
 def issue_token(secret: str, role: str, subject: str, now: datetime, ttl: timedelta) -> str:
     validate_role(role)
-    claims = {"role": role, "sub": subject, "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp())}
+    claims = {
+        "role": role,
+        "sub": subject,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

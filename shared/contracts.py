@@ -9,7 +9,6 @@ Caller identities (names, phone numbers) stay in intake's database and are not p
 the other services do not need them, and a log is copied widely.
 """
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
@@ -28,7 +27,11 @@ class Contract(BaseModel):
 
 
 class Address(Contract):
-    text: str = Field("", description="The address as the source gave it", examples=["聊城市东昌府区柳园街道水城花园3号楼2单元"])
+    text: str = Field(
+        "",
+        description="The address as the source gave it",
+        examples=["聊城市东昌府区柳园街道水城花园3号楼2单元"],
+    )
     district: str | None = Field(None, examples=["东昌府区"])
     community: str | None = Field(None, description="小区 / 社区 name", examples=["水城花园"])
     building: str | None = Field(None, examples=["3"])

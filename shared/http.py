@@ -1,6 +1,6 @@
 """HTTP conventions every service shares: the error shape, authentication, metrics."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -29,7 +29,7 @@ def _error(status: int, code: str, detail: Any, field: str | None = None) -> JSO
     return JSONResponse({"error": code, "detail": detail, "field": field}, status_code=status)
 
 
-def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field_of(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
@@ -45,9 +45,7 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
     async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": ("body",), "msg": "invalid"}
-        details = [
-            {"field": _field_of(e["loc"]), "reason": e["msg"]} for e in errors[:20]
-        ]
+        details = [{"field": _field_of(e["loc"]), "reason": e["msg"]} for e in errors[:20]]
         return _error(422, "invalid", details, _field_of(first["loc"]))
 
     @app.exception_handler(StarletteHTTPException)
@@ -55,7 +53,9 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
         return _error(exc.status_code, "http_error", exc.detail)
 
     @app.middleware("http")
-    async def _count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _count(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         declared = request.headers.get("content-length", "0")
         if declared.isdigit() and int(declared) > max_body_bytes:
             HTTP_REQUESTS.labels("oversized", request.method, "413").inc()
@@ -83,7 +83,9 @@ async def principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
-        raise ApiError(401, "unauthenticated", "a bearer token is required (gridline token --role …)")
+        raise ApiError(
+            401, "unauthenticated", "a bearer token is required (gridline token --role …)"
+        )
     try:
         return read_token(request.app.state.token_secret, credentials.credentials)
     except AuthError as exc:

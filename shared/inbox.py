@@ -3,6 +3,7 @@ effect, so an at-least-once delivery takes effect exactly once.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import String, select
@@ -14,6 +15,10 @@ class InboxMixin:
     """Columns of the ``inbox`` table; each service declares it on its own base."""
 
     __tablename__ = "inbox"
+
+    if TYPE_CHECKING:  # the declarative constructor, as the concrete table class has it
+
+        def __init__(self, **kwargs: Any) -> None: ...
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     consumer: Mapped[str] = mapped_column(String(60), primary_key=True)

@@ -20,7 +20,9 @@ def _mask_value(value: Any) -> Any:
     return value
 
 
-def mask_phones(_logger: Any, _name: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def mask_phones(
+    _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     return {k: _mask_value(v) for k, v in event_dict.items()}
 
 
@@ -51,7 +53,9 @@ def configure_logging(service: str, json_logs: bool = True, level: int = logging
     )
     structlog.contextvars.bind_contextvars(service=service)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_MaskingFormatter(f"%(asctime)s {service} %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        _MaskingFormatter(f"%(asctime)s {service} %(levelname)s %(name)s %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -30,7 +30,6 @@ from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.metrics import DEAD_LETTERED, EVENTS_CONSUMED, HANDLER_SECONDS
 from shared.settings import ServiceSettings
-from shared.topics import DLQ
 
 log = get_logger(__name__)
 
@@ -59,6 +58,8 @@ def subscribe(
     consumer: str,
     handle: RawHandler,
     attempts: int,
+    dlq: str,
+    session_timeout_ms: int = 10_000,
     wait_max_seconds: float = 2.0,
 ) -> None:
     """Registers ``handle`` (raw bytes in) on ``topic`` with the delivery rules above."""
@@ -69,6 +70,8 @@ def subscribe(
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(100, session_timeout_ms // 6),
     )
 
     async def _consume(body: Any, msg: KafkaMessage) -> None:
@@ -96,7 +99,9 @@ def subscribe(
             await msg.ack()
             return
         try:
-            await _dead_letter(broker, msg, consumer=consumer, group_id=group_id, reason=reason)
+            await _dead_letter(
+                broker, msg, dlq=dlq, consumer=consumer, group_id=group_id, reason=reason
+            )
         except Exception as exc:
             # Nothing is committed past a message that is neither handled nor dead-lettered:
             # rewind and read it again after a pause.
@@ -112,7 +117,7 @@ def subscribe(
 
 
 async def _dead_letter(
-    broker: KafkaBroker, msg: KafkaMessage, *, consumer: str, group_id: str, reason: str
+    broker: KafkaBroker, msg: KafkaMessage, *, dlq: str, consumer: str, group_id: str, reason: str
 ) -> None:
     record = msg.raw_message
     if isinstance(record, tuple):  # batch subscribers are not used, but be exact about it
@@ -143,13 +148,18 @@ async def _dead_letter(
     )
     await broker.publish(
         json.dumps(letter, ensure_ascii=False).encode(),
-        topic=DLQ,
+        topic=dlq,
         key=record.key,
-        headers={"x-reason": reason[:200].encode("ascii", "replace").decode(), "x-source-topic": record.topic},
+        headers={
+            "x-reason": reason[:200].encode("ascii", "replace").decode(),
+            "x-source-topic": record.topic,
+        },
     )
 
 
-def broker_publisher(broker: KafkaBroker) -> Callable[[str, bytes, bytes], Awaitable[Awaitable[object]]]:
+def broker_publisher(
+    broker: KafkaBroker,
+) -> Callable[[str, bytes, bytes], Awaitable[Awaitable[object]]]:
     """The outbox relay's ``publish``: queue the send, hand back the broker's confirmation."""
 
     async def publish(topic: str, key: bytes, value: bytes) -> Awaitable[object]:

@@ -1,4 +1,6 @@
-"""Prometheus metrics shared by every service. Labels are bounded sets: never an order id or name."""
+"""Prometheus metrics shared by every service.
+
+Labels are bounded sets: never an order id or a name."""
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -6,7 +8,9 @@ EVENTS_CONSUMED = Counter(
     "gridline_events_consumed_total", "Messages handled by a consumer", ["consumer", "outcome"]
 )
 HANDLER_SECONDS = Histogram(
-    "gridline_handler_seconds", "Time to handle one message", ["consumer"],
+    "gridline_handler_seconds",
+    "Time to handle one message",
+    ["consumer"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 DEAD_LETTERED = Counter("gridline_dead_lettered_total", "Messages sent to the DLQ", ["consumer"])

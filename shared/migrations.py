@@ -1,5 +1,6 @@
-"""Alembic per service: each service's ``migrations/`` holds its own tables only, applied at start."""
+"""Alembic per service: each ``migrations/`` holds its service's own tables, applied at start."""
 
+import asyncio
 from pathlib import Path
 
 from alembic import command, context
@@ -17,6 +18,11 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     return config
 
 
+# Alembic keeps its migration context in module globals: two upgrades interleaved on one event
+# loop (several services in one test process) would share it, so they take turns.
+_one_at_a_time = asyncio.Lock()
+
+
 async def upgrade(db: Database, migrations_dir: Path) -> None:
     """Brings the service's database to the newest revision (``alembic upgrade head``)."""
     config = alembic_config(migrations_dir, db.url)
@@ -25,7 +31,7 @@ async def upgrade(db: Database, migrations_dir: Path) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
-    async with db.engine.begin() as conn:
+    async with _one_at_a_time, db.engine.begin() as conn:
         await conn.run_sync(_run)
 
 

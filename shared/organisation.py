@@ -101,15 +101,24 @@ class Organisation(_Model):
         for t in self.teams:
             if t.department not in departments:
                 problems.append(f"team {t.code}: unknown department {t.department}")
-            problems += [f"team {t.code}: on-duty {p} is not among people"
-                         for p in t.on_duty_rotation if p not in people]
+            problems += [
+                f"team {t.code}: on-duty {p} is not among people"
+                for p in t.on_duty_rotation
+                if p not in people
+            ]
         for g in self.grids:
             if g.team not in teams:
                 problems.append(f"grid {g.code}: unknown team {g.team}")
-            problems += [f"grid {g.code}: post {p} is not among people"
-                         for p in (g.a_post, g.b_post) if p not in people]
-        problems += [f"leave: {lv.person} is not among people" for lv in self.leave
-                     if lv.person not in people]
+            problems += [
+                f"grid {g.code}: post {p} is not among people"
+                for p in (g.a_post, g.b_post)
+                if p not in people
+            ]
+        problems += [
+            f"leave: {lv.person} is not among people"
+            for lv in self.leave
+            if lv.person not in people
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -140,8 +149,9 @@ class Organisation(_Model):
         """The department's grid for an address: account prefix first, then community."""
         grids = self.grids_of(department)
         if account_no:
-            by_account = [g for g in grids
-                          if any(account_no.startswith(p) for p in g.account_prefixes)]
+            by_account = [
+                g for g in grids if any(account_no.startswith(p) for p in g.account_prefixes)
+            ]
             if by_account:
                 return max(by_account, key=lambda g: max(len(p) for p in g.account_prefixes))
         if community:

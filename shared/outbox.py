@@ -4,8 +4,10 @@ is harmless because every consumer is idempotent (see ``inbox``).
 """
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Integer, String, Text, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +18,7 @@ from shared.contracts import Event, OrderEnvelope, event_key
 from shared.db import Database
 from shared.logging import get_logger
 from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
-from shared.topics import ACTIVITY, ORDERS
+from shared.topics import Topics
 
 log = get_logger(__name__)
 
@@ -34,6 +36,10 @@ class OutboxMixin:
 
     __tablename__ = "outbox"
 
+    if TYPE_CHECKING:  # the declarative constructor, as the concrete table class has it
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
@@ -49,15 +55,18 @@ class OutboxMixin:
 class Outbox:
     """Adds events to a session's transaction and relays committed ones to Kafka."""
 
-    def __init__(self, model: type[OutboxMixin], clock: Clock) -> None:
+    def __init__(self, model: type[OutboxMixin], clock: Clock, topics: Topics) -> None:
         self._model = model
+        self._topics = topics
         self._clock = clock
         self._wake = asyncio.Event()
 
     def add(self, session: AsyncSession, events: Sequence[Event]) -> None:
         now = self._clock.now()
         for event in events:
-            topic = ORDERS if isinstance(event, OrderEnvelope) else ACTIVITY
+            topic = (
+                self._topics.orders if isinstance(event, OrderEnvelope) else self._topics.activity
+            )
             session.add(
                 self._model(
                     event_id=str(event.event_id),
@@ -92,10 +101,16 @@ class Outbox:
             ).all()
             if not rows:
                 return 0
-            pending = [await publish(topic, key.encode(), body.encode()) for _, topic, key, body in rows]
+            pending = [
+                await publish(topic, key.encode(), body.encode()) for _, topic, key, body in rows
+            ]
             results = await asyncio.gather(*pending, return_exceptions=True)
             # Whatever reached the broker is marked; the rest stays for the next round.
-            sent = [row[0] for row, res in zip(rows, results, strict=True) if not isinstance(res, BaseException)]
+            sent = [
+                row[0]
+                for row, res in zip(rows, results, strict=True)
+                if not isinstance(res, BaseException)
+            ]
             if sent:
                 await session.execute(
                     update(model).where(model.id.in_(sent)).values(sent_at=self._clock.now())
@@ -103,7 +118,9 @@ class Outbox:
                 OUTBOX_PUBLISHED.inc(len(sent))
             failed = next((r for r in results if isinstance(r, BaseException)), None)
             if failed is not None:
-                log.warning("outbox_publish_failed", error=repr(failed), unsent=len(rows) - len(sent))
+                log.warning(
+                    "outbox_publish_failed", error=repr(failed), unsent=len(rows) - len(sent)
+                )
             return len(sent) if failed is None else 0
 
     async def run_relay(self, db: Database, publish: Publish, poll_seconds: float) -> None:
@@ -119,10 +136,8 @@ class Outbox:
             except Exception as exc:  # the broker or database is down: try again shortly
                 log.warning("outbox_relay_failed", error=repr(exc))
                 await asyncio.sleep(min(poll_seconds * 10, 5))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
 
     async def _record_backlog(self, db: Database) -> None:
         from sqlalchemy import func

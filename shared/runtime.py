@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ from shared.messaging import broker_publisher, make_broker, subscribe
 from shared.migrations import upgrade
 from shared.outbox import Outbox, OutboxMixin
 from shared.settings import ServiceSettings
-from shared.topics import ACTIVITY, ORDERS, ensure_topics, topic_specs
+from shared.topics import ensure_topics
 
 log = get_logger(__name__)
 
@@ -55,7 +55,8 @@ class ServiceRuntime:
         self.clock = clock
         self.db = Database(settings.resolved_database_url())
         self.broker = make_broker(settings)
-        self.outbox = Outbox(outbox_model, clock)
+        self.topics = settings.topics()
+        self.outbox = Outbox(outbox_model, clock, self.topics)
         self.inbox = Inbox(inbox_model)
         self._migrations_dir = migrations_dir
         self._background: list[tuple[str, Background]] = []
@@ -65,10 +66,10 @@ class ServiceRuntime:
 
     def on_order_events(self, consumer: str, handler: EventHandler[OrderEvent]) -> None:
         """Consumes ``gridline.orders`` idempotently under this service's consumer group."""
-        self._consume(ORDERS, consumer, parse_order_event, handler)
+        self._consume(self.topics.orders, consumer, parse_order_event, handler)
 
     def on_activity_events(self, consumer: str, handler: EventHandler[ActivityEvent]) -> None:
-        self._consume(ACTIVITY, consumer, parse_activity_event, handler)
+        self._consume(self.topics.activity, consumer, parse_activity_event, handler)
 
     def on_raw(self, topic: str, consumer: str, handle: Callable[[bytes], Awaitable[None]]) -> None:
         """For inputs that are not our envelopes (e.g. ``gridline.intake.raw``)."""
@@ -79,6 +80,8 @@ class ServiceRuntime:
             consumer=consumer,
             handle=handle,
             attempts=self.settings.handler_attempts,
+            dlq=self.topics.dlq,
+            session_timeout_ms=self.settings.kafka_session_timeout_ms,
         )
 
     def background(self, name: str, loop: Background) -> None:
@@ -88,8 +91,8 @@ class ServiceRuntime:
         self,
         topic: str,
         consumer: str,
-        parse: Callable[[bytes], E | None],
-        handler: EventHandler[E],
+        parse: Callable[[bytes], Any],
+        handler: EventHandler[Any],
     ) -> None:
         service = self.settings.service_name
 
@@ -119,7 +122,7 @@ class ServiceRuntime:
         await upgrade(self.db, self._migrations_dir)
         await ensure_topics(
             self.settings.kafka_bootstrap,
-            topic_specs(self.settings.kafka_partitions),
+            self.topics.specs(self.settings.kafka_partitions),
             replication=self.settings.kafka_replication,
         )
         await self.broker.start()

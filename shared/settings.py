@@ -11,6 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.paths import CONFIG_DIR
+from shared.topics import Topics
 
 DEV_TOKEN_SECRET = "gridline-embedded-dev-secret-change-me"
 
@@ -29,7 +30,11 @@ class ServiceSettings(BaseSettings):
         description="Idempotent producer: on for Apache Kafka, off for the embedded Tansu broker",
     )
     kafka_partitions: int = Field(6, ge=1, description="Partitions per topic when created at start")
+    kafka_session_timeout_ms: int = Field(
+        10_000, ge=1000, description="Consumer session; a new member joins in about half of it"
+    )
     kafka_replication: int = Field(1, ge=1, description="Replication factor of created topics")
+    topic_namespace: str = Field("", pattern=r"^[a-z0-9_.-]*$", description="Prefix of every topic")
     database_url: str = Field("", description="SQLAlchemy async URL; default SQLite under ./var")
     var_dir: Path = Field(Path("var"), description="Where the embedded default keeps its files")
     config_dir: Path = Field(CONFIG_DIR, description="Directory of the YAML configuration files")
@@ -40,7 +45,9 @@ class ServiceSettings(BaseSettings):
     handler_attempts: int = Field(3, ge=1, description="Tries for a failing handler before DLQ")
     outbox_poll_seconds: float = Field(0.2, gt=0)
     log_json: bool = True
-    failpoints: str = Field("", description="Test-only crash points, e.g. 'router.dispatch.after_commit'")
+    failpoints: str = Field(
+        "", description="Test-only crash points, e.g. 'router.dispatch.after_commit'"
+    )
 
     def resolved_port(self) -> int:
         return self.port or self.default_port
@@ -49,6 +56,9 @@ class ServiceSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    def topics(self) -> Topics:
+        return Topics.named(self.topic_namespace)
 
     def group_id(self) -> str:
         return f"{self.consumer_group_prefix}.{self.service_name}"

@@ -1,5 +1,6 @@
 """Topic names and their creation at start: nothing relies on broker auto-creation."""
 
+import contextlib
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -18,14 +19,30 @@ class TopicSpec:
     partitions: int
 
 
-def topic_specs(partitions: int) -> list[TopicSpec]:
-    # The DLQ is read by people, not at volume: one partition keeps it in arrival order.
-    return [
-        TopicSpec(ORDERS, partitions),
-        TopicSpec(ACTIVITY, partitions),
-        TopicSpec(INTAKE_RAW, partitions),
-        TopicSpec(DLQ, 1),
-    ]
+@dataclass(frozen=True)
+class Topics:
+    """The topic names in use. A namespace prefixes them all, so that several environments (or
+    test runs) can share one cluster without reading each other's events."""
+
+    orders: str = ORDERS
+    activity: str = ACTIVITY
+    intake_raw: str = INTAKE_RAW
+    dlq: str = DLQ
+
+    @classmethod
+    def named(cls, namespace: str = "") -> "Topics":
+        if not namespace:
+            return cls()
+        return cls(*(f"{namespace}.{name}" for name in (ORDERS, ACTIVITY, INTAKE_RAW, DLQ)))
+
+    def specs(self, partitions: int) -> list[TopicSpec]:
+        # The DLQ is read by people, not at volume: one partition keeps it in arrival order.
+        return [
+            TopicSpec(self.orders, partitions),
+            TopicSpec(self.activity, partitions),
+            TopicSpec(self.intake_raw, partitions),
+            TopicSpec(self.dlq, 1),
+        ]
 
 
 async def ensure_topics(
@@ -45,12 +62,15 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [s for s in specs if s.name not in existing]
         if missing:
-            try:
+            # Another service may win the race to create them: that is what we wanted.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(s.name, num_partitions=s.partitions, replication_factor=replication)
-                     for s in missing]
+                    [
+                        NewTopic(
+                            s.name, num_partitions=s.partitions, replication_factor=replication
+                        )
+                        for s in missing
+                    ]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another service won the race: that is what we wanted
     finally:
         await admin.close()

@@ -56,8 +56,12 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     operator = require("operator")
 
-    @router.post("/orders/12345", status_code=201, response_model=OrderAccepted,
-                 summary="Receive an order pushed by the 12345 city platform")
+    @router.post(
+        "/orders/12345",
+        status_code=201,
+        response_model=OrderAccepted,
+        summary="Receive an order pushed by the 12345 city platform",
+    )
     async def receive_12345(
         body: Order12345, response: Response, _who: Annotated[Principal, Depends(operator)]
     ) -> OrderAccepted:
@@ -70,11 +74,15 @@ def build_router(ctx: IntakeContext) -> APIRouter:
         runtime.outbox.wake()
         if not result.created:
             response.status_code = 200
-        return OrderAccepted(order_id=result.order_id, created=result.created,
-                             category=order.payload.category)
+        return OrderAccepted(
+            order_id=result.order_id, created=result.created, category=order.payload.category
+        )
 
-    @router.get("/orders/{order_id}", response_model=OrderView,
-                summary="An order and its timeline, whatever service wrote each step")
+    @router.get(
+        "/orders/{order_id}",
+        response_model=OrderView,
+        summary="An order and its timeline, whatever service wrote each step",
+    )
     async def get_order(order_id: str, who: Annotated[Principal, Depends(principal)]) -> OrderView:
         async with ctx.runtime.db.transaction() as session:
             repo = OrderRepository(session)

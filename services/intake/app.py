@@ -29,8 +29,12 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     runtime.on_order_events("timeline", record_in_timeline)
 
-    app = FastAPI(title="Gridline intake", version="1", lifespan=runtime.lifespan,
-                  description="受理：12345 / 96568 / 网格上报，一单一时间线")
+    app = FastAPI(
+        title="Gridline intake",
+        version="1",
+        lifespan=runtime.lifespan,
+        description="受理：12345 / 96568 / 网格上报，一单一时间线",
+    )
     install_conventions(app, settings.token_secret, max_body_bytes=settings.max_body_bytes)
     app.include_router(build_router(IntakeContext(runtime=runtime, taxonomy=taxonomy)))
     app.state.runtime = runtime

@@ -93,4 +93,6 @@ def normalize_12345(order: Order12345, taxonomy: Taxonomy, now: datetime) -> Nor
 
 
 def received_event(order_id: str, order: NormalizedOrder, now: datetime) -> OrderReceived:
-    return OrderReceived(order_id=order_id, occurred_at=now, producer=PRODUCER, payload=order.payload)
+    return OrderReceived(
+        order_id=order_id, occurred_at=now, producer=PRODUCER, payload=order.payload
+    )

@@ -65,7 +65,9 @@ async def submit_order(
     return Submitted(order_id, created=True)
 
 
-async def record_in_timeline(event: OrderEvent, session: AsyncSession, now: datetime) -> Sequence[Event]:
+async def record_in_timeline(
+    event: OrderEvent, session: AsyncSession, now: datetime
+) -> Sequence[Event]:
     """Every event of an order, from every service, lands in its one timeline (Art. 12)."""
     repo = OrderRepository(session)
     order = await repo.get(event.order_id)

@@ -15,8 +15,12 @@ from shared.contracts import (
 )
 
 POSITION_LABEL = {
-    "A": "A岗", "B": "B岗", "TEAM_DUTY": "班组值班", "DEPT_DUTY": "部门值班",
-    "HEAD": "部门负责人", "TRIAGE": "客服分拣",
+    "A": "A岗",
+    "B": "B岗",
+    "TEAM_DUTY": "班组值班",
+    "DEPT_DUTY": "部门值班",
+    "HEAD": "部门负责人",
+    "TRIAGE": "客服分拣",
 }
 
 

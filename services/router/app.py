@@ -30,8 +30,12 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     deps = RouterDeps(org, settings.ack_minutes_normal, settings.ack_minutes_urgent)
     runtime.on_order_events("dispatch", make_order_handler(deps))
 
-    app = FastAPI(title="Gridline router", version="1", lifespan=runtime.lifespan,
-                  description="派单：部门、网格、A/B岗、值班、签收与升级")
+    app = FastAPI(
+        title="Gridline router",
+        version="1",
+        lifespan=runtime.lifespan,
+        description="派单：部门、网格、A/B岗、值班、签收与升级",
+    )
     install_conventions(app, settings.token_secret)
     app.include_router(build_router(RouterContext(runtime=runtime)))
     app.state.runtime = runtime

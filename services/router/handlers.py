@@ -21,7 +21,9 @@ class RouterDeps:
 
 
 def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
-    async def on_order_event(event: OrderEvent, session: AsyncSession, now: datetime) -> Sequence[Event]:
+    async def on_order_event(
+        event: OrderEvent, session: AsyncSession, now: datetime
+    ) -> Sequence[Event]:
         if isinstance(event, OrderReceived):
             return await dispatch_new_order(event, session, now, deps)
         return []

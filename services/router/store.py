@@ -66,7 +66,9 @@ class RoutingRepository:
     def add(self, *rows: RoutedOrder | AssignmentRow) -> None:
         self.session.add_all(rows)
 
-    async def inbox(self, department: str, state: str | None, limit: int, offset: int) -> list[RoutedOrder]:
+    async def inbox(
+        self, department: str, state: str | None, limit: int, offset: int
+    ) -> list[RoutedOrder]:
         query = select(RoutedOrder).where(RoutedOrder.department == department)
         if state:
             query = query.where(RoutedOrder.state == state)

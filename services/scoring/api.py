@@ -28,8 +28,11 @@ class ScoringContext:
 def build_router(ctx: ScoringContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
-    @router.get("/counts/{month}", response_model=MonthCounts,
-                summary="Each worker's counts for a month (YYYY-MM)")
+    @router.get(
+        "/counts/{month}",
+        response_model=MonthCounts,
+        summary="Each worker's counts for a month (YYYY-MM)",
+    )
     async def counts(month: str, _who: Annotated[Principal, Depends(principal)]) -> MonthCounts:
         if not MONTH.match(month):
             raise ApiError(422, "invalid", "month must be YYYY-MM", "month")

@@ -27,8 +27,12 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
     runtime.on_order_events("counts", count_event)
     runtime.on_activity_events("activity", count_event)
 
-    app = FastAPI(title="Gridline scoring", version="1", lifespan=runtime.lifespan,
-                  description="考核：网格员月度积分、排名与导出")
+    app = FastAPI(
+        title="Gridline scoring",
+        version="1",
+        lifespan=runtime.lifespan,
+        description="考核：网格员月度积分、排名与导出",
+    )
     install_conventions(app, settings.token_secret)
     app.include_router(build_router(ScoringContext(runtime=runtime)))
     app.state.runtime = runtime

@@ -29,7 +29,8 @@ def build_router(ctx: SlaContext) -> APIRouter:
     async def overview(_who: Annotated[Principal, Depends(principal)]) -> Overview:
         async with ctx.runtime.db.transaction() as session:
             repo = DeadlineRepository(session)
-            return Overview(open_deadlines=await repo.open_counts(),
-                            fired_deadlines=await repo.fired_counts())
+            return Overview(
+                open_deadlines=await repo.open_counts(), fired_deadlines=await repo.fired_counts()
+            )
 
     return router

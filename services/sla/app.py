@@ -41,8 +41,12 @@ def create_app(settings: SlaSettings | None = None, clock: Clock | None = None) 
 
     runtime.background("deadline-poller", poll_deadlines)
 
-    app = FastAPI(title="Gridline SLA", version="1", lifespan=runtime.lifespan,
-                  description="时限：签收、到场、办结、答复；黄牌与红牌")
+    app = FastAPI(
+        title="Gridline SLA",
+        version="1",
+        lifespan=runtime.lifespan,
+        description="时限：签收、到场、办结、答复；黄牌与红牌",
+    )
     install_conventions(app, settings.token_secret)
     app.include_router(build_router(SlaContext(runtime=runtime)))
     app.state.runtime = runtime

@@ -57,7 +57,7 @@ def fired(deadline: DueDeadline, now: datetime) -> OrderEnvelope:
         occurred_at=now,
         producer=PRODUCER,
         payload=SlaBreachedPayload(
-            deadline=deadline.kind,  # type: ignore[arg-type]
+            deadline=deadline.kind,
             due=deadline.due,
             department=deadline.department,
             assignee_id=deadline.assignee_id,

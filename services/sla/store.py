@@ -50,7 +50,9 @@ class DeadlineRepository:
         self.session.add(row)
 
     async def close(self, order_id: str, kinds: tuple[str, ...] | None = None) -> None:
-        query = update(DeadlineRow).where(DeadlineRow.order_id == order_id, DeadlineRow.state == OPEN)
+        query = update(DeadlineRow).where(
+            DeadlineRow.order_id == order_id, DeadlineRow.state == OPEN
+        )
         if kinds is not None:
             query = query.where(DeadlineRow.kind.in_(kinds))
         await self.session.execute(query.values(state=CLOSED))
@@ -70,12 +72,16 @@ class DeadlineRepository:
 
     async def open_counts(self) -> dict[str, int]:
         rows = await self.session.execute(
-            select(DeadlineRow.kind, func.count()).where(DeadlineRow.state == OPEN).group_by(DeadlineRow.kind)
+            select(DeadlineRow.kind, func.count())
+            .where(DeadlineRow.state == OPEN)
+            .group_by(DeadlineRow.kind)
         )
-        return {kind: count for kind, count in rows.tuples()}
+        return {kind: count for kind, count in rows.all()}
 
     async def fired_counts(self) -> dict[str, int]:
         rows = await self.session.execute(
-            select(DeadlineRow.kind, func.count()).where(DeadlineRow.state == FIRED).group_by(DeadlineRow.kind)
+            select(DeadlineRow.kind, func.count())
+            .where(DeadlineRow.state == FIRED)
+            .group_by(DeadlineRow.kind)
         )
-        return {kind: count for kind, count in rows.tuples()}
+        return {kind: count for kind, count in rows.all()}

@@ -1,0 +1,105 @@
+"""The delivery rules, proved on the real broker: bounded retries, then the dead-letter topic,
+and the consumer moves on."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from gridline.broker import EmbeddedBroker
+from shared.messaging import make_broker, subscribe
+from shared.settings import ServiceSettings
+from shared.topics import Topics, ensure_topics
+from tests.support.databases import DatabaseFactory
+from tests.support.kafka import produce, read_json
+from tests.support.polling import eventually
+from tests.support.system import Environment, run_system
+
+
+class Flaky(Exception):
+    """A transient failure, as a dropped database connection would be."""
+
+
+async def test_a_handler_that_fails_twice_then_succeeds_takes_effect_once_and_one_that_always_fails_is_dead_lettered(  # noqa: E501
+    kafka: EmbeddedBroker,
+) -> None:
+    topics = Topics.named("delivery")
+    await ensure_topics(kafka.bootstrap, topics.specs(1))
+    attempts: Counter[str] = Counter()
+    effects: list[str] = []
+
+    async def handle(raw: bytes) -> None:
+        name = raw.decode()
+        attempts[name] += 1
+        if name == "flaky" and attempts[name] <= 2:
+            raise Flaky("database connection dropped")
+        if name == "broken":
+            raise ValueError("cannot handle this one, ever")
+        effects.append(name)
+
+    settings = ServiceSettings(kafka_bootstrap=kafka.bootstrap)
+    broker = make_broker(settings)
+    subscribe(broker, topic=topics.orders, group_id="delivery-test", consumer="test",
+              handle=handle, attempts=3, dlq=topics.dlq, session_timeout_ms=2500,
+              wait_max_seconds=0.05)
+    await broker.start()
+    try:
+        for value in (b"flaky", b"broken", b"after"):
+            await produce(kafka.bootstrap, topics.orders, value, key=b"k")
+
+        async def all_done() -> None:
+            assert effects == ["flaky", "after"]
+
+        await eventually(all_done)
+        assert attempts == {"flaky": 3, "broken": 3, "after": 1}
+
+        letters = await read_json(kafka.bootstrap, topics.dlq)
+        assert len(letters) == 1
+        letter = letters[0]
+        assert letter["payload"] == "broken"
+        assert letter["source_topic"] == topics.orders
+        assert letter["offset"] == 1
+        assert "ValueError: cannot handle this one, ever" in letter["reason"]
+        assert "after 3 attempts" in letter["reason"]
+    finally:
+        await broker.stop()
+
+    # The offsets were committed: a new member of the same group re-reads nothing.
+    seen: list[bytes] = []
+
+    async def record(raw: bytes) -> None:
+        seen.append(raw)
+
+    again = make_broker(settings)
+    subscribe(again, topic=topics.orders, group_id="delivery-test", consumer="test",
+              handle=record, attempts=1, dlq=topics.dlq, session_timeout_ms=2500)
+    await again.start()
+    try:
+        await produce(kafka.bootstrap, topics.orders, b"fresh", key=b"k")
+
+        async def fresh_only() -> None:
+            assert seen == [b"fresh"]
+
+        await eventually(fresh_only)
+    finally:
+        await again.stop()
+
+
+async def test_a_poison_event_on_the_order_log_goes_to_the_dlq_with_its_reason(
+    kafka: EmbeddedBroker, tmp_path: Path
+) -> None:
+    env = Environment(kafka.bootstrap, DatabaseFactory("sqlite", tmp_path, None))
+    async with run_system(env, only=("router",)):
+        await produce(kafka.bootstrap, env.topics.orders, b"{this is not json", key=b"x")
+        bad_type = {"type": "OrderReceived", "order_id": "GL-1", "payload": {"source": "fax"}}
+        await produce(kafka.bootstrap, env.topics.orders, json.dumps(bad_type).encode(), key=b"y")
+
+        async def dead_lettered() -> list[dict[str, object]]:
+            letters = await read_json(kafka.bootstrap, env.topics.dlq)
+            assert len(letters) == 2
+            return letters
+
+        letters = await eventually(dead_lettered)
+        reasons = sorted(str(letter["reason"]) for letter in letters)
+        assert reasons[0].startswith("poison: invalid OrderReceived")
+        assert reasons[1].startswith("poison: not JSON")
+        assert all(letter["source_topic"] == env.topics.orders for letter in letters)

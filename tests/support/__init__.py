@@ -1,0 +1,1 @@
+"""What the tests share: the real broker, real databases, services run in-process."""
