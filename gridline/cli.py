@@ -33,8 +33,10 @@ def up(
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
     database_url: Annotated[
         str,
-        typer.Option(help="Instead of SQLite: a URL with {service}, e.g. "
-                     "postgresql+asyncpg://postgres@127.0.0.1:5432/gridline_{service}"),
+        typer.Option(
+            help="Instead of SQLite: a URL with {service}, e.g. "
+            "postgresql+asyncpg://postgres@127.0.0.1:5432/gridline_{service}"
+        ),
     ] = "",
 ) -> None:
     """Start everything: embedded broker, the four services on SQLite, demo organisation."""

@@ -25,7 +25,9 @@ def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
 
 
 @pytest.fixture(params=BACKENDS)
-async def databases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DatabaseFactory]:
+async def databases(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[DatabaseFactory]:
     backend: str = request.param
     admin = await require_postgres() if backend == "postgresql" else None
     factory = DatabaseFactory(backend, tmp_path, admin)

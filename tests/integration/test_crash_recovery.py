@@ -33,7 +33,10 @@ def _received(order_id: str) -> OrderReceived:
         occurred_at=datetime.now(UTC),
         producer="intake",
         payload=OrderReceivedPayload(
-            source="96568", source_ref=f"ref-{order_id}", category="LEAK", category_label="漏水",
+            source="96568",
+            source_ref=f"ref-{order_id}",
+            category="LEAK",
+            category_label="漏水",
             address=Address(text="水城花园5号楼", community="水城花园"),
             received_at=datetime.now(UTC),
         ),
@@ -47,8 +50,12 @@ async def test_router_killed_between_receiving_and_dispatching_dispatches_exactl
     settings = await environment.settings("router", port=free_port())
     await ensure_topics(environment.bootstrap, environment.topics.specs(3))
     event = _received("GL-CRASH-1")
-    await produce(environment.bootstrap, environment.topics.orders,
-                  event.model_dump_json().encode(), key=event.order_id.encode())
+    await produce(
+        environment.bootstrap,
+        environment.topics.orders,
+        event.model_dump_json().encode(),
+        key=event.order_id.encode(),
+    )
 
     crashing = _router(environment.env({**settings, "failpoints": f"router.dispatch.{crash_at}"}))
     code = await asyncio.to_thread(crashing.wait, 60)
@@ -56,17 +63,20 @@ async def test_router_killed_between_receiving_and_dispatching_dispatches_exactl
 
     restarted = _router(environment.env(settings))
     try:
+
         async def dispatched() -> list[dict[str, object]]:
-            found = await events_of(environment.bootstrap, environment.topics.orders,
-                                    event.order_id, "OrderDispatched")
+            found = await events_of(
+                environment.bootstrap, environment.topics.orders, event.order_id, "OrderDispatched"
+            )
             assert found
             return found
 
         await eventually(dispatched, timeout=60)
         restarted.terminate()
         await asyncio.to_thread(restarted.wait, 30)
-        found = await events_of(environment.bootstrap, environment.topics.orders,
-                                event.order_id, "OrderDispatched")
+        found = await events_of(
+            environment.bootstrap, environment.topics.orders, event.order_id, "OrderDispatched"
+        )
         assert len(found) == 1
         assert found[0]["payload"]["assignee_id"] == "W-0301"
     finally:

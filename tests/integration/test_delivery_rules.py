@@ -38,9 +38,17 @@ async def test_a_handler_that_fails_twice_then_succeeds_takes_effect_once_and_on
 
     settings = ServiceSettings(kafka_bootstrap=kafka.bootstrap)
     broker = make_broker(settings)
-    subscribe(broker, topic=topics.orders, group_id="delivery-test", consumer="test",
-              handle=handle, attempts=3, dlq=topics.dlq, session_timeout_ms=2500,
-              wait_max_seconds=0.05)
+    subscribe(
+        broker,
+        topic=topics.orders,
+        group_id="delivery-test",
+        consumer="test",
+        handle=handle,
+        attempts=3,
+        dlq=topics.dlq,
+        session_timeout_ms=2500,
+        wait_max_seconds=0.05,
+    )
     await broker.start()
     try:
         for value in (b"flaky", b"broken", b"after"):
@@ -70,8 +78,16 @@ async def test_a_handler_that_fails_twice_then_succeeds_takes_effect_once_and_on
         seen.append(raw)
 
     again = make_broker(settings)
-    subscribe(again, topic=topics.orders, group_id="delivery-test", consumer="test",
-              handle=record, attempts=1, dlq=topics.dlq, session_timeout_ms=2500)
+    subscribe(
+        again,
+        topic=topics.orders,
+        group_id="delivery-test",
+        consumer="test",
+        handle=record,
+        attempts=1,
+        dlq=topics.dlq,
+        session_timeout_ms=2500,
+    )
     await again.start()
     try:
         await produce(kafka.bootstrap, topics.orders, b"fresh", key=b"k")

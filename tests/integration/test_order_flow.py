@@ -28,7 +28,10 @@ async def test_a_12345_order_is_received_dispatched_timed_and_counted(
         dispatch = view["timeline"][1]["payload"]
         # 水城花园 is in grid UM-DC-03 of 用户维修处, whose A post is W-0301 (the demo org).
         assert (dispatch["department"], dispatch["grid"], dispatch["assignee_id"]) == (
-            "USER_MAINTENANCE", "UM-DC-03", "W-0301")
+            "USER_MAINTENANCE",
+            "UM-DC-03",
+            "W-0301",
+        )
         assert dispatch["chain_position"] == "A"
         assert view["state"] == "dispatched"
         assert view["caller_phone"] == "139****1234"
@@ -60,10 +63,12 @@ async def test_the_same_12345_order_pushed_twice_is_one_order(
         assert again.json() == {**first.json(), "created": False}
 
         async def dispatched_once() -> None:
-            received = await events_of(environment.bootstrap, environment.topics.orders, order_id,
-                                       "OrderReceived")
-            dispatched = await events_of(environment.bootstrap, environment.topics.orders,
-                                         order_id, "OrderDispatched")
+            received = await events_of(
+                environment.bootstrap, environment.topics.orders, order_id, "OrderReceived"
+            )
+            dispatched = await events_of(
+                environment.bootstrap, environment.topics.orders, order_id, "OrderDispatched"
+            )
             assert (len(received), len(dispatched)) == (1, 1)
 
         await eventually(dispatched_once)
@@ -84,7 +89,9 @@ async def test_missing_and_malformed_fields_answer_422_naming_the_field(
         assert (reply.status_code, reply.json()["field"]) == (422, "acceptTime")
 
         reply = await system.intake.post(
-            "/v1/orders/12345", content=b"{not json", headers={**OPERATOR, "content-type": "application/json"}
+            "/v1/orders/12345",
+            content=b"{not json",
+            headers={**OPERATOR, "content-type": "application/json"},
         )
         assert reply.status_code == 422
         assert "JSON" in str(reply.json()["detail"])

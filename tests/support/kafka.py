@@ -51,8 +51,11 @@ async def read_json(bootstrap: str, topic: str) -> list[dict[str, Any]]:
     return out
 
 
-async def events_of(bootstrap: str, topic: str, order_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+async def events_of(
+    bootstrap: str, topic: str, order_id: str, kind: str | None = None
+) -> list[dict[str, Any]]:
     return [
-        e for e in await read_json(bootstrap, topic)
+        e
+        for e in await read_json(bootstrap, topic)
         if e.get("order_id") == order_id and (kind is None or e.get("type") == kind)
     ]

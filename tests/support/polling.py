@@ -8,7 +8,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 T = TypeVar("T")
 
 
-async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 40, every: float = 0.2) -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T]], timeout: float = 40, every: float = 0.2
+) -> T:
     """Runs ``check`` until it stops raising AssertionError; returns its value."""
     async for attempt in AsyncRetrying(
         retry=retry_if_exception_type(AssertionError),
