@@ -35,7 +35,7 @@ class CalendarOverrides(BaseModel):
 
 @lru_cache(maxsize=64)
 def _library_year(year: int) -> "holidays.HolidayBase":
-    return holidays.China(years=year)
+    return holidays.country_holidays("CN", years=year)
 
 
 class WorkCalendar:

@@ -71,7 +71,7 @@ async def test_router_killed_between_receiving_and_dispatching_dispatches_exactl
             assert found
             return found
 
-        await eventually(dispatched, timeout=60)
+        await eventually(dispatched, within=60)
         restarted.terminate()
         await asyncio.to_thread(restarted.wait, 30)
         found = await events_of(

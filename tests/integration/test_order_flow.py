@@ -22,7 +22,7 @@ async def test_a_12345_order_is_received_dispatched_timed_and_counted(
             view = (await system.intake.get(f"/v1/orders/{order_id}", headers=OPERATOR)).json()
             types = [e["type"] for e in view["timeline"]]
             assert types[:2] == ["OrderReceived", "OrderDispatched"], types
-            return view
+            return dict(view)
 
         view = await eventually(dispatched)
         dispatch = view["timeline"][1]["payload"]

@@ -9,12 +9,12 @@ T = TypeVar("T")
 
 
 async def eventually(
-    check: Callable[[], Awaitable[T]], timeout: float = 40, every: float = 0.2
+    check: Callable[[], Awaitable[T]], within: float = 40, every: float = 0.2
 ) -> T:
     """Runs ``check`` until it stops raising AssertionError; returns its value."""
     async for attempt in AsyncRetrying(
         retry=retry_if_exception_type(AssertionError),
-        stop=stop_after_delay(timeout),
+        stop=stop_after_delay(within),
         wait=wait_fixed(every),
         reraise=True,
     ):
