@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from gridline.commands import scoring as scoring_commands
+from gridline.commands import sla as sla_commands
 from gridline.services import SERVICES
 
 app = typer.Typer(
@@ -133,6 +135,9 @@ def token(
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
 
+
+app.add_typer(sla_commands.app, name="sla")
+app.add_typer(scoring_commands.app, name="scoring")
 
 migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
 app.add_typer(migrations_app, name="migrations")

@@ -1,0 +1,1 @@
+"""Sub-commands that belong to one service each (``gridline sla …``, ``gridline scoring …``)."""
