@@ -197,6 +197,28 @@ class GridActivityPayload(Contract):
     note: str = ""
 
 
+class ScoreEntryRecordedPayload(Contract):
+    """A head's manual Art. 18 entry (or a correction) for one worker's month, by scoring."""
+
+    entry_id: str
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
+    rule: str = Field(examples=["PENNANT"])
+    points: int
+    reason: str
+    evidence: str | None = Field(None, description="Reference to a photo, letter, record…")
+    by: str = Field(description="The head (or admin) who entered it")
+    flag: str | None = Field(None, examples=["performance_pay_forfeited"])
+    corrects: str | None = Field(None, description="entry_id this entry reverses")
+
+
+class MonthClosedPayload(Contract):
+    """A month's assessment frozen by scoring, with the counts its rankings were made from."""
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
+    by: str
+    counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
 # --- envelopes --------------------------------------------------------------------------------
 
 
@@ -333,8 +355,24 @@ class GridActivityRecorded(ActivityEnvelope):
     payload: GridActivityPayload
 
 
-ActivityEvent = Annotated[GridActivityRecorded, Field(discriminator="type")]
-ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset({"GridActivityRecorded"})
+class ScoreEntryRecorded(ActivityEnvelope):
+    type: Literal["ScoreEntryRecorded"] = "ScoreEntryRecorded"
+    payload: ScoreEntryRecordedPayload
+
+
+class MonthClosed(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: the closing concerns every worker."""
+
+    type: Literal["MonthClosed"] = "MonthClosed"
+    payload: MonthClosedPayload
+
+
+ActivityEvent = Annotated[
+    GridActivityRecorded | ScoreEntryRecorded | MonthClosed, Field(discriminator="type")
+]
+ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(
+    {"GridActivityRecorded", "ScoreEntryRecorded", "MonthClosed"}
+)
 
 Event = OrderEnvelope | ActivityEnvelope
 
