@@ -65,6 +65,15 @@ class DatabaseFactory:
         self._created.append(name)
         return _with_database(self._admin, name)
 
+    async def url_template(self, services: list[str]) -> str:
+        """For ``gridline up --database-url``: one database per service, named by ``{service}``."""
+        if self.backend == "sqlite":
+            return f"sqlite+aiosqlite:///{self._tmp}/{{service}}.db"
+        for service in services:
+            await self.url(service)
+        assert self._admin is not None
+        return _with_database(self._admin, f"gl_{self._tag}_{{service}}")
+
     async def close(self) -> None:
         if not self._created or self._admin is None:
             return
