@@ -57,7 +57,7 @@ async def gridline_up(tmp_path: Path, database_url: str = "") -> AsyncIterator[S
     ports = {"broker": free_port(), **{name: free_port() for name in SERVICES}}
     output = tmp_path / "up.out"
     with output.open("w", encoding="utf-8") as sink:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are threaded
             _up_command(ports, tmp_path / "var", database_url),
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -116,7 +116,8 @@ async def test_a_newcomer_starts_everything_posts_an_order_and_sees_it_dispatche
         await _walk_the_order_through(started)
 
         # A second `gridline up` on the same ports says which port is taken, no traceback.
-        again = subprocess.run(
+        again = await asyncio.to_thread(
+            subprocess.run,
             _up_command(started.ports, tmp_path / "var2", ""),
             capture_output=True,
             text=True,
