@@ -103,12 +103,19 @@ class AppointmentSetPayload(Contract):
     requested_by: Literal["caller", "utility"] = "utility"
     explanation: str = ""
     by: str
+    department: str | None = None
+    assignment_id: int | None = None
+    previous_appointment_at: AwareDatetime | None = Field(
+        None, description="Set when an agreed time is re-agreed (the explanation says why)"
+    )
 
 
 class ProgressNotedPayload(Contract):
     note: str
     arrived_on_site: bool = False
     by: str
+    department: str | None = None
+    assignment_id: int | None = None
 
 
 class OrderReturnedPayload(Contract):
@@ -116,6 +123,7 @@ class OrderReturnedPayload(Contract):
     department: str
     reason: str
     target_department: str | None = None
+    assignment_id: int | None = None
 
 
 class ExtensionGrantedPayload(Contract):
@@ -123,6 +131,23 @@ class ExtensionGrantedPayload(Contract):
     extra_working_days: int = Field(ge=1)
     approved_by: str
     reason: str
+    department: str | None = None
+    requested_by: str | None = None
+
+
+class ExtensionRequestedPayload(Contract):
+    by: str
+    department: str
+    assignment_id: int | None = None
+    extra_working_days: int = Field(ge=1)
+    reason: str
+    current_deadline: AwareDatetime | None = None
+
+
+class ExtensionRefusedPayload(Contract):
+    refused_by: str
+    department: str | None = None
+    reason: str = ""
 
 
 class OrderResolvedPayload(Contract):
@@ -274,6 +299,16 @@ class ExtensionGranted(OrderEnvelope):
     payload: ExtensionGrantedPayload
 
 
+class ExtensionRequested(OrderEnvelope):
+    type: Literal["ExtensionRequested"] = "ExtensionRequested"
+    payload: ExtensionRequestedPayload
+
+
+class ExtensionRefused(OrderEnvelope):
+    type: Literal["ExtensionRefused"] = "ExtensionRefused"
+    payload: ExtensionRefusedPayload
+
+
 class OrderResolved(OrderEnvelope):
     type: Literal["OrderResolved"] = "OrderResolved"
     payload: OrderResolvedPayload
@@ -328,6 +363,8 @@ OrderEvent = Annotated[
     | ProgressNoted
     | OrderReturned
     | ExtensionGranted
+    | ExtensionRequested
+    | ExtensionRefused
     | OrderResolved
     | ReplySent
     | OrderReopened
