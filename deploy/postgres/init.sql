@@ -1,0 +1,5 @@
+-- Each service owns its own database; none reads another's.
+CREATE DATABASE intake OWNER gridline;
+CREATE DATABASE router OWNER gridline;
+CREATE DATABASE sla OWNER gridline;
+CREATE DATABASE scoring OWNER gridline;
