@@ -242,6 +242,9 @@ class MonthClosedPayload(Contract):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
     by: str
     counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+    departments: dict[str, str] = Field(
+        default_factory=dict, description="Each assessed worker's department at closing"
+    )
 
 
 # --- envelopes --------------------------------------------------------------------------------
