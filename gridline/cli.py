@@ -136,6 +136,29 @@ def token(
         raise typer.Exit(2) from None
 
 
+@app.command()
+def bench(
+    orders: Annotated[int, typer.Option(min=1, help="How many 12345 orders to post")] = 2000,
+    concurrency: Annotated[int, typer.Option(min=1, max=256)] = 32,
+) -> None:
+    """Measure the embedded system: accept rate, dispatch latency, memory (docs/benchmarks.md)."""
+    from gridline.bench import run
+    from gridline.launcher import LaunchError
+
+    try:
+        with typer.progressbar(length=orders, label="posting orders") as bar:
+            result = run(
+                orders,
+                concurrency,
+                say=lambda line: typer.echo(line, err=True),
+                progress=bar.update,
+            )
+    except LaunchError as exc:
+        typer.secho(f"gridline bench: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(result.markdown())
+
+
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
 

@@ -110,9 +110,11 @@ def _wait_ready(
             for name, port in list(pending.items()):
                 proc = running.processes[name]
                 if proc.poll() is not None:
+                    log = plan.var_dir / "logs" / f"{name}.log"
+                    tail = "\n    ".join(log.read_text("utf-8", "replace").splitlines()[-8:])
                     raise LaunchError(
                         f"{name} stopped while starting (exit {proc.returncode}); "
-                        f"see {plan.var_dir / 'logs' / (name + '.log')}"
+                        f"the end of {log}:\n    {tail}"
                     )
                 try:
                     body = client.get(f"http://{plan.host}:{port}/healthz").json()

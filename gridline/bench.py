@@ -1,0 +1,141 @@
+"""``gridline bench``: the whole embedded system under a burst of 12345 orders.
+
+Measures what an operator cares about — how fast intake accepts orders, how long until each is
+dispatched to a person, and how much memory each service holds — and prints a Markdown table to
+paste into ``docs/benchmarks.md``. It starts its own system on free ports in a scratch folder.
+"""
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gridline.broker import free_port
+from gridline.launcher import LaunchPlan, RunningSystem, start
+from shared.auth import issue_token
+from shared.paths import EXAMPLES_DIR
+from shared.settings import DEV_TOKEN_SECRET
+
+
+@dataclass
+class BenchResult:
+    orders: int
+    concurrency: int
+    accept_seconds: float
+    accept_p50_ms: float
+    accept_p99_ms: float
+    all_dispatched_seconds: float
+    rss_mb: dict[str, float]
+
+    def markdown(self) -> str:
+        rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss_mb.items())
+        return "\n".join(
+            [
+                "| measure | value |",
+                "|---|---|",
+                f"| orders posted (concurrency) | {self.orders} ({self.concurrency}) |",
+                f"| intake accept rate | {self.orders / self.accept_seconds:.0f} orders/s |",
+                f"| accept latency p50 / p99 | {self.accept_p50_ms:.1f} ms"
+                f" / {self.accept_p99_ms:.1f} ms |",
+                f"| first POST → last order dispatched | {self.all_dispatched_seconds:.1f} s |",
+                f"| end-to-end dispatch rate | {self.orders / self.all_dispatched_seconds:.0f}"
+                " orders/s |",
+                f"| resident memory after the run (MB) | {rss} |",
+            ]
+        )
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _drive(
+    running: RunningSystem,
+    ports: dict[str, int],
+    orders: int,
+    concurrency: int,
+    progress: Callable[[int], None],
+) -> BenchResult:
+    template: dict[str, Any] = json.loads((EXAMPLES_DIR / "12345_order.json").read_text("utf-8"))
+    now = datetime.now(UTC)
+    auth = {
+        "Authorization": "Bearer "
+        + issue_token(DEV_TOKEN_SECRET, "operator", "bench", now, timedelta(hours=2))
+    }
+    dept = {
+        "Authorization": "Bearer "
+        + issue_token(
+            DEV_TOKEN_SECRET, "department:USER_MAINTENANCE", "bench", now, timedelta(hours=2)
+        )
+    }
+    latencies: list[float] = []
+    gate = asyncio.Semaphore(concurrency)
+    intake = f"http://127.0.0.1:{ports['intake']}"
+    router = f"http://127.0.0.1:{ports['router']}"
+
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=concurrency)
+    ) as http:
+
+        async def post(i: int) -> None:
+            body = {**template, "orderNo": f"BENCH-{i:07d}"}
+            async with gate:
+                t0 = time.perf_counter()
+                reply = await http.post(f"{intake}/v1/orders/12345", json=body, headers=auth)
+                latencies.append(time.perf_counter() - t0)
+            reply.raise_for_status()
+            progress(1)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(post(i) for i in range(orders)))
+        accepted = time.perf_counter() - started
+
+        while True:
+            page = await http.get(
+                f"{router}/v1/inbox", params={"limit": 1, "offset": orders - 1}, headers=dept
+            )
+            if page.status_code == 200 and page.json()["items"]:
+                break
+            await asyncio.sleep(0.1)
+        dispatched = time.perf_counter() - started
+
+    latencies.sort()
+    return BenchResult(
+        orders=orders,
+        concurrency=concurrency,
+        accept_seconds=accepted,
+        accept_p50_ms=statistics.median(latencies) * 1000,
+        accept_p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        all_dispatched_seconds=dispatched,
+        rss_mb={name: _rss_mb(p.pid) for name, p in running.processes.items()},
+    )
+
+
+def run(
+    orders: int, concurrency: int, say: Callable[[str], None], progress: Callable[[int], None]
+) -> BenchResult:
+    ports = {name: free_port() for name in ("intake", "router", "sla", "scoring")}
+    with tempfile.TemporaryDirectory(prefix="gridline-bench-") as scratch:
+        plan = LaunchPlan(
+            host="127.0.0.1",
+            broker_port=free_port(),
+            ports=ports,
+            var_dir=Path(scratch),
+            extra_env={"GRIDLINE_LOG_JSON": "true"},
+        )
+        running = start(plan, say)
+        try:
+            return asyncio.run(_drive(running, ports, orders, concurrency, progress))
+        finally:
+            running.stop()
