@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gridline.commands import dlq as dlq_commands
 from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
 from gridline.services import SERVICES
@@ -159,6 +160,7 @@ def bench(
     typer.echo(result.markdown())
 
 
+app.add_typer(dlq_commands.app, name="dlq")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
 

@@ -1,6 +1,7 @@
 """The delivery rules, proved on the real broker: bounded retries, then the dead-letter topic,
 and the consumer moves on."""
 
+import asyncio
 import json
 from collections import Counter
 from pathlib import Path
@@ -119,3 +120,66 @@ async def test_a_poison_event_on_the_order_log_goes_to_the_dlq_with_its_reason(
         assert reasons[0].startswith("poison: invalid OrderReceived")
         assert reasons[1].startswith("poison: not JSON")
         assert all(letter["source_topic"] == env.topics.orders for letter in letters)
+
+
+async def test_a_dead_letter_is_replayed_to_its_topic_once_its_cause_is_fixed(
+    kafka: EmbeddedBroker,
+) -> None:
+    from typer.testing import CliRunner
+
+    from gridline.commands import dlq
+
+    topics = Topics.named("replay")
+    await ensure_topics(kafka.bootstrap, topics.specs(1))
+    fixed = False
+    effects: list[bytes] = []
+
+    async def handle(raw: bytes) -> None:
+        if not fixed:
+            raise RuntimeError("org.yaml lacks the grid for 13906351234's address")
+        effects.append(raw)
+
+    broker = make_broker(ServiceSettings(kafka_bootstrap=kafka.bootstrap))
+    subscribe(
+        broker,
+        topic=topics.orders,
+        group_id="replay-test",
+        consumer="test",
+        handle=handle,
+        attempts=2,
+        dlq=topics.dlq,
+        session_timeout_ms=2500,
+        wait_max_seconds=0.05,
+    )
+    await broker.start()
+    try:
+        await produce(kafka.bootstrap, topics.orders, b"needs-fix", key=b"GL-9")
+
+        async def dead_lettered() -> None:
+            assert len(await read_json(kafka.bootstrap, topics.dlq)) == 1
+
+        await eventually(dead_lettered)
+        runner = CliRunner()
+        listed = await asyncio.to_thread(
+            runner.invoke,
+            dlq.app,
+            ["list", "--bootstrap", kafka.bootstrap, "--namespace", "replay"],
+        )
+        assert listed.exit_code == 0, listed.output
+        assert "#0" in listed.output and "replay.gridline.orders[0]@0" in listed.output
+        assert "139****1234" in listed.output and "13906351234" not in listed.output
+
+        fixed = True
+        replayed = await asyncio.to_thread(
+            runner.invoke,
+            dlq.app,
+            ["replay", "0", "--bootstrap", kafka.bootstrap, "--namespace", "replay"],
+        )
+        assert replayed.exit_code == 0, replayed.output
+
+        async def handled() -> None:
+            assert effects == [b"needs-fix"]
+
+        await eventually(handled)
+    finally:
+        await broker.stop()
