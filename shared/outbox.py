@@ -6,10 +6,10 @@ is harmless because every consumer is idempotent (see ``inbox``).
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, String, Text, select, text, update
+from sqlalchemy import BigInteger, Integer, String, Text, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,8 +55,16 @@ class OutboxMixin:
 class Outbox:
     """Adds events to a session's transaction and relays committed ones to Kafka."""
 
-    def __init__(self, model: type[OutboxMixin], clock: Clock, topics: Topics) -> None:
+    def __init__(
+        self,
+        model: type[OutboxMixin],
+        clock: Clock,
+        topics: Topics,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
         self._model = model
+        self._retention = retention
+        self._last_prune: datetime | None = None
         self._topics = topics
         self._clock = clock
         self._wake = asyncio.Event()
@@ -130,7 +138,7 @@ class Outbox:
             try:
                 while await self.relay_once(db, publish) > 0:
                     pass
-                await self._record_backlog(db)
+                await self._housekeeping(db)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker or database is down: try again shortly
@@ -139,11 +147,15 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
 
-    async def _record_backlog(self, db: Database) -> None:
-        from sqlalchemy import func
-
+    async def _housekeeping(self, db: Database) -> None:
+        """Reports the backlog; once a minute forgets rows sent longer ago than the retention."""
+        model = self._model
+        now = self._clock.now()
         async with db.transaction() as session:
             count = await session.scalar(
-                select(func.count()).select_from(self._model).where(self._model.sent_at.is_(None))
+                select(func.count()).select_from(model).where(model.sent_at.is_(None))
             )
+            if self._last_prune is None or now - self._last_prune > timedelta(minutes=1):
+                self._last_prune = now
+                await session.execute(delete(model).where(model.sent_at < now - self._retention))
         OUTBOX_BACKLOG.set(count or 0)

@@ -7,7 +7,7 @@ nothing here runs at import time.
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,7 +56,9 @@ class ServiceRuntime:
         self.db = Database(settings.resolved_database_url())
         self.broker = make_broker(settings)
         self.topics = settings.topics()
-        self.outbox = Outbox(outbox_model, clock, self.topics)
+        self.outbox = Outbox(
+            outbox_model, clock, self.topics, timedelta(hours=settings.outbox_retention_hours)
+        )
         self.inbox = Inbox(inbox_model)
         self._migrations_dir = migrations_dir
         self._background: list[tuple[str, Background]] = []

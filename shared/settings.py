@@ -44,6 +44,7 @@ class ServiceSettings(BaseSettings):
     consumer_group_prefix: str = "gridline"
     handler_attempts: int = Field(3, ge=1, description="Tries for a failing handler before DLQ")
     outbox_poll_seconds: float = Field(0.2, gt=0)
+    outbox_retention_hours: int = Field(168, ge=1, description="How long sent outbox rows stay")
     log_json: bool = True
     failpoints: str = Field(
         "", description="Test-only crash points, e.g. 'router.dispatch.after_commit'"
