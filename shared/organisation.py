@@ -1,11 +1,13 @@
-"""The organisation file (departments, teams, grids, people, shifts, leave) as validated data.
+"""The organisation file (departments, teams, grids, people, shifts, duty rotations, leave and
+one-off overrides) as validated data.
 
 The router routes by it and intake maps addresses to grids by it, so both read the same file
-through this one model.
+through this one model. The roster parts (leave, overrides, duty swaps, rotations) are only the
+starting point: heads change them over the router's HTTP API, and the router keeps those changes.
 """
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -32,6 +34,9 @@ class Department(_Model):
     name: str
     head: str
     duty_phone: str = ""
+    on_duty_rotation: tuple[str, ...] = Field(
+        (), description="The department's duty rotation; empty = its teams' rotations in turn"
+    )
 
 
 class Team(_Model):
@@ -55,6 +60,7 @@ class Person(_Model):
     name: str
     role: Literal["head", "grid_worker", "duty_staff"]
     work_phone: str | None = None
+    shift: str | None = Field(None, description="Key into `shifts`; grid workers default to `day`")
 
 
 class Shift(_Model):
@@ -76,6 +82,42 @@ class Leave(_Model):
         return self
 
 
+class Override(_Model):
+    """A one-off change to one person's availability, e.g. called in on a Saturday morning
+    (available: true) or away at a training afternoon (available: false)."""
+
+    person: str
+    from_: datetime = Field(alias="from")
+    to: datetime
+    available: bool
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.from_.tzinfo is None or self.to.tzinfo is None:
+            raise ValueError("override times need a timezone, e.g. 2026-12-05T08:00:00+08:00")
+        if self.to <= self.from_:
+            raise ValueError("override ends before it starts")
+        return self
+
+
+class DutySwap(_Model):
+    """On one duty date, a team's (or a department's) duty goes to someone else."""
+
+    unit: str = Field(description="Team or department code")
+    date: date
+    person: str
+    reason: str = ""
+
+
+class RotationRule(_Model):
+    """How a rotation list becomes "who is on duty": one person per duty day, in list order,
+    counted from `epoch`; a duty day runs from `handover` to the next day's `handover`."""
+
+    epoch: date = date(2026, 1, 1)
+    handover: time = time(8, 0)
+
+
 class Organisation(_Model):
     timezone: str = "Asia/Shanghai"
     departments: tuple[Department, ...] = Field(min_length=1)
@@ -84,7 +126,10 @@ class Organisation(_Model):
     grids: tuple[Grid, ...]
     people: tuple[Person, ...]
     shifts: dict[str, Shift]
+    rotation: RotationRule = RotationRule()
     leave: tuple[Leave, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    duty_swaps: tuple[DutySwap, ...] = ()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:
@@ -95,6 +140,26 @@ class Organisation(_Model):
         for d in self.departments:
             if d.head not in people:
                 problems.append(f"department {d.code}: head {d.head} is not among people")
+            problems += [
+                f"department {d.code}: on-duty {p} is not among people"
+                for p in d.on_duty_rotation
+                if p not in people
+            ]
+        problems += [
+            f"person {p.id}: unknown shift {p.shift}"
+            for p in self.people
+            if p.shift is not None and p.shift not in self.shifts
+        ]
+        problems += [
+            f"overrides: {o.person} is not among people"
+            for o in self.overrides
+            if o.person not in people
+        ]
+        for swap in self.duty_swaps:
+            if swap.unit not in teams and swap.unit not in departments:
+                problems.append(f"duty_swaps: unknown team or department {swap.unit}")
+            if swap.person not in people:
+                problems.append(f"duty_swaps: {swap.person} is not among people")
         for category, target in self.routing.items():
             if target not in departments and target != COMPLAINT_ROUTE:
                 problems.append(f"routing {category}: unknown department {target}")
@@ -160,6 +225,25 @@ class Organisation(_Model):
                 if any(community_key(c) == key for c in g.communities):
                     return g
         return None
+
+    def teams_of(self, department: str) -> list[Team]:
+        return [t for t in self.teams if t.department == department]
+
+    def department_of_person(self, person_id: str) -> str | None:
+        """Heads lead a department; others belong to the department of their team or grid."""
+        for d in self.departments:
+            if d.head == person_id or person_id in d.on_duty_rotation:
+                return d.code
+        for t in self.teams:
+            if person_id in t.on_duty_rotation:
+                return t.department
+        for g in self.grids:
+            if person_id in (g.a_post, g.b_post):
+                return self.department_of_grid(g)
+        return None
+
+    def grids_of_person(self, person_id: str) -> list[Grid]:
+        return [g for g in self.grids if person_id in (g.a_post, g.b_post)]
 
     def known_communities(self) -> list[str]:
         return sorted({c for g in self.grids for c in g.communities})

@@ -1,11 +1,15 @@
-"""The one place that wires the router: settings, organisation, runtime, subscribers, HTTP."""
+"""The one place that wires the router: settings, organisation, rules, runtime, subscribers and
+HTTP."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
 from services.router.handlers import RouterDeps, make_order_handler
+from services.router.policy import RouterPolicy
+from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
 from shared.clock import Clock, SystemClock
@@ -13,30 +17,52 @@ from shared.config import load_yaml
 from shared.http import install_conventions
 from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
+from shared.workdays import WorkCalendar
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class StartedClock:
+    """Real time, shifted so that it starts at a chosen instant (demos, subprocess tests)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
+def load_deps(settings: RouterSettings) -> RouterDeps:
+    """The organisation, the rules and the calendar; a bad file stops the router here."""
+    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
+    policy = load_yaml(settings.config_dir / settings.policy_file, RouterPolicy)
+    calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
+    return RouterDeps(org=org, policy=policy, calendar=calendar)
+
+
 def create_app(settings: RouterSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or RouterSettings()
-    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
+    deps = load_deps(settings)
+    if clock is None:
+        clock = StartedClock(settings.clock_start) if settings.clock_start else SystemClock()
     runtime = ServiceRuntime(
         settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         migrations_dir=MIGRATIONS,
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
     )
-    deps = RouterDeps(org, settings.ack_minutes_normal, settings.ack_minutes_urgent)
     runtime.on_order_events("dispatch", make_order_handler(deps))
 
     app = FastAPI(
         title="Gridline router",
         version="1",
         lifespan=runtime.lifespan,
-        description="派单：部门、网格、A/B岗、值班、签收与升级",
+        description="派单：部门、网格、A/B岗、值班、签收与升级；退单、延期、办结；投诉核实；值班表",
     )
     install_conventions(app, settings.token_secret)
-    app.include_router(build_router(RouterContext(runtime=runtime)))
+    ctx = RouterContext(runtime=runtime, deps=deps)
+    app.include_router(build_router(ctx))
+    app.include_router(build_roster_router(ctx))
     app.state.runtime = runtime
     return app

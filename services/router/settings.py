@@ -1,7 +1,7 @@
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.settings import ServiceSettings
 
@@ -11,5 +11,12 @@ class RouterSettings(ServiceSettings):
     default_port: ClassVar[int] = 8102
 
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
-    ack_minutes_normal: int = Field(30, ge=1, description="Time to sign for an ordinary order")
-    ack_minutes_urgent: int = Field(10, ge=1, description="Time to sign for an urgent order")
+    policy_file: Path = Field(Path("router.yaml"), description="Relative to config_dir")
+    calendar_file: Path = Field(
+        Path("calendar_overrides.yaml"), description="Relative to config_dir"
+    )
+    clock_start: AwareDatetime | None = Field(
+        None,
+        description="Demos and tests only: the router's clock starts at this instant and runs "
+        "on from there (e.g. a weekday 10:00 so that the day shift is on)",
+    )

@@ -1,9 +1,10 @@
-"""The router's own database: each order's routing state and its assignments."""
+"""The router's own database: each order's routing state, its assignments, and the roster
+changes heads make over HTTP (with their audit trail)."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, select
+from sqlalchemy import JSON, Boolean, Integer, String, Text, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,14 @@ class RoutedOrder(Base):
     ack_due: Mapped[datetime]
     received_at: Mapped[datetime]
     order: Mapped[dict[str, Any]] = mapped_column(JSON)
+    returns: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    major: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    deadline: Mapped[datetime | None]
+    extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    appointment_at: Mapped[datetime | None]
+    complaint_verdict: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime | None]
 
 
 class AssignmentRow(Base):
@@ -56,6 +65,55 @@ class AssignmentRow(Base):
     skipped: Mapped[list[Any]] = mapped_column(JSON)
 
 
+class RosterEntry(Base):
+    """The current value of one roster item changed over HTTP; it replaces the file's value."""
+
+    __tablename__ = "roster_entries"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # leave, overrides, rotation
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)  # person or unit code
+    body: Mapped[list[Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class RosterAudit(Base):
+    """Every roster change on the record: who, when, before, after."""
+
+    __tablename__ = "roster_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    who: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime]
+    before: Mapped[list[Any]] = mapped_column(JSON)
+    after: Mapped[list[Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RosterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def entries(self) -> list[RosterEntry]:
+        return list(await self.session.scalars(select(RosterEntry)))
+
+    async def entry(self, kind: str, subject: str) -> RosterEntry | None:
+        return await self.session.get(RosterEntry, (kind, subject))
+
+    def add(self, *rows: RosterEntry | RosterAudit) -> None:
+        self.session.add_all(rows)
+
+    async def audit(self, subject: str | None, limit: int, offset: int) -> list[RosterAudit]:
+        query = select(RosterAudit)
+        if subject:
+            query = query.where(RosterAudit.subject == subject)
+        query = query.order_by(RosterAudit.id.desc()).limit(limit).offset(offset)
+        return list(await self.session.scalars(query))
+
+
 class RoutingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -63,8 +121,36 @@ class RoutingRepository:
     async def get(self, order_id: str) -> RoutedOrder | None:
         return await self.session.get(RoutedOrder, order_id)
 
+    async def get_for_update(self, order_id: str) -> RoutedOrder | None:
+        """The order, locked for this transaction (PostgreSQL), so that two commands or an
+        acknowledgement racing an escalation are applied one after the other."""
+        return await self.session.get(RoutedOrder, order_id, with_for_update=True)
+
+    async def assignment(self, order_id: str, assignment_id: int) -> AssignmentRow | None:
+        return await self.session.get(AssignmentRow, (order_id, assignment_id))
+
+    async def assignments(self, order_id: str) -> list[AssignmentRow]:
+        query = select(AssignmentRow).where(AssignmentRow.order_id == order_id)
+        return list(await self.session.scalars(query.order_by(AssignmentRow.assignment_id)))
+
+    async def asked(self, order_id: str, department: str) -> frozenset[str]:
+        """Who was already given this order in this department."""
+        rows = await self.session.scalars(
+            select(AssignmentRow.assignee_id).where(
+                AssignmentRow.order_id == order_id, AssignmentRow.department == department
+            )
+        )
+        return frozenset(rows)
+
     def add(self, *rows: RoutedOrder | AssignmentRow) -> None:
         self.session.add_all(rows)
+
+    async def count(self, department: str, state: str | None) -> int:
+        query = select(func.count()).select_from(RoutedOrder)
+        query = query.where(RoutedOrder.department == department)
+        if state:
+            query = query.where(RoutedOrder.state == state)
+        return int(await self.session.scalar(query) or 0)
 
     async def inbox(
         self, department: str, state: str | None, limit: int, offset: int

@@ -1,0 +1,141 @@
+"""An order's life in its department, pure: which moves are allowed in which state, and what
+each move decides. Invalid moves are refused (409); other departments are refused (403).
+
+    dispatched ──acknowledge──► acknowledged ──progress──► in_progress ──resolve──► resolved
+        │  ▲                        │   appointment, extension (request / decide) keep the state
+        │  └──── return (退单) ◄────┘   and ack-overdue escalation re-dispatches while unsigned
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.auth import Principal
+from shared.workdays import WorkCalendar
+
+DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
+    "dispatched",
+    "acknowledged",
+    "in_progress",
+    "resolved",
+)
+STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED)
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset({DISPATCHED}),
+    "appointment": frozenset({ACKNOWLEDGED, IN_PROGRESS}),
+    "progress": frozenset({ACKNOWLEDGED, IN_PROGRESS}),
+    "return": frozenset({DISPATCHED, ACKNOWLEDGED}),
+    "extension": frozenset({ACKNOWLEDGED, IN_PROGRESS}),
+    "extension_decision": frozenset({ACKNOWLEDGED, IN_PROGRESS}),
+    "resolve": frozenset({ACKNOWLEDGED, IN_PROGRESS}),
+}
+AFTER: dict[str, str] = {
+    "acknowledge": ACKNOWLEDGED,
+    "progress": IN_PROGRESS,
+    "resolve": RESOLVED,
+}
+
+LABELS = {
+    "acknowledge": "签收",
+    "appointment": "预约",
+    "progress": "进展",
+    "return": "退单",
+    "extension": "延期申请",
+    "extension_decision": "延期审批",
+    "resolve": "办结",
+}
+
+
+class Refused(Exception):
+    """A move the order's state or the caller's role does not allow; nothing changes."""
+
+    def __init__(self, status: int, code: str, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.field = field
+
+
+def may_act(who: Principal, department: str, heads_only: bool = False) -> None:
+    """A department acts on its own orders only; admins act everywhere."""
+    if who.kind == "admin":
+        return
+    if heads_only and who.kind != "head":
+        raise Refused(403, "forbidden", f"{who.role} may not do this: a department head may")
+    if who.department != department:
+        raise Refused(
+            403, "forbidden", f"{who.role} may not act on {department}'s orders", "order_id"
+        )
+
+
+def check_move(action: str, state: str) -> str:
+    """The state after ``action``; 409 when the order's state does not allow it."""
+    if state not in ALLOWED[action]:
+        raise Refused(
+            409, "invalid_state", f"不能{LABELS[action]}：工单当前状态为 {state}", "state"
+        )
+    return AFTER.get(action, state)
+
+
+def resolve_deadline(
+    received_at: datetime,
+    platform_deadline: datetime | None,
+    working_days: int,
+    calendar: WorkCalendar,
+) -> datetime:
+    """办结时限: the policy's working days, or the platform's deadline if that is sooner."""
+    due = calendar.add_working_days(received_at, working_days)
+    if platform_deadline is not None and platform_deadline < due:
+        return platform_deadline
+    return due
+
+
+@dataclass(frozen=True)
+class ExtensionAsk:
+    extra_working_days: int
+    reason: str
+
+
+def check_extension_request(
+    ask: ExtensionAsk,
+    deadline: datetime | None,
+    granted_days: int,
+    pending: bool,
+    max_days: int,
+    now: datetime,
+) -> None:
+    """延期: asked before the deadline, one request at a time, bounded in total."""
+    if pending:
+        raise Refused(409, "extension_pending", "已有待审批的延期申请", "extra_working_days")
+    if deadline is not None and now >= deadline:
+        raise Refused(409, "deadline_passed", "办结时限已过，不能再申请延期", "extra_working_days")
+    left = max_days - granted_days
+    if ask.extra_working_days > left:
+        raise Refused(
+            422,
+            "extension_too_long",
+            f"延期最多 {max_days} 个工作日，还可申请 {max(left, 0)} 个工作日",
+            "extra_working_days",
+        )
+    if not ask.reason.strip():
+        raise Refused(422, "invalid", "延期须说明理由", "reason")
+
+
+def extended_deadline(deadline: datetime, extra_days: int, calendar: WorkCalendar) -> datetime:
+    return calendar.add_working_days(deadline, extra_days)
+
+
+def check_reappointment(previous: datetime | None, explanation: str) -> None:
+    """Art. 18.1.4: an agreed time may be changed only with an explanation."""
+    if previous is not None and not explanation.strip():
+        raise Refused(422, "explanation_required", "改约须说明原因", "explanation")
+
+
+def check_return(reason: str, target: str | None, current: str, departments: set[str]) -> None:
+    if not reason.strip():
+        raise Refused(422, "invalid", "退单须说明原因", "reason")
+    if target is not None and target not in departments:
+        raise Refused(422, "invalid", f"unknown department {target}", "target_department")
+    if target == current:
+        raise Refused(422, "invalid", "不能退回本部门", "target_department")

@@ -1,0 +1,78 @@
+"""The router's rules as validated data (config/router.yaml): acknowledgement limits, major
+events, triage, returns and extensions."""
+
+from datetime import datetime, timedelta
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts import OrderReceivedPayload, Priority, Source
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AckLimit(_Model):
+    priority: Priority | None = None
+    source: Source | None = None
+    category: str | None = None
+    minutes: int = Field(ge=1)
+
+    def matches(self, order: OrderReceivedPayload) -> bool:
+        return (
+            (self.priority is None or self.priority == order.priority)
+            and (self.source is None or self.source == order.source)
+            and (self.category is None or self.category == order.category)
+        )
+
+
+class MajorEvents(_Model):
+    categories: tuple[str, ...] = ("WATER_QUALITY",)
+    keywords: tuple[str, ...] = ()
+    priorities: tuple[Priority, ...] = ("critical",)
+    area_wide_categories: tuple[str, ...] = ("OUTAGE",)
+    area_wide_keywords: tuple[str, ...] = ()
+    dispatch_department: str = "DISPATCH"
+
+
+class RouterPolicy(_Model):
+    ack_limits: tuple[AckLimit, ...] = Field(min_length=1)
+    major_events: MajorEvents = MajorEvents()
+    triage_department: str = "DISPATCH"
+    returns_before_head: int = Field(1, ge=0)
+    resolve_working_days: int = Field(5, ge=1)
+    max_extension_working_days: int = Field(10, ge=1)
+
+    @model_validator(mode="after")
+    def _catch_all_last(self) -> Self:
+        last = self.ack_limits[-1]
+        if (last.priority, last.source, last.category) != (None, None, None):
+            raise ValueError("the last ack_limits rule must match every order (only `minutes`)")
+        return self
+
+    def ack_minutes(self, order: OrderReceivedPayload) -> int:
+        return next(rule.minutes for rule in self.ack_limits if rule.matches(order))
+
+    def ack_due(self, order: OrderReceivedPayload, now: datetime) -> datetime:
+        return now + timedelta(minutes=self.ack_minutes(order))
+
+    def is_major(self, order: OrderReceivedPayload) -> str | None:
+        """Why the order is a major event (Art. 7), or None."""
+        rules = self.major_events
+        text = f"{order.title} {order.content}"
+        if order.category in rules.categories:
+            return f"重大事项：{order.category_label or order.category}"
+        if order.priority in rules.priorities:
+            return "重大事项：特急"
+        hit = next((k for k in rules.keywords if k in text), None)
+        if hit:
+            return f"重大事项：{hit}"
+        return None
+
+    def is_area_wide(self, order: OrderReceivedPayload) -> bool:
+        rules = self.major_events
+        text = f"{order.title} {order.content}"
+        return order.category in rules.area_wide_categories and any(
+            k in text for k in rules.area_wide_keywords
+        )

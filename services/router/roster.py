@@ -1,0 +1,167 @@
+"""Who is reachable at a given moment, pure: shifts, duty rotations, leave and one-off overrides.
+
+The rules (docs/router.md says the same for people):
+
+- A one-off override is the most specific fact and wins over everything else.
+- Leave (whole Beijing dates, both ends included) makes a person unavailable.
+- A grid worker works a shift (``day``: 08:00–17:30 on working days, make-up Saturdays included,
+  Chinese public holidays excluded). Outside it they are off.
+- Duty rotations: each team (and each department) has a rotation list; one person per *duty
+  day*, in list order, counted from ``rotation.epoch``. A duty day runs from ``rotation.handover``
+  (08:00) to the next day's handover, so the person on duty at 03:00 on the 5th is the one whose
+  duty day is the 4th. A duty swap names someone else for one duty date. The person on duty
+  covers the whole duty day, nights and days off included (24-hour service, Art. 4.3).
+- Department heads are always reachable: the head is the last link and never skipped.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from shared.clock import to_local
+from shared.organisation import DutySwap, Leave, Organisation, Override, Shift
+from shared.workdays import WorkCalendar
+
+DEFAULT_WORKER_SHIFT = "day"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The organisation plus the roster as it stands now (file + changes made over HTTP)."""
+
+    org: Organisation
+    calendar: WorkCalendar
+    leave: tuple[Leave, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    swaps: tuple[DutySwap, ...] = ()
+    rotations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_org(cls, org: Organisation, calendar: WorkCalendar) -> "Roster":
+        return cls(
+            org=org,
+            calendar=calendar,
+            leave=org.leave,
+            overrides=org.overrides,
+            swaps=org.duty_swaps,
+            rotations=default_rotations(org),
+        )
+
+    # --- duty -----------------------------------------------------------------------------------
+
+    def duty_date(self, at: datetime) -> date:
+        local = to_local(at)
+        if local.time() < self.org.rotation.handover:
+            return local.date() - timedelta(days=1)
+        return local.date()
+
+    def on_duty(self, unit: str, at: datetime) -> str | None:
+        """The team's or department's person on duty at ``at`` (None: it has no rotation)."""
+        day = self.duty_date(at)
+        for swap in reversed(self.swaps):
+            if swap.unit == unit and swap.date == day:
+                return swap.person
+        rotation = self.rotations.get(unit, ())
+        if not rotation:
+            return None
+        return rotation[(day - self.org.rotation.epoch).days % len(rotation)]
+
+    # --- availability ---------------------------------------------------------------------------
+
+    def unavailable_because(
+        self, person_id: str, at: datetime, on_duty: bool = False
+    ) -> str | None:
+        """Why ``person_id`` cannot take an order at ``at``; None when they can.
+
+        ``on_duty``: they are asked as the person on duty, so their shift is the duty day.
+        """
+        for override in reversed(self.overrides):
+            if override.person == person_id and override.from_ <= at < override.to:
+                if override.available:
+                    return None
+                why = f"：{override.reason}" if override.reason else ""
+                return f"{person_id} unavailable until {_hm(override.to)}{why}"
+        day = to_local(at).date()
+        for leave in self.leave:
+            if leave.person == person_id and leave.from_ <= day <= leave.to:
+                return f"{person_id} on leave until {leave.to:%m-%d}"
+        person = self.org.person(person_id)
+        if person is None:
+            return f"{person_id} is not in the organisation"
+        if on_duty or person.role == "head":
+            return None
+        shift_name = person.shift or DEFAULT_WORKER_SHIFT
+        shift = self.org.shifts.get(shift_name)
+        if shift is None:
+            return None  # no shift defined: reachable around the clock
+        if not covers(shift, at, self.calendar):
+            return f"{person_id} off shift ({shift_name} {shift.start:%H:%M}–{shift.end:%H:%M})"
+        return None
+
+
+def covers(shift: Shift, at: datetime, calendar: WorkCalendar) -> bool:
+    """Whether ``at`` (any timezone) falls inside the shift, in Beijing time. A shift that ends
+    before it starts runs past midnight and belongs to the day it started on."""
+    local = to_local(at)
+    clock = local.time().replace(tzinfo=None)
+
+    def day_counts(day: date) -> bool:
+        return shift.days == "all" or calendar.is_working_day(day)
+
+    if shift.start < shift.end:
+        return shift.start <= clock < shift.end and day_counts(local.date())
+    if clock >= shift.start:
+        return day_counts(local.date())
+    if clock < shift.end:
+        return day_counts(local.date() - timedelta(days=1))
+    return False
+
+
+def default_rotations(org: Organisation) -> dict[str, tuple[str, ...]]:
+    """Each team's list; a department without its own list takes its teams' lists in turn."""
+    rotations: dict[str, tuple[str, ...]] = {t.code: t.on_duty_rotation for t in org.teams}
+    for d in org.departments:
+        if d.on_duty_rotation:
+            rotations[d.code] = d.on_duty_rotation
+        else:
+            rotations[d.code] = tuple(p for t in org.teams_of(d.code) for p in t.on_duty_rotation)
+    return rotations
+
+
+def _hm(when: datetime) -> str:
+    return f"{to_local(when):%m-%d %H:%M}"
+
+
+ROSTER_KINDS = ("leave", "overrides", "swaps", "rotation")
+
+
+def with_changes(base: Roster, changes: Sequence[tuple[str, str, Sequence[Any]]]) -> Roster:
+    """The roster with changes made over HTTP: each (kind, subject, items) replaces the file's
+    items of that kind for that person (leave, overrides) or unit (swaps, rotation)."""
+    leave: dict[str, list[Leave]] = {}
+    for lv in base.leave:
+        leave.setdefault(lv.person, []).append(lv)
+    overrides: dict[str, list[Override]] = {}
+    for ov in base.overrides:
+        overrides.setdefault(ov.person, []).append(ov)
+    swaps: dict[str, list[DutySwap]] = {}
+    for sw in base.swaps:
+        swaps.setdefault(sw.unit, []).append(sw)
+    rotations = dict(base.rotations)
+    for kind, subject, items in changes:
+        if kind == "leave":
+            leave[subject] = [Leave.model_validate(i) for i in items]
+        elif kind == "overrides":
+            overrides[subject] = [Override.model_validate(i) for i in items]
+        elif kind == "swaps":
+            swaps[subject] = [DutySwap.model_validate(i) for i in items]
+        elif kind == "rotation":
+            rotations[subject] = tuple(str(i) for i in items)
+    return replace(
+        base,
+        leave=tuple(x for xs in leave.values() for x in xs),
+        overrides=tuple(x for xs in overrides.values() for x in xs),
+        swaps=tuple(x for xs in swaps.values() for x in xs),
+        rotations=rotations,
+    )

@@ -1,0 +1,314 @@
+"""Rosters and leave over HTTP: heads change their own department's, admins any; every change
+is on the record (who, when, before, after). The file (config/org.yaml) is the starting point;
+a change made here replaces the file's items for that person or unit."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+
+from services.router.api import RouterContext
+from services.router.handlers import current_roster
+from services.router.roster import Roster
+from services.router.store import RosterAudit, RosterEntry, RosterRepository
+from shared.auth import Principal
+from shared.clock import to_local
+from shared.http import ApiError, require
+from shared.organisation import DutySwap, Leave, Override
+
+
+class LeaveIn(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    reason: str = ""
+
+
+class OverrideIn(BaseModel):
+    from_: AwareDatetime = Field(alias="from")
+    to: AwareDatetime
+    available: bool
+    reason: str = ""
+
+
+class SwapIn(BaseModel):
+    date: date
+    person: str
+    reason: str = ""
+
+
+class LeavePut(BaseModel):
+    leave: list[LeaveIn]
+    note: str = ""
+
+
+class OverridesPut(BaseModel):
+    overrides: list[OverrideIn]
+    note: str = ""
+
+
+class RotationPut(BaseModel):
+    people: list[str] = Field(min_length=1)
+    note: str = ""
+
+
+class SwapsPut(BaseModel):
+    swaps: list[SwapIn]
+    note: str = ""
+
+
+class UnitDuty(BaseModel):
+    unit: str
+    name: str
+    rotation: list[str]
+    on_duty_now: str | None
+    swaps: list[dict[str, Any]]
+
+
+class PersonNow(BaseModel):
+    id: str
+    name: str
+    role: str
+    department: str | None
+    available: bool
+    why_not: str | None
+
+
+class RosterOut(BaseModel):
+    at: str
+    duty_date: str
+    units: list[UnitDuty]
+    people: list[PersonNow]
+    leave: list[dict[str, Any]]
+    overrides: list[dict[str, Any]]
+
+
+class AuditOut(BaseModel):
+    id: int
+    kind: str
+    subject: str
+    who: str
+    role: str
+    at: str
+    before: list[Any]
+    after: list[Any]
+    note: str
+
+
+def build_roster_router(ctx: RouterContext) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+    readers = require("head", "department", "ops")
+    heads = require("head")
+    Reader = Annotated[Principal, Depends(readers)]
+    Head = Annotated[Principal, Depends(heads)]
+    org = ctx.deps.org
+
+    def owns(who: Principal, department: str | None) -> None:
+        if who.kind != "admin" and (department is None or who.department != department):
+            raise ApiError(
+                403, "forbidden", f"{who.role} may not change {department or 'this'} roster"
+            )
+
+    def person_department(person_id: str) -> str | None:
+        if org.person(person_id) is None:
+            raise ApiError(404, "not_found", f"no person {person_id}", "person_id")
+        return org.department_of_person(person_id)
+
+    def unit_department(unit: str) -> str:
+        if unit in {d.code for d in org.departments}:
+            return unit
+        team = next((t for t in org.teams if t.code == unit), None)
+        if team is None:
+            raise ApiError(404, "not_found", f"no team or department {unit}", "unit")
+        return team.department
+
+    async def change(
+        who: Principal, kind: str, subject: str, after: list[Any], note: str, current: list[Any]
+    ) -> list[Any]:
+        now = ctx.runtime.clock.now()
+        async with ctx.runtime.db.transaction() as session:
+            repo = RosterRepository(session)
+            entry = await repo.entry(kind, subject)
+            before = list(entry.body) if entry is not None else current
+            if entry is None:
+                repo.add(
+                    RosterEntry(
+                        kind=kind,
+                        subject=subject,
+                        body=after,
+                        updated_at=now,
+                        updated_by=who.subject,
+                    )
+                )
+            else:
+                entry.body = after
+                entry.updated_at = now
+                entry.updated_by = who.subject
+            repo.add(
+                RosterAudit(
+                    kind=kind,
+                    subject=subject,
+                    who=who.subject,
+                    role=who.role,
+                    at=now,
+                    before=before,
+                    after=after,
+                    note=note,
+                )
+            )
+        return after
+
+    def checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
+        try:
+            return model.model_validate(item).model_dump(mode="json", by_alias=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ApiError(422, "invalid", first["msg"], ".".join(map(str, first["loc"]))) from None
+
+    async def roster_now() -> Roster:
+        async with ctx.runtime.db.transaction() as session:
+            return await current_roster(session, ctx.deps)
+
+    @router.get("/roster", response_model=RosterOut, summary="值班表：谁在岗、谁值班、请假")
+    async def get_roster(
+        _who: Reader, at: AwareDatetime | None = None, department: str | None = None
+    ) -> RosterOut:
+        when = at or ctx.runtime.clock.now()
+        roster = await roster_now()
+        units = [
+            UnitDuty(
+                unit=code,
+                name=_unit_name(roster, code),
+                rotation=list(people),
+                on_duty_now=roster.on_duty(code, when),
+                swaps=[s.model_dump(mode="json") for s in roster.swaps if s.unit == code],
+            )
+            for code, people in roster.rotations.items()
+            if department is None or _unit_department(roster, code) == department
+        ]
+        people = []
+        for p in org.people:
+            dept = org.department_of_person(p.id)
+            if department is not None and dept != department:
+                continue
+            why = roster.unavailable_because(p.id, when)
+            people.append(
+                PersonNow(
+                    id=p.id,
+                    name=p.name,
+                    role=p.role,
+                    department=dept,
+                    available=why is None,
+                    why_not=why,
+                )
+            )
+        return RosterOut(
+            at=to_local(when).isoformat(),
+            duty_date=roster.duty_date(when).isoformat(),
+            units=units,
+            people=people,
+            leave=[lv.model_dump(mode="json", by_alias=True) for lv in roster.leave],
+            overrides=[o.model_dump(mode="json", by_alias=True) for o in roster.overrides],
+        )
+
+    @router.get("/leave", summary="请假记录")
+    async def get_leave(_who: Reader, person: str | None = None) -> list[dict[str, Any]]:
+        roster = await roster_now()
+        return [
+            lv.model_dump(mode="json", by_alias=True)
+            for lv in roster.leave
+            if person is None or lv.person == person
+        ]
+
+    @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
+    async def put_leave(person_id: str, body: LeavePut, who: Head) -> list[Any]:
+        owns(who, person_department(person_id))
+        items = [
+            checked(Leave, {"person": person_id, **i.model_dump(by_alias=True)}) for i in body.leave
+        ]
+        roster = await roster_now()
+        current = [
+            lv.model_dump(mode="json", by_alias=True)
+            for lv in roster.leave
+            if lv.person == person_id
+        ]
+        return await change(who, "leave", person_id, items, body.note, current)
+
+    @router.put("/roster/overrides/{person_id}", summary="临时调整某人是否在岗")
+    async def put_overrides(person_id: str, body: OverridesPut, who: Head) -> list[Any]:
+        owns(who, person_department(person_id))
+        items = [
+            checked(Override, {"person": person_id, **i.model_dump(by_alias=True)})
+            for i in body.overrides
+        ]
+        roster = await roster_now()
+        current = [
+            o.model_dump(mode="json", by_alias=True)
+            for o in roster.overrides
+            if o.person == person_id
+        ]
+        return await change(who, "overrides", person_id, items, body.note, current)
+
+    @router.put("/roster/rotations/{unit}", summary="设置班组/部门的值班轮换")
+    async def put_rotation(unit: str, body: RotationPut, who: Head) -> list[Any]:
+        owns(who, unit_department(unit))
+        unknown = [p for p in body.people if org.person(p) is None]
+        if unknown:
+            raise ApiError(422, "invalid", f"not among people: {', '.join(unknown)}", "people")
+        roster = await roster_now()
+        current = list(roster.rotations.get(unit, ()))
+        return await change(who, "rotation", unit, list(body.people), body.note, current)
+
+    @router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")
+    async def put_swaps(unit: str, body: SwapsPut, who: Head) -> list[Any]:
+        owns(who, unit_department(unit))
+        items = []
+        for s in body.swaps:
+            if org.person(s.person) is None:
+                raise ApiError(422, "invalid", f"{s.person} is not among people", "swaps.person")
+            items.append(checked(DutySwap, {"unit": unit, **s.model_dump()}))
+        roster = await roster_now()
+        current = [s.model_dump(mode="json") for s in roster.swaps if s.unit == unit]
+        return await change(who, "swaps", unit, items, body.note, current)
+
+    @router.get("/roster/audit", response_model=list[AuditOut], summary="值班与请假变更记录")
+    async def audit(
+        _who: Head,
+        subject: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[AuditOut]:
+        async with ctx.runtime.db.transaction() as session:
+            rows = await RosterRepository(session).audit(subject, limit, offset)
+        return [
+            AuditOut(
+                id=r.id,
+                kind=r.kind,
+                subject=r.subject,
+                who=r.who,
+                role=r.role,
+                at=_iso(r.at),
+                before=r.before,
+                after=r.after,
+                note=r.note,
+            )
+            for r in rows
+        ]
+
+    return router
+
+
+def _unit_department(roster: Roster, unit: str) -> str:
+    team = next((t for t in roster.org.teams if t.code == unit), None)
+    return team.department if team else unit
+
+
+def _unit_name(roster: Roster, unit: str) -> str:
+    team = next((t for t in roster.org.teams if t.code == unit), None)
+    if team is not None:
+        return team.name
+    return next((d.name for d in roster.org.departments if d.code == unit), unit)
+
+
+def _iso(when: datetime) -> str:
+    return to_local(when).isoformat()
