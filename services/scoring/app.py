@@ -1,15 +1,19 @@
-"""The one place that wires scoring: settings, runtime, subscribers, HTTP."""
+"""The one place that wires scoring: settings, rule book, organisation, subscribers, HTTP."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from services.scoring.api import ScoringContext, build_router
-from services.scoring.handlers import count_event
+from services.scoring.handlers import make_handler
+from services.scoring.operations import ACTIVITY_CONSUMER, Scoring
+from services.scoring.rules import load_rules
 from services.scoring.settings import ScoringSettings
 from services.scoring.store import InboxRow, OutboxRow
 from shared.clock import Clock, SystemClock
+from shared.config import load_yaml
 from shared.http import install_conventions
+from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -17,6 +21,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: ScoringSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ScoringSettings()
+    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
+    book = load_rules(settings.config_dir / settings.rules_file)
     runtime = ServiceRuntime(
         settings,
         clock=clock or SystemClock(),
@@ -24,16 +30,17 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
     )
-    runtime.on_order_events("counts", count_event)
-    runtime.on_activity_events("activity", count_event)
+    handler = make_handler(book)
+    runtime.on_order_events("counts", handler)
+    runtime.on_activity_events(ACTIVITY_CONSUMER, handler)
 
     app = FastAPI(
         title="Gridline scoring",
         version="1",
         lifespan=runtime.lifespan,
-        description="考核：网格员月度积分、排名与导出",
+        description="考核：网格员月度积分、排名、季度星级、年度评优与导出（第十八条）",
     )
     install_conventions(app, settings.token_secret)
-    app.include_router(build_router(ScoringContext(runtime=runtime)))
+    app.include_router(build_router(ScoringContext(Scoring(runtime, book, org))))
     app.state.runtime = runtime
     return app

@@ -1,9 +1,13 @@
-"""Scoring's own database: activity counts per worker and month."""
+"""Scoring's own database: monthly counts, the append-only ledger, and month closings."""
 
-from sqlalchemy import Integer, String, select
+import json
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.scoring.domain.entries import LedgerEntry
 from shared.db import ServiceBase, new_metadata
 from shared.inbox import InboxMixin
 from shared.outbox import OutboxMixin
@@ -31,6 +35,39 @@ class CountRow(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class LedgerRow(Base):
+    """One score change. Rows are only ever inserted: a correction is another row."""
+
+    __tablename__ = "ledger_entries"
+
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(40), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    points: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime]
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    event_type: Mapped[str | None] = mapped_column(String(40))
+    order_id: Mapped[str | None] = mapped_column(String(40))
+    entered_by: Mapped[str | None] = mapped_column(String(60))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    flag: Mapped[str | None] = mapped_column(String(40))
+    corrects: Mapped[str | None] = mapped_column(String(36))
+
+
+class ClosureRow(Base):
+    __tablename__ = "month_closures"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_at: Mapped[datetime]
+    closed_by: Mapped[str] = mapped_column(String(60))
+    event_id: Mapped[str] = mapped_column(String(36))
+    counts_json: Mapped[str] = mapped_column(Text, doc="The counts the places were made from")
+    departments_json: Mapped[str] = mapped_column(Text, doc="The assessed workers' departments")
+
+
 class CountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -48,3 +85,135 @@ class CountRepository:
         for row in rows:
             result.setdefault(row.worker_id, {})[row.counter] = row.count
         return result
+
+
+def _entry(row: LedgerRow) -> LedgerEntry:
+    return LedgerEntry(
+        entry_id=row.entry_id,
+        worker_id=row.worker_id,
+        month=row.month,
+        rule=row.rule,
+        points=row.points,
+        source=row.source,  # type: ignore[arg-type]
+        reason=row.reason,
+        occurred_at=row.occurred_at,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        order_id=row.order_id,
+        by=row.entered_by,
+        evidence=row.evidence,
+        flag=row.flag,
+        corrects=row.corrects,
+    )
+
+
+class LedgerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def append(self, entries: list[LedgerEntry]) -> None:
+        """Inserts entries; one already there (same cause) is left as it is, never rewritten."""
+        for e in entries:
+            if await self.session.get(LedgerRow, e.entry_id) is not None:
+                continue
+            self.session.add(
+                LedgerRow(
+                    entry_id=e.entry_id,
+                    worker_id=e.worker_id,
+                    month=e.month,
+                    rule=e.rule,
+                    points=e.points,
+                    source=e.source,
+                    reason=e.reason,
+                    occurred_at=e.occurred_at,
+                    event_id=e.event_id,
+                    event_type=e.event_type,
+                    order_id=e.order_id,
+                    entered_by=e.by,
+                    evidence=e.evidence,
+                    flag=e.flag,
+                    corrects=e.corrects,
+                )
+            )
+        await self.session.flush()
+
+    async def get(self, entry_id: str) -> LedgerEntry | None:
+        row = await self.session.get(LedgerRow, entry_id)
+        return _entry(row) if row is not None else None
+
+    async def of_month(self, month: str) -> list[LedgerEntry]:
+        rows = await self.session.scalars(
+            select(LedgerRow)
+            .where(LedgerRow.month == month)
+            .order_by(LedgerRow.occurred_at, LedgerRow.entry_id)
+        )
+        return [_entry(r) for r in rows]
+
+    async def of_months(self, months: list[str]) -> list[LedgerEntry]:
+        rows = await self.session.scalars(
+            select(LedgerRow)
+            .where(LedgerRow.month.in_(months))
+            .order_by(LedgerRow.occurred_at, LedgerRow.entry_id)
+        )
+        return [_entry(r) for r in rows]
+
+    async def of_worker(self, worker_id: str, month: str | None) -> list[LedgerEntry]:
+        query = select(LedgerRow).where(LedgerRow.worker_id == worker_id)
+        if month is not None:
+            query = query.where(LedgerRow.month == month)
+        rows = await self.session.scalars(query.order_by(LedgerRow.occurred_at, LedgerRow.entry_id))
+        return [_entry(r) for r in rows]
+
+
+class Closure:
+    def __init__(self, row: ClosureRow) -> None:
+        self.month = row.month
+        self.closed_at = row.closed_at
+        self.closed_by = row.closed_by
+        self.event_id = row.event_id
+        self.counts: dict[str, dict[str, int]] = json.loads(row.counts_json)
+        self.departments: dict[str, str] = json.loads(row.departments_json)
+
+
+class ClosureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, month: str) -> Closure | None:
+        row = await self.session.get(ClosureRow, month)
+        return Closure(row) if row is not None else None
+
+    async def add(
+        self,
+        month: str,
+        closed_at: datetime,
+        closed_by: str,
+        event_id: str,
+        counts: dict[str, dict[str, int]],
+        departments: dict[str, str],
+    ) -> bool:
+        """False when the month was already closed (the first closing stands)."""
+        if await self.session.get(ClosureRow, month) is not None:
+            return False
+        self.session.add(
+            ClosureRow(
+                month=month,
+                closed_at=closed_at,
+                closed_by=closed_by,
+                event_id=event_id,
+                counts_json=json.dumps(counts, ensure_ascii=False, sort_keys=True),
+                departments_json=json.dumps(departments, ensure_ascii=False, sort_keys=True),
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def in_months(self, months: list[str]) -> dict[str, Closure]:
+        rows = await self.session.scalars(select(ClosureRow).where(ClosureRow.month.in_(months)))
+        return {r.month: Closure(r) for r in rows}
+
+
+async def wipe(session: AsyncSession) -> None:
+    """Empties everything the log rebuilds (rebuild in place); the outbox is left alone."""
+    for table in (LedgerRow, ClosureRow, CountRow, InboxRow):
+        await session.execute(delete(table))
