@@ -55,6 +55,11 @@ class OrderReceivedPayload(Contract):
     address: Address = Field(default_factory=Address)
     account_no: str | None = None
     grid_hint: str | None = Field(None, description="Grid named by a grid worker's own report")
+    grid_matched: bool | None = Field(
+        None,
+        description="False: intake found no grid for the address (flagged for triage); "
+        "None: not checked",
+    )
     reporter_id: str | None = Field(None, description="Grid worker who reported it, if any")
     named_worker_id: str | None = Field(None, description="Worker a complaint or praise names")
     received_at: AwareDatetime

@@ -1,16 +1,27 @@
-"""Intake's HTTP endpoints: validate, call a handler, shape the reply."""
+"""Intake's HTTP endpoints: validate, call a command, shape the reply."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, Response
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from services.intake.domain import normalize_12345
-from services.intake.formats import Order12345
-from services.intake.handlers import submit_order
-from services.intake.store import OrderRepository
-from services.intake.taxonomy import Taxonomy
+from services.intake.commands import HouseholdMissing, IntakeCommands, Outcome
+from services.intake.formats import Call96568, GridActivity, GridReport, Order12345
+from services.intake.queues import ReplyRepository
+from services.intake.store import ClusterQueries, OrderRepository
+from services.intake.views import (
+    BatchAccepted,
+    IncidentMember,
+    IncidentView,
+    ItemAccepted,
+    OrderAccepted,
+    OrderView,
+    ReplyView,
+    TimelineEntry,
+    caller_identity,
+)
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import ApiError, principal, require
@@ -18,43 +29,69 @@ from shared.masking import mask_phone
 from shared.runtime import ServiceRuntime
 
 
-class OrderAccepted(BaseModel):
-    order_id: str = Field(examples=["GL-20261127-7F3K9Q01"])
-    created: bool = Field(description="False when the same source number was already received")
-    category: str
-
-
-class TimelineEntry(BaseModel):
-    event_id: str
-    type: str
-    occurred_at: str
-    producer: str
-    summary: str
-    payload: dict[str, Any]
-
-
-class OrderView(BaseModel):
-    order_id: str
-    source: str
-    source_ref: str
-    category: str
-    priority: str
-    state: str
-    caller_name: str | None
-    caller_phone: str | None
-    received_at: str
-    timeline: list[TimelineEntry]
-
-
 @dataclass
 class IntakeContext:
     runtime: ServiceRuntime
-    taxonomy: Taxonomy
+    commands: IntakeCommands
+    max_batch: int
+
+
+def invalid(exc: ValidationError, prefix: str = "") -> ApiError:
+    """The same shape as FastAPI's own 422s: the first field, and each field with its reason."""
+    errors = exc.errors()
+
+    def field(loc: Sequence[Any]) -> str:
+        return ".".join([prefix, *(str(p) for p in loc)] if prefix else [str(p) for p in loc])
+
+    details = [{"field": field(e["loc"]) or "body", "reason": e["msg"]} for e in errors[:20]]
+    return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
+
+
+def _one(outcome: Outcome) -> OrderAccepted:
+    return OrderAccepted(
+        order_id=outcome.order_id or "",
+        created=outcome.created,
+        category=outcome.category or "",
+        incident_id=outcome.incident_id,
+    )
+
+
+def _batch(outcomes: list[Outcome], response: Response) -> BatchAccepted:
+    created = sum(o.created for o in outcomes)
+    response.status_code = 201 if created else 200
+    return BatchAccepted(
+        created=created,
+        items=[
+            ItemAccepted(
+                index=i,
+                status=o.status,
+                order_id=o.order_id,
+                category=o.category,
+                incident_id=o.incident_id,
+                register_id=o.register_id,
+                activity_id=o.activity_id,
+            )
+            for i, o in enumerate(outcomes)
+        ],
+    )
 
 
 def build_router(ctx: IntakeContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     operator = require("operator")
+    field_staff = require("operator", "department", "head")
+
+    def check_size(items: Sequence[object]) -> None:
+        if not items:
+            raise ApiError(422, "invalid", "a batch needs at least one item", "body")
+        if len(items) > ctx.max_batch:
+            raise ApiError(422, "invalid", f"at most {ctx.max_batch} items in one batch", "body")
+
+    async def accept_one(item: BaseModel, response: Response) -> OrderAccepted:
+        (outcome,) = await ctx.commands.accept([item])
+        # 201 only now: the order and its outbox row are committed.
+        response.status_code = 201 if outcome.created else 200
+        return _one(outcome)
 
     @router.post(
         "/orders/12345",
@@ -65,18 +102,101 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     async def receive_12345(
         body: Order12345, response: Response, _who: Annotated[Principal, Depends(operator)]
     ) -> OrderAccepted:
-        runtime = ctx.runtime
-        now = runtime.clock.now()
-        order = normalize_12345(body, ctx.taxonomy, now)
-        async with runtime.db.transaction() as session:
-            result = await submit_order(session, runtime.outbox, order, now)
-        # 201 only now: the order and its outbox row are committed.
-        runtime.outbox.wake()
-        if not result.created:
-            response.status_code = 200
-        return OrderAccepted(
-            order_id=result.order_id, created=result.created, category=order.payload.category
-        )
+        return await accept_one(body, response)
+
+    @router.post(
+        "/orders/12345/batch",
+        status_code=201,
+        response_model=BatchAccepted,
+        summary="Several 12345 orders at once: all valid, or none taken (422 names the item)",
+    )
+    async def receive_12345_batch(
+        body: list[Order12345], response: Response, _who: Annotated[Principal, Depends(operator)]
+    ) -> BatchAccepted:
+        check_size(body)
+        return _batch(await ctx.commands.accept(body), response)
+
+    @router.post(
+        "/orders/96568",
+        status_code=201,
+        response_model=OrderAccepted,
+        summary="A call taken on the 96568 water-service hotline",
+    )
+    async def receive_96568(
+        body: Call96568, response: Response, _who: Annotated[Principal, Depends(operator)]
+    ) -> OrderAccepted:
+        return await accept_one(body, response)
+
+    @router.post(
+        "/orders/96568/batch",
+        status_code=201,
+        response_model=BatchAccepted,
+        summary="Several 96568 calls at once",
+    )
+    async def receive_96568_batch(
+        body: list[Call96568], response: Response, _who: Annotated[Principal, Depends(operator)]
+    ) -> BatchAccepted:
+        check_size(body)
+        return _batch(await ctx.commands.accept(body), response)
+
+    @router.post(
+        "/grid-reports",
+        status_code=201,
+        response_model=ItemAccepted,
+        summary="A grid worker's report: facility finding, user demand, major event or "
+        "vulnerable household (the last goes to the care register, not to an order)",
+    )
+    async def receive_grid_report(
+        body: GridReport, response: Response, _who: Annotated[Principal, Depends(field_staff)]
+    ) -> ItemAccepted:
+        result = _batch(await _accept_reports([body]), response)
+        return result.items[0]
+
+    @router.post(
+        "/grid-reports/batch",
+        status_code=201,
+        response_model=BatchAccepted,
+        summary="Several grid reports at once",
+    )
+    async def receive_grid_report_batch(
+        body: list[GridReport],
+        response: Response,
+        _who: Annotated[Principal, Depends(field_staff)],
+    ) -> BatchAccepted:
+        check_size(body)
+        return _batch(await _accept_reports(body), response)
+
+    async def _accept_reports(reports: Sequence[GridReport]) -> list[Outcome]:
+        try:
+            return await ctx.commands.accept(reports)
+        except HouseholdMissing as exc:
+            raise ApiError(422, "invalid", str(exc), "household") from exc
+
+    one_activity = TypeAdapter(GridActivity)
+    many_activities = TypeAdapter(list[GridActivity])
+
+    @router.post(
+        "/grid-activity",
+        status_code=201,
+        response_model=BatchAccepted,
+        summary="Grid workers' consultations, messages and visits: one object or a list; "
+        "a resent activity_id is answered as already recorded",
+    )
+    async def receive_grid_activity(
+        response: Response,
+        _who: Annotated[Principal, Depends(field_staff)],
+        body: Annotated[Any, Body()],
+    ) -> BatchAccepted:
+        try:
+            parsed = (
+                many_activities.validate_python(body)
+                if isinstance(body, list)
+                else [one_activity.validate_python(body)]
+            )
+        except ValidationError as exc:
+            raise invalid(exc) from exc
+        check_size(parsed)
+        return _batch(await ctx.commands.accept(parsed), response)
 
     @router.get(
         "/orders/{order_id}",
@@ -90,7 +210,8 @@ def build_router(ctx: IntakeContext) -> APIRouter:
             if order is None:
                 raise ApiError(404, "not_found", f"no order {order_id}", "order_id")
             entries = await repo.timeline(order_id)
-        show_identity = who.is_any("admin") or not order.confidential
+            replies = await ReplyRepository(session).for_order(order_id)
+        name, phone = caller_identity(who, order)
         return OrderView(
             order_id=order.order_id,
             source=order.source,
@@ -98,9 +219,24 @@ def build_router(ctx: IntakeContext) -> APIRouter:
             category=order.category,
             priority=order.priority,
             state=order.state,
-            caller_name=order.caller_name if show_identity else None,
-            caller_phone=mask_phone(order.caller_phone or "") if show_identity else None,
+            caller_name=name,
+            caller_phone=phone,
             received_at=to_local(order.received_at).isoformat(),
+            grid=order.grid,
+            grid_matched=order.grid_matched,
+            special_care=bool(order.special_care),
+            incident_id=order.incident_id,
+            handling_department=order.handling_department,
+            replies=[
+                ReplyView(
+                    channel=r.channel,
+                    state="sent" if r.sent_at else "pending",
+                    attempts=r.attempts,
+                    sent_at=to_local(r.sent_at).isoformat() if r.sent_at else None,
+                    last_error=r.last_error,
+                )
+                for r in replies
+            ],
             timeline=[
                 TimelineEntry(
                     event_id=e.event_id,
@@ -111,6 +247,41 @@ def build_router(ctx: IntakeContext) -> APIRouter:
                     payload=e.payload,
                 )
                 for e in entries
+            ],
+        )
+
+    @router.get(
+        "/incidents/{incident_id}",
+        response_model=IncidentView,
+        summary="Orders clustered as one incident (one burst main, many callers)",
+    )
+    async def get_incident(
+        incident_id: str, _who: Annotated[Principal, Depends(principal)]
+    ) -> IncidentView:
+        async with ctx.runtime.db.transaction() as session:
+            queries = ClusterQueries(session)
+            incident = await queries.incident(incident_id)
+            if incident is None:
+                raise ApiError(404, "not_found", f"no incident {incident_id}", "incident_id")
+            members = await queries.members(incident_id)
+        return IncidentView(
+            incident_id=incident.incident_id,
+            rule=incident.rule,
+            primary_order_id=incident.primary_order_id,
+            category=incident.category,
+            members=incident.members,
+            major_event=incident.major_raised_at is not None,
+            orders=[
+                IncidentMember(
+                    order_id=m.order_id,
+                    source=m.source,
+                    category=m.category,
+                    received_at=to_local(m.received_at).isoformat(),
+                    caller_phone=None
+                    if m.confidential or not m.caller_phone
+                    else mask_phone(m.caller_phone),
+                )
+                for m in members
             ],
         )
 

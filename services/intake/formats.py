@@ -27,3 +27,107 @@ class Order12345(BaseModel):
     deadline: datetime | None = Field(None, description="办理时限")
     confidential: bool = False
     needReply: bool = True
+
+
+class Customer96568(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, max_length=64)
+    phone: str = Field(pattern=PHONE, description="来电号码")
+
+
+class StructuredAddress(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    district: str | None = Field(None, max_length=40)
+    community: str | None = Field(None, max_length=100)
+    building: str | None = Field(None, max_length=20)
+    unit: str | None = Field(None, max_length=20)
+    room: str | None = Field(None, max_length=20)
+    text: str | None = Field(None, max_length=300, description="Free text, when not split")
+
+
+class Call96568(BaseModel):
+    """A call typed in by a 96568 operator. Strict like 12345: our own console sends it, so an
+    unknown field is a bug to hear about, not to ignore."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ticket_id: str = Field(min_length=1, max_length=64, description="96568 工单号")
+    received_at: datetime
+    operator_id: str = Field(min_length=1, max_length=40)
+    account_no: str | None = Field(None, pattern=r"^\d{4,20}$", description="户号")
+    customer: Customer96568
+    address: StructuredAddress
+    type: str = Field(min_length=1, max_length=100, examples=["水压低"])
+    description: str = Field("", max_length=MAX_TEXT)
+    urgency: Literal["一般", "紧急", "特急"] = "一般"
+    appointment: datetime | None = None
+
+
+class GridLocation(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    community: str | None = Field(None, max_length=100)
+    building: str | None = Field(None, max_length=20)
+    unit: str | None = Field(None, max_length=20)
+    room: str | None = Field(None, max_length=20)
+    note: str = Field("", max_length=300)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+
+
+class Household(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=64)
+    phone: str | None = Field(None, pattern=PHONE)
+    reason: str = Field(min_length=1, max_length=100, examples=["独居老人", "残疾"])
+
+
+class GridReport(BaseModel):
+    """A grid worker's report from the grid app. Unknown fields are ignored: field phones run
+    older and newer app versions side by side, and a new field must not block a report."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    report_id: str = Field(min_length=1, max_length=100)
+    worker_id: str = Field(min_length=1, max_length=40)
+    grid_id: str | None = Field(None, max_length=40)
+    kind: Literal["facility", "user_demand", "major_event", "vulnerable_household"]
+    finding: str | None = Field(None, max_length=100, examples=["水表井盖损坏"])
+    category: str | None = Field(None, max_length=100, description="For user demands")
+    location: GridLocation = Field(default_factory=GridLocation)
+    note: str = Field("", max_length=MAX_TEXT)
+    caller_name: str | None = Field(None, max_length=64)
+    caller_phone: str | None = Field(None, pattern=PHONE)
+    household: Household | None = None
+    urgency: Literal["一般", "紧急", "特急"] = "一般"
+    photos: list[str] = Field(default_factory=list, max_length=20)
+    reported_at: datetime
+
+
+class GridActivity(BaseModel):
+    """One consultation, message or visit (the scoring rankings count them, Art. 18)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    activity_id: str = Field(min_length=1, max_length=100)
+    worker_id: str = Field(min_length=1, max_length=40)
+    kind: Literal["consultation", "message", "visit"]
+    channel: str = Field("", max_length=20, examples=["onsite", "phone", "wechat", "sms"])
+    customer_signed: bool = False
+    at: datetime
+    note: str = Field("", max_length=MAX_TEXT)
+
+
+RawSource = Literal["12345", "96568", "grid_report", "grid_activity"]
+
+
+class RawEnvelope(BaseModel):
+    """What an outside system puts on ``gridline.intake.raw``: the source, its payload as is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: RawSource
+    payload: dict[str, object] | list[object]

@@ -6,11 +6,32 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.domain import NormalizedOrder, new_order_id, received_event
-from services.intake.store import OrderRepository, OrderRow, TimelineRow
+from services.intake import replies
+from services.intake.domain import activity_event
+from services.intake.formats import GridActivity, GridReport, Household
+from services.intake.queues import ActivityRepository, CareRepository, ReplyRepository
+from services.intake.store import (
+    ActivityRow,
+    CareEntryRow,
+    ClusterQueries,
+    OrderRepository,
+    OrderRow,
+    ReplyRow,
+    TimelineRow,
+)
+from services.intake.submit import IntakeDeps, Submitted, submit_order
 from services.intake.timeline import summarize
-from shared.contracts import Event, OrderEvent
-from shared.outbox import Outbox
+from shared.contracts import (
+    Event,
+    GridActivityRecorded,
+    OrderDispatched,
+    OrderEvent,
+    OrderResolved,
+)
+from shared.organisation import community_key
+from shared.runtime import EventHandler
+
+__all__ = ["IntakeDeps", "Submitted", "submit_order"]
 
 # The order's state as the timeline shows it, by the event that moved it.
 STATE_AFTER = {
@@ -23,60 +44,142 @@ STATE_AFTER = {
 }
 
 
-@dataclass(frozen=True)
-class Submitted:
-    order_id: str
-    created: bool
+def timeline_rows(events: Sequence[OrderEvent]) -> list[TimelineRow]:
+    """Intake's own events go into the timeline as they are written, not when read back."""
+    return [_timeline_row(e) for e in events]
 
 
-async def submit_order(
-    session: AsyncSession, outbox: Outbox, order: NormalizedOrder, now: datetime
-) -> Submitted:
-    """Stores a new order with its ``OrderReceived`` in one transaction, or finds the first one
-    with the same source number (the same order pushed twice is one order)."""
-    repo = OrderRepository(session)
-    existing = await repo.by_source_ref(order.source, order.source_ref)
-    if existing is not None:
-        return Submitted(existing.order_id, created=False)
-    order_id = new_order_id(now)
-    row = OrderRow(
-        order_id=order_id,
-        source=order.source,
-        source_ref=order.source_ref,
-        category=order.payload.category,
-        priority=order.payload.priority,
-        caller_name=order.caller.name,
-        caller_phone=order.caller.phone,
-        confidential=order.caller.confidential,
-        received_at=order.payload.received_at,
-        created_at=now,
-        state="received",
-        canonical=order.payload.model_dump(mode="json"),
-        raw=order.raw,
-    )
-    if not await repo.add(row):
-        raced = await repo.by_source_ref(order.source, order.source_ref)
-        if raced is None:  # pragma: no cover - the unique key can only clash with a stored row
-            raise RuntimeError("order vanished after a unique-key clash")
-        return Submitted(raced.order_id, created=False)
-    event = received_event(order_id, order, now)
-    outbox.add(session, [event])
-    session.add(_timeline_row(event))
-    return Submitted(order_id, created=True)
+def make_order_handler(deps: IntakeDeps) -> EventHandler[OrderEvent]:
+    async def on_order_event(
+        event: OrderEvent, session: AsyncSession, now: datetime
+    ) -> Sequence[Event]:
+        order = await record_in_timeline(event, session)
+        if order is not None and isinstance(event, OrderResolved):
+            await queue_replies(event, order, session, now)
+        return []
+
+    return on_order_event
 
 
-async def record_in_timeline(
-    event: OrderEvent, session: AsyncSession, now: datetime
-) -> Sequence[Event]:
-    """Every event of an order, from every service, lands in its one timeline (Art. 12)."""
+async def record_in_timeline(event: OrderEvent, session: AsyncSession) -> OrderRow | None:
+    """Every event of an order, from every service, lands in its one timeline (Art. 12).
+    Returns the order, or None when the event is not news (unknown order, seen before)."""
     repo = OrderRepository(session)
     order = await repo.get(event.order_id)
     if order is None or await repo.has_timeline_entry(str(event.event_id)):
-        return []
+        return None
     session.add(_timeline_row(event))
     if event.type in STATE_AFTER:
         order.state = STATE_AFTER[event.type]
-    return []
+    if isinstance(event, OrderDispatched):
+        # The handling department may see a confidential caller's identity; nobody else.
+        order.handling_department = event.payload.department
+    if event.type == "OrderReopened":
+        order.reply_cycle = (order.reply_cycle or 0) + 1  # a new resolution owes a new reply
+    return order
+
+
+async def queue_replies(
+    event: OrderResolved, order: OrderRow, session: AsyncSession, now: datetime
+) -> int:
+    """The resolved order's caller gets a reply, and so does every caller of its incident when
+    the primary order is resolved (fifty callers about one burst main, fifty replies)."""
+    owed = [order]
+    if order.incident_id:
+        incident = await ClusterQueries(session).incident(order.incident_id)
+        if incident is not None and incident.primary_order_id == order.order_id:
+            owed = await ClusterQueries(session).members(order.incident_id)
+    queued = 0
+    replies_repo = ReplyRepository(session)
+    for member in owed:
+        channel = replies.channel_for(member.source, bool(member.canonical.get("needs_reply")))
+        cycle = member.reply_cycle or 0
+        if channel is None or await replies_repo.has(member.order_id, cycle):
+            continue
+        replies_repo.add(
+            ReplyRow(
+                order_id=member.order_id,
+                cycle=cycle,
+                channel=channel,
+                body=replies.reply_body(
+                    channel,
+                    member.source_ref,
+                    event.payload,
+                    event.occurred_at,
+                    member.caller_phone,
+                    member.incident_id,
+                ),
+                cause_event_id=str(event.event_id),
+                created_at=now,
+                due_at=_platform_deadline(member),
+                next_attempt_at=now,
+                attempts=0,
+            )
+        )
+        queued += 1
+    return queued
+
+
+def _platform_deadline(order: OrderRow) -> datetime | None:
+    raw = order.canonical.get("platform_deadline")
+    return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+
+
+async def record_activity(
+    session: AsyncSession, activity: GridActivity, now: datetime
+) -> GridActivityRecorded | None:
+    """Once per ``activity_id``: a resend is answered as already recorded."""
+    repo = ActivityRepository(session)
+    if await repo.exists(activity.activity_id):
+        return None
+    event = activity_event(activity, now)
+    repo.add(
+        ActivityRow(
+            activity_id=activity.activity_id,
+            worker_id=activity.worker_id,
+            kind=activity.kind,
+            at=event.payload.at,
+            recorded_at=now,
+            payload=event.payload.model_dump(mode="json"),
+        )
+    )
+    return event
+
+
+@dataclass(frozen=True)
+class HouseholdPlace:
+    community: str | None
+    building: str | None
+    unit: str | None
+    room: str | None
+    grid: str | None
+
+
+async def register_household(
+    session: AsyncSession, household: Household, place: HouseholdPlace, by: str, now: datetime
+) -> CareEntryRow:
+    row = CareEntryRow(
+        name=household.name,
+        phone=household.phone,
+        community=place.community,
+        community_key=community_key(place.community) if place.community else None,
+        building=place.building,
+        unit=place.unit,
+        room=place.room,
+        reason=household.reason,
+        note="",
+        grid=place.grid,
+        added_by=by,
+        added_at=now,
+    )
+    CareRepository(session).add(row)
+    await session.flush()
+    return row
+
+
+def household_place(report: GridReport) -> HouseholdPlace:
+    where = report.location
+    return HouseholdPlace(where.community, where.building, where.unit, where.room, report.grid_id)
 
 
 def _timeline_row(event: OrderEvent) -> TimelineRow:

@@ -1,9 +1,20 @@
-"""Intake's own database: orders as received, source keys (dedup), each order's timeline."""
+"""Intake's own database: orders as received, source keys (dedup), each order's timeline,
+incidents (clustered duplicates), the vulnerable-household register, grid activity and the
+durable queue of replies to the sources."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,6 +54,14 @@ class OrderRow(Base):
     state: Mapped[str] = mapped_column(String(30), default="received")
     canonical: Mapped[dict[str, Any]] = mapped_column(JSON)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Added with address matching, care and clustering; nullable so older rows stay valid.
+    community_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    grid: Mapped[str | None] = mapped_column(String(40))
+    grid_matched: Mapped[bool | None] = mapped_column(Boolean)
+    special_care: Mapped[bool | None] = mapped_column(Boolean)
+    incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    handling_department: Mapped[str | None] = mapped_column(String(40))
+    reply_cycle: Mapped[int | None] = mapped_column(Integer)
 
 
 class TimelineRow(Base):
@@ -95,3 +114,137 @@ class OrderRepository:
             select(TimelineRow.id).where(TimelineRow.event_id == event_id)
         )
         return found is not None
+
+
+class IncidentRow(Base):
+    """Orders about one thing (a burst main, one caller ringing every channel) grouped."""
+
+    __tablename__ = "incidents"
+
+    incident_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(20))
+    cluster_key: Mapped[str] = mapped_column(String(200), index=True)
+    primary_order_id: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40))
+    community_key: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[datetime]
+    last_received_at: Mapped[datetime]
+    members: Mapped[int] = mapped_column(Integer, default=1)
+    major_raised_at: Mapped[datetime | None]
+
+
+class CareEntryRow(Base):
+    """The vulnerable-household register (Art. 4.6, 16): elderly living alone, disabled…"""
+
+    __tablename__ = "care_register"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    community: Mapped[str | None] = mapped_column(String(100))
+    community_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    building: Mapped[str | None] = mapped_column(String(20))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    room: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    grid: Mapped[str | None] = mapped_column(String(40))
+    added_by: Mapped[str] = mapped_column(String(60))
+    added_at: Mapped[datetime]
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    updated_at: Mapped[datetime | None]
+    retired_by: Mapped[str | None] = mapped_column(String(60))
+    retired_at: Mapped[datetime | None] = mapped_column(index=True)
+    retired_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ActivityRow(Base):
+    """Grid workers' consultations, messages and visits, kept once per ``activity_id``."""
+
+    __tablename__ = "activities"
+
+    activity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReplyRow(Base):
+    """A reply owed to a source, kept until delivered (the durable reply queue)."""
+
+    __tablename__ = "replies"
+    __table_args__ = (UniqueConstraint("order_id", "cycle", name="uq_replies_order_cycle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(String(40), ForeignKey("orders.order_id"))
+    cycle: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(20))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    cause_event_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    target: Mapped[str | None] = mapped_column(String(300))
+
+
+class ClusterQueries:
+    """The look-alikes of a new order and the incidents they belong to."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def same_caller(
+        self, phone: str, category: str, since: datetime, until: datetime, exclude: str
+    ) -> list[OrderRow]:
+        result = await self.session.scalars(
+            select(OrderRow).where(
+                OrderRow.caller_phone == phone,
+                OrderRow.category == category,
+                OrderRow.received_at >= since,
+                OrderRow.received_at <= until,
+                OrderRow.order_id != exclude,
+            )
+        )
+        return list(result)
+
+    async def same_area(
+        self,
+        community: str,
+        categories: tuple[str, ...],
+        since: datetime,
+        until: datetime,
+        exclude: str,
+    ) -> list[OrderRow]:
+        result = await self.session.scalars(
+            select(OrderRow).where(
+                OrderRow.community_key == community,
+                OrderRow.category.in_(categories),
+                OrderRow.received_at >= since,
+                OrderRow.received_at <= until,
+                OrderRow.order_id != exclude,
+            )
+        )
+        return list(result)
+
+    async def incidents(self, ids: set[str]) -> list[IncidentRow]:
+        if not ids:
+            return []
+        return list(
+            await self.session.scalars(select(IncidentRow).where(IncidentRow.incident_id.in_(ids)))
+        )
+
+    async def incident(self, incident_id: str) -> IncidentRow | None:
+        return await self.session.get(IncidentRow, incident_id)
+
+    async def members(self, incident_id: str) -> list[OrderRow]:
+        result = await self.session.scalars(
+            select(OrderRow)
+            .where(OrderRow.incident_id == incident_id)
+            .order_by(OrderRow.received_at, OrderRow.order_id)
+        )
+        return list(result)

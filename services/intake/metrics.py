@@ -1,0 +1,23 @@
+"""Intake's own Prometheus counters. Labels are bounded sets (sources, outcomes), never ids."""
+
+from prometheus_client import Counter
+
+ORDERS_RECEIVED = Counter(
+    "gridline_intake_orders_total", "Orders received, by source and outcome", ["source", "outcome"]
+)
+UNMATCHED_ADDRESSES = Counter(
+    "gridline_intake_unmatched_address_total",
+    "Orders whose address matches no grid (flagged, kept, sent to triage)",
+    ["source"],
+)
+UNCLASSIFIED = Counter(
+    "gridline_intake_unclassified_total", "Orders no taxonomy rule could classify", ["source"]
+)
+SPECIAL_CARE = Counter(
+    "gridline_intake_special_care_total", "Orders from registered vulnerable households", ["source"]
+)
+DUPLICATES_LINKED = Counter(
+    "gridline_intake_duplicates_linked_total", "Orders linked to an incident", ["rule"]
+)
+MAJOR_EVENTS = Counter("gridline_intake_major_events_total", "Major events raised", ["why"])
+REPLIES = Counter("gridline_intake_replies_total", "Reply delivery tries", ["channel", "outcome"])

@@ -1,0 +1,61 @@
+"""Replies to the sources, pure: what a reply says, where it goes, when to try again.
+
+12345 expects the handling result, whether it was solved, when the caller was contacted and the
+public reply text (Art. 17). A 96568 caller is called back (the SMS / callback channel). Grid
+reports are the utility's own and get no outside reply.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.intake.rules import ReplyRules
+from shared.clock import to_local
+from shared.contracts import OrderResolvedPayload
+from shared.masking import mask_phone
+
+CHANNEL_BY_SOURCE = {"12345": "12345", "96568": "callback"}
+
+
+def channel_for(source: str, needs_reply: bool) -> str | None:
+    return CHANNEL_BY_SOURCE.get(source) if needs_reply else None
+
+
+def _local(when: datetime | None) -> str | None:
+    return to_local(when).strftime("%Y-%m-%d %H:%M:%S") if when else None
+
+
+def reply_body(
+    channel: str,
+    source_ref: str,
+    resolved: OrderResolvedPayload,
+    resolved_at: datetime,
+    caller_phone: str | None,
+    incident_id: str | None,
+) -> dict[str, Any]:
+    if channel == "12345":
+        return {
+            "orderNo": source_ref,
+            "handleResult": resolved.handling_notes or resolved.public_reply,
+            "solved": resolved.solved,
+            "contactTime": _local(resolved.contacted_at),
+            "replyContent": resolved.public_reply or resolved.handling_notes,
+            "replyTime": _local(resolved_at),
+            "handleDept": resolved.department,
+        }
+    return {
+        "ticket_id": source_ref,
+        # The stand-in sink is a file anyone can read; a real SMS gateway is given the number
+        # from intake's database at send time.
+        "phone": mask_phone(caller_phone or ""),
+        "message": resolved.public_reply or resolved.handling_notes or "您反映的问题已处理完毕。",
+        "solved": resolved.solved,
+        "incident_id": incident_id,
+        "replied_at": _local(resolved_at),
+    }
+
+
+def next_attempt(attempts: int, now: datetime, rules: ReplyRules) -> datetime:
+    """After ``attempts`` failed rounds: doubling from ``backoff_seconds`` to the cap."""
+    rounds = max(-(-attempts // rules.quick_attempts), 1)
+    delay = min(rules.backoff_seconds * 2 ** (rounds - 1), rules.max_backoff_seconds)
+    return now + timedelta(seconds=delay)

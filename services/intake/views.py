@@ -1,0 +1,104 @@
+"""What intake's HTTP answers look like, and who may see a caller's identity."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from services.intake.store import OrderRow
+from shared.auth import Principal
+from shared.masking import mask_phone
+
+
+class OrderAccepted(BaseModel):
+    order_id: str = Field(examples=["GL-20261127-7F3K9Q01"])
+    created: bool = Field(description="False when the same source number was already received")
+    category: str
+    incident_id: str | None = None
+
+
+class ItemAccepted(BaseModel):
+    index: int
+    status: str = Field(examples=["created", "duplicate", "registered", "recorded"])
+    order_id: str | None = None
+    category: str | None = None
+    incident_id: str | None = None
+    register_id: int | None = None
+    activity_id: str | None = None
+
+
+class BatchAccepted(BaseModel):
+    created: int
+    items: list[ItemAccepted]
+
+
+class TimelineEntry(BaseModel):
+    event_id: str
+    type: str
+    occurred_at: str
+    producer: str
+    summary: str
+    payload: dict[str, Any]
+
+
+class ReplyView(BaseModel):
+    channel: str
+    state: str = Field(examples=["pending", "sent"])
+    attempts: int
+    sent_at: str | None
+    last_error: str | None
+
+
+class OrderView(BaseModel):
+    order_id: str
+    source: str
+    source_ref: str
+    category: str
+    priority: str
+    state: str
+    caller_name: str | None
+    caller_phone: str | None
+    received_at: str
+    grid: str | None = None
+    grid_matched: bool | None = Field(None, description="False: the address matches no grid")
+    special_care: bool = False
+    incident_id: str | None = None
+    handling_department: str | None = None
+    replies: list[ReplyView] = Field(default_factory=list)
+    timeline: list[TimelineEntry]
+
+
+class IncidentMember(BaseModel):
+    order_id: str
+    source: str
+    category: str
+    received_at: str
+    caller_phone: str | None
+
+
+class IncidentView(BaseModel):
+    incident_id: str
+    rule: str
+    primary_order_id: str
+    category: str
+    members: int
+    major_event: bool
+    orders: list[IncidentMember]
+
+
+def is_owner(who: Principal, order: OrderRow) -> bool:
+    """The department handling the order (its staff and its head)."""
+    return (
+        who.is_any("department", "head")
+        and order.handling_department is not None
+        and who.department == order.handling_department
+    )
+
+
+def caller_identity(who: Principal, order: OrderRow) -> tuple[str | None, str | None]:
+    """Name and phone as this reader may see them: in full for the handling department; masked
+    for everyone else; a confidential 12345 caller is shown to nobody outside that department."""
+    if is_owner(who, order):
+        return order.caller_name, order.caller_phone
+    if order.confidential:
+        return None, None
+    return order.caller_name, mask_phone(order.caller_phone) if order.caller_phone else None

@@ -1,0 +1,196 @@
+"""Address → grid, the care register, clustering and replies, as the service office speaks."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.intake import care, incidents, replies
+from services.intake.domain import parse_address
+from services.intake.grids import match_grid
+from services.intake.rules import CareRules, IntakeRules, ReplyRules
+from shared.config import ConfigError, load_yaml
+from shared.contracts import Address, OrderResolvedPayload, Priority
+from shared.organisation import Organisation
+from shared.paths import CONFIG_DIR
+
+ORG = load_yaml(CONFIG_DIR / "org.yaml", Organisation)
+RULES = load_yaml(CONFIG_DIR / "intake.yaml", IntakeRules)
+T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+
+# --- address → grid ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "address", "account", "grid", "matched"),
+    [
+        ("LEAK", "聊城市东昌府区柳园街道水城花园3号楼2单元", None, "UM-DC-03", True),
+        ("METER_FAULT", "聊城市东昌府区柳园街道水城花园3号楼2单元", None, "MR-DC-01", True),
+        ("LEAK", "东昌府区古楼3号楼", None, "UM-DC-04", True),  # 古楼社区 written without 社区
+        ("LEAK", "东昌府区柳园3号楼", None, "UM-DC-03", True),  # 柳园小区 without 小区
+        ("METER_RECHECK", "开发区东城小区2号楼", None, "MR-KF-01", True),  # 东城花园 as 小区
+        ("METER_RECHECK", "某某路无名小区1号楼", "0103999", "MR-DC-02", True),  # 户号 prefix
+        ("LEAK", "聊城市茌平区不存在小区1号楼", None, None, False),
+        ("COMPLAINT", "聊城市东昌府区水城花园", None, None, True),  # known, routed by a head
+    ],
+)
+def test_an_address_finds_the_grid_of_the_department_that_owns_the_category(
+    category: str, address: str, account: str | None, grid: str | None, matched: bool
+) -> None:
+    found = match_grid(ORG, category, parse_address(address), account)
+    assert (found.grid, found.matched) == (grid, matched)
+
+
+def test_a_grid_workers_report_keeps_the_grid_it_names() -> None:
+    found = match_grid(ORG, "COVER_DAMAGED", Address(community="水城花园"), None, "UM-DC-03")
+    assert (found.grid, found.matched) == ("UM-DC-03", True)
+
+
+def test_an_unknown_reported_grid_falls_back_to_the_address() -> None:
+    found = match_grid(ORG, "LEAK", Address(community="古楼社区"), None, "XX-99")
+    assert found.grid == "UM-DC-04"
+
+
+# --- vulnerable households ----------------------------------------------------------------------
+
+ALONE = care.CareEntry(1, "13806359999", "水城", "3", "2", "501", "独居老人")
+
+
+@pytest.mark.parametrize(
+    ("phone", "address", "matches"),
+    [
+        ("13806359999", Address(), True),  # the registered phone, wherever it calls from
+        ("13900000000", parse_address("东昌府区水城花园3号楼2单元501室"), True),
+        ("13900000000", parse_address("东昌府区水城小区3号楼2单元"), True),  # no room: the unit
+        ("13900000000", parse_address("东昌府区水城花园3号楼2单元502室"), False),  # neighbour
+        ("13900000000", parse_address("东昌府区水城花园3号楼1单元"), False),
+        (None, parse_address("东昌府区古楼社区3号楼2单元501室"), False),
+    ],
+)
+def test_an_order_from_a_registered_phone_or_address_is_special_care(
+    phone: str | None, address: Address, matches: bool
+) -> None:
+    assert care.entry_matches(ALONE, phone, address) is matches
+
+
+@pytest.mark.parametrize(
+    ("before", "steps", "floor", "after"),
+    [
+        ("normal", 1, "urgent", "urgent"),
+        ("urgent", 1, "urgent", "critical"),
+        ("critical", 1, "urgent", "critical"),
+        ("normal", 0, "urgent", "urgent"),
+        ("normal", 0, "normal", "normal"),
+        ("normal", 2, "normal", "critical"),
+    ],
+)
+def test_special_care_raises_priority_within_limits(
+    before: Priority, steps: int, floor: Priority, after: Priority
+) -> None:
+    assert care.raised(before, CareRules(raise_steps=steps, floor=floor)) == after
+
+
+# --- clustering -----------------------------------------------------------------------------------
+
+
+def member(order_id: str, minutes: int, incident: str | None = None) -> incidents.Member:
+    return incidents.Member(order_id, T0 + timedelta(minutes=minutes), incident)
+
+
+def test_a_lone_order_is_no_incident() -> None:
+    assert incidents.cluster(member("O1", 0), [], [], {}, "INC-NEW") is None
+
+
+def test_the_second_report_from_one_community_opens_an_incident_with_the_first_as_primary() -> None:
+    decision = incidents.cluster(member("O2", 5), [], [member("O1", 0)], {}, "INC-NEW")
+    assert decision == incidents.ClusterDecision("INC-NEW", True, "area", "O1", ("O2",))
+
+
+def test_a_later_report_joins_the_open_incident() -> None:
+    open_ = {"INC-1": incidents.OpenIncident("INC-1", "O1", 2, False)}
+    decision = incidents.cluster(
+        member("O3", 9), [], [member("O1", 0, "INC-1"), member("O2", 5, "INC-1")], open_, "INC-NEW"
+    )
+    assert decision == incidents.ClusterDecision("INC-1", False, "area", "O1", ("O3",))
+
+
+def test_the_same_caller_on_another_channel_joins_their_first_order() -> None:
+    decision = incidents.cluster(member("O9", 300), [member("O1", 0)], [], {}, "INC-NEW")
+    assert decision is not None
+    assert (decision.rule, decision.primary_order_id, decision.link) == (
+        "same_caller",
+        "O1",
+        ("O9",),
+    )
+
+
+def test_the_major_event_is_raised_once_at_the_threshold() -> None:
+    assert not incidents.raises_major_event(9, 10, False)
+    assert incidents.raises_major_event(10, 10, False)
+    assert not incidents.raises_major_event(11, 10, True)
+
+
+def test_a_category_in_two_area_groups_is_a_configuration_error(tmp_path: object) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "intake.yaml"
+    bad.write_text("clustering:\n  area_groups:\n    a: [LEAK]\n    b: [LEAK]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="LEAK"):
+        load_yaml(bad, IntakeRules)
+
+
+def test_the_shipped_rules_group_a_burst_mains_leak_outage_and_low_pressure() -> None:
+    groups = {RULES.clustering.group_of(c) for c in ("LEAK", "OUTAGE", "LOW_PRESSURE")}
+    assert groups == {"supply_failure"}
+    assert RULES.clustering.group_of("CONSULTATION") is None
+
+
+# --- replies --------------------------------------------------------------------------------------
+
+RESOLVED = OrderResolvedPayload(
+    by="W-0301",
+    department="USER_MAINTENANCE",
+    solved=True,
+    contacted_at=T0,
+    handling_notes="更换破损管段",
+    public_reply="您反映的漏水已修复",
+)
+
+
+def test_a_12345_reply_has_the_fields_the_city_platform_expects() -> None:
+    body = replies.reply_body("12345", "LC12345-1", RESOLVED, T0 + timedelta(hours=2), None, None)
+    assert body == {
+        "orderNo": "LC12345-1",
+        "handleResult": "更换破损管段",
+        "solved": True,
+        "contactTime": "2026-11-27 09:00:00",
+        "replyContent": "您反映的漏水已修复",
+        "replyTime": "2026-11-27 11:00:00",
+        "handleDept": "USER_MAINTENANCE",
+    }
+
+
+def test_a_96568_callback_never_writes_the_full_number_to_the_sink() -> None:
+    body = replies.reply_body("callback", "96568-1", RESOLVED, T0, "13906351234", "INC-1")
+    assert body["phone"] == "139****1234"
+
+
+@pytest.mark.parametrize(
+    ("source", "needs_reply", "channel"),
+    [
+        ("12345", True, "12345"),
+        ("12345", False, None),
+        ("96568", True, "callback"),
+        ("grid_report", True, None),
+    ],
+)
+def test_who_is_answered_and_how(source: str, needs_reply: bool, channel: str | None) -> None:
+    assert replies.channel_for(source, needs_reply) == channel
+
+
+@pytest.mark.parametrize(
+    ("attempts", "seconds"), [(3, 30), (6, 60), (9, 120), (30, 1800), (300, 1800)]
+)
+def test_a_reply_that_keeps_failing_backs_off_to_the_cap(attempts: int, seconds: int) -> None:
+    rules = ReplyRules(quick_attempts=3, backoff_seconds=30, max_backoff_seconds=1800)
+    assert replies.next_attempt(attempts, T0, rules) == T0 + timedelta(seconds=seconds)
