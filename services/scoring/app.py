@@ -41,6 +41,8 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
         description="考核：网格员月度积分、排名、季度星级、年度评优与导出（第十八条）",
     )
     install_conventions(app, settings.token_secret)
-    app.include_router(build_router(ScoringContext(Scoring(runtime, book, org))))
+    scoring = Scoring(runtime, book, org)
+    app.include_router(build_router(ScoringContext(scoring)))
     app.state.runtime = runtime
+    app.state.scoring = scoring
     return app

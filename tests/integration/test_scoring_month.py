@@ -1,0 +1,344 @@
+"""One month of Art. 18 assessment through the real broker, checked against a hand computation;
+then the log replayed into a fresh ledger gives the very same numbers.
+
+The month is September 2026 (Beijing). The demo organisation's 抄表处 (METER_READING) has four grid
+workers; places are made within the department (config/scoring_rules.yaml: scope department,
+shared places for ties).
+
+Hand computation (base 100):
+
+  counts         consultations   messages   orders handled
+  W-0101               3             2             1          (+ an unsigned on-site answer: no)
+  W-0102               3             5             2
+  W-0103               1             0             0
+  W-0104               0             0             0          (no activity at all)
+
+  places: consultations W-0101 and W-0102 tie 1st (+5 each), W-0103 3rd (+2: 2nd is skipped);
+          messages W-0102 1st +5, W-0101 2nd +3; orders W-0102 1st +5, W-0101 2nd +3.
+
+  W-0101: 100 − 10 (verified complaint, delivered twice, counted once) + 1 (praise)
+              + 5 + 3 + 3                                                         = 102
+  W-0102: 100 + 3 (pennant, by the head) + 5 + 5 + 5                              = 118
+  W-0103: 100 − 5 (serious improper conduct: pay forfeited) − 3 (appointment missed, not
+              explained) − 2 (resolve deadline broken after signing) + 2          =  92
+          (an explained missed appointment and a breach before signing cost nothing)
+  W-0104: 100; after closing the head deducts 2 (dress): an adjustment, final      =  98
+"""
+
+import asyncio
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from gridline.cli import app as cli
+from services.scoring import reports
+from services.scoring.operations import Scoring
+from shared.contracts import (
+    AppointmentMissed,
+    AppointmentMissedPayload,
+    ComplaintVerified,
+    ComplaintVerifiedPayload,
+    Event,
+    GridActivityPayload,
+    GridActivityRecorded,
+    OrderReceived,
+    OrderReceivedPayload,
+    OrderResolved,
+    OrderResolvedPayload,
+    SlaBreached,
+    SlaBreachedPayload,
+    event_key,
+)
+from shared.db import Database
+from tests.support.kafka import produce, read_json
+from tests.support.polling import eventually
+from tests.support.system import Environment, run_system, token
+
+MONTH = "2026-09"
+T0 = datetime(2026, 9, 7, 2, 0, tzinfo=UTC)
+READER = token("operator")
+MR_HEAD = token("head:METER_READING", "P-0100")
+UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
+OFFICE = token("ops", "office")
+
+EXPECTED = {"W-0101": 102, "W-0102": 118, "W-0103": 92, "W-0104": 98}
+EXPECTED_AT_CLOSE = {"W-0101": 102, "W-0102": 118, "W-0103": 92, "W-0104": 100}
+SIDES = {"W-0101": (-10, 12), "W-0102": (0, 18), "W-0103": (-10, 2), "W-0104": (0, 0)}
+COUNTS = {
+    "W-0101": {"consultations": 3, "messages": 2, "visits": 3, "orders_handled": 1},
+    "W-0102": {"consultations": 3, "messages": 5, "orders_handled": 2},
+    "W-0103": {"consultations": 1},
+}
+
+
+def _at(hours: int) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _activity(n: int, worker: str, kind: str, channel: str, signed: bool = False) -> Event:
+    return GridActivityRecorded(
+        occurred_at=_at(n),
+        producer="intake",
+        worker_id=worker,
+        payload=GridActivityPayload(
+            activity_id=f"ACT-{n}",
+            worker_id=worker,
+            kind=kind,
+            channel=channel,
+            customer_signed=signed,
+            at=_at(n),
+        ),
+    )
+
+
+def _order_event(kind: type[Any], n: int, order: str, payload: Any) -> Event:
+    event: Event = kind(order_id=order, occurred_at=_at(n), producer="test", payload=payload)
+    return event
+
+
+def month_of_events() -> list[Event]:
+    events: list[Event] = []
+    n = 0
+
+    def act(worker: str, kind: str, channel: str, times: int, signed: bool = False) -> None:
+        nonlocal n
+        for _ in range(times):
+            n += 1
+            events.append(_activity(n, worker, kind, channel, signed))
+
+    act("W-0101", "consultation", "phone", 2)
+    act("W-0101", "consultation", "onsite", 1, signed=True)
+    act("W-0101", "consultation", "onsite", 1)  # unsigned on-site answer: not counted
+    act("W-0101", "message", "sms", 2)
+    act("W-0101", "visit", "onsite", 3)  # visits are not ranked
+    act("W-0102", "consultation", "wechat", 3)
+    act("W-0102", "message", "wechat", 5)
+    act("W-0103", "consultation", "phone", 1)
+
+    resolved = [("GL-R1", "W-0101"), ("GL-R2", "W-0102"), ("GL-R3", "W-0102")]
+    for i, (order, by) in enumerate(resolved):
+        events.append(
+            _order_event(
+                OrderResolved,
+                40 + i,
+                order,
+                OrderResolvedPayload(by=by, department="METER_READING"),
+            )
+        )
+    complaint = _order_event(
+        ComplaintVerified,
+        50,
+        "GL-C1",
+        ComplaintVerifiedPayload(worker_id="W-0101", verified=True, by="P-0100"),
+    )
+    events += [complaint, complaint]  # delivered twice: counted once
+    events.append(
+        _order_event(
+            OrderReceived,
+            51,
+            "GL-P1",
+            OrderReceivedPayload(
+                source="12345",
+                source_ref="P-1",
+                category="PRAISE",
+                category_label="表扬",
+                named_worker_id="W-0101",
+                received_at=_at(51),
+            ),
+        )
+    )
+    events += [
+        _order_event(
+            AppointmentMissed,
+            52,
+            "GL-A1",
+            AppointmentMissedPayload(appointment_at=_at(50), assignee_id="W-0103"),
+        ),
+        _order_event(
+            AppointmentMissed,
+            53,
+            "GL-A2",
+            AppointmentMissedPayload(appointment_at=_at(50), assignee_id="W-0103", explained=True),
+        ),
+        _order_event(
+            SlaBreached,
+            54,
+            "GL-S1",
+            SlaBreachedPayload(
+                deadline="resolve", due=_at(53), assignee_id="W-0103", acknowledged=True
+            ),
+        ),
+        _order_event(
+            SlaBreached,
+            55,
+            "GL-S2",
+            SlaBreachedPayload(deadline="resolve", due=_at(54), assignee_id="W-0103"),
+        ),
+    ]
+    return events
+
+
+async def _produce_all(environment: Environment, events: list[Event]) -> None:
+    for event in events:
+        topic = (
+            environment.topics.activity
+            if isinstance(event, GridActivityRecorded)
+            else environment.topics.orders
+        )
+        await produce(
+            environment.bootstrap,
+            topic,
+            event.model_dump_json().encode(),
+            key=event_key(event).encode(),
+        )
+
+
+def _by_worker(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        row["worker_id"]: row for row in view["workers"] if row["department"] == "METER_READING"
+    }
+
+
+async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_same_numbers(
+    environment: Environment,
+) -> None:
+    async with run_system(environment, only=("scoring",)) as system:
+        client = system.scoring
+        await _produce_all(environment, month_of_events())
+
+        # The head enters what only a head knows; another department's head may not.
+        refused = await client.post(
+            "/v1/workers/W-0101/entries",
+            json={"rule": "PENNANT", "reason": "锦旗", "month": MONTH},
+            headers=UM_HEAD,
+        )
+        assert refused.status_code == 403, refused.text
+        pennant = await client.post(
+            "/v1/workers/W-0102/entries",
+            json={
+                "rule": "PENNANT",
+                "reason": "用户赠送锦旗",
+                "evidence": "照片-0912",
+                "month": MONTH,
+            },
+            headers=MR_HEAD,
+        )
+        assert pennant.status_code == 201, pennant.text
+        serious = await client.post(
+            "/v1/workers/W-0103/entries",
+            json={"rule": "IMPROPER_CONDUCT_SERIOUS", "reason": "与用户争吵被曝光", "month": MONTH},
+            headers=MR_HEAD,
+        )
+        assert serious.status_code == 201, serious.text
+
+        async def all_counted() -> None:
+            counts = (await client.get(f"/v1/counts/{MONTH}", headers=READER)).json()["workers"]
+            assert counts == COUNTS
+            view = (await client.get(f"/v1/scores/{MONTH}", headers=READER)).json()
+            rows = _by_worker(view)
+            assert {w: (r["deductions"], r["bonuses"]) for w, r in rows.items()} == SIDES
+            assert {w: r["final"] for w, r in rows.items()} == EXPECTED_AT_CLOSE
+
+        await eventually(all_counted)
+
+        closed = await client.post(f"/v1/months/{MONTH}/close", headers=OFFICE)
+        assert closed.status_code == 201, closed.text
+        again = await client.post(f"/v1/months/{MONTH}/close", headers=OFFICE)
+        assert again.status_code == 409
+
+        late = await client.post(
+            "/v1/workers/W-0104/entries",
+            json={"rule": "DRESS_BADGE", "reason": "未佩戴工牌", "month": MONTH},
+            headers=MR_HEAD,
+        )
+        assert late.status_code == 201, late.text
+
+        view = (await client.get(f"/v1/scores/{MONTH}", headers=READER)).json()
+        rows = _by_worker(view)
+        assert view["closed"] is True
+        assert {w: r["final"] for w, r in rows.items()} == EXPECTED
+        assert {w: r["at_close"] for w, r in rows.items()} == EXPECTED_AT_CLOSE
+        assert rows["W-0104"]["adjustments"] == -2
+        assert rows["W-0101"]["flags"] == ["no_annual_award"]
+        assert rows["W-0103"]["flags"] == ["performance_pay_forfeited"]
+        assert (rows["W-0101"]["deductions"], rows["W-0101"]["bonuses"]) == (-10, 12)
+        consult = {w: r["ranks"]["RANK_CONSULTATIONS"] for w, r in rows.items()}
+        assert {w: (p["count"], p["place"], p["points"]) for w, p in consult.items()} == {
+            "W-0101": (3, 1, 5),
+            "W-0102": (3, 1, 5),
+            "W-0103": (1, 3, 2),
+            "W-0104": (0, None, 0),
+        }
+
+        ledger = (
+            await client.get("/v1/workers/W-0101/ledger", params={"month": MONTH}, headers=READER)
+        ).json()
+        complaint = [e for e in ledger["entries"] if e["rule"] == "COMPLAINT_VERIFIED"]
+        assert len(complaint) == 1
+        assert (complaint[0]["order_id"], complaint[0]["source"]) == ("GL-C1", "event")
+        assert complaint[0]["event_id"]
+        adjustment = (
+            await client.get("/v1/workers/W-0104/ledger", params={"month": MONTH}, headers=READER)
+        ).json()["entries"]
+        assert [(e["rule"], e["entered_by"], e["adjustment"]) for e in adjustment] == [
+            ("DRESS_BADGE", "P-0100", True)
+        ]
+
+        # The download holds what the API says.
+        xlsx = await client.get(f"/v1/scores/{MONTH}.xlsx", headers=READER)
+        assert xlsx.status_code == 200
+        book = load_workbook(io.BytesIO(xlsx.content))
+        sheet = book.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        assert header[:3] == ["工号", "姓名", "部门"]
+        final_col = header.index("最终得分")
+        in_xlsx = {r[0]: r[final_col] for r in sheet.iter_rows(min_row=2, values_only=True)}
+        assert in_xlsx == {r["worker_id"]: r["final"] for r in view["workers"]}
+        assert "考核明细" in book.sheetnames
+        csv_text = (await client.get(f"/v1/scores/{MONTH}.csv", headers=READER)).content
+        assert csv_text.decode("utf-8-sig").splitlines()[0].startswith("工号,姓名,部门")
+
+        # Our own decisions reach the log before replaying it.
+        async def decisions_on_the_log() -> None:
+            types = [
+                e.get("type")
+                for e in await read_json(environment.bootstrap, environment.topics.activity)
+            ]
+            assert types.count("ScoreEntryRecorded") == 3 and types.count("MonthClosed") == 1
+
+        await eventually(decisions_on_the_log)
+
+        scoring: Scoring = system.apps["scoring"].state.scoring
+        replay_url = await environment.databases.url("scoring_replay")
+        settings = environment.env(
+            {"kafka_bootstrap": environment.bootstrap, "topic_namespace": environment.namespace}
+        )
+        result = await asyncio.to_thread(
+            CliRunner().invoke, cli, ["scoring", "rebuild", "--into", replay_url], env=settings
+        )
+        assert result.exit_code == 0, result.output
+        assert "1 skipped" in result.output  # the complaint delivered twice
+
+        replayed_db = Database(replay_url)
+        await replayed_db.start()
+        try:
+            async with replayed_db.transaction() as session:
+                replayed, _ = await reports.month_view(session, scoring.book, scoring.org, MONTH)
+                replayed_ledgers = {
+                    w: (await reports.ledger_view(session, scoring.book, w, MONTH)).model_dump(
+                        mode="json"
+                    )
+                    for w in EXPECTED
+                }
+        finally:
+            await replayed_db.stop()
+        assert json.loads(replayed.model_dump_json()) == view
+        for worker, replayed_ledger in replayed_ledgers.items():
+            live = await client.get(
+                f"/v1/workers/{worker}/ledger", params={"month": MONTH}, headers=READER
+            )
+            assert replayed_ledger == live.json()
