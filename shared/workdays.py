@@ -103,3 +103,18 @@ class WorkCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+    def previous_working_day(self, day: date) -> date:
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def subtract_working_days(self, end: datetime, days: int) -> datetime:
+        """The same Beijing clock time ``days`` working days earlier (a yellow card "one working
+        day before" a deadline). The result is always on a working day."""
+        local = end.astimezone(LOCAL)
+        day = local.date()
+        for _ in range(days):
+            day = self.previous_working_day(day)
+        return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LOCAL)

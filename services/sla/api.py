@@ -1,36 +1,66 @@
-"""The SLA service's HTTP endpoints: numbers people run the service by."""
+"""The SLA service's HTTP endpoints: numbers people run the service by, and the ops-room page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse
 
-from services.sla.store import DeadlineRepository
+from services.sla.dashboard_page import render_dashboard
+from services.sla.reports import Reports, Scope
+from services.sla.views import AtRiskList, Overview, build_at_risk, build_overview
 from shared.auth import Principal
 from shared.http import principal
 from shared.runtime import ServiceRuntime
 
 
-class Overview(BaseModel):
-    open_deadlines: dict[str, int]
-    fired_deadlines: dict[str, int]
-
-
 @dataclass
 class SlaContext:
     runtime: ServiceRuntime
+    department_names: dict[str, str] = field(default_factory=dict)
+    refresh_seconds: int = 15
+    risk_window: timedelta = timedelta(hours=24)
+
+
+def scope_of(who: Principal) -> Scope:
+    """A department (or its head) sees its own orders only."""
+    if who.is_any("department", "head"):
+        return Scope(department=who.department)
+    return Scope()
 
 
 def build_router(ctx: SlaContext) -> APIRouter:
-    router = APIRouter(prefix="/v1/sla")
+    router = APIRouter()
 
-    @router.get("/overview", response_model=Overview)
-    async def overview(_who: Annotated[Principal, Depends(principal)]) -> Overview:
+    @router.get("/v1/sla/overview", response_model=Overview)
+    async def overview(who: Annotated[Principal, Depends(principal)]) -> Overview:
         async with ctx.runtime.db.transaction() as session:
-            repo = DeadlineRepository(session)
-            return Overview(
-                open_deadlines=await repo.open_counts(), fired_deadlines=await repo.fired_counts()
+            return await build_overview(
+                Reports(session, scope_of(who)),
+                ctx.runtime.clock.now(),
+                ctx.department_names,
+                ctx.risk_window,
             )
+
+    @router.get("/v1/sla/at-risk", response_model=AtRiskList)
+    async def at_risk(
+        who: Annotated[Principal, Depends(principal)],
+        within_hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> AtRiskList:
+        """Open deadlines due within ``within_hours``, soonest first, with the time left."""
+        async with ctx.runtime.db.transaction() as session:
+            return await build_at_risk(
+                Reports(session, scope_of(who)),
+                ctx.runtime.clock.now(),
+                timedelta(hours=within_hours),
+                limit,
+            )
+
+    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def dashboard() -> HTMLResponse:
+        # The page holds no data: it fetches the two endpoints above with the viewer's token.
+        return HTMLResponse(render_dashboard(ctx.department_names, ctx.refresh_seconds))
 
     return router

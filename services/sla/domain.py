@@ -1,65 +1,277 @@
-"""Deadline decisions, pure: which clocks an event starts, stops, and what a due one emits."""
+"""Deadline decisions, pure: when a clock is due and warns, how fair clocks move, and what a
+deadline emits when its time comes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import cast, get_args
 
+from services.sla.policies import Limit, LimitName, Limits
 from shared.contracts import (
     AckOverdue,
     AckOverduePayload,
+    AppointmentMissed,
+    AppointmentMissedPayload,
     DeadlineKind,
     OrderEnvelope,
-    OrderReceivedPayload,
     SlaBreached,
     SlaBreachedPayload,
+    SlaWarning,
+    SlaWarningPayload,
 )
+from shared.workdays import WorkCalendar
 
 PRODUCER = "sla"
+# Limits a 12345 platform deadline caps (办理时限 covers handling and the reply to the platform).
+PLATFORM_CAPPED: frozenset[str] = frozenset({"resolve", "reply"})
+
+
+@dataclass(frozen=True)
+class Warning:
+    """When yellow cards are shown: a share of the limit, or for working-day limits some
+    working days before the deadline."""
+
+    share: float = 0.8
+    working_days_before: int = 1
 
 
 @dataclass(frozen=True)
 class NewDeadline:
     kind: DeadlineKind
     due: datetime
+    purpose: str = "card"
+    started_at: datetime | None = None
+    clock: str = "24h"
+    policy_due: datetime | None = None
+    platform_due: datetime | None = None
+    warn_at: datetime | None = None
     assignment_id: int | None = None
     department: str | None = None
     assignee_id: str | None = None
+    explained: bool = False
+
+    @property
+    def next_at(self) -> datetime:
+        return self.warn_at if self.warn_at is not None else self.due
 
 
-def resolve_deadline(order: OrderReceivedPayload, default_hours: int) -> NewDeadline:
-    """The policy limit, or the platform's own deadline if that is sooner: the earlier governs."""
-    due = order.received_at + timedelta(hours=default_hours)
-    if order.platform_deadline is not None and order.platform_deadline < due:
-        due = order.platform_deadline
-    return NewDeadline(kind="resolve", due=due)
+def governing(policy_due: datetime | None, platform_due: datetime | None) -> datetime:
+    """The earlier of the policy and the platform deadline governs; at least one is given."""
+    candidates = [d for d in (policy_due, platform_due) if d is not None]
+    if not candidates:
+        raise ValueError("a deadline needs a policy or a platform due time")
+    return min(candidates)
+
+
+def warn_time(
+    start: datetime, due: datetime, clock: str, warning: Warning, calendar: WorkCalendar
+) -> datetime | None:
+    """The yellow card's time, or None when there is no room for one before the deadline.
+    A working-day deadline warns one working day before (the provincial hotline rule), a 24-hour
+    one once the configured share of its limit has passed; a limit too short for a working day
+    before falls back to the share."""
+    if due <= start:
+        return None
+    warn = start + (due - start) * warning.share
+    if clock == "working_days" and warning.working_days_before > 0:
+        before = calendar.subtract_working_days(due, warning.working_days_before)
+        if before > start:
+            warn = before
+    return warn if start < warn < due else None
+
+
+def limit_deadline(
+    kind: LimitName,
+    limit: Limit | None,
+    start: datetime,
+    calendar: WorkCalendar,
+    warning: Warning,
+    platform_due: datetime | None = None,
+) -> NewDeadline | None:
+    """One policy limit started at ``start``, capped by the platform deadline where it applies."""
+    policy_due = limit.due(start, calendar) if limit is not None else None
+    platform = platform_due if kind in PLATFORM_CAPPED else None
+    if policy_due is None and platform is None:
+        return None
+    due = governing(policy_due, platform)
+    clock = limit.clock if limit is not None and due == policy_due else "24h"
+    return NewDeadline(
+        kind=kind,
+        due=due,
+        started_at=start,
+        clock=clock,
+        policy_due=policy_due,
+        platform_due=platform,
+        warn_at=warn_time(start, due, clock, warning, calendar),
+    )
+
+
+def opening_deadlines(
+    limits: Limits,
+    received_at: datetime,
+    platform_deadline: datetime | None,
+    needs_reply: bool,
+    calendar: WorkCalendar,
+    warning: Warning,
+) -> list[NewDeadline]:
+    """The clocks a new order starts: sign-for, on site, resolution and reply."""
+    made = []
+    for kind in ("acknowledge", "arrive", "resolve", "reply"):
+        if kind == "reply" and not needs_reply:
+            continue
+        deadline = limit_deadline(
+            kind, limits.of(kind), received_at, calendar, warning, platform_deadline
+        )
+        if deadline is not None:
+            made.append(deadline)
+    return made
+
+
+def restarted(
+    kind: LimitName,
+    limits: Limits,
+    start: datetime,
+    calendar: WorkCalendar,
+    warning: Warning,
+    platform_deadline: datetime | None,
+    department: str | None,
+    assignee_id: str | None,
+) -> NewDeadline | None:
+    """A clock started afresh for a department that receives an order (a return or a reopen):
+    its own full limit, still capped by the platform deadline."""
+    made = limit_deadline(kind, limits.of(kind), start, calendar, warning, platform_deadline)
+    if made is None:
+        return None
+    return replace(made, department=department, assignee_id=assignee_id)
+
+
+def caller_pause(
+    previous_appointment: datetime | None, new_appointment: datetime, now: datetime
+) -> timedelta:
+    """How long the order now waits for the caller who asked to move the agreed time: from the
+    old agreed time (or now, if that is later or there was none) to the new one."""
+    waiting_from = max(previous_appointment or now, now)
+    return max(new_appointment - waiting_from, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Shifted:
+    policy_due: datetime
+    due: datetime
+    warn_at: datetime | None
+
+
+def shifted(
+    start: datetime,
+    policy_due: datetime,
+    platform_due: datetime | None,
+    pause: timedelta,
+    clock: str,
+    warned: bool,
+    warning: Warning,
+    calendar: WorkCalendar,
+) -> Shifted:
+    """A paused policy clock runs out later by the pause; the platform's deadline does not move
+    (the platform does not wait for the caller)."""
+    new_policy = policy_due + pause
+    due = governing(new_policy, platform_due)
+    warn = None if warned else warn_time(start, due, clock, warning, calendar)
+    return Shifted(policy_due=new_policy, due=due, warn_at=warn)
+
+
+def extended(
+    start: datetime,
+    new_deadline: datetime,
+    clock: str,
+    warning: Warning,
+    calendar: WorkCalendar,
+) -> Shifted:
+    """An extension (延期) replaces both limits with the approved deadline and earns a new
+    yellow card before it."""
+    return Shifted(
+        policy_due=new_deadline,
+        due=new_deadline,
+        warn_at=warn_time(start, new_deadline, clock, warning, calendar),
+    )
+
+
+def as_kind(kind: str) -> DeadlineKind:
+    for known in get_args(DeadlineKind):
+        if kind == known:
+            return cast(DeadlineKind, known)
+    raise ValueError(f"unknown deadline kind {kind!r}")
 
 
 @dataclass(frozen=True)
 class DueDeadline:
     order_id: str
     kind: str
+    purpose: str
     due: datetime
+    warn_at: datetime | None
+    warned: bool
     assignment_id: int | None
     department: str | None
     assignee_id: str | None
+    explained: bool = False
 
 
-def fired(deadline: DueDeadline, now: datetime) -> OrderEnvelope:
-    """The event a passed deadline emits: AckOverdue for the router's chain, else a red card."""
-    if deadline.kind == "acknowledge" and deadline.assignment_id is not None:
-        return AckOverdue(
+@dataclass(frozen=True)
+class Firing:
+    event: OrderEnvelope
+    done: bool
+    """True: the deadline has fired for good; False: only its yellow card."""
+    next_at: datetime | None
+
+
+def fired(deadline: DueDeadline, acknowledged: bool, now: datetime) -> Firing:
+    """What a deadline whose time has come emits: AckOverdue for the router's chain, a missed
+    appointment, a yellow card before the deadline, or a red card once it passed. A deadline
+    that passed while the service was down gets its red card only: a late yellow one helps
+    nobody."""
+    if deadline.purpose == "chain" and deadline.assignment_id is not None:
+        event: OrderEnvelope = AckOverdue(
             order_id=deadline.order_id,
             occurred_at=now,
             producer=PRODUCER,
             payload=AckOverduePayload(assignment_id=deadline.assignment_id, due=deadline.due),
         )
-    return SlaBreached(
+        return Firing(event, done=True, next_at=None)
+    if deadline.purpose == "appointment":
+        event = AppointmentMissed(
+            order_id=deadline.order_id,
+            occurred_at=now,
+            producer=PRODUCER,
+            payload=AppointmentMissedPayload(
+                appointment_at=deadline.due,
+                assignee_id=deadline.assignee_id,
+                explained=deadline.explained,
+            ),
+        )
+        return Firing(event, done=True, next_at=None)
+    kind = as_kind(deadline.kind)
+    if deadline.due > now:
+        event = SlaWarning(
+            order_id=deadline.order_id,
+            occurred_at=now,
+            producer=PRODUCER,
+            payload=SlaWarningPayload(
+                deadline=kind,
+                due=deadline.due,
+                department=deadline.department,
+                assignee_id=deadline.assignee_id,
+            ),
+        )
+        return Firing(event, done=False, next_at=deadline.due)
+    event = SlaBreached(
         order_id=deadline.order_id,
         occurred_at=now,
         producer=PRODUCER,
         payload=SlaBreachedPayload(
-            deadline=deadline.kind,
+            deadline=kind,
             due=deadline.due,
             department=deadline.department,
             assignee_id=deadline.assignee_id,
+            acknowledged=acknowledged,
         ),
     )
+    return Firing(event, done=True, next_at=None)

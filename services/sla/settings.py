@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -10,4 +11,14 @@ class SlaSettings(ServiceSettings):
     default_port: ClassVar[int] = 8103
 
     poll_seconds: float = Field(1.0, gt=0, description="How often due deadlines are looked for")
-    resolve_hours_default: int = Field(120, ge=1, description="Resolution limit without a policy")
+    poll_batch: int = Field(500, ge=1, description="Deadlines fired per transaction")
+    policies_file: Path = Field(Path("sla_policies.yaml"), description="Relative to config_dir")
+    calendar_file: Path = Field(
+        Path("calendar_overrides.yaml"), description="Relative to config_dir"
+    )
+    gauges_seconds: float = Field(
+        15.0, gt=0, description="How often the gauges on /metrics are recounted"
+    )
+    dashboard_refresh_seconds: int = Field(
+        15, ge=2, description="How often the operations-room page fetches new numbers"
+    )

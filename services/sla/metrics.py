@@ -1,0 +1,64 @@
+"""The SLA service's Prometheus metrics. Labels are bounded sets (deadline kind, event type,
+department code, order state): never an order id or a person."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from prometheus_client import Counter, Gauge, Histogram
+
+FIRED = Counter(
+    "gridline_sla_deadlines_fired_total",
+    "Deadline actions taken by the poller, by the event emitted",
+    ["event", "kind"],
+)
+BREACHES = Counter(
+    "gridline_sla_breaches_total", "Red cards (SlaBreached) emitted", ["kind", "department"]
+)
+WARNINGS = Counter("gridline_sla_warnings_total", "Yellow cards (SlaWarning) emitted", ["kind"])
+RESOLVED = Counter(
+    "gridline_sla_orders_resolved_total",
+    "Orders resolved, on time or not",
+    ["department", "on_time"],
+)
+LATENESS = Histogram(
+    "gridline_sla_fire_lateness_seconds",
+    "How long after its time a deadline action was taken",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600),
+)
+LAST_FIRED = Gauge(
+    "gridline_sla_last_fired_timestamp_seconds", "When this replica last fired a deadline (Unix)"
+)
+OPEN_DEADLINES = Gauge("gridline_sla_open_deadlines", "Open deadlines", ["kind"])
+OVERDUE_OPEN = Gauge(
+    "gridline_sla_overdue_open_deadlines",
+    "Open deadlines whose time passed more than a minute ago (the poller is behind)",
+)
+OPEN_ORDERS = Gauge("gridline_sla_open_orders", "Orders not yet resolved", ["state", "department"])
+UNACKNOWLEDGED = Gauge(
+    "gridline_sla_unacknowledged_orders",
+    "Dispatched orders not yet signed for",
+    ["department"],
+)
+ON_TIME_RATIO = Gauge("gridline_sla_on_time_ratio", "按时办结率 this month", ["department"])
+
+
+@dataclass(frozen=True)
+class Fired:
+    event: str
+    kind: str
+    department: str
+    at: datetime
+
+
+def observe_fired(fired: Sequence[Fired], now: datetime) -> None:
+    """Counted after the commit: a rolled-back batch counts nothing."""
+    for f in fired:
+        FIRED.labels(f.event, f.kind).inc()
+        if f.event == "SlaBreached":
+            BREACHES.labels(f.kind, f.department).inc()
+        elif f.event == "SlaWarning":
+            WARNINGS.labels(f.kind).inc()
+        LATENESS.observe(max((now - f.at).total_seconds(), 0.0))
+    if fired:
+        LAST_FIRED.set(now.timestamp())

@@ -1,0 +1,176 @@
+"""SLA policies as data: which limits apply to an order, and on which clock.
+
+``config/sla_policies.yaml`` holds layered rules. Every rule names what it matches (source,
+categories, priorities; left out = any) and the limits it sets. All matching rules apply, the
+less specific first, so a rule for "12345 × leak" overrides one for "12345" only in the limits it
+names. A limit is written ``30m``, ``24h``, ``2d`` (24-hour clock) or ``5wd`` (working days);
+``null`` means the order has no such limit.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.config import load_yaml
+from shared.workdays import WorkCalendar
+
+LimitName = Literal["acknowledge", "arrive", "resolve", "reply"]
+LIMIT_NAMES: tuple[LimitName, ...] = ("acknowledge", "arrive", "resolve", "reply")
+Clock = Literal["24h", "working_days"]
+
+_LIMIT = re.compile(r"^\s*(\d+)\s*(m|h|d|wd)\s*$")
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+
+
+class Limit(BaseModel):
+    """One limit: an amount on the 24-hour clock (minutes) or a number of working days."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    clock: Clock
+    minutes: int = 0
+    working_days: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "Limit":
+        found = _LIMIT.match(text)
+        if found is None:
+            raise ValueError(f"'{text}' is not a limit: write 30m, 24h, 2d or 5wd")
+        amount, unit = int(found.group(1)), found.group(2)
+        if amount <= 0:
+            raise ValueError(f"'{text}': a limit must be positive")
+        if unit == "wd":
+            return cls(clock="working_days", working_days=amount)
+        return cls(clock="24h", minutes=amount * _UNIT_MINUTES[unit])
+
+    def due(self, start: datetime, calendar: WorkCalendar) -> datetime:
+        if self.clock == "working_days":
+            return calendar.add_working_days(start, self.working_days)
+        return start + timedelta(minutes=self.minutes)
+
+    def label(self) -> str:
+        if self.clock == "working_days":
+            return f"{self.working_days}个工作日"
+        if self.minutes % (24 * 60) == 0 and self.minutes > 24 * 60:
+            return f"{self.minutes // (24 * 60)}天"
+        if self.minutes % 60 == 0:
+            return f"{self.minutes // 60}小时"
+        return f"{self.minutes}分钟"
+
+
+def _limit_or_none(value: object) -> Limit | None:
+    if value is None or isinstance(value, Limit):
+        return value
+    if isinstance(value, str):
+        return Limit.parse(value)
+    if isinstance(value, int):
+        raise ValueError(f"{value}: say the unit, e.g. {value}m, {value}h or {value}wd")
+    raise ValueError(f"{value!r} is not a limit")
+
+
+_UNSET = "unset"
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = ""
+    sources: tuple[str, ...] = Field((), description="Empty = every source")
+    categories: tuple[str, ...] = Field((), description="Empty = every category")
+    priorities: tuple[str, ...] = Field((), description="Empty = every priority")
+    # Absent = this rule leaves the limit alone; null = no such limit.
+    acknowledge: Limit | Literal["unset"] | None = "unset"
+    arrive: Limit | Literal["unset"] | None = "unset"
+    resolve: Limit | Literal["unset"] | None = "unset"
+    reply: Limit | Literal["unset"] | None = "unset"
+
+    @field_validator("acknowledge", "arrive", "resolve", "reply", mode="before")
+    @classmethod
+    def _parse_limit(cls, value: object) -> object:
+        if value == _UNSET:
+            return value
+        return _limit_or_none(value)
+
+    @field_validator("sources", "categories", "priorities", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    def matches(self, source: str, category: str, priority: str) -> bool:
+        return (
+            (not self.sources or source in self.sources)
+            and (not self.categories or category in self.categories)
+            and (not self.priorities or priority in self.priorities)
+        )
+
+    @property
+    def specificity(self) -> int:
+        return bool(self.sources) + bool(self.categories) + bool(self.priorities)
+
+
+class PolicyFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    warning_share: float = Field(
+        0.8, gt=0, lt=1, description="Yellow card once this share of a limit has passed"
+    )
+    warn_working_days_before: int = Field(
+        1, ge=0, description="Yellow card this many working days before a working-day deadline"
+    )
+    rules: tuple[Rule, ...]
+
+    @model_validator(mode="after")
+    def _has_a_default(self) -> "PolicyFile":
+        if not any(r.specificity == 0 for r in self.rules):
+            raise ValueError("one rule must match every order (no sources/categories/priorities)")
+        return self
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits one order gets, and the rules they came from (shown to people)."""
+
+    acknowledge: Limit | None
+    arrive: Limit | None
+    resolve: Limit | None
+    reply: Limit | None
+    rules: tuple[str, ...]
+
+    def of(self, name: LimitName) -> Limit | None:
+        limit: Limit | None = getattr(self, name)
+        return limit
+
+
+class Policies:
+    def __init__(self, spec: PolicyFile) -> None:
+        self.spec = spec
+        # Stable sort: equally specific rules keep their file order (the later one wins).
+        self._layers = sorted(spec.rules, key=lambda r: r.specificity)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Policies":
+        return cls(load_yaml(path, PolicyFile))
+
+    @property
+    def warning_share(self) -> float:
+        return self.spec.warning_share
+
+    def limits_for(self, source: str, category: str, priority: str) -> Limits:
+        chosen: dict[str, Limit | None] = dict.fromkeys(LIMIT_NAMES)
+        names = []
+        for rule in self._layers:
+            if not rule.matches(source, category, priority):
+                continue
+            names.append(rule.name or f"rule{self.spec.rules.index(rule) + 1}")
+            for limit_name in LIMIT_NAMES:
+                value = getattr(rule, limit_name)
+                if value != _UNSET:
+                    chosen[limit_name] = value
+        return Limits(
+            acknowledge=chosen["acknowledge"],
+            arrive=chosen["arrive"],
+            resolve=chosen["resolve"],
+            reply=chosen["reply"],
+            rules=tuple(names),
+        )

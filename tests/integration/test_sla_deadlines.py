@@ -1,0 +1,400 @@
+"""Durable deadlines on a real database (SQLite and PostgreSQL): the handler stores clocks, the
+poller fires them through the outbox, once — across restarts and with two pollers at once."""
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from services.sla.app import MIGRATIONS
+from services.sla.handlers import SlaDeps, fire_due, make_order_handler
+from services.sla.policies import Policies
+from services.sla.reports import Reports, Scope
+from services.sla.store import DeadlineRow, OutboxRow
+from services.sla.views import build_at_risk, build_overview
+from shared.clock import ManualClock
+from shared.contracts import (
+    AppointmentSet,
+    AppointmentSetPayload,
+    ExtensionGranted,
+    ExtensionGrantedPayload,
+    OrderAcknowledged,
+    OrderAcknowledgedPayload,
+    OrderDispatched,
+    OrderDispatchedPayload,
+    OrderEvent,
+    OrderReceived,
+    OrderReceivedPayload,
+    OrderResolved,
+    OrderResolvedPayload,
+    OrderReturned,
+    OrderReturnedPayload,
+    ProgressNoted,
+    ProgressNotedPayload,
+)
+from shared.db import Database
+from shared.migrations import upgrade
+from shared.outbox import Outbox
+from shared.paths import CONFIG_DIR
+from shared.topics import Topics
+from shared.workdays import WorkCalendar
+from tests.support.databases import DatabaseFactory
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Beijing
+DEPS = SlaDeps(
+    Policies.from_file(CONFIG_DIR / "sla_policies.yaml"),
+    WorkCalendar.from_file(CONFIG_DIR / "calendar_overrides.yaml"),
+)
+HANDLER = make_order_handler(DEPS)
+
+
+async def open_db(databases: DatabaseFactory, url: str | None = None) -> Database:
+    db = Database(url or await databases.url("sla"))
+    await db.start()
+    await upgrade(db, MIGRATIONS)
+    return db
+
+
+@pytest.fixture
+async def db(databases: DatabaseFactory) -> AsyncIterator[Database]:
+    database = await open_db(databases)
+    yield database
+    await database.stop()
+
+
+def outbox_at(clock: ManualClock) -> Outbox:
+    return Outbox(OutboxRow, clock, Topics.named("t"))
+
+
+async def feed(db: Database, events: Sequence[OrderEvent], now: datetime) -> None:
+    for event in events:
+        async with db.transaction() as session:
+            assert await HANDLER(event, session, now) == []
+
+
+async def emitted(db: Database) -> list[dict[str, Any]]:
+    async with db.transaction() as session:
+        rows = await session.scalars(select(OutboxRow).order_by(OutboxRow.id))
+        return [json.loads(r.body) for r in rows]
+
+
+async def deadlines(db: Database, order_id: str) -> list[DeadlineRow]:
+    async with db.transaction() as session:
+        rows = await session.scalars(
+            select(DeadlineRow).where(DeadlineRow.order_id == order_id).order_by(DeadlineRow.id)
+        )
+        return list(rows)
+
+
+def received(
+    order_id: str,
+    *,
+    source: str = "12345",
+    category: str = "LEAK",
+    at: datetime = T0,
+    platform_deadline: datetime | None = None,
+) -> OrderReceived:
+    return OrderReceived(
+        order_id=order_id,
+        occurred_at=at,
+        producer="intake",
+        payload=OrderReceivedPayload(
+            source=source,
+            source_ref=f"ref-{order_id}",
+            category=category,
+            category_label={"LEAK": "漏水", "CONSULTATION": "咨询"}.get(category, category),
+            priority="urgent",
+            received_at=at,
+            platform_deadline=platform_deadline,
+        ),
+    )
+
+
+def dispatched(
+    order_id: str, assignment: int, department: str, assignee: str, at: datetime
+) -> OrderDispatched:
+    return OrderDispatched(
+        order_id=order_id,
+        occurred_at=at,
+        producer="router",
+        payload=OrderDispatchedPayload(
+            assignment_id=assignment,
+            department=department,
+            assignee_id=assignee,
+            chain_position="A",
+            ack_due=at + timedelta(minutes=10),
+        ),
+    )
+
+
+def acknowledged(
+    order_id: str, assignment: int, department: str, at: datetime
+) -> OrderAcknowledged:
+    return OrderAcknowledged(
+        order_id=order_id,
+        occurred_at=at,
+        producer="router",
+        payload=OrderAcknowledgedPayload(assignment_id=assignment, by="W", department=department),
+    )
+
+
+def open_kinds(rows: list[DeadlineRow]) -> dict[str, list[str | None]]:
+    out: dict[str, list[str | None]] = {}
+    for r in rows:
+        if r.state == "open":
+            out.setdefault(f"{r.purpose}:{r.kind}", []).append(r.department)
+    return out
+
+
+async def test_an_order_left_alone_gets_a_yellow_then_a_red_card(db: Database) -> None:
+    clock = ManualClock(T0)
+    outbox = outbox_at(clock)
+    await feed(
+        db,
+        [received("GL-1"), dispatched("GL-1", 1, "USER_MAINTENANCE", "W-0301", T0)],
+        T0,
+    )
+    # 12345 leak: sign-for 30 min, crew on site 30 min, repaired in 24 h, reply in 5 working days.
+    assert open_kinds(await deadlines(db, "GL-1")) == {
+        "card:acknowledge": ["USER_MAINTENANCE"],
+        "card:arrive": ["USER_MAINTENANCE"],
+        "card:resolve": ["USER_MAINTENANCE"],
+        "card:reply": ["USER_MAINTENANCE"],
+        "chain:acknowledge": ["USER_MAINTENANCE"],
+    }
+
+    async def fire_at(when: datetime) -> list[tuple[str, str | None]]:
+        clock.set(when)
+        before = len(await emitted(db))
+        while await fire_due(db, outbox, when, batch=3):
+            pass
+        return [(e["type"], e["payload"].get("deadline")) for e in (await emitted(db))[before:]]
+
+    assert await fire_at(T0 + timedelta(minutes=5)) == []
+    assert sorted(await fire_at(T0 + timedelta(minutes=10))) == [("AckOverdue", None)]
+    # 80 % of 30 minutes: yellow cards for signing for and for the crew on site.
+    assert sorted(await fire_at(T0 + timedelta(minutes=24))) == [
+        ("SlaWarning", "acknowledge"),
+        ("SlaWarning", "arrive"),
+    ]
+    assert await fire_at(T0 + timedelta(minutes=29)) == []
+    assert sorted(await fire_at(T0 + timedelta(minutes=30))) == [
+        ("SlaBreached", "acknowledge"),
+        ("SlaBreached", "arrive"),
+    ]
+    assert await fire_at(T0 + timedelta(hours=19, minutes=12)) == [("SlaWarning", "resolve")]
+    assert await fire_at(T0 + timedelta(hours=24)) == [("SlaBreached", "resolve")]
+    breach = (await emitted(db))[-1]["payload"]
+    assert (breach["department"], breach["assignee_id"], breach["acknowledged"]) == (
+        "USER_MAINTENANCE",
+        "W-0301",
+        False,
+    )
+    # Reply: 5 working days from Monday 09:00 is next Monday; yellow card one working day before.
+    assert await fire_at(datetime(2026, 3, 6, 1, 0, tzinfo=UTC)) == [("SlaWarning", "reply")]
+    assert await fire_at(datetime(2026, 3, 9, 1, 0, tzinfo=UTC)) == [("SlaBreached", "reply")]
+    assert await fire_at(datetime(2026, 4, 1, tzinfo=UTC)) == []
+
+
+async def test_deadlines_passed_during_a_stop_fire_once_after_start(
+    databases: DatabaseFactory,
+) -> None:
+    first = await open_db(databases)
+    url = first.url
+    orders = [f"GL-{i}" for i in range(30)]
+    await feed(first, [received(o, source="96568") for o in orders], T0)
+    await first.stop()  # the service is down for a week
+
+    later = T0 + timedelta(days=7)
+    restarted = await open_db(databases, url)
+    try:
+        outbox = outbox_at(ManualClock(later))
+        assert sum([await fire_due(restarted, outbox, later, batch=7) for _ in range(20)]) > 0
+        assert await fire_due(restarted, outbox, later + timedelta(seconds=1)) == 0
+        fired = Counter((e["order_id"], e["payload"]["deadline"]) for e in await emitted(restarted))
+        # 96568 leak: acknowledge, arrive, resolve, reply — each one red card, no late yellow one.
+        assert set(fired.values()) == {1}
+        assert len(fired) == 4 * len(orders)
+        assert {e["type"] for e in await emitted(restarted)} == {"SlaBreached"}
+    finally:
+        await restarted.stop()
+
+
+async def test_two_pollers_never_fire_the_same_deadline_twice(
+    databases: DatabaseFactory,
+) -> None:
+    one = await open_db(databases)
+    two = await open_db(databases, one.url)
+    try:
+        rounds, per_round = 25, 60
+        for n in range(rounds):
+            now = T0 + timedelta(minutes=n)
+            async with one.transaction() as session:
+                for i in range(per_round):
+                    session.add(
+                        DeadlineRow(
+                            order_id=f"R{n}-{i}",
+                            kind="resolve",
+                            purpose="card",
+                            due_at=now,
+                            next_at=now,
+                            state="open",
+                            created_at=now,
+                        )
+                    )
+            outboxes = [outbox_at(ManualClock(now)) for _ in range(2)]
+
+            async def drain(db: Database, outbox: Outbox, now: datetime = now) -> int:
+                total = 0
+                while fired := await fire_due(db, outbox, now, batch=7):
+                    total += fired
+                return total
+
+            counts = await asyncio.gather(drain(one, outboxes[0]), drain(two, outboxes[1]))
+            assert sum(counts) == per_round
+        async with one.transaction() as session:
+            total = await session.scalar(select(func.count()).select_from(OutboxRow))
+            distinct = await session.scalar(
+                select(func.count(func.distinct(OutboxRow.key))).select_from(OutboxRow)
+            )
+        assert total == distinct == rounds * per_round
+    finally:
+        await two.stop()
+        await one.stop()
+
+
+async def test_acknowledgement_return_and_re_dispatch_move_the_right_clocks(db: Database) -> None:
+    t = T0
+    await feed(
+        db,
+        [
+            received("GL-9", platform_deadline=T0 + timedelta(days=2)),
+            dispatched("GL-9", 1, "METER_READING", "W-0101", t),
+            acknowledged("GL-9", 1, "METER_READING", t + timedelta(minutes=5)),
+        ],
+        t,
+    )
+    rows = await deadlines(db, "GL-9")
+    assert "card:acknowledge" not in open_kinds(rows) and "chain:acknowledge" not in open_kinds(
+        rows
+    )
+    first_resolve = next(r for r in rows if r.kind == "resolve")
+    assert first_resolve.due_at == T0 + timedelta(hours=24)
+
+    # 抄表处 returns it (not ours) after 20 hours; 用户维修处 gets it and its own full 24 h.
+    back = T0 + timedelta(hours=20)
+    await feed(
+        db,
+        [
+            OrderReturned(
+                order_id="GL-9",
+                occurred_at=back,
+                producer="router",
+                payload=OrderReturnedPayload(
+                    by="W-0101", department="METER_READING", reason="非本部门"
+                ),
+            ),
+            dispatched("GL-9", 2, "USER_MAINTENANCE", "W-0301", back + timedelta(minutes=1)),
+        ],
+        back,
+    )
+    rows = await deadlines(db, "GL-9")
+    assert open_kinds(rows) == {
+        "card:acknowledge": ["USER_MAINTENANCE"],
+        "card:arrive": ["USER_MAINTENANCE"],
+        "card:resolve": ["USER_MAINTENANCE"],
+        "card:reply": ["USER_MAINTENANCE"],
+        "chain:acknowledge": ["USER_MAINTENANCE"],
+    }
+    resolve = next(r for r in rows if r.kind == "resolve" and r.state == "open")
+    assert resolve.due_at == back + timedelta(minutes=1, hours=24)
+    assert resolve.started_at == back + timedelta(minutes=1)
+    assert first_resolve.id != resolve.id
+
+    # The crew arrives; the caller asks to move the agreed visit by 5 hours: the repair clock
+    # waits for them, the platform's deadline does not.
+    arrived = back + timedelta(hours=1)
+    await feed(
+        db,
+        [
+            ProgressNoted(
+                order_id="GL-9",
+                occurred_at=arrived,
+                producer="router",
+                payload=ProgressNotedPayload(note="到场", arrived_on_site=True, by="W-0301"),
+            ),
+            AppointmentSet(
+                order_id="GL-9",
+                occurred_at=arrived,
+                producer="router",
+                payload=AppointmentSetPayload(
+                    appointment_at=arrived + timedelta(hours=5), requested_by="caller", by="W-0301"
+                ),
+            ),
+        ],
+        arrived,
+    )
+    resolve = next(
+        r for r in await deadlines(db, "GL-9") if r.kind == "resolve" and r.state == "open"
+    )
+    assert resolve.paused_seconds == 5 * 3600
+    assert resolve.policy_due == back + timedelta(minutes=1, hours=29)
+    assert resolve.due_at == resolve.platform_due == T0 + timedelta(days=2)
+    assert "card:arrive" not in open_kinds(await deadlines(db, "GL-9"))
+
+    extended = T0 + timedelta(days=10)
+    await feed(
+        db,
+        [
+            ExtensionGranted(
+                order_id="GL-9",
+                occurred_at=arrived,
+                producer="router",
+                payload=ExtensionGrantedPayload(
+                    new_deadline=extended,
+                    extra_working_days=5,
+                    approved_by="P-0200",
+                    reason="管网改造",
+                ),
+            )
+        ],
+        arrived,
+    )
+    for r in await deadlines(db, "GL-9"):
+        if r.state == "open" and r.kind in ("resolve", "reply"):
+            assert r.due_at == extended and r.warned is False
+
+    done = arrived + timedelta(hours=30)
+    await feed(
+        db,
+        [
+            OrderResolved(
+                order_id="GL-9",
+                occurred_at=done,
+                producer="router",
+                payload=OrderResolvedPayload(by="W-0301", department="USER_MAINTENANCE"),
+            )
+        ],
+        done,
+    )
+    assert open_kinds(await deadlines(db, "GL-9")) == {"card:reply": ["USER_MAINTENANCE"]}
+
+    async with db.transaction() as session:
+        overview = await build_overview(
+            Reports(session, Scope()), done, {"USER_MAINTENANCE": "用户维修处"}, timedelta(days=30)
+        )
+        risk = await build_at_risk(Reports(session, Scope()), done, timedelta(days=30), 10)
+    line = next(d for d in overview.departments if d.department == "USER_MAINTENANCE")
+    assert (line.name, line.resolved_month, line.on_time_month, line.on_time_rate) == (
+        "用户维修处",
+        1,
+        1,
+        1.0,
+    )
+    assert overview.time_to_acknowledge.count == 1 and overview.time_to_acknowledge.p50 == 300
+    assert [(i.order_id, i.kind) for i in risk.items] == [("GL-9", "reply")]
