@@ -1,7 +1,9 @@
 """A real 12345 order through all four services, on the real broker and a real database."""
 
+from datetime import UTC, datetime
 from typing import Any
 
+from shared.clock import LOCAL_TZ
 from tests.support.kafka import events_of
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
@@ -9,10 +11,27 @@ from tests.support.system import Environment, run_system, token
 OPERATOR = token("operator")
 
 
+class RunningClock:
+    """Real time, shifted to start at a chosen instant: who is on duty depends on the time."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
+# Friday 2026-11-27, a working day's day shift, just after the example order was accepted
+# (09:15): the grid's A post is at work, whatever the hour or date the test runs at.
+ORDER_DAY_0930 = datetime(2026, 11, 27, 9, 30, tzinfo=LOCAL_TZ)
+
+
 async def test_a_12345_order_is_received_dispatched_timed_and_counted(
     environment: Environment, order_12345: dict[str, Any]
 ) -> None:
-    async with run_system(environment) as system:
+    clock = RunningClock(ORDER_DAY_0930)
+    clocks = {name: clock for name in ("intake", "router", "sla", "scoring")}
+    async with run_system(environment, clocks=clocks) as system:  # type: ignore[arg-type]
         created = await system.intake.post("/v1/orders/12345", json=order_12345, headers=OPERATOR)
         assert created.status_code == 201, created.text
         order_id = created.json()["order_id"]
