@@ -19,6 +19,7 @@ Hand computation (base 100):
   W-0101: 100 − 10 (verified complaint, delivered twice, counted once) + 1 (praise)
               + 5 + 3 + 3                                                         = 102
   W-0102: 100 + 3 (pennant, by the head) + 5 + 5 + 5                              = 118
+          (a PERFUNCTORY −2 entered by mistake and its correction +2 cancel out)
   W-0103: 100 − 5 (serious improper conduct: pay forfeited) − 3 (appointment missed, not
               explained) − 2 (resolve deadline broken after signing) + 2          =  92
           (an explained missed appointment and a breach before signing cost nothing)
@@ -235,6 +236,21 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         )
         assert serious.status_code == 201, serious.text
 
+        # A head's slip is corrected by a new entry, never by an edit.
+        mistake = await client.post(
+            "/v1/workers/W-0102/entries",
+            json={"rule": "PERFUNCTORY", "reason": "录错人", "month": MONTH},
+            headers=MR_HEAD,
+        )
+        assert mistake.status_code == 201, mistake.text
+        fixed = await client.post(
+            f"/v1/workers/W-0102/entries/{mistake.json()['entry_id']}/corrections",
+            json={"reason": "应为他人"},
+            headers=MR_HEAD,
+        )
+        assert fixed.status_code == 201, fixed.text
+        assert (fixed.json()["points"], fixed.json()["corrects"]) == (2, mistake.json()["entry_id"])
+
         async def all_counted() -> None:
             counts = (await client.get(f"/v1/counts/{MONTH}", headers=READER)).json()["workers"]
             assert counts == COUNTS
@@ -302,13 +318,27 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         csv_text = (await client.get(f"/v1/scores/{MONTH}.csv", headers=READER)).content
         assert csv_text.decode("utf-8-sig").splitlines()[0].startswith("工号,姓名,部门")
 
+        # Quarter and year, from the closed month: finals 118, 102, then 100 shared by the four
+        # maintenance workers (all third: stars), W-0104 98, W-0103 92.
+        quarter = (await client.get("/v1/quarters/2026-Q3", headers=READER)).json()
+        assert quarter["months_closed"] == [MONTH]
+        stars = sorted(r["worker_id"] for r in quarter["rows"] if r["star"])
+        assert stars == ["W-0101", "W-0102", "W-0301", "W-0302", "W-0303", "W-0304"]
+        year = (await client.get("/v1/years/2026", headers=READER)).json()
+        yearly = {r["worker_id"]: r for r in year["rows"]}
+        assert [w for w, r in yearly.items() if r["best"]] == ["W-0102"]
+        assert yearly["W-0101"]["award_excluded"] is True
+        assert not any(r["unqualified"] for r in yearly.values())
+        year_xlsx = await client.get("/v1/years/2026.xlsx", headers=READER)
+        assert load_workbook(io.BytesIO(year_xlsx.content)).sheetnames == ["2026 年度考核"]
+
         # Our own decisions reach the log before replaying it.
         async def decisions_on_the_log() -> None:
             types = [
                 e.get("type")
                 for e in await read_json(environment.bootstrap, environment.topics.activity)
             ]
-            assert types.count("ScoreEntryRecorded") == 3 and types.count("MonthClosed") == 1
+            assert types.count("ScoreEntryRecorded") == 5 and types.count("MonthClosed") == 1
 
         await eventually(decisions_on_the_log)
 
