@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.scoring import domain
 from services.scoring.domain.entries import (
     LedgerEntry,
@@ -51,11 +53,16 @@ class Scoring:
                 "worker_id",
             )
 
+    async def _write(
+        self, session: AsyncSession, event: ScoreEntryRecorded | MonthClosed, now: datetime
+    ) -> None:
+        await self.runtime.inbox.claim(session, event.event_id, ACTIVITY_CONSUMER, now)
+        await apply_event(event, session, self.book)
+        self.runtime.outbox.add(session, [event])
+
     async def _record(self, event: ScoreEntryRecorded | MonthClosed, now: datetime) -> None:
         async with self.runtime.db.transaction() as session:
-            await self.runtime.inbox.claim(session, event.event_id, ACTIVITY_CONSUMER, now)
-            await apply_event(event, session, self.book)
-            self.runtime.outbox.add(session, [event])
+            await self._write(session, event, now)
         self.runtime.outbox.wake()
 
     async def enter(
@@ -108,32 +115,34 @@ class Scoring:
         self._check_department(who, worker_id)
         if not reason.strip():
             raise ApiError(422, "invalid", "请填写更正原因", "reason")
+        now = self.runtime.clock.now()
+        event_id = uuid4()
+        # Checked and written in one transaction: an entry is corrected once.
         async with self.runtime.db.transaction() as session:
             ledger = LedgerRepository(session)
             original = await ledger.get(entry_id)
-            mine = await ledger.of_worker(worker_id, None)
-        if original is None or original.worker_id != worker_id:
-            raise ApiError(404, "not_found", f"{worker_id} 没有条目 {entry_id}", "entry_id")
-        if original.corrects is not None or any(e.corrects == entry_id for e in mine):
-            raise ApiError(409, "conflict", "该条目已更正过或本身是更正", "entry_id")
-        now = self.runtime.clock.now()
-        event_id = uuid4()
-        event = ScoreEntryRecorded(
-            event_id=event_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            worker_id=worker_id,
-            payload=ScoreEntryRecordedPayload(
-                entry_id=str(event_id),
-                month=original.month,
-                rule=original.rule,
-                points=-original.points,
-                reason=f"更正：{reason}",
-                by=who.subject or who.role,
-                corrects=entry_id,
-            ),
-        )
-        await self._record(event, now)
+            if original is None or original.worker_id != worker_id:
+                raise ApiError(404, "not_found", f"{worker_id} 没有条目 {entry_id}", "entry_id")
+            mine = await ledger.of_worker(worker_id, original.month)
+            if original.corrects is not None or any(e.corrects == entry_id for e in mine):
+                raise ApiError(409, "conflict", "该条目已更正过或本身是更正", "entry_id")
+            event = ScoreEntryRecorded(
+                event_id=event_id,
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id=worker_id,
+                payload=ScoreEntryRecordedPayload(
+                    entry_id=str(event_id),
+                    month=original.month,
+                    rule=original.rule,
+                    points=-original.points,
+                    reason=f"更正：{reason}",
+                    by=who.subject or who.role,
+                    corrects=entry_id,
+                ),
+            )
+            await self._write(session, event, now)
+        self.runtime.outbox.wake()
         return await self._entry(str(event_id))
 
     async def _entry(self, entry_id: str) -> LedgerEntry:
@@ -152,19 +161,20 @@ class Scoring:
             if await ClosureRepository(session).get(month) is not None:
                 raise ApiError(409, "conflict", f"{month} 已结算", "month")
             live = await CountRepository(session).for_month(month)
-        counts = {
-            w.id: {c: n for c, n in live.get(w.id, {}).items() if c in ranked} for w in workers
-        }
-        event = MonthClosed(
-            occurred_at=now,
-            producer=PRODUCER,
-            worker_id="*",
-            payload=MonthClosedPayload(
-                month=month,
-                by=who.subject or who.role,
-                counts=counts,
-                departments={w.id: w.department for w in workers},
-            ),
-        )
-        await self._record(event, now)
+            counts = {
+                w.id: {c: n for c, n in live.get(w.id, {}).items() if c in ranked} for w in workers
+            }
+            event = MonthClosed(
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id="*",
+                payload=MonthClosedPayload(
+                    month=month,
+                    by=who.subject or who.role,
+                    counts=counts,
+                    departments={w.id: w.department for w in workers},
+                ),
+            )
+            await self._write(session, event, now)
+        self.runtime.outbox.wake()
         return event
