@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.formats import PHONE
+from services.intake.formats import PHONE, SourceModel
 from services.intake.queues import CareRepository
 from services.intake.store import CareEntryRow
 from shared.auth import Principal
@@ -18,7 +18,7 @@ from shared.organisation import community_key
 from shared.runtime import ServiceRuntime
 
 
-class CareEntryIn(BaseModel):
+class CareEntryIn(SourceModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=64)
@@ -38,7 +38,7 @@ class CareEntryIn(BaseModel):
         return self
 
 
-class Retirement(BaseModel):
+class Retirement(SourceModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=200, examples=["已搬离", "已故"])
@@ -113,7 +113,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
     async def add(entry: CareEntryIn, who: Annotated[Principal, Depends(workers)]) -> CareEntryView:
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
-            row = CareEntryRow(added_by=who.subject or who.role, added_at=now)
+            row = CareEntryRow(added_by=_who(who), added_at=now)
             _fill(row, entry)
             CareRepository(session).add(row)
             await session.flush()
@@ -127,7 +127,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
         async with ctx.runtime.db.transaction() as session:
             row = await _active(CareRepository(session), entry_id)
             _fill(row, entry)
-            row.updated_by = who.subject or who.role
+            row.updated_by = _who(who)
             row.updated_at = now
             await session.flush()
             return _view(row)
@@ -144,7 +144,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
         async with ctx.runtime.db.transaction() as session:
             row = await _active(CareRepository(session), entry_id)
             row.retired_at = now
-            row.retired_by = who.subject or who.role
+            row.retired_by = _who(who)
             row.retired_reason = body.reason
             await session.flush()
             return _view(row)
@@ -169,3 +169,7 @@ async def _active(repo: CareRepository, entry_id: int) -> CareEntryRow:
     if row.retired_at is not None:
         raise ApiError(409, "retired", f"entry {entry_id} was retired", "entry_id")
     return row
+
+
+def _who(who: Principal) -> str:
+    return (who.subject or who.role)[:60]

@@ -1,22 +1,56 @@
 """The sources' own formats, accepted exactly as they arrive (see ``examples/``)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$"
 MAX_TEXT = 4000
 
 
-class Order12345(BaseModel):
+def _plausible(when: datetime) -> datetime:
+    # Beyond these years a time is a typo, and it would not survive the move to UTC.
+    if not 2000 <= when.year <= 2100:
+        raise ValueError("year must be between 2000 and 2100")
+    return when
+
+
+SourceTime = Annotated[datetime, AfterValidator(_plausible)]
+
+
+def _storable(value: Any) -> Any:
+    """Text a database can keep: no NUL characters, no lone UTF-16 surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("text is not valid Unicode") from exc
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    return value
+
+
+class SourceModel(BaseModel):
+    """Every source format: whatever passes validation can be stored as it is."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_storable(cls, value: Any) -> Any:
+        return _storable(value)
+
+
+class Order12345(SourceModel):
     """An order pushed by the 12345 city platform. Strict: an unknown field is an error, since
     it means the platform changed its format and someone must look."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     orderNo: str = Field(min_length=1, max_length=64, description="12345 工单编号")
-    acceptTime: datetime = Field(description="受理时间 (Beijing time when naive)")
+    acceptTime: SourceTime = Field(description="受理时间 (Beijing time when naive)")
     callerName: str | None = Field(None, max_length=64)
     callerPhone: str = Field(pattern=PHONE, description="来电号码")
     address: str = Field(min_length=1, max_length=300)
@@ -24,19 +58,19 @@ class Order12345(BaseModel):
     title: str = Field("", max_length=200)
     content: str = Field("", max_length=MAX_TEXT)
     urgency: Literal["一般", "紧急", "特急"] = "一般"
-    deadline: datetime | None = Field(None, description="办理时限")
+    deadline: SourceTime | None = Field(None, description="办理时限")
     confidential: bool = False
     needReply: bool = True
 
 
-class Customer96568(BaseModel):
+class Customer96568(SourceModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(None, max_length=64)
     phone: str = Field(pattern=PHONE, description="来电号码")
 
 
-class StructuredAddress(BaseModel):
+class StructuredAddress(SourceModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     district: str | None = Field(None, max_length=40)
@@ -47,14 +81,14 @@ class StructuredAddress(BaseModel):
     text: str | None = Field(None, max_length=300, description="Free text, when not split")
 
 
-class Call96568(BaseModel):
+class Call96568(SourceModel):
     """A call typed in by a 96568 operator. Strict like 12345: our own console sends it, so an
     unknown field is a bug to hear about, not to ignore."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     ticket_id: str = Field(min_length=1, max_length=64, description="96568 工单号")
-    received_at: datetime
+    received_at: SourceTime
     operator_id: str = Field(min_length=1, max_length=40)
     account_no: str | None = Field(None, pattern=r"^\d{4,20}$", description="户号")
     customer: Customer96568
@@ -62,10 +96,10 @@ class Call96568(BaseModel):
     type: str = Field(min_length=1, max_length=100, examples=["水压低"])
     description: str = Field("", max_length=MAX_TEXT)
     urgency: Literal["一般", "紧急", "特急"] = "一般"
-    appointment: datetime | None = None
+    appointment: SourceTime | None = None
 
 
-class GridLocation(BaseModel):
+class GridLocation(SourceModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     community: str | None = Field(None, max_length=100)
@@ -77,7 +111,7 @@ class GridLocation(BaseModel):
     lon: float | None = Field(None, ge=-180, le=180)
 
 
-class Household(BaseModel):
+class Household(SourceModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=64)
@@ -85,7 +119,7 @@ class Household(BaseModel):
     reason: str = Field(min_length=1, max_length=100, examples=["独居老人", "残疾"])
 
 
-class GridReport(BaseModel):
+class GridReport(SourceModel):
     """A grid worker's report from the grid app. Unknown fields are ignored: field phones run
     older and newer app versions side by side, and a new field must not block a report."""
 
@@ -104,10 +138,10 @@ class GridReport(BaseModel):
     household: Household | None = None
     urgency: Literal["一般", "紧急", "特急"] = "一般"
     photos: list[str] = Field(default_factory=list, max_length=20)
-    reported_at: datetime
+    reported_at: SourceTime
 
 
-class GridActivity(BaseModel):
+class GridActivity(SourceModel):
     """One consultation, message or visit (the scoring rankings count them, Art. 18)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -117,14 +151,14 @@ class GridActivity(BaseModel):
     kind: Literal["consultation", "message", "visit"]
     channel: str = Field("", max_length=20, examples=["onsite", "phone", "wechat", "sms"])
     customer_signed: bool = False
-    at: datetime
+    at: SourceTime
     note: str = Field("", max_length=MAX_TEXT)
 
 
 RawSource = Literal["12345", "96568", "grid_report", "grid_activity"]
 
 
-class RawEnvelope(BaseModel):
+class RawEnvelope(SourceModel):
     """What an outside system puts on ``gridline.intake.raw``: the source, its payload as is."""
 
     model_config = ConfigDict(extra="forbid")

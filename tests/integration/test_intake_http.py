@@ -1,0 +1,299 @@
+"""Intake's HTTP face on a real database (both backends), without the broker: what it accepts,
+what it refuses and why, the care register, and who sees a caller's identity."""
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.intake.app import MIGRATIONS, create_app
+from services.intake.handlers import record_in_timeline
+from services.intake.settings import IntakeSettings
+from shared.clock import SystemClock
+from shared.contracts import OrderDispatched, OrderDispatchedPayload
+from shared.masking import has_unmasked_mobile
+from shared.migrations import upgrade
+from shared.paths import EXAMPLES_DIR
+from tests.support.databases import DatabaseFactory
+from tests.support.system import token
+
+OPERATOR = token("operator")
+WORKER = token("department:USER_MAINTENANCE", "W-0301")
+HEAD = token("head:USER_MAINTENANCE", "P-0200")
+
+
+def example(name: str) -> Any:
+    return json.loads((EXAMPLES_DIR / name).read_text(encoding="utf-8"))
+
+
+@dataclass
+class Http:
+    client: httpx.AsyncClient
+    app: FastAPI
+
+    async def dispatch(self, order_id: str, department: str) -> None:
+        """What the timeline consumer does when the router's OrderDispatched arrives."""
+        runtime = self.app.state.runtime
+        event = OrderDispatched(
+            order_id=order_id,
+            occurred_at=datetime.now(UTC),
+            producer="router",
+            payload=OrderDispatchedPayload(
+                assignment_id=1,
+                department=department,
+                assignee_id="W-0301",
+                chain_position="A",
+                ack_due=datetime.now(UTC),
+            ),
+        )
+        async with runtime.db.transaction() as session:
+            await record_in_timeline(event, session)
+
+
+@pytest.fixture
+async def intake(databases: DatabaseFactory, tmp_path: Path) -> AsyncIterator[Http]:
+    """Intake's app on its real database; the broker is not needed to answer HTTP (events wait
+    in the outbox)."""
+    settings = IntakeSettings(
+        database_url=await databases.url("intake"), var_dir=tmp_path, log_json=False
+    )
+    app = create_app(settings, SystemClock())
+    runtime = app.state.runtime
+    await runtime.db.start()
+    await upgrade(runtime.db, MIGRATIONS)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            yield Http(client, app)
+    finally:
+        await runtime.db.stop()
+
+
+async def test_the_care_register_marks_orders_from_its_households_and_raises_their_priority(
+    intake: Http,
+) -> None:
+    http = intake.client
+    by_phone = await http.post(
+        "/v1/care-register",
+        json={"name": "王奶奶", "phone": "13906351234", "reason": "独居老人"},
+        headers=WORKER,
+    )
+    by_address = await http.post(
+        "/v1/care-register",
+        json={
+            "name": "李大爷",
+            "community": "水城小区",
+            "building": "5",
+            "unit": "1",
+            "reason": "残疾人",
+        },
+        headers=WORKER,
+    )
+    assert (by_phone.status_code, by_address.status_code) == (201, 201)
+    assert by_phone.json()["phone"] == "139****1234"
+
+    order = await http.post("/v1/orders/12345", json=example("12345_order.json"), headers=OPERATOR)
+    call = await http.post("/v1/orders/96568", json=example("96568_call.json"), headers=OPERATOR)
+    for reply, priority in ((order, "critical"), (call, "urgent")):  # 紧急 +1; 一般 +1
+        view = (await http.get(f"/v1/orders/{reply.json()['order_id']}", headers=OPERATOR)).json()
+        assert (view["special_care"], view["priority"]) == (True, priority)
+
+    report = {
+        **example("grid_report.json"),
+        "report_id": "hh-1",
+        "kind": "vulnerable_household",
+        "finding": None,
+        "location": {"community": "古楼社区", "building": "2", "unit": "3"},
+        "household": {"name": "张爷爷", "reason": "独居老人"},
+    }
+    registered = await http.post("/v1/grid-reports", json=report, headers=WORKER)
+    assert (registered.status_code, registered.json()["status"]) == (201, "registered")
+
+    retired = await http.post(
+        f"/v1/care-register/{by_phone.json()['id']}/retire",
+        json={"reason": "已搬离"},
+        headers=WORKER,
+    )
+    assert retired.status_code == 200
+    again = await http.post(
+        f"/v1/care-register/{by_phone.json()['id']}/retire",
+        json={"reason": "已搬离"},
+        headers=WORKER,
+    )
+    assert (again.status_code, again.json()["field"]) == (409, "entry_id")
+    updated = await http.put(
+        f"/v1/care-register/{by_address.json()['id']}",
+        json={
+            "name": "李大爷",
+            "community": "水城花园",
+            "building": "5",
+            "unit": "1",
+            "room": "402",
+            "reason": "残疾人（轮椅）",
+        },
+        headers=WORKER,
+    )
+    assert updated.json()["reason"] == "残疾人（轮椅）"
+
+    later = {
+        **example("12345_order.json"),
+        "orderNo": "LC-AFTER-RETIRE",
+        "address": "东昌府区古楼社区9号楼",
+    }
+    later_id = (await http.post("/v1/orders/12345", json=later, headers=OPERATOR)).json()[
+        "order_id"
+    ]
+    view = (await http.get(f"/v1/orders/{later_id}", headers=OPERATOR)).json()
+    assert (view["special_care"], view["priority"]) == (False, "urgent")
+
+    assert (await http.get("/v1/care-register", headers=WORKER)).status_code == 403
+    listed = (await http.get("/v1/care-register", headers=HEAD)).json()["items"]
+    assert [e["name"] for e in listed] == ["李大爷", "张爷爷"]
+    everyone = (await http.get("/v1/care-register?include_retired=true", headers=HEAD)).json()
+    assert len(everyone["items"]) == 3
+    assert not has_unmasked_mobile(json.dumps(everyone, ensure_ascii=False))
+
+
+async def test_a_confidential_caller_is_shown_to_the_handling_department_only(
+    intake: Http,
+) -> None:
+    http = intake.client
+    secret = {**example("12345_order.json"), "confidential": True}
+    open_ = {**example("12345_order.json"), "orderNo": "LC-OPEN", "callerPhone": "13811112222"}
+    secret_id = (await http.post("/v1/orders/12345", json=secret, headers=OPERATOR)).json()[
+        "order_id"
+    ]
+    open_id = (await http.post("/v1/orders/12345", json=open_, headers=OPERATOR)).json()["order_id"]
+    await intake.dispatch(secret_id, "USER_MAINTENANCE")
+    await intake.dispatch(open_id, "USER_MAINTENANCE")
+
+    async def caller(order_id: str, who: dict[str, str]) -> tuple[str | None, str | None]:
+        view = (await http.get(f"/v1/orders/{order_id}", headers=who)).json()
+        return view["caller_name"], view["caller_phone"]
+
+    assert await caller(secret_id, WORKER) == ("王女士", "13906351234")
+    assert await caller(secret_id, HEAD) == ("王女士", "13906351234")
+    for outsider in (OPERATOR, token("admin"), token("department:METER_READING")):
+        assert await caller(secret_id, outsider) == (None, None)
+        assert await caller(open_id, outsider) == ("王女士", "138****2222")
+    assert await caller(open_id, WORKER) == ("王女士", "13811112222")
+
+
+BIG = "水" * 70_000
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "field"),
+    [
+        ("/v1/orders/12345", {**example("12345_order.json"), "extra": 1}, 422, "extra"),
+        (
+            "/v1/orders/12345",
+            {**example("12345_order.json"), "content": "水" * 4001},
+            422,
+            "content",
+        ),
+        ("/v1/orders/12345", {**example("12345_order.json"), "content": BIG}, 413, "body"),
+        (
+            "/v1/orders/12345",
+            {**example("12345_order.json"), "acceptTime": "1900-01-01 08:00:00"},
+            422,
+            "acceptTime",
+        ),
+        ("/v1/orders/12345", {**example("12345_order.json"), "title": "a\x00b"}, 422, "title"),
+        (
+            "/v1/orders/12345",
+            {**example("12345_order.json"), "confidential": "maybe"},
+            422,
+            "confidential",
+        ),
+        ("/v1/orders/12345/batch", [], 422, "body"),
+        ("/v1/orders/12345/batch", [example("12345_order.json"), {}], 422, "1.orderNo"),
+        (
+            "/v1/orders/96568",
+            {**example("96568_call.json"), "customer": {"name": "李"}},
+            422,
+            "customer.phone",
+        ),
+        (
+            "/v1/orders/96568",
+            {**example("96568_call.json"), "account_no": "AB12"},
+            422,
+            "account_no",
+        ),
+        ("/v1/grid-reports", {**example("grid_report.json"), "kind": "gossip"}, 422, "kind"),
+        (
+            "/v1/grid-reports",
+            {**example("grid_report.json"), "kind": "vulnerable_household"},
+            422,
+            "household",
+        ),
+        ("/v1/grid-activity", [{**example("grid_activity.json")[0], "kind": "nap"}], 422, "0.kind"),
+        ("/v1/grid-activity", 42, 422, "body"),
+        ("/v1/care-register", {"name": "无名", "reason": "独居老人"}, 422, "body"),
+    ],
+)
+async def test_bad_input_is_refused_naming_the_field_and_the_reason(
+    intake: Http, path: str, body: Any, status: int, field: str
+) -> None:
+    headers = WORKER if path.startswith(("/v1/grid", "/v1/care")) else OPERATOR
+    reply = await intake.client.post(path, json=body, headers=headers)
+    assert reply.status_code == status, reply.text
+    assert reply.json()["field"] == field, reply.json()
+    assert reply.json()["detail"]
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def near_misses(name: str) -> st.SearchStrategy[Any]:
+    """The example with some of its fields replaced by arbitrary JSON or dropped."""
+    base = example(name)
+    sample = base[0] if isinstance(base, list) else base
+    return st.dictionaries(
+        st.sampled_from(sorted(sample)), json_values | st.datetimes().map(str)
+    ).map(lambda changes: {**sample, **changes})
+
+
+ENDPOINTS = {
+    "/v1/orders/12345": near_misses("12345_order.json"),
+    "/v1/orders/96568": near_misses("96568_call.json"),
+    "/v1/grid-reports": near_misses("grid_report.json"),
+    "/v1/grid-activity": near_misses("grid_activity.json"),
+    "/v1/orders/12345/batch": st.lists(near_misses("12345_order.json"), max_size=3),
+    "/v1/care-register": json_values,
+}
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from(sorted(ENDPOINTS)),
+    body=st.data(),
+)
+async def test_no_json_body_makes_intake_answer_5xx(
+    intake: Http, path: str, body: st.DataObject
+) -> None:
+    value = body.draw(ENDPOINTS[path] | json_values)
+    headers = WORKER if path.startswith(("/v1/grid", "/v1/care")) else OPERATOR
+    reply = await intake.client.post(path, json=value, headers=headers)
+    assert reply.status_code < 500, (path, value, reply.text)
+    assert reply.status_code in (200, 201) or reply.json()["field"]
