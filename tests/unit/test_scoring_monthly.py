@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.scoring.domain.entries import LedgerEntry
 from services.scoring.domain.monthly import Worker, closing_entries, month_scores, rank_awards
-from services.scoring.rules import NO_ANNUAL_AWARD, PAY_FORFEITED, load_rules
+from services.scoring.rules import NO_ANNUAL_AWARD, PAY_FORFEITED, RuleBook, load_rules
 from shared.paths import CONFIG_DIR
 
 BOOK = load_rules(CONFIG_DIR / "scoring_rules.yaml")
@@ -134,3 +134,13 @@ def test_below_the_pass_line_fails_the_month() -> None:
     heavy = [entry(D, "WORK_PHONE_PRIVATE_USE", -20, 1), entry(D, "DRESS_BADGE", -2, 2)]
     score = month_scores(MONTH, [D], heavy, {}, BOOK)[0]
     assert (score.final, score.passed) == (78, False)
+
+
+def test_one_company_wide_ranking_when_so_configured() -> None:
+    book = RuleBook.model_validate(
+        {**BOOK.model_dump(), "ranking": {**BOOK.ranking.model_dump(), "scope": "company"}}
+    )
+    awards = rank_awards(WORKERS, COUNTS, book)
+    # consultations company-wide: A 9, B 9 (1st), C 3 (3rd), X 1 (4th: nothing).
+    assert awards["W-X"]["RANK_CONSULTATIONS"].points == 0
+    assert awards["W-C"]["RANK_CONSULTATIONS"].place == 3

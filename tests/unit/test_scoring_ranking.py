@@ -1,6 +1,10 @@
 """18(二)3 places: 1st +5, 2nd +3, 3rd +2, and what ties do."""
 
+import itertools
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.scoring.domain.ranking import places
 
@@ -53,3 +57,17 @@ def test_a_worker_with_nothing_counted_is_not_ranked() -> None:
 
 def test_nobody_counted_means_nobody_ranked() -> None:
     assert all(p.place is None for p in places({"a": 0, "b": 0}, POINTS).values())
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 20), min_size=1))
+def test_more_counted_never_earns_less_and_ties_earn_alike(counts: dict[str, int]) -> None:
+    for ties in ("shared", "dense"):
+        result = places(counts, POINTS, ties)
+        for a, b in itertools.permutations(counts, 2):
+            if counts[a] > counts[b]:
+                assert result[a].points >= result[b].points
+            if counts[a] == counts[b]:
+                assert result[a] == result[b]
+        # Shared places never hand out more first places than there are workers tied for first.
+        firsts = [w for w, p in result.items() if p.place == 1]
+        assert all(counts[w] == max(counts.values()) for w in firsts)
