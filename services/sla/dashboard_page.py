@@ -15,8 +15,8 @@ _PAGE = """<!doctype html>
   :root { --bg:#0f1722; --card:#182232; --fg:#e8eef6; --muted:#8fa3bb; --red:#ff5d5d;
           --yellow:#ffc94d; --green:#4cd48a; --blue:#5aa9ff; }
   * { box-sizing: border-box; }
-  body { margin:0; font-family: "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
-         background:var(--bg); color:var(--fg); }
+  body { margin:0; background:var(--bg); color:var(--fg);
+         font-family: "Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif; }
   header { display:flex; justify-content:space-between; align-items:baseline; padding:16px 24px;
            border-bottom:1px solid #243246; }
   h1 { margin:0; font-size:24px; letter-spacing:2px; }
