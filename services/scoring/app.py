@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.scoring.api import ScoringContext, build_router
 from services.scoring.handlers import make_handler
-from services.scoring.operations import ACTIVITY_CONSUMER, Scoring
+from services.scoring.operations import ACTIVITY_CONSUMER, ORDERS_CONSUMER, Scoring
 from services.scoring.rules import load_rules
 from services.scoring.settings import ScoringSettings
 from services.scoring.store import InboxRow, OutboxRow
@@ -31,7 +31,7 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
         inbox_model=InboxRow,
     )
     handler = make_handler(book)
-    runtime.on_order_events("counts", handler)
+    runtime.on_order_events(ORDERS_CONSUMER, handler)
     runtime.on_activity_events(ACTIVITY_CONSUMER, handler)
 
     app = FastAPI(

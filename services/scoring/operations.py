@@ -31,6 +31,7 @@ from shared.http import ApiError
 from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
 
+ORDERS_CONSUMER = "counts"  # the consumer names the inbox records; kept for replay
 ACTIVITY_CONSUMER = "activity"
 PRODUCER = "scoring"
 

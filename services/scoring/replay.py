@@ -13,7 +13,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.scoring.handlers import apply_event
-from services.scoring.operations import ACTIVITY_CONSUMER
+from services.scoring.operations import ACTIVITY_CONSUMER, ORDERS_CONSUMER
 from services.scoring.rules import RuleBook
 from services.scoring.store import wipe
 from shared.contracts import PoisonMessage, parse_activity_event, parse_order_event
@@ -22,7 +22,6 @@ from shared.inbox import Inbox
 from shared.migrations import upgrade
 from shared.topics import Topics
 
-ORDERS_CONSUMER = "counts"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
