@@ -34,7 +34,7 @@ async def test_an_order_left_alone_gets_yellow_then_red_cards_and_shows_in_the_n
     async with run_system(
         environment,
         clocks=clocks,
-        only=("intake", "router", "sla"),  # type: ignore[arg-type]
+        only=("intake", "router", "sla"),
     ) as system:
         created = await system.intake.post("/v1/orders/12345", json=order_12345, headers=OPERATOR)
         assert created.status_code == 201, created.text
