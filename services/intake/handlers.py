@@ -158,11 +158,18 @@ class HouseholdPlace:
 async def register_household(
     session: AsyncSession, household: Household, place: HouseholdPlace, by: str, now: datetime
 ) -> CareEntryRow:
+    repo = CareRepository(session)
+    key = community_key(place.community) if place.community else None
+    known = await repo.same_household(
+        household.name, household.phone, key, place.building, place.unit, place.room
+    )
+    if known is not None:
+        return known
     row = CareEntryRow(
         name=household.name,
         phone=household.phone,
         community=place.community,
-        community_key=community_key(place.community) if place.community else None,
+        community_key=key,
         building=place.building,
         unit=place.unit,
         room=place.room,
@@ -172,7 +179,7 @@ async def register_household(
         added_by=by,
         added_at=now,
     )
-    CareRepository(session).add(row)
+    repo.add(row)
     await session.flush()
     return row
 

@@ -1,6 +1,7 @@
 """Named queries for the care register, grid activity and the durable reply queue."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,28 @@ class CareRepository:
         )
         return list(result)
 
+    async def same_household(
+        self,
+        name: str,
+        phone: str | None,
+        community_key: str | None,
+        building: str | None,
+        unit: str | None,
+        room: str | None,
+    ) -> CareEntryRow | None:
+        """An active entry for the same person at the same place (a resent report)."""
+        return await self.session.scalar(
+            select(CareEntryRow).where(
+                CareEntryRow.retired_at.is_(None),
+                CareEntryRow.name == name,
+                _equal(CareEntryRow.phone, phone),
+                _equal(CareEntryRow.community_key, community_key),
+                _equal(CareEntryRow.building, building),
+                _equal(CareEntryRow.unit, unit),
+                _equal(CareEntryRow.room, room),
+            )
+        )
+
     async def get(self, entry_id: int) -> CareEntryRow | None:
         return await self.session.get(CareEntryRow, entry_id)
 
@@ -41,6 +64,10 @@ class CareRepository:
 
     def add(self, row: CareEntryRow) -> None:
         self.session.add(row)
+
+
+def _equal(column: Any, value: str | None) -> Any:
+    return column.is_(None) if value is None else column == value
 
 
 class ActivityRepository:

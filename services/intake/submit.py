@@ -5,9 +5,11 @@ the events it causes (``OrderReceived``, ``DuplicateLinked``, ``MajorEventRaised
 together or not at all.
 """
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake import care, grids, incidents
@@ -139,10 +141,38 @@ def _count(order: NormalizedOrder) -> None:
         SPECIAL_CARE.labels(order.source).inc()
 
 
+_CLUSTER_LOCKS = 0x696E  # the advisory-lock namespace for clustering ("in")
+
+
+async def _serialise_lookalikes(session: AsyncSession, keys: list[str]) -> None:
+    """Two look-alikes arriving at once (HTTP and the raw topic) must not open two incidents.
+    SQLite already serialises writers; PostgreSQL takes a transaction lock per community and
+    caller, in a fixed order, held until commit."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        number = zlib.crc32(key.encode())
+        signed = number - 2**32 if number >= 2**31 else number
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _CLUSTER_LOCKS, "key": signed}
+        )
+
+
 async def _cluster(
     session: AsyncSession, row: OrderRow, now: datetime, deps: IntakeDeps
 ) -> list[OrderEvent]:
     rules = deps.rules.clustering
+    await _serialise_lookalikes(
+        session,
+        [
+            k
+            for k in (
+                row.community_key and f"c:{row.community_key}",
+                row.caller_phone and f"p:{row.caller_phone}",
+            )
+            if k
+        ],
+    )
     queries = ClusterQueries(session)
     at = row.received_at
     same_caller: list[OrderRow] = []

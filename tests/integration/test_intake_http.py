@@ -116,6 +116,8 @@ async def test_the_care_register_marks_orders_from_its_households_and_raises_the
     }
     registered = await http.post("/v1/grid-reports", json=report, headers=WORKER)
     assert (registered.status_code, registered.json()["status"]) == (201, "registered")
+    resent = await http.post("/v1/grid-reports", json=report, headers=WORKER)
+    assert resent.json()["register_id"] == registered.json()["register_id"]
 
     retired = await http.post(
         f"/v1/care-register/{by_phone.json()['id']}/retire",
