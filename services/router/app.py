@@ -13,7 +13,7 @@ from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
 from shared.clock import Clock, SystemClock
-from shared.config import load_yaml
+from shared.config import ConfigError, load_yaml
 from shared.http import install_conventions
 from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
@@ -35,7 +35,11 @@ class StartedClock:
 def load_deps(settings: RouterSettings) -> RouterDeps:
     """The organisation, the rules and the calendar; a bad file stops the router here."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    policy = load_yaml(settings.config_dir / settings.policy_file, RouterPolicy)
+    policy_path = settings.config_dir / settings.policy_file
+    policy = load_yaml(policy_path, RouterPolicy)
+    problems = policy.problems_with(org)
+    if problems:
+        raise ConfigError("\n".join(f"{policy_path}: field '{f}': {why}" for f, why in problems))
     calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
     return RouterDeps(org=org, policy=policy, calendar=calendar)
 

@@ -2,11 +2,11 @@
 events, triage, returns and extensions."""
 
 from datetime import datetime, timedelta
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts import OrderReceivedPayload, Priority, Source
+from shared.organisation import Organisation
 
 
 class _Model(BaseModel):
@@ -44,12 +44,24 @@ class RouterPolicy(_Model):
     resolve_working_days: int = Field(5, ge=1)
     max_extension_working_days: int = Field(10, ge=1)
 
-    @model_validator(mode="after")
-    def _catch_all_last(self) -> Self:
-        last = self.ack_limits[-1]
-        if (last.priority, last.source, last.category) != (None, None, None):
-            raise ValueError("the last ack_limits rule must match every order (only `minutes`)")
-        return self
+    @field_validator("ack_limits")
+    @classmethod
+    def _catch_all_last(cls, rules: tuple[AckLimit, ...]) -> tuple[AckLimit, ...]:
+        last = rules[-1] if rules else None
+        if last is not None and (last.priority, last.source, last.category) != (None, None, None):
+            raise ValueError("the last rule must be a catch-all that matches every order")
+        return rules
+
+    def problems_with(self, org: Organisation) -> list[tuple[str, str]]:
+        """(field, reason) for each name this file uses that the organisation does not know."""
+        departments = {d.code for d in org.departments}
+        problems = []
+        if self.triage_department not in departments:
+            problems.append(("triage_department", f"unknown department {self.triage_department}"))
+        dispatch = self.major_events.dispatch_department
+        if dispatch not in departments:
+            problems.append(("major_events.dispatch_department", f"unknown department {dispatch}"))
+        return problems
 
     def ack_minutes(self, order: OrderReceivedPayload) -> int:
         return next(rule.minutes for rule in self.ack_limits if rule.matches(order))
