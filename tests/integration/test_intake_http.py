@@ -4,7 +4,7 @@ what it refuses and why, the care register, and who sees a caller's identity."""
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,21 @@ import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from services.intake.app import MIGRATIONS, create_app
-from services.intake.handlers import record_in_timeline
+from services.intake.delivery import deliver_due
+from services.intake.handlers import queue_replies, record_in_timeline
+from services.intake.rules import ReplyRules
 from services.intake.settings import IntakeSettings
+from services.intake.store import OrderRepository, OutboxRow
 from shared.clock import SystemClock
-from shared.contracts import OrderDispatched, OrderDispatchedPayload
+from shared.contracts import (
+    OrderDispatched,
+    OrderDispatchedPayload,
+    OrderResolved,
+    OrderResolvedPayload,
+)
 from shared.masking import has_unmasked_mobile
 from shared.migrations import upgrade
 from shared.paths import EXAMPLES_DIR
@@ -299,3 +308,86 @@ async def test_no_json_body_makes_intake_answer_5xx(
     reply = await intake.client.post(path, json=value, headers=headers)
     assert reply.status_code < 500, (path, value, reply.text)
     assert reply.status_code in (200, 201) or reply.json()["field"]
+
+
+async def test_batches_take_several_orders_at_once_and_know_their_repeats(intake: Http) -> None:
+    http = intake.client
+    first = example("12345_order.json")
+    second = {**first, "orderNo": "LC-BATCH-2", "callerPhone": "13722223333"}
+    batch = await http.post("/v1/orders/12345/batch", json=[first, second, first], headers=OPERATOR)
+    assert batch.status_code == 201
+    items = batch.json()["items"]
+    assert [i["status"] for i in items] == ["created", "created", "duplicate"]
+    assert items[2]["order_id"] == items[0]["order_id"]
+    calls = await http.post(
+        "/v1/orders/96568/batch", json=[example("96568_call.json")], headers=OPERATOR
+    )
+    reports = await http.post(
+        "/v1/grid-reports/batch", json=[example("grid_report.json")], headers=WORKER
+    )
+    assert (calls.json()["created"], reports.json()["created"]) == (1, 1)
+    repeat = await http.post(
+        "/v1/orders/96568/batch", json=[example("96568_call.json")], headers=OPERATOR
+    )
+    assert (repeat.status_code, repeat.json()["items"][0]["status"]) == (200, "duplicate")
+
+
+class FlakySink:
+    target = "test:flaky"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.received: list[dict[str, Any]] = []
+
+    async def send(self, body: Any) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("platform down")
+        self.received.append(dict(body))
+
+
+async def test_an_undelivered_reply_waits_in_the_queue_and_goes_out_after_the_backoff(
+    intake: Http,
+) -> None:
+    runtime = intake.app.state.runtime
+    order_id = (
+        await intake.client.post(
+            "/v1/orders/12345", json=example("12345_order.json"), headers=OPERATOR
+        )
+    ).json()["order_id"]
+    t0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    event = OrderResolved(
+        order_id=order_id,
+        occurred_at=t0,
+        producer="router",
+        payload=OrderResolvedPayload(
+            by="W-0301", department="USER_MAINTENANCE", public_reply="已修复"
+        ),
+    )
+    async with runtime.db.transaction() as session:
+        order = await OrderRepository(session).get(order_id)
+        assert order is not None
+        assert await queue_replies(event, order, session, t0) == 1
+        assert await queue_replies(event, order, session, t0) == 0  # one reply per resolution
+
+    rules = ReplyRules(quick_attempts=2, quick_wait_seconds=0.01, backoff_seconds=60)
+    sink = FlakySink(failures=3)
+    sinks = {"12345": sink}
+    assert await deliver_due(runtime.db, runtime.outbox, sinks, t0, rules) == 0  # 2 tries fail
+    assert (
+        await deliver_due(runtime.db, runtime.outbox, sinks, t0 + timedelta(seconds=59), rules) == 0
+    )
+    assert sink.failures == 1  # not tried again before its backoff
+    assert (
+        await deliver_due(runtime.db, runtime.outbox, sinks, t0 + timedelta(seconds=60), rules) == 1
+    )
+    assert sink.received[0]["replyContent"] == "已修复"
+
+    async with runtime.db.transaction() as session:
+        sent = list(
+            await session.scalars(select(OutboxRow).where(OutboxRow.event_type == "ReplySent"))
+        )
+    assert len(sent) == 1
+    assert json.loads(sent[0].body)["payload"]["attempts"] == 4
+    view = (await intake.client.get(f"/v1/orders/{order_id}", headers=OPERATOR)).json()
+    assert view["replies"][0]["state"] == "sent"
