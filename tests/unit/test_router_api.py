@@ -1,0 +1,238 @@
+"""The router's HTTP endpoints over a real (SQLite) database, without a broker: error shapes,
+department boundaries, and roster changes on the record."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.router.api import RouterContext, build_router
+from services.router.app import MIGRATIONS, load_deps
+from services.router.handlers import make_order_handler
+from services.router.roster_api import build_roster_router
+from services.router.settings import RouterSettings
+from services.router.store import Base, InboxRow, OutboxRow
+from shared.auth import issue_token
+from shared.clock import ManualClock
+from shared.contracts import Address, OrderReceived, OrderReceivedPayload
+from shared.http import install_conventions
+from shared.runtime import ServiceRuntime
+from shared.settings import DEV_TOKEN_SECRET
+
+BJ = ZoneInfo("Asia/Shanghai")
+WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=BJ)
+WEDNESDAY_22 = datetime(2026, 12, 2, 22, 0, tzinfo=BJ)
+
+
+def auth(role: str, subject: str) -> dict[str, str]:
+    jwt = issue_token(DEV_TOKEN_SECRET, role, subject, datetime.now(BJ), timedelta(hours=1))
+    return {"Authorization": f"Bearer {jwt}"}
+
+
+UM = auth("department:USER_MAINTENANCE", "W-0301")
+MR = auth("department:METER_READING", "W-0101")
+UM_HEAD = auth("head:USER_MAINTENANCE", "P-0200")
+MR_HEAD = auth("head:METER_READING", "P-0100")
+
+
+class Router:
+    def __init__(self, client: httpx.AsyncClient, runtime: ServiceRuntime) -> None:
+        self.client = client
+        self.runtime = runtime
+
+    async def receive(self, order_id: str, **changes: Any) -> None:
+        payload = OrderReceivedPayload(
+            source="12345",
+            source_ref=f"LC-{order_id}",
+            category="LEAK",
+            category_label="漏水",
+            address=Address(text="水城花园3号楼", community="水城花园"),
+            received_at=WEDNESDAY_10,
+        ).model_copy(update=changes)
+        event = OrderReceived(
+            order_id=order_id, occurred_at=WEDNESDAY_10, producer="intake", payload=payload
+        )
+        handler = make_order_handler(load_deps(RouterSettings()))
+        async with self.runtime.db.transaction() as session:
+            self.runtime.outbox.add(
+                session, await handler(event, session, self.runtime.clock.now())
+            )
+
+
+@pytest.fixture
+async def router(tmp_path: Path) -> AsyncIterator[Router]:
+    settings = RouterSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'router.db'}")
+    clock = ManualClock(WEDNESDAY_10)
+    runtime = ServiceRuntime(
+        settings,
+        clock=clock,
+        migrations_dir=MIGRATIONS,
+        outbox_model=OutboxRow,
+        inbox_model=InboxRow,
+    )
+    await runtime.db.start()
+    async with runtime.db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    app = FastAPI()
+    install_conventions(app, settings.token_secret)
+    ctx = RouterContext(runtime=runtime, deps=load_deps(settings))
+    app.include_router(build_router(ctx))
+    app.include_router(build_roster_router(ctx))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://router") as client:
+        yield Router(client, runtime)
+    await runtime.db.stop()
+
+
+async def test_another_department_gets_403_and_the_order_is_unchanged(router: Router) -> None:
+    await router.receive("GL-1")
+    before = (await router.client.get("/v1/orders/GL-1", headers=UM)).json()
+    for action, body in [
+        ("acknowledge", None),
+        ("return", {"reason": "不是我们的"}),
+        ("resolve", {"handling_notes": "x", "public_reply": "y"}),
+    ]:
+        reply = await router.client.post(f"/v1/orders/GL-1/{action}", json=body, headers=MR)
+        assert reply.status_code == 403, (action, reply.text)
+        assert reply.json()["error"] == "forbidden"
+    assert (await router.client.get("/v1/orders/GL-1", headers=MR)).status_code == 403
+    assert (await router.client.get("/v1/orders/GL-1", headers=UM)).json() == before
+    inbox = (await router.client.get("/v1/inbox", headers=MR)).json()
+    assert inbox["items"] == []
+
+
+async def test_invalid_moves_answer_409_and_change_nothing(router: Router) -> None:
+    await router.receive("GL-1")
+    reply = await router.client.post(
+        "/v1/orders/GL-1/resolve", json={"handling_notes": "x", "public_reply": "y"}, headers=UM
+    )
+    assert (reply.status_code, reply.json()["error"]) == (409, "invalid_state")
+    assert (await router.client.get("/v1/orders/GL-1", headers=UM)).json()["state"] == "dispatched"
+
+
+async def test_a_return_without_reason_is_refused_naming_the_field(router: Router) -> None:
+    await router.receive("GL-1")
+    reply = await router.client.post("/v1/orders/GL-1/return", json={"reason": ""}, headers=UM)
+    assert (reply.status_code, reply.json()["field"]) == (422, "reason")
+
+
+async def test_an_unknown_order_is_404(router: Router) -> None:
+    reply = await router.client.post("/v1/orders/GL-404/acknowledge", headers=UM)
+    assert reply.status_code == 404
+
+
+async def test_the_inbox_pages_and_filters_by_state_with_time_left(router: Router) -> None:
+    for n in range(3):
+        await router.receive(f"GL-{n}")
+    await router.client.post("/v1/orders/GL-0/acknowledge", headers=UM)
+    page = (await router.client.get("/v1/inbox?state=dispatched&limit=1", headers=UM)).json()
+    assert (page["total"], len(page["items"])) == (2, 1)
+    assert page["items"][0]["seconds_to_ack"] == 30 * 60
+    signed = (await router.client.get("/v1/inbox?state=acknowledged", headers=UM)).json()
+    assert [i["order_id"] for i in signed["items"]] == ["GL-0"]
+    assert (await router.client.get("/v1/inbox?state=nonsense", headers=UM)).status_code == 422
+
+
+async def test_the_head_changes_a_rotation_and_the_change_is_on_the_record(router: Router) -> None:
+    roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+    team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+    assert team["rotation"] == ["P-0210", "P-0211", "P-0212"]
+    assert team["on_duty_now"] == "P-0212"  # 2026-12-02 is day 335 of the rotation: 335 % 3 = 2
+
+    put = await router.client.put(
+        "/v1/roster/rotations/UM-T1",
+        json={"people": ["P-0211", "P-0210"], "note": "何勇调岗"},
+        headers=UM_HEAD,
+    )
+    assert put.status_code == 200, put.text
+    refused = await router.client.put(
+        "/v1/roster/rotations/UM-T1", json={"people": ["P-0110"]}, headers=MR_HEAD
+    )
+    assert refused.status_code == 403
+    not_a_head = await router.client.put(
+        "/v1/roster/rotations/UM-T1", json={"people": ["P-0210"]}, headers=UM
+    )
+    assert not_a_head.status_code == 403
+
+    roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+    team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+    assert (team["rotation"], team["on_duty_now"]) == (
+        ["P-0211", "P-0210"],
+        "P-0210",
+    )  # 335 % 2 = 1: the second in the new list
+    audit = (await router.client.get("/v1/roster/audit", headers=UM_HEAD)).json()
+    assert [
+        (a["kind"], a["subject"], a["who"], a["before"], a["after"], a["note"]) for a in audit
+    ] == [
+        (
+            "rotation",
+            "UM-T1",
+            "P-0200",
+            ["P-0210", "P-0211", "P-0212"],
+            ["P-0211", "P-0210"],
+            "何勇调岗",
+        )
+    ]
+
+    # The night's order goes to the new rotation's person.
+    router.runtime.clock.set(WEDNESDAY_22)  # type: ignore[attr-defined]
+    await router.receive("GL-NIGHT")
+    order = (await router.client.get("/v1/orders/GL-NIGHT", headers=UM)).json()
+    assert (order["assignee_id"], order["chain_position"]) == ("P-0210", "TEAM_DUTY")
+
+
+async def test_an_override_and_a_swap_are_validated_and_shown(router: Router) -> None:
+    bad = await router.client.put(
+        "/v1/roster/overrides/W-0301",
+        json={
+            "overrides": [
+                {
+                    "from": "2026-12-02T12:00:00+08:00",
+                    "to": "2026-12-02T09:00:00+08:00",
+                    "available": False,
+                }
+            ]
+        },
+        headers=UM_HEAD,
+    )
+    assert bad.status_code == 422
+    ok = await router.client.put(
+        "/v1/roster/overrides/W-0301",
+        json={
+            "overrides": [
+                {
+                    "from": "2026-12-02T09:00:00+08:00",
+                    "to": "2026-12-02T12:00:00+08:00",
+                    "available": False,
+                    "reason": "培训",
+                }
+            ]
+        },
+        headers=UM_HEAD,
+    )
+    assert ok.status_code == 200, ok.text
+    swap = await router.client.put(
+        "/v1/roster/swaps/UM-T1",
+        json={"swaps": [{"date": "2026-12-02", "person": "P-0210"}]},
+        headers=UM_HEAD,
+    )
+    assert swap.status_code == 200, swap.text
+    roster = (await router.client.get("/v1/roster?department=USER_MAINTENANCE", headers=UM)).json()
+    w0301 = next(p for p in roster["people"] if p["id"] == "W-0301")
+    assert (w0301["available"], w0301["why_not"]) == (
+        False,
+        "W-0301 unavailable until 12-02 12:00：培训",
+    )
+    team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+    assert team["on_duty_now"] == "P-0210"
+    unknown = await router.client.put(
+        "/v1/leave/W-9999",
+        json={"leave": [{"from": "2026-12-01", "to": "2026-12-02"}]},
+        headers=UM_HEAD,
+    )
+    assert unknown.status_code == 404
