@@ -192,7 +192,8 @@ async function refresh() {
     atRisk = risk.items;
     fetchedAt = Date.now();
     renderCountdown();
-    text("as-of", new Date().toLocaleTimeString("zh-CN", { hour12: false }));
+    text("as-of", new Date(overview.as_of).toLocaleString("zh-CN",
+      { timeZone: "Asia/Shanghai", hour12: false }));
     text("error", "");
     document.body.dataset.loaded = "true";
   } catch (err) {
