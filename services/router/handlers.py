@@ -17,6 +17,7 @@ from shared.contracts import (
     OrderEvent,
     OrderReceived,
     OrderReceivedPayload,
+    OrderReopened,
 )
 from shared.organisation import Organisation
 from shared.runtime import EventHandler
@@ -50,6 +51,8 @@ def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
                 return await escalate_overdue(event, session, now, deps)
             case MajorEventRaised() if event.producer != domain.PRODUCER:
                 return await major_from_elsewhere(event, session, now, deps)
+            case OrderReopened():
+                return await dispatch_reopened(event, session, now, deps)
         return []
 
     return on_order_event
@@ -136,6 +139,24 @@ async def escalate_overdue(
         )
         row.major = True
     return out
+
+
+async def dispatch_reopened(
+    event: OrderReopened, session: AsyncSession, now: datetime, deps: RouterDeps
+) -> Sequence[Event]:
+    """A resolved order reopened (the caller says it is not fixed) goes back to its
+    department's chain, as it stands now."""
+    repo = RoutingRepository(session)
+    row = await repo.get_for_update(event.order_id)
+    if row is None or row.state != lifecycle.RESOLVED:
+        return []
+    order = order_of(row)
+    roster = await current_roster(session, deps)
+    if row.department == deps.policy.triage_department:
+        chosen = domain.triage_assignment(deps.policy, roster, now)
+    else:
+        chosen = domain.route_in(row.department, order, roster, now)
+    return reassign(repo, row, chosen, order, now, deps, "reopened")
 
 
 def reassign(

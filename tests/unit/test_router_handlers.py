@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +28,8 @@ from shared.contracts import (
     OrderEvent,
     OrderReceived,
     OrderReceivedPayload,
+    OrderReopened,
+    OrderReopenedPayload,
 )
 from shared.db import Database
 from shared.organisation import Organisation
@@ -452,3 +455,21 @@ async def test_only_complaints_can_be_verified(db: Database) -> None:
     with pytest.raises(Refused) as refused:
         await command(db, commands.verify_complaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert refused.value.status == 409
+
+
+async def test_a_reopened_order_goes_back_to_its_departments_chain(db: Database) -> None:
+    await on(db, received())
+    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    done = commands.ResolveIn(handling_notes="更换阀门", public_reply="已修复")
+    await command(db, commands.resolve, UM, "GL-1", done, WEDNESDAY_10)
+    reopened = OrderReopened(
+        order_id="GL-1",
+        occurred_at=WEDNESDAY_10,
+        producer="intake",
+        payload=OrderReopenedPayload(reason="回访：仍在漏水", by="operator"),
+    )
+    dispatch = only_dispatch(await on(db, reopened))
+    assert (dispatch.payload.assignee_id, dispatch.payload.assignment_id) == ("W-0301", 2)
+    assert dispatch.payload.reason == "reopened"
+    assert (await order_row(db)).state == "dispatched"
+    assert await on(db, reopened.model_copy(update={"event_id": uuid4()})) == []
