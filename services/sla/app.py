@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
-from services.sla import gauges
+from services.sla import gauges, metrics
 from services.sla.api import SlaContext, build_router
 from services.sla.handlers import SlaDeps, fire_due, make_order_handler
 from services.sla.policies import Policies
@@ -53,6 +53,7 @@ def create_app(settings: SlaSettings | None = None, clock: Clock | None = None) 
 
     async def poll_deadlines() -> None:
         # Deadlines that passed while the service was down are due at the first round.
+        metrics.poller_started(runtime.clock.now())
         while True:
             try:
                 while (

@@ -62,3 +62,8 @@ def observe_fired(fired: Sequence[Fired], now: datetime) -> None:
         LATENESS.observe(max((now - f.at).total_seconds(), 0.0))
     if fired:
         LAST_FIRED.set(now.timestamp())
+
+
+def poller_started(now: datetime) -> None:
+    """A (re)started poller counts "no deadline fired for too long" from its start."""
+    LAST_FIRED.set(now.timestamp())
