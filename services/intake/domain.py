@@ -145,6 +145,7 @@ def normalize_96568(call: Call96568, taxonomy: Taxonomy, now: datetime) -> Norma
         priority=URGENCY_PRIORITY[call.urgency],
         address=address,
         account_no=call.account_no,
+        named_worker_id=call.named_worker_id,
         received_at=ensure_aware(call.received_at),
         appointment_at=ensure_aware(call.appointment) if call.appointment else None,
     )

@@ -97,6 +97,9 @@ class Call96568(SourceModel):
     description: str = Field("", max_length=MAX_TEXT)
     urgency: Literal["一般", "紧急", "特急"] = "一般"
     appointment: SourceTime | None = None
+    named_worker_id: str | None = Field(
+        None, max_length=40, description="The grid worker a complaint or praise is about"
+    )
 
 
 class GridLocation(SourceModel):

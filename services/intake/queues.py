@@ -98,7 +98,8 @@ class ReplyRepository:
         query = (
             select(ReplyRow)
             .where(ReplyRow.sent_at.is_(None), ReplyRow.next_attempt_at <= now)
-            .order_by(ReplyRow.next_attempt_at, ReplyRow.id)
+            # The platform's nearest deadline first; replies without one after them.
+            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
             .limit(limit)
         )
         if lock:  # PostgreSQL: replicas share the queue, each row goes to one of them

@@ -21,6 +21,7 @@ from services.intake.metrics import (
     UNCLASSIFIED,
     UNMATCHED_ADDRESSES,
 )
+from services.intake.people import named_worker
 from services.intake.queues import CareRepository
 from services.intake.rules import IntakeRules
 from services.intake.store import ClusterQueries, IncidentRow, OrderRepository, OrderRow
@@ -73,6 +74,8 @@ async def enrich(
     )
     if entry is not None:
         update |= {"special_care": True, "priority": care.raised(p.priority, deps.rules.care)}
+    if p.named_worker_id is None:
+        update["named_worker_id"] = named_worker(deps.org, p.category, p.title, p.content)
     return NormalizedOrder(
         source=order.source,
         source_ref=order.source_ref,

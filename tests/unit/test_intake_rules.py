@@ -7,6 +7,7 @@ import pytest
 from services.intake import care, incidents, replies
 from services.intake.domain import parse_address
 from services.intake.grids import match_grid
+from services.intake.people import named_worker
 from services.intake.rules import CareRules, IntakeRules, ReplyRules
 from shared.config import ConfigError, load_yaml
 from shared.contracts import Address, OrderResolvedPayload, Priority
@@ -194,3 +195,21 @@ def test_who_is_answered_and_how(source: str, needs_reply: bool, channel: str | 
 def test_a_reply_that_keeps_failing_backs_off_to_the_cap(attempts: int, seconds: int) -> None:
     rules = ReplyRules(quick_attempts=3, backoff_seconds=30, max_backoff_seconds=1800)
     assert replies.next_attempt(attempts, T0, rules) == T0 + timedelta(seconds=seconds)
+
+
+# --- who a complaint or praise names --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "text", "worker"),
+    [
+        ("PRAISE", "感谢网格员褚建国师傅半夜来修水管", "W-0301"),
+        ("COMPLAINT", "投诉W-0302态度恶劣", "W-0302"),
+        ("COMPLAINT", "投诉维修人员迟到", None),
+        ("LEAK", "褚建国说明天来修", None),  # only complaints and praise name a worker
+    ],
+)
+def test_a_complaint_or_praise_names_the_worker_it_is_about(
+    category: str, text: str, worker: str | None
+) -> None:
+    assert named_worker(ORG, category, text) == worker
