@@ -3,6 +3,7 @@
 from shared.clock import to_local
 from shared.contracts import (
     AckOverdue,
+    DuplicateLinked,
     MajorEventRaised,
     OrderAcknowledged,
     OrderDispatched,
@@ -27,7 +28,11 @@ POSITION_LABEL = {
 def summarize(event: OrderEvent) -> str:
     match event:
         case OrderReceived(payload=p):
-            return f"受理：{p.category_label}（来源 {p.source}，编号 {p.source_ref}）"
+            care = "，特殊关爱户" if p.special_care else ""
+            grid = "" if p.grid_matched is not False else "，地址未匹配网格"
+            return f"受理：{p.category_label}（来源 {p.source}，编号 {p.source_ref}{care}{grid}）"
+        case DuplicateLinked(payload=p):
+            return f"并入事件 {p.incident_id}（主单 {p.primary_order_id}）：{p.reason}"
         case OrderDispatched(payload=p):
             due = to_local(p.ack_due).strftime("%m-%d %H:%M")
             who = p.assignee_name or p.assignee_id

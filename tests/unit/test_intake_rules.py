@@ -9,8 +9,15 @@ from services.intake.domain import parse_address
 from services.intake.grids import match_grid
 from services.intake.people import named_worker
 from services.intake.rules import CareRules, IntakeRules, ReplyRules
+from services.intake.timeline import summarize
 from shared.config import ConfigError, load_yaml
-from shared.contracts import Address, OrderResolvedPayload, Priority
+from shared.contracts import (
+    Address,
+    DuplicateLinked,
+    DuplicateLinkedPayload,
+    OrderResolvedPayload,
+    Priority,
+)
 from shared.organisation import Organisation
 from shared.paths import CONFIG_DIR
 
@@ -213,3 +220,17 @@ def test_a_complaint_or_praise_names_the_worker_it_is_about(
     category: str, text: str, worker: str | None
 ) -> None:
     assert named_worker(ORG, category, text) == worker
+
+
+def test_the_timeline_says_in_chinese_why_an_order_joined_an_incident() -> None:
+    event = DuplicateLinked(
+        order_id="GL-2",
+        occurred_at=T0,
+        producer="intake",
+        payload=DuplicateLinkedPayload(
+            incident_id="INC-1",
+            primary_order_id="GL-1",
+            reason="同一小区30分钟内多起同类报告：漏水",
+        ),
+    )
+    assert summarize(event) == "并入事件 INC-1（主单 GL-1）：同一小区30分钟内多起同类报告：漏水"
