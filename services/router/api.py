@@ -21,7 +21,7 @@ from services.router.commands import (
 )
 from services.router.handlers import RouterDeps
 from services.router.lifecycle import Refused
-from services.router.store import AssignmentRow, RoutedOrder, RoutingRepository
+from services.router.store import AssignmentRow, InboxFilter, RoutedOrder, RoutingRepository
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import Event
@@ -143,15 +143,21 @@ def build_router(ctx: RouterContext) -> APIRouter:
         state: Annotated[
             str | None, Query(pattern="^(" + "|".join(lifecycle.STATES) + ")$")
         ] = None,
+        assignee: str | None = None,
+        major: bool | None = None,
+        extension_pending: Annotated[
+            bool | None, Query(description="Heads: orders waiting for an extension decision")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Inbox:
         dept = _department_of(who, department)
         now = ctx.runtime.clock.now()
+        filters = InboxFilter(state, assignee, major, extension_pending)
         async with ctx.runtime.db.transaction() as session:
             repo = RoutingRepository(session)
-            rows = await repo.inbox(dept, state, limit, offset)
-            total = await repo.count(dept, state)
+            rows = await repo.inbox(dept, filters, limit, offset)
+            total = await repo.count(dept, filters)
         return Inbox(department=dept, total=total, items=[_inbox_item(r, now) for r in rows])
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order's routing")

@@ -1,10 +1,11 @@
 """The router's own database: each order's routing state, its assignments, and the roster
 changes heads make over HTTP (with their audit trail)."""
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text, false, func, select
+from sqlalchemy import JSON, Boolean, Integer, Select, String, Text, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,7 +46,7 @@ class RoutedOrder(Base):
     major: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     deadline: Mapped[datetime | None]
     extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     appointment_at: Mapped[datetime | None]
     complaint_verdict: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime | None]
@@ -114,6 +115,33 @@ class RosterRepository:
         return list(await self.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class InboxFilter:
+    state: str | None = None
+    assignee_id: str | None = None
+    major: bool | None = None
+    extension_pending: bool | None = None
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def _filtered(query: S, department: str, f: InboxFilter | None) -> S:
+    query = query.where(RoutedOrder.department == department)
+    if f is None:
+        return query
+    if f.state:
+        query = query.where(RoutedOrder.state == f.state)
+    if f.assignee_id:
+        query = query.where(RoutedOrder.assignee_id == f.assignee_id)
+    if f.major is not None:
+        query = query.where(RoutedOrder.major == f.major)
+    if f.extension_pending is not None:
+        pending = RoutedOrder.extension_request.is_not(None)
+        query = query.where(pending if f.extension_pending else ~pending)
+    return query
+
+
 class RoutingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -145,18 +173,13 @@ class RoutingRepository:
     def add(self, *rows: RoutedOrder | AssignmentRow) -> None:
         self.session.add_all(rows)
 
-    async def count(self, department: str, state: str | None) -> int:
-        query = select(func.count()).select_from(RoutedOrder)
-        query = query.where(RoutedOrder.department == department)
-        if state:
-            query = query.where(RoutedOrder.state == state)
+    async def count(self, department: str, filters: InboxFilter | None = None) -> int:
+        query = _filtered(select(func.count()).select_from(RoutedOrder), department, filters)
         return int(await self.session.scalar(query) or 0)
 
     async def inbox(
-        self, department: str, state: str | None, limit: int, offset: int
+        self, department: str, filters: InboxFilter | None, limit: int, offset: int
     ) -> list[RoutedOrder]:
-        query = select(RoutedOrder).where(RoutedOrder.department == department)
-        if state:
-            query = query.where(RoutedOrder.state == state)
-        query = query.order_by(RoutedOrder.ack_due).limit(limit).offset(offset)
-        return list(await self.session.scalars(query))
+        query = _filtered(select(RoutedOrder), department, filters)
+        query = query.order_by(RoutedOrder.ack_due, RoutedOrder.order_id)
+        return list(await self.session.scalars(query.limit(limit).offset(offset)))

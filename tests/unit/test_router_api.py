@@ -236,3 +236,24 @@ async def test_an_override_and_a_swap_are_validated_and_shown(router: Router) ->
         headers=UM_HEAD,
     )
     assert unknown.status_code == 404
+
+
+async def test_heads_find_orders_waiting_for_an_extension_decision(router: Router) -> None:
+    for n in range(2):
+        await router.receive(f"GL-{n}")
+        await router.client.post(f"/v1/orders/GL-{n}/acknowledge", headers=UM)
+    asked = await router.client.post(
+        "/v1/orders/GL-1/extension", json={"extra_working_days": 2, "reason": "等配件"}, headers=UM
+    )
+    assert asked.status_code == 200, asked.text
+    waiting = (await router.client.get("/v1/inbox?extension_pending=true", headers=UM_HEAD)).json()
+    assert [i["order_id"] for i in waiting["items"]] == ["GL-1"]
+    decided = await router.client.post(
+        "/v1/orders/GL-1/extension/decision", json={"approve": True}, headers=UM_HEAD
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["order"]["extension_days"] == 2
+    waiting = (await router.client.get("/v1/inbox?extension_pending=true", headers=UM_HEAD)).json()
+    assert waiting["items"] == []
+    mine = (await router.client.get("/v1/inbox?assignee=W-0301&limit=10", headers=UM)).json()
+    assert mine["total"] == 2
