@@ -398,3 +398,48 @@ async def test_acknowledgement_return_and_re_dispatch_move_the_right_clocks(db: 
     )
     assert overview.time_to_acknowledge.count == 1 and overview.time_to_acknowledge.p50 == 300
     assert [(i.order_id, i.kind) for i in risk.items] == [("GL-9", "reply")]
+
+
+def appointment(
+    order_id: str, when: datetime, at: datetime, explanation: str = ""
+) -> AppointmentSet:
+    return AppointmentSet(
+        order_id=order_id,
+        occurred_at=at,
+        producer="router",
+        payload=AppointmentSetPayload(appointment_at=when, explanation=explanation, by="W-0301"),
+    )
+
+
+async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed_appointment(
+    db: Database,
+) -> None:
+    clock = ManualClock(T0)
+    outbox = outbox_at(clock)
+    await feed(
+        db,
+        [
+            received("GL-M", source="grid_report", category="COVER_DAMAGED"),
+            dispatched("GL-M", 1, "METER_READING", "W-0101", T0),
+            appointment("GL-M", T0 + timedelta(hours=2), T0),
+            # Re-agreed with an explanation: the first time is no longer a missed one.
+            appointment("GL-M", T0 + timedelta(hours=4), T0 + timedelta(hours=1), "材料未到，改约"),
+            received("GL-K", source="grid_report", category="COVER_DAMAGED"),
+            dispatched("GL-K", 1, "METER_READING", "W-0102", T0),
+            appointment("GL-K", T0 + timedelta(hours=2), T0),
+            ProgressNoted(
+                order_id="GL-K",
+                occurred_at=T0 + timedelta(hours=1, minutes=50),
+                producer="router",
+                payload=ProgressNotedPayload(note="已到场", arrived_on_site=True, by="W-0102"),
+            ),
+        ],
+        T0,
+    )
+    later = T0 + timedelta(hours=4, minutes=1)
+    while await fire_due(db, outbox, later):
+        pass
+    missed = [e for e in await emitted(db) if e["type"] == "AppointmentMissed"]
+    assert [(e["order_id"], e["payload"]["explained"]) for e in missed] == [("GL-M", True)]
+    assert datetime.fromisoformat(missed[0]["payload"]["appointment_at"]) == T0 + timedelta(hours=4)
+    assert missed[0]["payload"]["assignee_id"] == "W-0101"
