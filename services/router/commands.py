@@ -159,6 +159,10 @@ async def return_order(
     lifecycle.check_move("return", row.state)
     codes = {d.code for d in deps.org.departments}
     lifecycle.check_return(body.reason, body.target_department, row.department, codes)
+    received = await repo.received_by_department(order_id, row.department)
+    lifecycle.check_return_in_time(
+        received or now, now, deps.policy.return_within_working_days, deps.calendar
+    )
     returned = OrderReturned(
         order_id=order_id,
         occurred_at=now,

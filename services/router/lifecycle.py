@@ -132,6 +132,19 @@ def check_reappointment(previous: datetime | None, explanation: str) -> None:
         raise Refused(422, "explanation_required", "改约须说明原因", "explanation")
 
 
+def check_return_in_time(
+    received: datetime, now: datetime, working_days: int, calendar: WorkCalendar
+) -> None:
+    """退单 is for orders that are not ours, said soon: within the working days allowed."""
+    if now > calendar.add_working_days(received, working_days):
+        raise Refused(
+            409,
+            "return_too_late",
+            f"退单须在接单后 {working_days} 个工作日内提出；请办理或申请延期",
+            "reason",
+        )
+
+
 def check_return(reason: str, target: str | None, current: str, departments: set[str]) -> None:
     if not reason.strip():
         raise Refused(422, "invalid", "退单须说明原因", "reason")

@@ -41,6 +41,7 @@ class RouterPolicy(_Model):
     major_events: MajorEvents = MajorEvents()
     triage_department: str = "DISPATCH"
     returns_before_head: int = Field(1, ge=0)
+    return_within_working_days: int = Field(2, ge=1)
     resolve_working_days: int = Field(5, ge=1)
     max_extension_working_days: int = Field(10, ge=1)
 

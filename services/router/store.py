@@ -161,6 +161,14 @@ class RoutingRepository:
         query = select(AssignmentRow).where(AssignmentRow.order_id == order_id)
         return list(await self.session.scalars(query.order_by(AssignmentRow.assignment_id)))
 
+    async def received_by_department(self, order_id: str, department: str) -> datetime | None:
+        """When the department was first given the order."""
+        query = select(func.min(AssignmentRow.dispatched_at)).where(
+            AssignmentRow.order_id == order_id, AssignmentRow.department == department
+        )
+        found: datetime | None = await self.session.scalar(query)
+        return found
+
     async def asked(self, order_id: str, department: str) -> frozenset[str]:
         """Who was already given this order in this department."""
         rows = await self.session.scalars(

@@ -473,3 +473,17 @@ async def test_a_reopened_order_goes_back_to_its_departments_chain(db: Database)
     assert dispatch.payload.reason == "reopened"
     assert (await order_row(db)).state == "dispatched"
     assert await on(db, reopened.model_copy(update={"event_id": uuid4()})) == []
+
+
+async def test_a_return_after_two_working_days_is_refused(db: Database) -> None:
+    await on(db, received())
+    # Dispatched on Wednesday 10:00: Friday 10:00 is the last moment to return it.
+    friday_10 = datetime(2026, 12, 4, 10, 0, tzinfo=BJ)
+    saturday = datetime(2026, 12, 5, 9, 0, tzinfo=BJ)
+    late = commands.ReturnIn(reason="非我处职责", target_department="METER_READING")
+    with pytest.raises(Refused) as refused:
+        await command(db, commands.return_order, UM, "GL-1", late, saturday, DEPS)
+    assert (refused.value.status, refused.value.code) == (409, "return_too_late")
+    assert (await order_row(db)).department == "USER_MAINTENANCE"
+    events = await command(db, commands.return_order, UM, "GL-1", late, friday_10, DEPS)
+    assert only_dispatch(events).payload.department == "METER_READING"
