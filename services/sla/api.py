@@ -9,9 +9,17 @@ from fastapi.responses import HTMLResponse
 
 from services.sla.dashboard_page import render_dashboard
 from services.sla.reports import Reports, Scope
-from services.sla.views import AtRiskList, Overview, build_at_risk, build_overview
+from services.sla.store import DeadlineRepository, OrderRepository, ShareRepository
+from services.sla.views import (
+    AtRiskList,
+    OrderClocks,
+    Overview,
+    build_at_risk,
+    build_overview,
+    order_clocks,
+)
 from shared.auth import Principal
-from shared.http import principal
+from shared.http import ApiError, principal
 from shared.runtime import ServiceRuntime
 
 
@@ -57,6 +65,22 @@ def build_router(ctx: SlaContext) -> APIRouter:
                 timedelta(hours=within_hours),
                 limit,
             )
+
+    @router.get("/v1/sla/orders/{order_id}", response_model=OrderClocks)
+    async def order(order_id: str, who: Annotated[Principal, Depends(principal)]) -> OrderClocks:
+        """An order's clocks (policy and platform deadlines side by side) and each
+        department's own share of its time. A department sees orders it has held."""
+        async with ctx.runtime.db.transaction() as session:
+            held = await OrderRepository(session).get(order_id)
+            rows = await DeadlineRepository(session).all_of(order_id)
+            shares = await ShareRepository(session).of_order(order_id)
+        scope = scope_of(who)
+        visible = scope.department is None or any(s.department == scope.department for s in shares)
+        if (held is None and not rows) or not visible:
+            raise ApiError(404, "not_found", f"no clocks for order {order_id}", "order_id")
+        return order_clocks(
+            order_id, held.state if held else None, rows, shares, ctx.runtime.clock.now()
+        )
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard() -> HTMLResponse:

@@ -117,6 +117,10 @@ class DeadlineRepository:
             query = query.where(DeadlineRow.kind.in_(kinds))
         return list(await self.session.scalars(query.order_by(DeadlineRow.id)))
 
+    async def all_of(self, order_id: str) -> list[DeadlineRow]:
+        query = select(DeadlineRow).where(DeadlineRow.order_id == order_id)
+        return list(await self.session.scalars(query.order_by(DeadlineRow.id)))
+
     async def latest_of(self, order_id: str, kind: str) -> DeadlineRow | None:
         query = (
             select(DeadlineRow)

@@ -11,6 +11,7 @@ from services.sla.reports import (
     local_month_start,
     percentiles,
 )
+from services.sla.store import DeadlineRow, ShareRow
 from shared.clock import to_local
 
 KIND_LABELS = {
@@ -226,3 +227,79 @@ async def build_at_risk(
             )
         )
     return AtRiskList(as_of=now, items=items)
+
+
+class DeadlineView(BaseModel):
+    kind: str
+    kind_label: str
+    purpose: str = Field(description="card: yellow/red card; chain: AckOverdue; appointment")
+    state: str
+    department: str | None
+    assignee_id: str | None
+    clock: str
+    started_at: datetime | None
+    due: datetime
+    policy_due: datetime | None
+    platform_due: datetime | None
+    warn_at: datetime | None
+    warned: bool
+    paused_seconds: int
+    fired_at: datetime | None
+
+
+class ShareView(BaseModel):
+    department: str
+    started_at: datetime
+    ended_at: datetime | None
+    held_seconds: int = Field(description="This department's own share of the order's time")
+    outcome: str | None
+
+
+class OrderClocks(BaseModel):
+    order_id: str
+    state: str | None
+    deadlines: list[DeadlineView]
+    departments: list[ShareView]
+
+
+def order_clocks(
+    order_id: str,
+    state: str | None,
+    rows: list[DeadlineRow],
+    shares: list[ShareRow],
+    now: datetime,
+) -> OrderClocks:
+    return OrderClocks(
+        order_id=order_id,
+        state=state,
+        deadlines=[
+            DeadlineView(
+                kind=r.kind,
+                kind_label=KIND_LABELS.get(r.kind, r.kind),
+                purpose=r.purpose,
+                state=r.state,
+                department=r.department,
+                assignee_id=r.assignee_id,
+                clock=r.clock,
+                started_at=r.started_at,
+                due=r.due_at,
+                policy_due=r.policy_due,
+                platform_due=r.platform_due,
+                warn_at=r.warn_at,
+                warned=r.warned,
+                paused_seconds=r.paused_seconds,
+                fired_at=r.fired_at,
+            )
+            for r in rows
+        ],
+        departments=[
+            ShareView(
+                department=s.department,
+                started_at=s.started_at,
+                ended_at=s.ended_at,
+                held_seconds=int(((s.ended_at or now) - s.started_at).total_seconds()),
+                outcome=s.outcome,
+            )
+            for s in shares
+        ],
+    )

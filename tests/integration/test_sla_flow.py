@@ -65,8 +65,29 @@ async def test_an_order_left_alone_gets_yellow_then_red_cards_and_shows_in_the_n
         assert datetime.fromisoformat(reply["policy_due"]) == ACCEPTED + timedelta(days=7)
 
         # Another department sees none of it.
-        other = await system.sla.get("/v1/sla/at-risk", headers=token("department:BILLING"))
+        billing = token("department:BILLING")
+        other = await system.sla.get("/v1/sla/at-risk", headers=billing)
         assert other.json()["items"] == []
+        assert (
+            await system.sla.get(f"/v1/sla/orders/{order_id}", headers=billing)
+        ).status_code == 404
+
+        # The order's clocks, and the department holding it, timed on its own.
+        detail = (
+            await system.sla.get(
+                f"/v1/sla/orders/{order_id}", headers=token("department:USER_MAINTENANCE")
+            )
+        ).json()
+        assert [(d["department"], d["ended_at"]) for d in detail["departments"]] == [
+            ("USER_MAINTENANCE", None)
+        ]
+        assert {(d["purpose"], d["kind"]) for d in detail["deadlines"]} == {
+            ("card", "acknowledge"),
+            ("card", "arrive"),
+            ("card", "resolve"),
+            ("card", "reply"),
+            ("chain", "acknowledge"),
+        }
 
         async def cards(kind: str, expected: set[str]) -> list[dict[str, Any]]:
             got = await events_of(environment.bootstrap, environment.topics.orders, order_id, kind)
