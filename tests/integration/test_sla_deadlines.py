@@ -15,7 +15,7 @@ from services.sla.app import MIGRATIONS
 from services.sla.handlers import SlaDeps, fire_due, make_order_handler
 from services.sla.policies import Policies
 from services.sla.reports import Reports, Scope
-from services.sla.store import DeadlineRow, OutboxRow
+from services.sla.store import DeadlineRow, OutboxRow, ShareRepository
 from services.sla.views import build_at_risk, build_overview
 from shared.clock import ManualClock
 from shared.contracts import (
@@ -30,12 +30,16 @@ from shared.contracts import (
     OrderEvent,
     OrderReceived,
     OrderReceivedPayload,
+    OrderReopened,
+    OrderReopenedPayload,
     OrderResolved,
     OrderResolvedPayload,
     OrderReturned,
     OrderReturnedPayload,
     ProgressNoted,
     ProgressNotedPayload,
+    ReplySent,
+    ReplySentPayload,
 )
 from shared.db import Database
 from shared.migrations import upgrade
@@ -398,6 +402,42 @@ async def test_acknowledgement_return_and_re_dispatch_move_the_right_clocks(db: 
     )
     assert overview.time_to_acknowledge.count == 1 and overview.time_to_acknowledge.p50 == 300
     assert [(i.order_id, i.kind) for i in risk.items] == [("GL-9", "reply")]
+
+    # Each department's own share: 抄表处 held it 20 h and returned it; 用户维修处 from its
+    # dispatch to the resolution.
+    async with db.transaction() as session:
+        shares = await ShareRepository(session).of_order("GL-9")
+    assert [
+        (s.department, s.ended_at and s.ended_at - s.started_at, s.outcome) for s in shares
+    ] == [
+        ("METER_READING", timedelta(hours=20), "returned"),
+        ("USER_MAINTENANCE", done - back - timedelta(minutes=1), "resolved"),
+    ]
+
+    # The reply closes the last clock; a reopen starts a fresh resolution clock from then.
+    reopened_at = done + timedelta(days=1)
+    await feed(
+        db,
+        [
+            ReplySent(
+                order_id="GL-9",
+                occurred_at=done,
+                producer="intake",
+                payload=ReplySentPayload(channel="12345", target="platform"),
+            ),
+            OrderReopened(
+                order_id="GL-9",
+                occurred_at=reopened_at,
+                producer="intake",
+                payload=OrderReopenedPayload(reason="市民反映仍在漏水", by="P-0400"),
+            ),
+        ],
+        reopened_at,
+    )
+    rows = await deadlines(db, "GL-9")
+    assert open_kinds(rows) == {"card:resolve": ["USER_MAINTENANCE"]}
+    fresh = next(r for r in rows if r.state == "open")
+    assert (fresh.started_at, fresh.due_at) == (reopened_at, reopened_at + timedelta(hours=24))
 
 
 def appointment(
