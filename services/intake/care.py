@@ -6,6 +6,7 @@ and unit, and the same room when both name one), is ``special_care`` and more ur
 
 from dataclasses import dataclass
 
+from services.intake.phones import digits
 from services.intake.rules import CareRules
 from shared.contracts import Address, Priority
 from shared.organisation import community_key
@@ -24,16 +25,12 @@ class CareEntry:
     reason: str
 
 
-def _digits(phone: str | None) -> str:
-    return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
 def _same(a: str | None, b: str | None) -> bool:
     return (a or "").strip() == (b or "").strip()
 
 
 def entry_matches(entry: CareEntry, phone: str | None, address: Address) -> bool:
-    if entry.phone and phone and _digits(entry.phone) == _digits(phone):
+    if entry.phone and phone and digits(entry.phone) == digits(phone):
         return True
     if not (entry.community_key and address.community and entry.building):
         return False

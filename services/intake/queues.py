@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.intake.phones import variants
 from services.intake.store import ActivityRow, CareEntryRow, ReplyRow
 
 
@@ -15,9 +16,9 @@ class CareRepository:
 
     async def active_for(self, phone: str | None, community_key: str | None) -> list[CareEntryRow]:
         """Active entries that could match an order from this phone or community."""
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if phone:
-            conditions.append(CareEntryRow.phone == phone)
+            conditions.append(CareEntryRow.phone.in_(variants(phone)))
         if community_key:
             conditions.append(CareEntryRow.community_key == community_key)
         if not conditions:

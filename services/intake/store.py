@@ -199,11 +199,11 @@ class ClusterQueries:
         self.session = session
 
     async def same_caller(
-        self, phone: str, category: str, since: datetime, until: datetime, exclude: str
+        self, phones: list[str], category: str, since: datetime, until: datetime, exclude: str
     ) -> list[OrderRow]:
         result = await self.session.scalars(
             select(OrderRow).where(
-                OrderRow.caller_phone == phone,
+                OrderRow.caller_phone.in_(phones),
                 OrderRow.category == category,
                 OrderRow.received_at >= since,
                 OrderRow.received_at <= until,

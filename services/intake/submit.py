@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import care, grids, incidents
+from services.intake import care, grids, incidents, phones
 from services.intake.domain import PRODUCER, NormalizedOrder, new_order_id, received_event
 from services.intake.metrics import (
     DUPLICATES_LINKED,
@@ -171,7 +171,7 @@ async def _cluster(
             k
             for k in (
                 row.community_key and f"c:{row.community_key}",
-                row.caller_phone and f"p:{row.caller_phone}",
+                row.caller_phone and f"p:{phones.digits(row.caller_phone)}",
             )
             if k
         ],
@@ -182,7 +182,7 @@ async def _cluster(
     if row.caller_phone:
         window = timedelta(hours=rules.same_caller_hours)
         same_caller = await queries.same_caller(
-            row.caller_phone, row.category, at - window, at + window, row.order_id
+            phones.variants(row.caller_phone), row.category, at - window, at + window, row.order_id
         )
     same_area: list[OrderRow] = []
     group = rules.group_of(row.category)

@@ -391,3 +391,32 @@ async def test_an_undelivered_reply_waits_in_the_queue_and_goes_out_after_the_ba
     assert json.loads(sent[0].body)["payload"]["attempts"] == 4
     view = (await intake.client.get(f"/v1/orders/{order_id}", headers=OPERATOR)).json()
     assert view["replies"][0]["state"] == "sent"
+
+
+async def test_the_same_caller_on_two_channels_is_one_incident(intake: Http) -> None:
+    http = intake.client
+    call = example("96568_call.json")  # 0635-8212345, 水城花园, 水压低
+    first = await http.post("/v1/orders/96568", json=call, headers=OPERATOR)
+    again = {
+        **example("12345_order.json"),
+        "callerPhone": "06358212345",  # the same landline, written without the hyphen
+        "address": "东昌府区古楼社区1号楼",  # another community: only the caller links them
+        "category": "城市管理-供水-水压低",
+    }
+    second = await http.post("/v1/orders/12345", json=again, headers=OPERATOR)
+    incident_id = second.json()["incident_id"]
+    assert incident_id
+    incident = (await http.get(f"/v1/incidents/{incident_id}", headers=OPERATOR)).json()
+    assert (incident["rule"], incident["primary_order_id"], incident["members"]) == (
+        "same_caller",
+        first.json()["order_id"],
+        2,
+    )
+    other = {
+        **again,
+        "orderNo": "LC-OTHER",
+        "callerPhone": "13700001111",
+        "address": "东昌府区东昌首府1号楼",
+    }
+    unrelated = await http.post("/v1/orders/12345", json=other, headers=OPERATOR)
+    assert unrelated.json()["incident_id"] is None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.intake import care, incidents, replies
+from services.intake import care, incidents, phones, replies
 from services.intake.domain import parse_address
 from services.intake.grids import match_grid
 from services.intake.people import named_worker
@@ -234,3 +234,18 @@ def test_the_timeline_says_in_chinese_why_an_order_joined_an_incident() -> None:
         ),
     )
     assert summarize(event) == "并入事件 INC-1（主单 GL-1）：同一小区30分钟内多起同类报告：漏水"
+
+
+@pytest.mark.parametrize(
+    ("phone", "spellings"),
+    [
+        ("0635-8212345", ["0635-8212345", "06358212345", "0635 8212345"]),
+        ("06358212345", ["06358212345", "0635-8212345", "0635 8212345"]),
+        ("13906351234", ["13906351234"]),
+        ("010-12345678", ["010-12345678", "01012345678", "010 12345678"]),
+    ],
+)
+def test_one_caller_is_recognised_however_a_channel_writes_the_number(
+    phone: str, spellings: list[str]
+) -> None:
+    assert phones.variants(phone) == spellings
