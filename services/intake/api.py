@@ -1,6 +1,6 @@
 """Intake's HTTP endpoints: validate, call a command, shape the reply."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,6 +21,8 @@ from services.intake.views import (
     ReplyView,
     TimelineEntry,
     caller_identity,
+    is_owner,
+    masked,
 )
 from shared.auth import Principal
 from shared.clock import to_local
@@ -45,6 +47,10 @@ def invalid(exc: ValidationError, prefix: str = "") -> ApiError:
 
     details = [{"field": field(e["loc"]) or "body", "reason": e["msg"]} for e in errors[:20]]
     return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _one(outcome: Outcome) -> OrderAccepted:
@@ -212,6 +218,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
             entries = await repo.timeline(order_id)
             replies = await ReplyRepository(session).for_order(order_id)
         name, phone = caller_identity(who, order)
+        shown: Callable[[Any], Any] = _as_is if is_owner(who, order) else masked
         return OrderView(
             order_id=order.order_id,
             source=order.source,
@@ -243,8 +250,8 @@ def build_router(ctx: IntakeContext) -> APIRouter:
                     type=e.event_type,
                     occurred_at=to_local(e.occurred_at).isoformat(),
                     producer=e.producer,
-                    summary=e.summary,
-                    payload=e.payload,
+                    summary=shown(e.summary),
+                    payload=shown(e.payload),
                 )
                 for e in entries
             ],

@@ -102,3 +102,14 @@ def caller_identity(who: Principal, order: OrderRow) -> tuple[str | None, str | 
     if order.confidential:
         return None, None
     return order.caller_name, mask_phone(order.caller_phone) if order.caller_phone else None
+
+
+def masked(value: Any) -> Any:
+    """Phones inside any JSON value masked (notes written by staff may quote a caller's)."""
+    if isinstance(value, str):
+        return mask_phone(value)
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value

@@ -27,6 +27,8 @@ from shared.contracts import (
     OrderDispatchedPayload,
     OrderResolved,
     OrderResolvedPayload,
+    ProgressNoted,
+    ProgressNotedPayload,
 )
 from shared.masking import has_unmasked_mobile
 from shared.migrations import upgrade
@@ -196,6 +198,22 @@ async def test_a_confidential_caller_is_shown_to_the_handling_department_only(
         assert await caller(secret_id, outsider) == (None, None)
         assert await caller(open_id, outsider) == ("王女士", "138****2222")
     assert await caller(open_id, WORKER) == ("王女士", "13811112222")
+
+    note = ProgressNoted(
+        order_id=open_id,
+        occurred_at=datetime.now(UTC),
+        producer="router",
+        payload=ProgressNotedPayload(note="已致电13811112222约定下午上门", by="W-0301"),
+    )
+    async with intake.app.state.runtime.db.transaction() as session:
+        await record_in_timeline(note, session)
+
+    async def notes(who: dict[str, str]) -> str:
+        view = (await http.get(f"/v1/orders/{open_id}", headers=who)).json()
+        return json.dumps(view["timeline"], ensure_ascii=False)
+
+    assert "13811112222" in await notes(WORKER)
+    assert not has_unmasked_mobile(await notes(OPERATOR))
 
 
 BIG = "水" * 70_000
