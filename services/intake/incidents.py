@@ -72,6 +72,11 @@ def cluster(
     return None
 
 
+def distinct_callers(members: Sequence[tuple[str, str | None]]) -> int:
+    """(order_id, caller phone digits): orders without a caller (grid reports) count alone."""
+    return len({phone or f"order:{order_id}" for order_id, phone in members})
+
+
 def raises_major_event(members: int, threshold: int, already_raised: bool) -> bool:
     return not already_raised and members >= threshold
 

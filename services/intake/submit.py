@@ -251,7 +251,9 @@ async def _cluster(
         )
     incident.last_received_at = max(incident.last_received_at, at)
     if incidents.raises_major_event(
-        incident.members, rules.major_event_members, incident.major_raised_at is not None
+        await _distinct_callers(queries, incident, rules.major_event_members),
+        rules.major_event_members,
+        incident.major_raised_at is not None,
     ):
         incident.major_raised_at = now
         MAJOR_EVENTS.labels("threshold").inc()
@@ -268,6 +270,17 @@ async def _cluster(
         )
     await session.flush()
     return events
+
+
+async def _distinct_callers(queries: ClusterQueries, incident: IncidentRow, threshold: int) -> int:
+    """One caller ringing ten times is not a major event; ten households are."""
+    if incident.major_raised_at is not None or incident.members < threshold:
+        return incident.members
+    await queries.session.flush()
+    members = await queries.members(incident.incident_id)
+    return incidents.distinct_callers(
+        [(m.order_id, phones.digits(m.caller_phone) or None) for m in members]
+    )
 
 
 def _member(row: OrderRow) -> incidents.Member:

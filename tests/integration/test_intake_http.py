@@ -438,3 +438,19 @@ async def test_the_same_caller_on_two_channels_is_one_incident(intake: Http) -> 
     }
     unrelated = await http.post("/v1/orders/12345", json=other, headers=OPERATOR)
     assert unrelated.json()["incident_id"] is None
+
+
+async def test_one_caller_ringing_ten_times_is_an_incident_but_no_major_event(
+    intake: Http,
+) -> None:
+    replies = [
+        await intake.client.post(
+            "/v1/orders/12345",
+            json={**example("12345_order.json"), "orderNo": f"LC-AGAIN-{i}"},
+            headers=OPERATOR,
+        )
+        for i in range(10)
+    ]
+    incident_id = replies[-1].json()["incident_id"]
+    incident = (await intake.client.get(f"/v1/incidents/{incident_id}", headers=OPERATOR)).json()
+    assert (incident["members"], incident["major_event"]) == (10, False)

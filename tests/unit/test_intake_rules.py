@@ -249,3 +249,8 @@ def test_one_caller_is_recognised_however_a_channel_writes_the_number(
     phone: str, spellings: list[str]
 ) -> None:
     assert phones.variants(phone) == spellings
+
+
+def test_one_caller_ringing_again_and_again_counts_once_towards_a_major_event() -> None:
+    members = [("O1", "13900000001"), ("O2", "13900000001"), ("O3", None), ("O4", None)]
+    assert incidents.distinct_callers(members) == 3
