@@ -47,9 +47,9 @@ class OrderRow(Base):
     category: Mapped[str] = mapped_column(String(40))
     priority: Mapped[str] = mapped_column(String(20))
     caller_name: Mapped[str | None] = mapped_column(String(64))
-    caller_phone: Mapped[str | None] = mapped_column(String(32))
+    caller_phone: Mapped[str | None] = mapped_column(String(32), index=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(index=True)
     created_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(30), default="received")
     canonical: Mapped[dict[str, Any]] = mapped_column(JSON)
