@@ -178,3 +178,22 @@ def test_poison_reasons_name_the_field_but_never_echo_a_phone() -> None:
         parse_raw(envelope("12345", data))
     assert "urgency" in str(caught.value)
     assert "13906351234" not in str(caught.value)
+
+
+def test_every_way_in_is_documented_in_the_openapi_schema() -> None:
+    from services.intake.app import create_app
+    from services.intake.settings import IntakeSettings
+
+    paths = create_app(IntakeSettings()).openapi()["paths"]
+    for path in (
+        "/v1/orders/12345",
+        "/v1/orders/12345/batch",
+        "/v1/orders/96568",
+        "/v1/orders/96568/batch",
+        "/v1/grid-reports",
+        "/v1/grid-reports/batch",
+        "/v1/grid-activity",
+        "/v1/care-register",
+        "/v1/incidents/{incident_id}",
+    ):
+        assert path in paths
