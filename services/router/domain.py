@@ -10,7 +10,7 @@ the last link and is never skipped.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from services.router.policy import RouterPolicy
 from services.router.roster import Roster
@@ -46,6 +46,14 @@ class Assignment:
     assignee_name: str
     position: ChainPosition
     skipped: tuple[SkippedLink, ...] = ()
+
+
+def as_position(value: str) -> ChainPosition:
+    """A stored chain position, checked: the database holds it as text."""
+    for known in get_args(ChainPosition):
+        if value == known:
+            return cast(ChainPosition, known)
+    raise ValueError(f"unknown chain position {value!r}")
 
 
 # --- where an order belongs ---------------------------------------------------------------------

@@ -116,7 +116,8 @@ async def escalate_overdue(
     order = order_of(row)
     roster = await current_roster(session, deps)
     asked = await repo.asked(row.order_id, row.department)
-    step = domain.escalate(order, row.department, row.chain_position, asked, roster, now)  # type: ignore[arg-type]
+    position = domain.as_position(row.chain_position)
+    step = domain.escalate(order, row.department, position, asked, roster, now)
     out: list[Event] = []
     if step.next is not None:
         out += reassign(repo, row, step.next, order, now, deps, "ack_overdue")
