@@ -22,6 +22,7 @@ from services.intake.metrics import REPLIES
 from services.intake.queues import ReplyRepository
 from services.intake.rules import ReplyRules
 from services.intake.store import ReplyRow
+from services.intake.views import masked
 from shared.contracts import ReplySent, ReplySentPayload
 from shared.db import Database
 from shared.logging import get_logger
@@ -50,14 +51,15 @@ class HttpSink:
 
 
 class FileSink:
-    """The embedded default: one JSON line per reply, for a person or a test to read."""
+    """The embedded default: one JSON line per reply, for a person or a test to read; phones
+    are masked, since a file is read by whoever opens it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.target = f"file:{path}"
 
     async def send(self, body: Mapping[str, Any]) -> None:
-        line = json.dumps(dict(body), ensure_ascii=False) + "\n"
+        line = json.dumps(masked(dict(body)), ensure_ascii=False) + "\n"
         await asyncio.to_thread(self._append, line)
 
     def _append(self, line: str) -> None:

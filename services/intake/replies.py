@@ -11,7 +11,6 @@ from typing import Any
 from services.intake.rules import ReplyRules
 from shared.clock import to_local
 from shared.contracts import OrderResolvedPayload
-from shared.masking import mask_phone
 
 CHANNEL_BY_SOURCE = {"12345": "12345", "96568": "callback"}
 
@@ -44,9 +43,8 @@ def reply_body(
         }
     return {
         "ticket_id": source_ref,
-        # The stand-in sink is a file anyone can read; a real SMS gateway is given the number
-        # from intake's database at send time.
-        "phone": mask_phone(caller_phone or ""),
+        # The gateway needs the number to call or text; the file stand-in masks it on writing.
+        "phone": caller_phone or "",
         "message": resolved.public_reply or resolved.handling_notes or "您反映的问题已处理完毕。",
         "solved": resolved.solved,
         "incident_id": incident_id,

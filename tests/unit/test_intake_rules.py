@@ -1,10 +1,13 @@
 """Address → grid, the care register, clustering and replies, as the service office speaks."""
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from services.intake import care, incidents, phones, replies
+from services.intake.delivery import FileSink
 from services.intake.domain import parse_address
 from services.intake.grids import match_grid
 from services.intake.people import named_worker
@@ -178,9 +181,14 @@ def test_a_12345_reply_has_the_fields_the_city_platform_expects() -> None:
     }
 
 
-def test_a_96568_callback_never_writes_the_full_number_to_the_sink() -> None:
+async def test_a_96568_callback_reaches_the_gateway_with_the_number_but_a_file_masks_it(
+    tmp_path: Path,
+) -> None:
     body = replies.reply_body("callback", "96568-1", RESOLVED, T0, "13906351234", "INC-1")
-    assert body["phone"] == "139****1234"
+    assert body["phone"] == "13906351234"
+    sink = FileSink(tmp_path / "callback.jsonl")
+    await sink.send(body)
+    assert json.loads(sink.path.read_text(encoding="utf-8"))["phone"] == "139****1234"
 
 
 @pytest.mark.parametrize(
