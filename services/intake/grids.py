@@ -44,7 +44,8 @@ def match_grid(
     reported_grid: str | None = None,
 ) -> GridMatch:
     community = known_community(org, address)
-    key = community_key(community) if community else None
+    # Kept to the column's width: an unparsed free-text address can be far longer.
+    key = community_key(community)[:100] if community else None
     if reported_grid and org.grid(reported_grid) is not None:
         # A grid worker's own report names the grid they stand in.
         return GridMatch(reported_grid, True, key)
