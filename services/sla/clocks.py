@@ -158,7 +158,7 @@ class Clocks:
                 order, DEPARTMENT_CLOCKS, event.occurred_at, d.department, d.assignee_id
             )
         for row in await self.deadlines.open_of(event.order_id):
-            if row.purpose == CARD:
+            if row.purpose in (CARD, APPOINTMENT):  # red cards name whoever holds it now
                 row.department, row.assignee_id = d.department, d.assignee_id
         order.state = "dispatched"
         order.department, order.assignee_id = d.department, d.assignee_id

@@ -102,6 +102,7 @@ def received(
     category: str = "LEAK",
     at: datetime = T0,
     platform_deadline: datetime | None = None,
+    appointment_at: datetime | None = None,
 ) -> OrderReceived:
     return OrderReceived(
         order_id=order_id,
@@ -115,6 +116,7 @@ def received(
             priority="urgent",
             received_at=at,
             platform_deadline=platform_deadline,
+            appointment_at=appointment_at,
         ),
     )
 
@@ -464,6 +466,14 @@ async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed
             appointment("GL-M", T0 + timedelta(hours=2), T0),
             # Re-agreed with an explanation: the first time is no longer a missed one.
             appointment("GL-M", T0 + timedelta(hours=4), T0 + timedelta(hours=1), "材料未到，改约"),
+            # A time agreed at intake, before anyone was dispatched: the visit falls to W-0102.
+            received(
+                "GL-P",
+                source="grid_report",
+                category="COVER_DAMAGED",
+                appointment_at=T0 + timedelta(hours=3),
+            ),
+            dispatched("GL-P", 1, "METER_READING", "W-0102", T0),
             received("GL-K", source="grid_report", category="COVER_DAMAGED"),
             dispatched("GL-K", 1, "METER_READING", "W-0102", T0),
             appointment("GL-K", T0 + timedelta(hours=2), T0),
@@ -480,6 +490,8 @@ async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed
     while await fire_due(db, outbox, later):
         pass
     missed = [e for e in await emitted(db) if e["type"] == "AppointmentMissed"]
-    assert [(e["order_id"], e["payload"]["explained"]) for e in missed] == [("GL-M", True)]
-    assert datetime.fromisoformat(missed[0]["payload"]["appointment_at"]) == T0 + timedelta(hours=4)
-    assert missed[0]["payload"]["assignee_id"] == "W-0101"
+    assert sorted(
+        (e["order_id"], e["payload"]["explained"], e["payload"]["assignee_id"]) for e in missed
+    ) == [("GL-M", True, "W-0101"), ("GL-P", False, "W-0102")]
+    by_order = {e["order_id"]: e["payload"] for e in missed}
+    assert datetime.fromisoformat(by_order["GL-M"]["appointment_at"]) == T0 + timedelta(hours=4)
