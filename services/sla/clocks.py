@@ -203,7 +203,10 @@ class Clocks:
     async def appointment_set(self, event: AppointmentSet) -> None:
         p = event.payload
         order = await self.orders.get(event.order_id)
-        previous = order.appointment_at if order is not None else None
+        # The router names the time being re-agreed; older events leave it to what we stored.
+        previous = p.previous_appointment_at or (
+            order.appointment_at if order is not None else None
+        )
         await self.deadlines.close(event.order_id, ("appointment",))
         if p.requested_by == "caller":
             pause = domain.caller_pause(previous, p.appointment_at, event.occurred_at)
