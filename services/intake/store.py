@@ -3,11 +3,12 @@ incidents (clustered duplicates), the vulnerable-household register, grid activi
 durable queue of replies to the sources."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     ForeignKey,
     Integer,
     String,
@@ -192,6 +193,12 @@ class ReplyRow(Base):
     target: Mapped[str | None] = mapped_column(String(300))
 
 
+class Lookalike(NamedTuple):
+    order_id: str
+    received_at: datetime
+    incident_id: str | None
+
+
 class ClusterQueries:
     """The look-alikes of a new order and the incidents they belong to."""
 
@@ -200,17 +207,14 @@ class ClusterQueries:
 
     async def same_caller(
         self, phones: list[str], category: str, since: datetime, until: datetime, exclude: str
-    ) -> list[OrderRow]:
-        result = await self.session.scalars(
-            select(OrderRow).where(
-                OrderRow.caller_phone.in_(phones),
-                OrderRow.category == category,
-                OrderRow.received_at >= since,
-                OrderRow.received_at <= until,
-                OrderRow.order_id != exclude,
-            )
+    ) -> list[Lookalike]:
+        return await self._lookalikes(
+            OrderRow.caller_phone.in_(phones),
+            OrderRow.category == category,
+            OrderRow.received_at >= since,
+            OrderRow.received_at <= until,
+            OrderRow.order_id != exclude,
         )
-        return list(result)
 
     async def same_area(
         self,
@@ -219,17 +223,21 @@ class ClusterQueries:
         since: datetime,
         until: datetime,
         exclude: str,
-    ) -> list[OrderRow]:
-        result = await self.session.scalars(
-            select(OrderRow).where(
-                OrderRow.community_key == community,
-                OrderRow.category.in_(categories),
-                OrderRow.received_at >= since,
-                OrderRow.received_at <= until,
-                OrderRow.order_id != exclude,
-            )
+    ) -> list[Lookalike]:
+        return await self._lookalikes(
+            OrderRow.community_key == community,
+            OrderRow.category.in_(categories),
+            OrderRow.received_at >= since,
+            OrderRow.received_at <= until,
+            OrderRow.order_id != exclude,
         )
-        return list(result)
+
+    async def _lookalikes(self, *conditions: ColumnElement[bool]) -> list[Lookalike]:
+        # Three columns, not whole rows: a big incident has hundreds of look-alikes.
+        result = await self.session.execute(
+            select(OrderRow.order_id, OrderRow.received_at, OrderRow.incident_id).where(*conditions)
+        )
+        return [Lookalike(*r) for r in result.all()]
 
     async def incidents(self, ids: set[str]) -> list[IncidentRow]:
         if not ids:

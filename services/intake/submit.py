@@ -24,7 +24,13 @@ from services.intake.metrics import (
 from services.intake.people import named_worker
 from services.intake.queues import CareRepository
 from services.intake.rules import IntakeRules
-from services.intake.store import ClusterQueries, IncidentRow, OrderRepository, OrderRow
+from services.intake.store import (
+    ClusterQueries,
+    IncidentRow,
+    Lookalike,
+    OrderRepository,
+    OrderRow,
+)
 from services.intake.taxonomy import UNCLASSIFIED as UNCLASSIFIED_CODE
 from services.intake.taxonomy import Taxonomy
 from shared.contracts import (
@@ -178,13 +184,13 @@ async def _cluster(
     )
     queries = ClusterQueries(session)
     at = row.received_at
-    same_caller: list[OrderRow] = []
+    same_caller: list[Lookalike] = []
     if row.caller_phone:
         window = timedelta(hours=rules.same_caller_hours)
         same_caller = await queries.same_caller(
             phones.variants(row.caller_phone), row.category, at - window, at + window, row.order_id
         )
-    same_area: list[OrderRow] = []
+    same_area: list[Lookalike] = []
     group = rules.group_of(row.category)
     if group and row.community_key:
         window = timedelta(minutes=rules.area_minutes)
@@ -195,8 +201,8 @@ async def _cluster(
     open_incidents = {i.incident_id: i for i in await queries.incidents(ids)}
     decision = incidents.cluster(
         _member(row),
-        [_member(o) for o in same_caller],
-        [_member(o) for o in same_area],
+        [incidents.Member(*o) for o in same_caller],
+        [incidents.Member(*o) for o in same_area],
         {
             k: incidents.OpenIncident(
                 k, i.primary_order_id, i.members, i.major_raised_at is not None
