@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.intake.commands import HouseholdMissing, IntakeCommands, Outcome
@@ -18,6 +18,8 @@ from services.intake.views import (
     ItemAccepted,
     OrderAccepted,
     OrderView,
+    PendingReplies,
+    PendingReply,
     ReplyView,
     TimelineEntry,
     caller_identity,
@@ -254,6 +256,35 @@ def build_router(ctx: IntakeContext) -> APIRouter:
                     payload=shown(e.payload),
                 )
                 for e in entries
+            ],
+        )
+
+    @router.get(
+        "/replies/pending",
+        response_model=PendingReplies,
+        summary="Replies not yet delivered, nearest platform deadline first (for ops)",
+    )
+    async def pending_replies(
+        _who: Annotated[Principal, Depends(require("ops", "operator"))],
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> PendingReplies:
+        async with ctx.runtime.db.transaction() as session:
+            repo = ReplyRepository(session)
+            rows = await repo.pending(limit)
+            count = await repo.pending_count()
+        return PendingReplies(
+            pending=count,
+            items=[
+                PendingReply(
+                    order_id=r.order_id,
+                    channel=r.channel,
+                    attempts=r.attempts,
+                    last_error=r.last_error,
+                    created_at=to_local(r.created_at).isoformat(),
+                    next_attempt_at=to_local(r.next_attempt_at).isoformat(),
+                    platform_deadline=to_local(r.due_at).isoformat() if r.due_at else None,
+                )
+                for r in rows
             ],
         )
 

@@ -18,7 +18,7 @@ from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.intake import replies
 from services.intake.domain import PRODUCER
-from services.intake.metrics import REPLIES
+from services.intake.metrics import REPLIES, REPLIES_PENDING
 from services.intake.queues import ReplyRepository
 from services.intake.rules import ReplyRules
 from services.intake.store import ReplyRow
@@ -93,6 +93,7 @@ async def deliver_due(
                 delivered += 1
             else:
                 row.next_attempt_at = replies.next_attempt(row.attempts, now, rules)
+        REPLIES_PENDING.set(await ReplyRepository(session).pending_count())
     if delivered:
         outbox.wake()
     return delivered

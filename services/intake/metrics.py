@@ -1,6 +1,6 @@
 """Intake's own Prometheus counters. Labels are bounded sets (sources, outcomes), never ids."""
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 ORDERS_RECEIVED = Counter(
     "gridline_intake_orders_total", "Orders received, by source and outcome", ["source", "outcome"]
@@ -21,3 +21,6 @@ DUPLICATES_LINKED = Counter(
 )
 MAJOR_EVENTS = Counter("gridline_intake_major_events_total", "Major events raised", ["why"])
 REPLIES = Counter("gridline_intake_replies_total", "Reply delivery tries", ["channel", "outcome"])
+REPLIES_PENDING = Gauge(
+    "gridline_intake_replies_pending", "Replies queued and not yet delivered (alert when it grows)"
+)

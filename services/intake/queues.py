@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.phones import variants
@@ -106,6 +106,21 @@ class ReplyRepository:
         if lock:  # PostgreSQL: replicas share the queue, each row goes to one of them
             query = query.with_for_update(skip_locked=True)
         return list(await self.session.scalars(query))
+
+    async def pending(self, limit: int) -> list[ReplyRow]:
+        result = await self.session.scalars(
+            select(ReplyRow)
+            .where(ReplyRow.sent_at.is_(None))
+            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
+            .limit(limit)
+        )
+        return list(result)
+
+    async def pending_count(self) -> int:
+        found = await self.session.scalar(
+            select(func.count()).select_from(ReplyRow).where(ReplyRow.sent_at.is_(None))
+        )
+        return int(found or 0)
 
     async def for_order(self, order_id: str) -> list[ReplyRow]:
         result = await self.session.scalars(

@@ -113,3 +113,18 @@ def masked(value: Any) -> Any:
     if isinstance(value, list):
         return [masked(v) for v in value]
     return value
+
+
+class PendingReply(BaseModel):
+    order_id: str
+    channel: str
+    attempts: int
+    last_error: str | None
+    created_at: str
+    next_attempt_at: str
+    platform_deadline: str | None
+
+
+class PendingReplies(BaseModel):
+    pending: int
+    items: list[PendingReply]

@@ -422,10 +422,19 @@ async def test_an_undelivered_reply_waits_in_the_queue_and_goes_out_after_the_ba
         await deliver_due(runtime.db, runtime.outbox, sinks, t0 + timedelta(seconds=59), rules) == 0
     )
     assert sink.failures == 1  # not tried again before its backoff
+    waiting = (await intake.client.get("/v1/replies/pending", headers=token("ops"))).json()
+    assert waiting["pending"] == 1
+    assert (waiting["items"][0]["attempts"], waiting["items"][0]["last_error"]) == (
+        2,
+        "ConnectionError: platform down",
+    )
+    assert "gridline_intake_replies_pending 1.0" in (await intake.client.get("/metrics")).text
     assert (
         await deliver_due(runtime.db, runtime.outbox, sinks, t0 + timedelta(seconds=60), rules) == 1
     )
     assert sink.received[0]["replyContent"] == "已修复"
+    waiting = (await intake.client.get("/v1/replies/pending", headers=token("ops"))).json()
+    assert waiting == {"pending": 0, "items": []}
 
     async with runtime.db.transaction() as session:
         sent = list(
