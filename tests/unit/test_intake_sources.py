@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from services.intake.domain import (
 from services.intake.formats import Call96568, GridActivity, GridReport, Order12345
 from services.intake.raw import parse_raw
 from services.intake.taxonomy import Taxonomy
-from shared.config import load_yaml
+from shared.config import ConfigError, load_yaml
 from shared.contracts import PoisonMessage
 from shared.paths import CONFIG_DIR, EXAMPLES_DIR
 
@@ -197,3 +198,56 @@ def test_every_way_in_is_documented_in_the_openapi_schema() -> None:
         "/v1/incidents/{incident_id}",
     ):
         assert path in paths
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "code"),
+    [
+        ("城市管理-供水-漏水", "", "LEAK"),
+        ("水管爆了", "", "LEAK"),
+        ("LEAK", "", "LEAK"),
+        ("供水-停水", "", "OUTAGE"),
+        ("城市管理-供水-水质异常", "", "WATER_QUALITY"),
+        ("水表井盖损坏", "", "COVER_DAMAGED"),
+        ("送发票/打印明细", "", "INVOICE_DELIVERY"),
+        ("供水-其他", "早上起来自来水发黄有异味", "WATER_QUALITY"),
+        ("供水-其他", "楼道里一直在冒水", "LEAK"),
+        ("供水-其他", "请问过户怎么办理", "CONSULTATION"),
+        ("城市管理-其他", "路灯不亮", "UNCLASSIFIED"),
+    ],
+)
+def test_each_sources_words_map_to_one_taxonomy(words: str, text: str, code: str) -> None:
+    assert TAXONOMY.classify(words, text)[0] == code
+
+
+def test_every_category_the_measures_name_has_a_chinese_label() -> None:
+    labels = set(TAXONOMY.categories.values())
+    for label in (
+        "停水",
+        "复水",
+        "漏水",
+        "水表自转",
+        "水量异常",
+        "水压低",
+        "水质异常",
+        "复核表数",
+        "咨询",
+        "投诉",
+        "表扬",
+        "送发票/打印明细",
+        "水表故障",
+        "水表井盖损坏",
+        "供水设施损坏",
+        "违章用水",
+    ):
+        assert label in labels
+
+
+def test_a_taxonomy_naming_an_unknown_category_stops_the_service(tmp_path: Path) -> None:
+    bad = tmp_path / "taxonomy.yaml"
+    bad.write_text(
+        "categories: {UNCLASSIFIED: 待分类}\naliases: {LEAK: [漏水]}\nkeywords: {}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="LEAK"):
+        load_yaml(bad, Taxonomy)
