@@ -184,7 +184,13 @@ async def test_the_dashboard_shows_what_the_api_says(
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(
-                system.apps["sla"], host="127.0.0.1", port=port, lifespan="off", log_level="error"
+                system.apps["sla"],
+                host="127.0.0.1",
+                port=port,
+                lifespan="off",
+                # Leave the process's logging alone: other tests read what it writes.
+                log_config=None,
+                access_log=False,
             )
         )
         serving = asyncio.create_task(server.serve())
