@@ -145,7 +145,8 @@ async def flaky_platform(failures: int) -> AsyncIterator[tuple[str, list[dict[st
 
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(platform, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        # log_config=None: uvicorn's own logging setup would replace the process's (masking) one.
+        uvicorn.Config(platform, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     )
     task = asyncio.create_task(server.serve())
 
