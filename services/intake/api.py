@@ -212,7 +212,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
         summary="An order and its timeline, whatever service wrote each step",
     )
     async def get_order(order_id: str, who: Annotated[Principal, Depends(principal)]) -> OrderView:
-        async with ctx.runtime.db.transaction() as session:
+        async with ctx.runtime.db.snapshot() as session:
             repo = OrderRepository(session)
             order = await repo.get(order_id)
             if order is None:
