@@ -33,7 +33,13 @@ class _MaskingFormatter(logging.Formatter):
         return mask_phone(super().format(record))
 
 
-def configure_logging(service: str, json_logs: bool = True, level: int = logging.INFO) -> None:
+def _to_stderr(*_args: Any) -> Any:
+    # Resolved at each call, not at configuration: whatever sys.stderr is now (a test's capture,
+    # a redirected stream) receives the line.
+    return structlog.PrintLogger(sys.stderr)
+
+
+def _configure_structlog(json_logs: bool) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json_logs
@@ -48,9 +54,20 @@ def configure_logging(service: str, json_logs: bool = True, level: int = logging
             mask_phones,
             renderer,
         ],
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_to_stderr,
         cache_logger_on_first_use=False,
     )
+
+
+def ensure_masked_logging() -> None:
+    """A service embedded without ``gridline serve`` (tests, another ASGI server) still never
+    writes a phone number unmasked: structlog's own default would print it as it is."""
+    if not structlog.is_configured():
+        _configure_structlog(json_logs=False)
+
+
+def configure_logging(service: str, json_logs: bool = True, level: int = logging.INFO) -> None:
+    _configure_structlog(json_logs)
     structlog.contextvars.bind_contextvars(service=service)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(

@@ -25,7 +25,7 @@ from shared.contracts import (
 )
 from shared.db import Database
 from shared.inbox import Inbox, InboxMixin
-from shared.logging import get_logger
+from shared.logging import ensure_masked_logging, get_logger
 from shared.messaging import broker_publisher, make_broker, subscribe
 from shared.migrations import upgrade
 from shared.outbox import Outbox, OutboxMixin
@@ -51,6 +51,7 @@ class ServiceRuntime:
         outbox_model: type[OutboxMixin],
         inbox_model: type[InboxMixin],
     ) -> None:
+        ensure_masked_logging()
         self.settings = settings
         self.clock = clock
         self.db = Database(settings.resolved_database_url())

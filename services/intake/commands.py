@@ -24,7 +24,10 @@ from services.intake.handlers import (
 from services.intake.metrics import ORDERS_RECEIVED
 from services.intake.submit import IntakeDeps, submit_order
 from shared.contracts import PoisonMessage
+from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
+
+log = get_logger(__name__)
 
 Status = Literal["created", "duplicate", "registered", "recorded", "already_recorded"]
 
@@ -74,6 +77,7 @@ class IntakeCommands:
             ):
                 raise HouseholdMissing("a vulnerable_household report needs 'household'")
         outcomes: list[Outcome] = []
+        received: list[dict[str, str | None]] = []
         async with runtime.db.transaction() as session:
             for item in items:
                 if isinstance(item, GridActivity):
@@ -106,7 +110,22 @@ class IntakeCommands:
                     )
                 )
                 ORDERS_RECEIVED.labels(order.source, outcomes[-1].status).inc()
+                if result.created:
+                    received.append(
+                        {
+                            "order_id": result.order_id,
+                            "source": order.source,
+                            "source_ref": order.source_ref,
+                            "category": result.category,
+                            "grid": order.payload.grid_hint,
+                            "caller": order.caller.phone,
+                            "incident": result.incident_id,
+                        }
+                    )
         runtime.outbox.wake()
+        # Logged only once committed; the caller's phone is masked by the log pipeline.
+        for fields in received:
+            log.info("order_received", **fields)
         return outcomes
 
     async def accept_raw(self, items: Sequence[BaseModel]) -> None:
