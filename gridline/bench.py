@@ -24,6 +24,17 @@ from shared.auth import issue_token
 from shared.paths import EXAMPLES_DIR
 from shared.settings import DEV_TOKEN_SECRET
 
+COMMUNITIES = ("水城花园", "柳园小区", "东昌首府", "古楼社区", "开发区花园", "东城花园")
+DEPARTMENTS = (
+    "METER_READING",
+    "USER_MAINTENANCE",
+    "WATER_QUALITY",
+    "DISPATCH",
+    "BILLING",
+    "INSPECTION",
+)
+CATEGORIES = ("城市管理-供水-漏水", "城市管理-供水-水压低", "城市管理-供水-水量异常", "供水-咨询")
+
 
 @dataclass
 class BenchResult:
@@ -69,16 +80,12 @@ async def _drive(
 ) -> BenchResult:
     template: dict[str, Any] = json.loads((EXAMPLES_DIR / "12345_order.json").read_text("utf-8"))
     now = datetime.now(UTC)
-    auth = {
-        "Authorization": "Bearer "
-        + issue_token(DEV_TOKEN_SECRET, "operator", "bench", now, timedelta(hours=2))
-    }
-    dept = {
-        "Authorization": "Bearer "
-        + issue_token(
-            DEV_TOKEN_SECRET, "department:USER_MAINTENANCE", "bench", now, timedelta(hours=2)
-        )
-    }
+
+    def bearer(role: str) -> dict[str, str]:
+        token = issue_token(DEV_TOKEN_SECRET, role, "bench", now, timedelta(hours=2))
+        return {"Authorization": f"Bearer {token}"}
+
+    auth, admin = bearer("operator"), bearer("admin")
     latencies: list[float] = []
     gate = asyncio.Semaphore(concurrency)
     intake = f"http://127.0.0.1:{ports['intake']}"
@@ -89,7 +96,15 @@ async def _drive(
     ) as http:
 
         async def post(i: int) -> None:
-            body = {**template, "orderNo": f"BENCH-{i:07d}"}
+            # Distinct callers in different communities: a burst of unrelated orders, not one
+            # burst main (which intake would rightly cluster into a single incident).
+            body = {
+                **template,
+                "orderNo": f"BENCH-{i:07d}",
+                "callerPhone": f"139{i:08d}",
+                "address": f"聊城市东昌府区{COMMUNITIES[i % len(COMMUNITIES)]}{i % 30 + 1}号楼",
+                "category": CATEGORIES[i % len(CATEGORIES)],
+            }
             async with gate:
                 t0 = time.perf_counter()
                 reply = await http.post(f"{intake}/v1/orders/12345", json=body, headers=auth)
@@ -101,13 +116,20 @@ async def _drive(
         await asyncio.gather(*(post(i) for i in range(orders)))
         accepted = time.perf_counter() - started
 
-        while True:
-            page = await http.get(
-                f"{router}/v1/inbox", params={"limit": 1, "offset": orders - 1}, headers=dept
-            )
-            if page.status_code == 200 and page.json()["items"]:
-                break
-            await asyncio.sleep(0.1)
+        async def routed() -> int:
+            total = 0
+            for department in DEPARTMENTS:
+                page = await http.get(
+                    f"{router}/v1/inbox",
+                    params={"department": department, "limit": 1},
+                    headers=admin,
+                )
+                page.raise_for_status()
+                total += int(page.json()["total"])
+            return total
+
+        while await routed() < orders:  # noqa: ASYNC110 - polling another process over HTTP
+            await asyncio.sleep(0.2)
         dispatched = time.perf_counter() - started
 
     latencies.sort()
