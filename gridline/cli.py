@@ -72,6 +72,7 @@ def up(
     typer.echo(f"  受理 intake   {base}:{intake_port}/docs")
     typer.echo(f"  派单 router   {base}:{router_port}/docs")
     typer.echo(f"  时限 sla      {base}:{sla_port}/docs")
+    typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<gridline token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
     typer.echo("  a token:      gridline token --role operator")
