@@ -21,6 +21,20 @@ app = typer.Typer(
 )
 
 
+def _own_command() -> str:
+    """How to call this command again from here (it need not be on PATH: ./.venv/bin/…)."""
+    import shutil
+
+    found = shutil.which("gridline")
+    own = Path(sys.executable).parent / "gridline"
+    if found and Path(found).resolve() == own.resolve():
+        return "gridline"
+    try:
+        return str(own.relative_to(Path.cwd()))
+    except ValueError:
+        return str(own)
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -72,10 +86,11 @@ def up(
     typer.echo(f"  受理 intake   {base}:{intake_port}/docs")
     typer.echo(f"  派单 router   {base}:{router_port}/docs")
     typer.echo(f"  时限 sla      {base}:{sla_port}/docs")
-    typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<gridline token --role ops>")
+    command = _own_command()
+    typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
-    typer.echo("  a token:      gridline token --role operator")
+    typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
     try:
         stopped = watch(running)
