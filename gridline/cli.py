@@ -109,9 +109,11 @@ def up(
 def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")]) -> None:
     """Run one service (what `gridline up` and the containers run)."""
     import uvicorn
+    from pydantic import ValidationError
 
     from shared.config import ConfigError
-    from shared.logging import configure_logging
+    from shared.logging import configure_logging, get_logger
+    from shared.settings import describe_invalid, unknown_variables
 
     spec = SERVICES.get(service)
     if spec is None:
@@ -120,10 +122,15 @@ def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | s
         )
         raise typer.Exit(2)
     configure_logging(service, json_logs=os.environ.get("GRIDLINE_LOG_JSON", "true") != "false")
+    for name in unknown_variables(os.environ, [s.settings_class() for s in SERVICES.values()]):
+        get_logger("gridline").warning("unknown_setting", variable=name, hint="a typo?")
     try:
         application = spec.create_app()
     except ConfigError as exc:
         typer.secho(f"{service}: configuration error:\n{exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    except ValidationError as exc:
+        typer.secho(f"{service}: bad setting:\n{describe_invalid(exc)}", fg="red", err=True)
         raise typer.Exit(2) from None
     settings = application.state.runtime.settings
     uvicorn.run(

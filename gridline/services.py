@@ -6,6 +6,8 @@ from importlib import import_module
 
 from fastapi import FastAPI
 
+from shared.settings import ServiceSettings
+
 
 @dataclass(frozen=True)
 class ServiceSpec:
@@ -13,15 +15,22 @@ class ServiceSpec:
     label: str
     default_port: int
     module: str
+    settings: str
 
     def create_app(self) -> FastAPI:
         factory: Callable[[], FastAPI] = import_module(f"{self.module}.app").create_app
         return factory()
 
+    def settings_class(self) -> type[ServiceSettings]:
+        cls: type[ServiceSettings] = getattr(
+            import_module(f"{self.module}.settings"), self.settings
+        )
+        return cls
+
 
 SERVICES: dict[str, ServiceSpec] = {
-    "intake": ServiceSpec("intake", "受理 intake", 8101, "services.intake"),
-    "router": ServiceSpec("router", "派单 router", 8102, "services.router"),
-    "sla": ServiceSpec("sla", "时限 sla", 8103, "services.sla"),
-    "scoring": ServiceSpec("scoring", "考核 scoring", 8104, "services.scoring"),
+    "intake": ServiceSpec("intake", "受理 intake", 8101, "services.intake", "IntakeSettings"),
+    "router": ServiceSpec("router", "派单 router", 8102, "services.router", "RouterSettings"),
+    "sla": ServiceSpec("sla", "时限 sla", 8103, "services.sla", "SlaSettings"),
+    "scoring": ServiceSpec("scoring", "考核 scoring", 8104, "services.scoring", "ScoringSettings"),
 }

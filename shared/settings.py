@@ -4,16 +4,45 @@ Unknown keys are refused (``extra="forbid"``) so that a typo in a deployment is 
 not a silently ignored value.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.paths import CONFIG_DIR
 from shared.topics import Topics
 
 DEV_TOKEN_SECRET = "gridline-embedded-dev-secret-change-me"
+
+
+# Read by tools and tests, not by a service's settings.
+TOOL_VARIABLES = frozenset(
+    {"GRIDLINE_TEST_DATABASE_URL", "GRIDLINE_BENCH_POSTGRES_URL", "GRIDLINE_UPDATE_SCREENSHOT"}
+)
+
+
+def unknown_variables(
+    environ: Mapping[str, str], classes: list[type["ServiceSettings"]]
+) -> list[str]:
+    """GRIDLINE_ variables no service reads: most likely typos, which would otherwise fall
+    back to the default without a word."""
+    known = {f"GRIDLINE_{name.upper()}" for cls in classes for name in cls.model_fields}
+    return sorted(
+        name
+        for name in environ
+        if name.startswith("GRIDLINE_") and name not in known and name not in TOOL_VARIABLES
+    )
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """One line per bad variable, named as the operator set it."""
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        lines.append(f"GRIDLINE_{field.upper()}: {err['msg']}")
+    return "\n".join(lines)
 
 
 class ServiceSettings(BaseSettings):

@@ -67,3 +67,28 @@ def test_a_token_carries_its_role_and_a_forged_one_is_refused() -> None:
         read_token("another-secret-that-is-32-bytes!!", token)
     with pytest.raises(AuthError, match="unknown role"):
         issue_token("s" * 32, "mayor", "x", now, timedelta(hours=1))
+
+
+def test_a_misspelt_variable_is_named_and_tool_variables_are_not() -> None:
+    from gridline.services import SERVICES
+    from shared.settings import unknown_variables
+
+    environ = {
+        "GRIDLINE_KAFKA_BOOTSTAP": "typo:9092",
+        "GRIDLINE_KAFKA_BOOTSTRAP": "kafka:9092",
+        "GRIDLINE_REPLY_12345_URL": "http://platform/reply",  # intake's own setting
+        "GRIDLINE_TEST_DATABASE_URL": "postgresql+asyncpg://…",
+        "PATH": "/usr/bin",
+    }
+    classes = [spec.settings_class() for spec in SERVICES.values()]
+    assert unknown_variables(environ, classes) == ["GRIDLINE_KAFKA_BOOTSTAP"]
+
+
+def test_a_bad_value_is_reported_as_the_variable_the_operator_set() -> None:
+    from shared.settings import describe_invalid
+
+    with pytest.raises(ValidationError) as caught:
+        ServiceSettings(port="eighty")
+    assert describe_invalid(caught.value).startswith(
+        "GRIDLINE_PORT: Input should be a valid integer"
+    )
