@@ -452,7 +452,7 @@ def parse_order_event(raw: bytes) -> OrderEvent | None:
     try:
         return _order_adapter.validate_python(data)
     except ValidationError as exc:
-        raise PoisonMessage(f"invalid {kind}: {_first_errors(exc)}") from exc
+        raise PoisonMessage(f"invalid {kind}: {brief_errors(exc)}") from exc
 
 
 def parse_activity_event(raw: bytes) -> ActivityEvent | None:
@@ -464,13 +464,15 @@ def parse_activity_event(raw: bytes) -> ActivityEvent | None:
     try:
         return _activity_adapter.validate_python(data)
     except ValidationError as exc:
-        raise PoisonMessage(f"invalid {kind}: {_first_errors(exc)}") from exc
+        raise PoisonMessage(f"invalid {kind}: {brief_errors(exc)}") from exc
 
 
-def _first_errors(exc: ValidationError, limit: int = 3) -> str:
+def brief_errors(exc: ValidationError, limit: int = 3) -> str:
+    """``field: reason`` for the first errors, for a dead letter's reason. The input values are
+    left out: they may hold phone numbers."""
     parts = []
     for err in exc.errors()[:limit]:
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) for p in err["loc"]) or "payload"
         parts.append(f"{loc}: {err['msg']}")
     return "; ".join(parts)
 

@@ -29,9 +29,16 @@ def _error(status: int, code: str, detail: Any, field: str | None = None) -> JSO
     return JSONResponse({"error": code, "detail": detail, "field": field}, status_code=status)
 
 
-def _field_of(loc: Sequence[Any]) -> str:
+def _field_of(loc: Sequence[Any], prefix: str = "") -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
+    return ".".join([prefix, *parts] if prefix else parts) or "body"
+
+
+def invalid(errors: Sequence[Any], prefix: str = "") -> ApiError:
+    """The 422 every endpoint answers for bad input: the first field, and each field with its
+    reason. ``prefix`` places the errors inside a larger body (a batch item, a list entry)."""
+    details = [{"field": _field_of(e["loc"], prefix), "reason": e["msg"]} for e in errors[:20]]
+    return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
 
 
 def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 256 * 1024) -> None:
@@ -43,10 +50,8 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid"}
-        details = [{"field": _field_of(e["loc"]), "reason": e["msg"]} for e in errors[:20]]
-        return _error(422, "invalid", details, _field_of(first["loc"]))
+        error = invalid(exc.errors())
+        return _error(error.status, error.code, error.detail, error.field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -28,7 +28,7 @@ from services.intake.views import (
 )
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, principal, require
+from shared.http import ApiError, invalid, principal, require
 from shared.masking import mask_phone
 from shared.runtime import ServiceRuntime
 
@@ -38,17 +38,6 @@ class IntakeContext:
     runtime: ServiceRuntime
     commands: IntakeCommands
     max_batch: int
-
-
-def invalid(exc: ValidationError, prefix: str = "") -> ApiError:
-    """The same shape as FastAPI's own 422s: the first field, and each field with its reason."""
-    errors = exc.errors()
-
-    def field(loc: Sequence[Any]) -> str:
-        return ".".join([prefix, *(str(p) for p in loc)] if prefix else [str(p) for p in loc])
-
-    details = [{"field": field(e["loc"]) or "body", "reason": e["msg"]} for e in errors[:20]]
-    return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
 
 
 def _as_is(value: Any) -> Any:
@@ -202,7 +191,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
                 else [one_activity.validate_python(body)]
             )
         except ValidationError as exc:
-            raise invalid(exc) from exc
+            raise invalid(exc.errors()) from exc
         check_size(parsed)
         return _batch(await ctx.commands.accept(parsed), response)
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.intake.formats import Call96568, GridActivity, GridReport, Order12345, RawEnvelope
-from shared.contracts import PoisonMessage
+from shared.contracts import PoisonMessage, brief_errors
 
 Intake = Callable[[BaseModel], Awaitable[Any]]
 
@@ -24,15 +24,6 @@ _FORMATS: dict[str, type[BaseModel]] = {
 }
 
 
-def reason_of(exc: ValidationError, limit: int = 3) -> str:
-    """``field: reason`` for the first errors; the input values are left out (phones)."""
-    parts = []
-    for err in exc.errors()[:limit]:
-        loc = ".".join(str(p) for p in err["loc"]) or "payload"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
-
-
 def parse_raw(raw: bytes) -> list[BaseModel]:
     """The typed items inside one raw message (a list payload is a batch)."""
     try:
@@ -42,7 +33,7 @@ def parse_raw(raw: bytes) -> list[BaseModel]:
     try:
         envelope = RawEnvelope.model_validate(data)
     except ValidationError as exc:
-        raise PoisonMessage(f"bad envelope: {reason_of(exc)}") from exc
+        raise PoisonMessage(f"bad envelope: {brief_errors(exc)}") from exc
     model = _FORMATS[envelope.source]
     items = envelope.payload if isinstance(envelope.payload, list) else [envelope.payload]
     parsed: list[BaseModel] = []
@@ -51,5 +42,5 @@ def parse_raw(raw: bytes) -> list[BaseModel]:
             parsed.append(model.model_validate(item))
         except ValidationError as exc:
             where = f"payload[{index}]" if isinstance(envelope.payload, list) else "payload"
-            raise PoisonMessage(f"invalid {envelope.source} {where}: {reason_of(exc)}") from exc
+            raise PoisonMessage(f"invalid {envelope.source} {where}: {brief_errors(exc)}") from exc
     return parsed

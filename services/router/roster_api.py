@@ -14,7 +14,7 @@ from services.router.roster import Roster
 from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, require
+from shared.http import ApiError, invalid, require
 from shared.organisation import DutySwap, Leave, Override
 
 
@@ -162,8 +162,7 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
         try:
             return model.model_validate(item).model_dump(mode="json", by_alias=True)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise ApiError(422, "invalid", first["msg"], ".".join(map(str, first["loc"]))) from None
+            raise invalid(exc.errors()) from None
 
     async def roster_now() -> Roster:
         async with ctx.runtime.db.transaction() as session:
