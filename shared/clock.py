@@ -34,6 +34,17 @@ class ManualClock:
         self._now = when
 
 
+class StartedClock:
+    """Real time, shifted so that it starts at a chosen instant (demos, subprocess tests that
+    need a weekday morning whatever the hour they run at)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
 def to_local(when: datetime) -> datetime:
     return when.astimezone(LOCAL_TZ)
 

@@ -1,7 +1,6 @@
 """The one place that wires the router: settings, organisation, rules, runtime, subscribers and
 HTTP."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,7 +11,7 @@ from services.router.policy import RouterPolicy
 from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, StartedClock, SystemClock
 from shared.config import ConfigError, load_yaml
 from shared.http import install_conventions
 from shared.organisation import Organisation
@@ -20,16 +19,6 @@ from shared.runtime import ServiceRuntime
 from shared.workdays import WorkCalendar
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class StartedClock:
-    """Real time, shifted so that it starts at a chosen instant (demos, subprocess tests)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 def load_deps(settings: RouterSettings) -> RouterDeps:
