@@ -41,7 +41,7 @@ def create_app(settings: SlaSettings | None = None, clock: Clock | None = None) 
     settings = settings or SlaSettings()
     policies = Policies.from_file(settings.config_dir / settings.policies_file)
     calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
-    org = load_yaml(settings.config_dir / "org.yaml", _DepartmentNames)
+    org = load_yaml(settings.config_dir / settings.org_file, _DepartmentNames)
     runtime = ServiceRuntime(
         settings,
         clock=clock or SystemClock(),

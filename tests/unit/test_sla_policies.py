@@ -180,3 +180,16 @@ def test_a_number_without_a_unit_is_refused() -> None:
 def test_limits_read_in_chinese() -> None:
     labels = [Limit.parse(t).label() for t in ("30m", "24h", "2d", "5wd")]
     assert labels == ["30分钟", "24小时", "2天", "5个工作日"]
+
+
+def test_the_sla_service_reads_the_organisation_file_its_settings_name(tmp_path: Path) -> None:
+    import shutil
+
+    from services.sla.app import create_app
+    from services.sla.settings import SlaSettings
+
+    for name in ("sla_policies.yaml", "calendar_overrides.yaml"):
+        shutil.copy(CONFIG_DIR / name, tmp_path / name)
+    settings = SlaSettings(config_dir=tmp_path, org_file=Path("elsewhere.yaml"))
+    with pytest.raises(ConfigError, match=r"elsewhere\.yaml"):
+        create_app(settings)
