@@ -151,7 +151,8 @@ class Consumer:
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
             for tp, records in batches.items():
-                if tp not in self._stalled:
+                stall = self._stalled.get(tp)
+                if stall is None or stall.retry_at == float("inf"):  # not waiting out a fault
                     await self._partition(kafka, tp, records)
 
     def _resume_due(self, kafka: AIOKafkaConsumer) -> int:
