@@ -21,6 +21,7 @@ import httpx
 from gridline.broker import free_port
 from gridline.launcher import LaunchPlan, RunningSystem, start
 from shared.auth import issue_token
+from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
 from shared.settings import DEV_TOKEN_SECRET
 
@@ -34,6 +35,23 @@ DEPARTMENTS = (
     "INSPECTION",
 )
 CATEGORIES = ("城市管理-供水-漏水", "城市管理-供水-水压低", "城市管理-供水-水量异常", "供水-咨询")
+
+
+def sample_order(i: int, now: datetime) -> dict[str, Any]:
+    """The i-th of a burst of unrelated 12345 orders, accepted just now: distinct callers in
+    different communities (not one burst main, which intake would rightly cluster into a single
+    incident), with the platform's deadline a day ahead, so no clock fires during a run."""
+    template: dict[str, Any] = json.loads((EXAMPLES_DIR / "12345_order.json").read_text("utf-8"))
+    local = now.astimezone(LOCAL_TZ)
+    return {
+        **template,
+        "orderNo": f"BENCH-{now:%H%M%S}-{i:07d}",
+        "acceptTime": local.strftime("%Y-%m-%d %H:%M:%S"),
+        "deadline": (local + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "callerPhone": f"139{i:08d}",
+        "address": f"聊城市东昌府区{COMMUNITIES[i % len(COMMUNITIES)]}{i % 30 + 1}号楼",
+        "category": CATEGORIES[i % len(CATEGORIES)],
+    }
 
 
 @dataclass

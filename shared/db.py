@@ -1,7 +1,7 @@
 """One async engine per service, built at start (never at import), and the base for its tables."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+from shared.metrics import DB_COMMITS
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -59,11 +61,18 @@ class ServiceBase(DeclarativeBase):
 class Database:
     """Engine and session factory of one service's own database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 30_000) -> None:
         self.url = url
+        self._busy_timeout_ms = busy_timeout_ms
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._one_writer: asyncio.Lock | None = None
+        self._after_commit: list[Callable[[AsyncSession], None]] = []
+
+    def after_commit(self, hook: Callable[[AsyncSession], None]) -> None:
+        """Runs ``hook(session)`` after every committed ``transaction()`` (the outbox wakes its
+        relay this way when the transaction added events)."""
+        self._after_commit.append(hook)
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,10 +92,10 @@ class Database:
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if self.is_sqlite:
             _ensure_sqlite_dir(self.url)
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": max(1, self._busy_timeout_ms / 1000)}
         self._engine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _serialise_sqlite_writers(self._engine)
+            _serialise_sqlite_writers(self._engine, self._busy_timeout_ms)
             self._one_writer = asyncio.Lock()
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
@@ -101,13 +110,32 @@ class Database:
         if self._sessions is None:
             raise RuntimeError("Database.start() has not been called")
         if self._one_writer is None:
-            async with self._sessions() as session, session.begin():
-                yield session
+            async with self._sessions() as session:
+                async with session.begin():
+                    yield session
+                self._committed(session)
             return
         # SQLite has one writer at a time. Waiting our turn here costs nothing; waiting in
         # SQLite's busy handler sleeps in growing steps and made a burst of orders crawl.
-        async with self._one_writer, self._sessions() as session, session.begin():
-            yield session
+        async with self._one_writer, self._sessions() as session:
+            async with session.begin():
+                yield session
+            self._committed(session)
+
+    def _committed(self, session: AsyncSession) -> None:
+        DB_COMMITS.inc()
+        for hook in self._after_commit:
+            hook(session)
+
+    async def ping(self) -> bool:
+        """True if the database answers now. On SQLite the query takes the write lock (BEGIN
+        IMMEDIATE), so a file another process holds locked does not count as answering."""
+        try:
+            async with asyncio.timeout(5), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[AsyncSession]:
@@ -127,7 +155,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
+def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     # SQLite's deferred transactions fail at once ("database is locked") when a reader tries to
     # write after another writer committed. BEGIN IMMEDIATE takes the write lock up front and
     # lets busy_timeout queue writers instead; WAL keeps readers off the writers' backs.
@@ -138,7 +166,7 @@ def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

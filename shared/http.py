@@ -77,7 +77,22 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 
     @app.get("/healthz", include_in_schema=False)
     async def _health(request: Request) -> dict[str, Any]:
-        return {"status": "ok", "ready": bool(getattr(request.app.state, "ready", False))}
+        ready, faults = _readiness(request.app)
+        return {"status": "ok" if ready else "degraded", "ready": ready, "faults": faults}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def _ready(request: Request) -> JSONResponse:
+        # 503 while a transient fault (its database away, say) keeps the service from working.
+        ready, faults = _readiness(request.app)
+        return JSONResponse({"ready": ready, "faults": faults}, status_code=200 if ready else 503)
+
+
+def _readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
+    ready = bool(getattr(app.state, "ready", False))
+    health = getattr(getattr(app.state, "runtime", None), "health", None)
+    if health is None:
+        return ready, {}
+    return ready and bool(health.ready), dict(health.faults)
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -2,11 +2,14 @@
 effect, so an at-least-once delivery takes effect exactly once.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import String, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,3 +49,21 @@ class Inbox:
         session.add(self._model(event_id=str(event_id), consumer=consumer, processed_at=now))
         await session.flush()
         return True
+
+    async def claim_many(
+        self, session: AsyncSession, event_ids: Sequence[UUID], consumer: str, now: datetime
+    ) -> set[str]:
+        """Claims a batch in one statement; returns the ids not processed before (as strings).
+
+        ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the rows that went in are the new ones.
+        """
+        wanted = list(dict.fromkeys(str(e) for e in event_ids))
+        if not wanted:
+            return set()
+        rows = [{"event_id": e, "consumer": consumer, "processed_at": now} for e in wanted]
+        table = self._model.__table__  # type: ignore[attr-defined]
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+        result = await session.execute(statement, rows)
+        return {str(r) for r in result.scalars().all()}

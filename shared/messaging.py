@@ -1,57 +1,167 @@
-"""Kafka plumbing: the broker factory and subscribers that keep the delivery rules.
+"""Kafka plumbing: one producer and the service's consumers, with the delivery rules.
 
-FastStream's defaults are not our rules. Every subscriber here uses ``AckPolicy.MANUAL`` and
-commits the offset only after the handler's database transaction committed. A failing handler is
-retried a bounded number of times (tenacity, with backoff); after that, or at once for a message
-that can never be processed (``PoisonMessage``), the message goes to ``gridline.dlq`` with its
-reason and the consumer moves on. A handler cancelled at shutdown commits nothing, so the message
-is read again after restart.
+Offsets are committed by hand, only after the handler's database transaction committed (see
+``shared.consumer``); a message that can never be processed goes to ``gridline.dlq`` with its
+reason; a handler cancelled at shutdown commits nothing, so the message is read again after
+restart. Built on aiokafka directly: the consumer pauses and rewinds a partition on a transient
+fault, reads in batches, and rejoins its group afresh after a broker reset, none of which a
+framework's per-message subscriber lets it do.
 """
 
 import asyncio
+import contextlib
 import json
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
-from tenacity import (
-    AsyncRetrying,
-    retry_if_not_exception_type,
-    stop_after_attempt,
-    wait_exponential,
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from shared.consumer import (
+    TYPE_HEADER,
+    BatchHandler,
+    Consumer,
+    Probe,
+    RawHandler,
+    Record,
+    Subscription,
+    Tuning,
+    always_healthy,
+    letter_fields,
 )
-
-from shared.contracts import PoisonMessage
+from shared.faults import Health
 from shared.logging import get_logger
 from shared.masking import mask_phone
-from shared.metrics import DEAD_LETTERED, EVENTS_CONSUMED, HANDLER_SECONDS
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
-RawHandler = Callable[[bytes], Awaitable[None]]
-
-# Handlers take milliseconds; the poll interval is a safety margin against a wedged process,
-# far above any handler plus its retries.
-MAX_POLL_INTERVAL_MS = 120_000
+__all__ = ["TYPE_HEADER", "Messaging", "RawHandler", "make_broker", "subscribe"]
 
 
-def make_broker(settings: ServiceSettings) -> KafkaBroker:
-    return KafkaBroker(
-        settings.kafka_bootstrap,
-        acks="all",
-        enable_idempotence=settings.kafka_idempotence,
-        client_id=f"gridline-{settings.service_name}",
-        logger=None,
-    )
+class Messaging:
+    """The service's link to Kafka: a producer for the outbox relay and the DLQ, and consumers."""
+
+    def __init__(self, settings: ServiceSettings, health: Health | None = None) -> None:
+        self.settings = settings
+        self.bootstrap = settings.kafka_bootstrap
+        self.health = health or Health()
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.consumers: list[Consumer] = []
+        self._producer: AIOKafkaProducer | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def consume(self, sub: Subscription, tuning: Tuning, dlq: str, probe: Probe) -> None:
+        async def dead_letter(record: Record, reason: str) -> None:
+            await self.dead_letter(record, dlq=dlq, sub=sub, reason=reason)
+
+        self.consumers.append(
+            Consumer(
+                self.bootstrap,
+                sub,
+                dead_letter,
+                self.health,
+                tuning,
+                probe,
+                self.gate,
+                client_id=f"gridline-{self.settings.service_name}",
+            )
+        )
+
+    async def start(self, wait_seconds: float = 30) -> None:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap,
+            acks="all",
+            enable_idempotence=self.settings.kafka_idempotence,
+            linger_ms=self.settings.kafka_linger_ms,
+            client_id=f"gridline-{self.settings.service_name}",
+        )
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type((KafkaConnectionError, OSError)),
+            wait=wait_exponential(multiplier=0.1, max=2),
+            stop=stop_after_delay(wait_seconds),
+            reraise=True,
+        ):
+            with attempt:
+                await producer.start()
+        self._producer = producer
+        for consumer in self.consumers:
+            self._tasks.append(
+                asyncio.create_task(consumer.run(), name=f"consumer-{consumer.sub.consumer}")
+            )
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self._producer is not None:
+            with contextlib.suppress(Exception):
+                await self._producer.stop()
+            self._producer = None
+
+    def restart_consumers(self) -> None:
+        for consumer in self.consumers:
+            consumer.restart()
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("Messaging.start() has not been called")
+        return self._producer
+
+    async def publish(
+        self, topic: str, key: bytes | None, value: bytes, event_type: str | None = None
+    ) -> Awaitable[object]:
+        """Queues one message; the returned future resolves once the broker has it. A message
+        the broker can never take (too large, say) raises here, at once."""
+        headers = [(TYPE_HEADER, event_type.encode())] if event_type else None
+        sent: Awaitable[object] = await self.producer.send(topic, value, key=key, headers=headers)
+        return sent
+
+    async def dead_letter(
+        self, record: Record, *, dlq: str, sub: Subscription, reason: str
+    ) -> None:
+        raw = record.value
+        try:
+            payload_text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            payload_text = raw.hex()
+        letter = {
+            "reason": reason,
+            "consumer": sub.consumer,
+            "group_id": sub.group_id,
+            **letter_fields(record),
+            "failed_at": datetime.now(UTC).isoformat(),
+            "payload": payload_text,
+        }
+        log.warning(
+            "dead_lettered",
+            consumer=sub.consumer,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=mask_phone(reason),
+        )
+        await self.producer.send_and_wait(
+            dlq,
+            json.dumps(letter, ensure_ascii=False).encode(),
+            key=record.key,
+            headers=[
+                ("x-reason", reason[:200].encode("ascii", "replace")),
+                ("x-source-topic", record.topic.encode()),
+            ],
+        )
+
+
+def make_broker(settings: ServiceSettings, health: Health | None = None) -> Messaging:
+    return Messaging(settings, health)
 
 
 def subscribe(
-    broker: KafkaBroker,
+    broker: Messaging,
     *,
     topic: str,
     group_id: str,
@@ -61,108 +171,24 @@ def subscribe(
     dlq: str,
     session_timeout_ms: int = 10_000,
     wait_max_seconds: float = 2.0,
+    handle_batch: BatchHandler | None = None,
+    wanted: frozenset[str] | None = None,
+    probe: Probe = always_healthy,
+    fetch_max_wait_ms: int = 100,
+    max_batch: int = 100,
 ) -> None:
     """Registers ``handle`` (raw bytes in) on ``topic`` with the delivery rules above."""
-
-    subscriber = broker.subscriber(
-        topic,
-        group_id=group_id,
-        ack_policy=AckPolicy.MANUAL,
-        auto_offset_reset="earliest",
-        max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
-        session_timeout_ms=session_timeout_ms,
-        heartbeat_interval_ms=max(100, session_timeout_ms // 6),
-    )
-
-    async def _consume(body: Any, msg: KafkaMessage) -> None:
-        raw: bytes = msg.body
-        started = time.perf_counter()
-        reason: str | None = None
-        try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(attempts),
-                wait=wait_exponential(multiplier=0.05, max=wait_max_seconds),
-                retry=retry_if_not_exception_type(PoisonMessage),
-                reraise=True,
-            ):
-                with attempt:
-                    await handle(raw)
-        except PoisonMessage as exc:
-            reason = f"poison: {exc}"
-        except Exception as exc:
-            reason = f"failed after {attempts} attempts: {type(exc).__name__}: {exc}"
-        finally:
-            HANDLER_SECONDS.labels(consumer).observe(time.perf_counter() - started)
-
-        if reason is None:
-            EVENTS_CONSUMED.labels(consumer, "ok").inc()
-            await msg.ack()
-            return
-        try:
-            await _dead_letter(
-                broker, msg, dlq=dlq, consumer=consumer, group_id=group_id, reason=reason
-            )
-        except Exception as exc:
-            # Nothing is committed past a message that is neither handled nor dead-lettered:
-            # rewind and read it again after a pause.
-            log.error("dead_letter_failed", consumer=consumer, error=repr(exc))
-            await asyncio.sleep(wait_max_seconds)
-            await msg.nack()
-            return
-        EVENTS_CONSUMED.labels(consumer, "dead_lettered").inc()
-        DEAD_LETTERED.labels(consumer).inc()
-        await msg.ack()
-
-    subscriber(_consume)
-
-
-async def _dead_letter(
-    broker: KafkaBroker, msg: KafkaMessage, *, dlq: str, consumer: str, group_id: str, reason: str
-) -> None:
-    record = msg.raw_message
-    if isinstance(record, tuple):  # batch subscribers are not used, but be exact about it
-        record = record[0]
-    raw: bytes = msg.body
-    try:
-        payload_text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        payload_text = raw.hex()
-    letter = {
-        "reason": reason,
-        "consumer": consumer,
-        "group_id": group_id,
-        "source_topic": record.topic,
-        "partition": record.partition,
-        "offset": record.offset,
-        "key": record.key.decode("utf-8", "replace") if record.key else None,
-        "failed_at": datetime.now(UTC).isoformat(),
-        "payload": payload_text,
-    }
-    log.warning(
-        "dead_lettered",
-        consumer=consumer,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        reason=mask_phone(reason),
-    )
-    await broker.publish(
-        json.dumps(letter, ensure_ascii=False).encode(),
-        topic=dlq,
-        key=record.key,
-        headers={
-            "x-reason": reason[:200].encode("ascii", "replace").decode(),
-            "x-source-topic": record.topic,
-        },
+    broker.consume(
+        Subscription(topic, group_id, consumer, handle, attempts, handle_batch, wanted),
+        Tuning(
+            session_timeout_ms=session_timeout_ms,
+            fetch_max_wait_ms=fetch_max_wait_ms,
+            max_batch=max_batch,
+            retry_wait_max=wait_max_seconds,
+        ),
+        dlq,
+        probe,
     )
 
 
-def broker_publisher(
-    broker: KafkaBroker,
-) -> Callable[[str, bytes, bytes], Awaitable[Awaitable[object]]]:
-    """The outbox relay's ``publish``: queue the send, hand back the broker's confirmation."""
-
-    async def publish(topic: str, key: bytes, value: bytes) -> Awaitable[object]:
-        return await broker.publish(value, topic=topic, key=key, no_confirm=True)
-
-    return publish
+Publish = Callable[[str, bytes, bytes, str], Awaitable[Awaitable[object]]]

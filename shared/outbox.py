@@ -1,34 +1,59 @@
 """Transactional outbox: events are written in the same transaction as the state they describe,
 and a relay publishes them in order and marks them sent. A crash anywhere loses nothing; a resend
 is harmless because every consumer is idempotent (see ``inbox``).
+
+- The relay wakes when a transaction that added events commits, and otherwise sleeps long; the
+  backlog count and the pruning of old rows run on their own timer.
+- It holds no transaction (and so, on SQLite, not the write lock) while the broker is slow or
+  away: rows are read in one short transaction and marked in another. Intake's accept path never
+  waits behind the broker.
+- A row the broker refuses for good (too large, say) is parked with its reason; rows behind it on
+  the same key wait with it (their order matters), rows on other keys go on.
+- Sent rows are kept for the retention window, so that a broker that lost its memory can be given
+  the log back (``requeue_retained``).
 """
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, String, Text, delete, func, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from shared.clock import Clock
 from shared.contracts import Event, OrderEnvelope, event_key
 from shared.db import Database
+from shared.faults import is_refused_for_good
 from shared.logging import get_logger
-from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PARKED, OUTBOX_PARKED_TOTAL, OUTBOX_PUBLISHED
 from shared.topics import Topics
 
 log = get_logger(__name__)
 
-Publish = Callable[[str, bytes, bytes], Awaitable[Awaitable[object]]]
-"""(topic, key, value): queues one message and returns a future that resolves once the broker
-has it (acks=all). Queued sends keep their order per partition, so a batch goes out at once."""
+Publish = Callable[[str, bytes, bytes, str], Awaitable[Awaitable[object]]]
+"""(topic, key, value, event type): queues one message and returns a future that resolves once
+the broker has it (acks=all); raises at once for a record the broker can never take. Queued
+sends keep their order per partition, so a batch goes out at once."""
 
 # A stable number for PostgreSQL's advisory lock: one relay per database publishes at a time,
 # so replicas never interleave (and reorder) one order's events.
 _RELAY_LOCK = 0x6772_6964
+_ADDED = "outbox_added"
 
 
 class OutboxMixin:
@@ -50,6 +75,8 @@ class OutboxMixin:
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    parked_at: Mapped[datetime | None] = mapped_column(index=True)
+    parked_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Outbox:
@@ -64,12 +91,14 @@ class Outbox:
     ) -> None:
         self._model = model
         self._retention = retention
-        self._last_prune: datetime | None = None
         self._topics = topics
         self._clock = clock
         self._wake = asyncio.Event()
+        self._epoch = 0  # bumped by requeue_retained: a round straddling it marks nothing sent
 
     def add(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        if not events:
+            return
         now = self._clock.now()
         for event in events:
             topic = (
@@ -86,76 +115,224 @@ class Outbox:
                     sent_at=None,
                 )
             )
+        session.info[_ADDED] = True
+
+    def watch(self, db: Database) -> None:
+        """Wakes the relay whenever a transaction that added events commits."""
+
+        def _hook(session: AsyncSession) -> None:
+            if session.info.pop(_ADDED, False):
+                self._wake.set()
+
+        db.after_commit(_hook)
 
     def wake(self) -> None:
-        """Called after a commit so the relay publishes now rather than at its next poll."""
+        """Publish now rather than at the next idle poll (commits through ``watch`` do this)."""
         self._wake.set()
 
+    # --- the relay ----------------------------------------------------------------------------
+
     async def relay_once(self, db: Database, publish: Publish, batch: int = 200) -> int:
-        """Publishes one batch of unsent rows in id order; returns how many were sent."""
-        model = self._model
-        async with db.transaction() as session:
-            if db.is_postgres:
-                got = await session.scalar(text(f"SELECT pg_try_advisory_xact_lock({_RELAY_LOCK})"))
-                if not got:
-                    return 0
-            rows = (
-                await session.execute(
-                    select(model.id, model.topic, model.key, model.body)
-                    .where(model.sent_at.is_(None))
-                    .order_by(model.id)
-                    .limit(batch)
-                )
-            ).all()
+        """Publishes one batch of unsent rows in id order; returns how many rows it settled
+        (sent or parked). Raises on a transient failure, after marking what went out."""
+        async with _leader(db) as leading:
+            if not leading:
+                return 0
+            epoch = self._epoch
+            rows = await self._unsent(db, batch)
             if not rows:
                 return 0
-            pending = [
-                await publish(topic, key.encode(), body.encode()) for _, topic, key, body in rows
-            ]
-            results = await asyncio.gather(*pending, return_exceptions=True)
-            # Whatever reached the broker is marked; the rest stays for the next round.
-            sent = [
-                row[0]
-                for row, res in zip(rows, results, strict=True)
-                if not isinstance(res, BaseException)
-            ]
-            if sent:
-                await session.execute(
-                    update(model).where(model.id.in_(sent)).values(sent_at=self._clock.now())
-                )
-                OUTBOX_PUBLISHED.inc(len(sent))
-            failed = next((r for r in results if isinstance(r, BaseException)), None)
-            if failed is not None:
-                log.warning(
-                    "outbox_publish_failed", error=repr(failed), unsent=len(rows) - len(sent)
-                )
-            return len(sent) if failed is None else 0
+            sent, parked, failure = await self._publish(rows, publish)
+            if sent or parked:
+                await self._mark(db, sent, parked, epoch)
+            if failure is not None:
+                raise failure
+            return len(sent) + len(parked)
 
-    async def run_relay(self, db: Database, publish: Publish, poll_seconds: float) -> None:
+    async def _unsent(self, db: Database, batch: int) -> list[Any]:
+        model = self._model
+        blocker = aliased(model)
+        held = exists().where(
+            and_(
+                blocker.parked_at.is_not(None),
+                blocker.sent_at.is_(None),
+                blocker.topic == model.topic,
+                blocker.key == model.key,
+                blocker.id < model.id,
+            )
+        )
+        async with db.transaction() as session:
+            result = await session.execute(
+                select(model.id, model.topic, model.key, model.event_type, model.body)
+                .where(model.sent_at.is_(None), model.parked_at.is_(None), ~held)
+                .order_by(model.id)
+                .limit(batch)
+            )
+            return list(result.all())
+
+    async def _publish(
+        self, rows: list[Any], publish: Publish
+    ) -> tuple[list[int], list[tuple[int, str]], BaseException | None]:
+        parked: list[tuple[int, str]] = []
+        held: set[tuple[str, str]] = set()
+        pending: list[tuple[Any, Awaitable[object]]] = []
+        failure: BaseException | None = None
+        for row in rows:
+            if (row.topic, row.key) in held:
+                continue  # behind a parked row of the same order: keeps its place in line
+            try:
+                key, body = row.key.encode(), row.body.encode()
+                pending.append((row, await publish(row.topic, key, body, row.event_type)))
+            except Exception as exc:
+                if not is_refused_for_good(exc):
+                    failure = exc
+                    break
+                parked.append((row.id, f"{type(exc).__name__}: {exc}"))
+                held.add((row.topic, row.key))
+        results = await asyncio.gather(*(f for _, f in pending), return_exceptions=True)
+        sent: list[int] = []
+        for (row, _), res in zip(pending, results, strict=True):
+            if not isinstance(res, BaseException):
+                sent.append(row.id)
+            elif is_refused_for_good(res):
+                parked.append((row.id, f"{type(res).__name__}: {res}"))
+            elif failure is None:
+                failure = res
+        return sent, parked, failure
+
+    async def _mark(
+        self, db: Database, sent: list[int], parked: list[tuple[int, str]], epoch: int
+    ) -> None:
+        model = self._model
+        now = self._clock.now()
+        async with db.transaction() as session:
+            if epoch != self._epoch:
+                # The broker lost its memory while these were on their way: what it took is
+                # gone with it, and the requeued rows go out again in order.
+                sent = []
+            if sent:
+                await session.execute(update(model).where(model.id.in_(sent)).values(sent_at=now))
+            for row_id, reason in parked:
+                await session.execute(
+                    update(model)
+                    .where(model.id == row_id)
+                    .values(parked_at=now, parked_reason=reason[:500])
+                )
+        OUTBOX_PUBLISHED.inc(len(sent))
+        for row_id, reason in parked:
+            OUTBOX_PARKED_TOTAL.inc()
+            log.error("outbox_row_parked", outbox_id=row_id, reason=reason[:200])
+        if parked:
+            OUTBOX_PARKED.inc(len(parked))
+
+    async def run_relay(
+        self, db: Database, publish: Publish, idle_seconds: float, backoff_max: float = 5.0
+    ) -> None:
         """Publishes leftovers at start, then whatever is committed, until cancelled."""
+        backoff = 0.1
         while True:
             self._wake.clear()
             try:
                 while await self.relay_once(db, publish) > 0:
                     pass
-                await self._housekeeping(db)
+                backoff = 0.1
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the broker or database is down: try again shortly
-                log.warning("outbox_relay_failed", error=repr(exc))
-                await asyncio.sleep(min(poll_seconds * 10, 5))
+            except Exception as exc:  # the broker or database is away: try again, backing off
+                log.warning("outbox_relay_failed", error=repr(exc)[:300])
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, backoff_max)
+                continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
 
-    async def _housekeeping(self, db: Database) -> None:
-        """Reports the backlog; once a minute forgets rows sent longer ago than the retention."""
+    # --- housekeeping and recovery ------------------------------------------------------------
+
+    async def run_housekeeping(self, db: Database, interval: float = 15.0) -> None:
+        """Reports backlog and parked rows; forgets rows sent longer ago than the retention."""
+        while True:
+            try:
+                await self.housekeeping(db)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("outbox_housekeeping_failed", error=repr(exc)[:300])
+            await asyncio.sleep(interval)
+
+    async def housekeeping(self, db: Database) -> None:
         model = self._model
         now = self._clock.now()
         async with db.transaction() as session:
-            count = await session.scalar(
+            backlog = await session.scalar(
                 select(func.count()).select_from(model).where(model.sent_at.is_(None))
             )
-            if self._last_prune is None or now - self._last_prune > timedelta(minutes=1):
-                self._last_prune = now
-                await session.execute(delete(model).where(model.sent_at < now - self._retention))
-        OUTBOX_BACKLOG.set(count or 0)
+            parked = await session.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(model.sent_at.is_(None), model.parked_at.is_not(None))
+            )
+            await session.execute(delete(model).where(model.sent_at < now - self._retention))
+        OUTBOX_BACKLOG.set(backlog or 0)
+        OUTBOX_PARKED.set(parked or 0)
+
+    async def requeue_retained(self, db: Database) -> int:
+        """Marks every retained sent row unsent again: the relay republishes them in their
+        original order (after a broker lost its memory). Consumers' inboxes absorb repeats."""
+        model = self._model
+        async with db.transaction() as session:
+            self._epoch += 1
+            result = await session.execute(
+                update(model).where(model.sent_at.is_not(None)).values(sent_at=None)
+            )
+        self._wake.set()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # --- operators ----------------------------------------------------------------------------
+
+    async def parked(self, db: Database) -> list[Any]:
+        model = self._model
+        async with db.transaction() as session:
+            result = await session.execute(
+                select(
+                    model.id,
+                    model.event_type,
+                    model.key,
+                    model.topic,
+                    model.parked_at,
+                    model.parked_reason,
+                    func.length(model.body),
+                )
+                .where(model.parked_at.is_not(None), model.sent_at.is_(None))
+                .order_by(model.id)
+            )
+            return list(result.all())
+
+    async def unpark(self, db: Database, ids: Sequence[int] | None) -> int:
+        """Puts parked rows back in line (all of them if ``ids`` is None)."""
+        model = self._model
+        query = update(model).where(model.parked_at.is_not(None), model.sent_at.is_(None))
+        if ids is not None:
+            query = query.where(model.id.in_(list(ids)))
+        async with db.transaction() as session:
+            result = await session.execute(query.values(parked_at=None, parked_reason=None))
+        self._wake.set()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+@contextlib.asynccontextmanager
+async def _leader(db: Database) -> AsyncIterator[bool]:
+    """PostgreSQL: one relay round per database at a time, across replicas, held on a session
+    lock outside any transaction. SQLite has one process per file: always the leader."""
+    if not db.is_postgres:
+        yield True
+        return
+    async with db.engine.connect() as conn:
+        got = bool(await conn.scalar(text(f"SELECT pg_try_advisory_lock({_RELAY_LOCK})")))
+        await conn.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                with contextlib.suppress(Exception):
+                    await conn.execute(text(f"SELECT pg_advisory_unlock({_RELAY_LOCK})"))
+                    await conn.commit()

@@ -5,7 +5,7 @@ nothing here runs at import time.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import failpoints
+from shared.broker_watch import BrokerWatch
 from shared.clock import Clock
 from shared.contracts import (
     ActivityEvent,
@@ -24,9 +25,10 @@ from shared.contracts import (
     parse_order_event,
 )
 from shared.db import Database
+from shared.faults import Health, is_transient
 from shared.inbox import Inbox, InboxMixin
 from shared.logging import ensure_masked_logging, get_logger
-from shared.messaging import broker_publisher, make_broker, subscribe
+from shared.messaging import make_broker, subscribe
 from shared.migrations import upgrade
 from shared.outbox import Outbox, OutboxMixin
 from shared.settings import ServiceSettings
@@ -54,37 +56,76 @@ class ServiceRuntime:
         ensure_masked_logging()
         self.settings = settings
         self.clock = clock
-        self.db = Database(settings.resolved_database_url())
-        self.broker = make_broker(settings)
+        self.health = Health()
+        self.db = Database(settings.resolved_database_url(), settings.sqlite_busy_timeout_ms)
+        self.broker = make_broker(settings, self.health)
         self.topics = settings.topics()
         self.outbox = Outbox(
             outbox_model, clock, self.topics, timedelta(hours=settings.outbox_retention_hours)
         )
+        self.outbox.watch(self.db)
         self.inbox = Inbox(inbox_model)
+        self.broker_watch = BrokerWatch(
+            settings.kafka_bootstrap,
+            self.topics.specs(settings.kafka_partitions),
+            self.topics.sentinel(settings.service_name),
+            self._rebuild_log,
+            self.broker.gate,
+            self.health,
+            replication=settings.kafka_replication,
+            check_seconds=settings.broker_check_seconds,
+            backoff_max=settings.fault_backoff_max_seconds,
+        )
         self._migrations_dir = migrations_dir
         self._background: list[tuple[str, Background]] = []
         self._tasks: list[asyncio.Task[None]] = []
 
     # --- wiring -------------------------------------------------------------------------------
 
-    def on_order_events(self, consumer: str, handler: EventHandler[OrderEvent]) -> None:
-        """Consumes ``gridline.orders`` idempotently under this service's consumer group."""
-        self._consume(self.topics.orders, consumer, parse_order_event, handler)
+    def on_order_events(
+        self,
+        consumer: str,
+        handler: EventHandler[OrderEvent],
+        types: Iterable[str] | None = None,
+    ) -> None:
+        """Consumes ``gridline.orders`` idempotently under this service's consumer group.
 
-    def on_activity_events(self, consumer: str, handler: EventHandler[ActivityEvent]) -> None:
-        self._consume(self.topics.activity, consumer, parse_activity_event, handler)
+        ``types`` names the event types the handler acts on: the others are dropped from their
+        header before any decoding or transaction. ``None`` takes every type."""
+        self._consume(self.topics.orders, consumer, parse_order_event, handler, types)
 
-    def on_raw(self, topic: str, consumer: str, handle: Callable[[bytes], Awaitable[None]]) -> None:
+    def on_activity_events(
+        self,
+        consumer: str,
+        handler: EventHandler[ActivityEvent],
+        types: Iterable[str] | None = None,
+    ) -> None:
+        self._consume(self.topics.activity, consumer, parse_activity_event, handler, types)
+
+    def on_raw(
+        self,
+        topic: str,
+        consumer: str,
+        handle: Callable[[bytes], Awaitable[None]],
+        handle_batch: Callable[[Sequence[bytes]], Awaitable[None]] | None = None,
+        types: Iterable[str] | None = None,
+    ) -> None:
         """For inputs that are not our envelopes (e.g. ``gridline.intake.raw``)."""
+        settings = self.settings
         subscribe(
             self.broker,
             topic=topic,
-            group_id=f"{self.settings.group_id()}.{consumer}",
+            group_id=f"{settings.group_id()}.{consumer}",
             consumer=consumer,
             handle=handle,
-            attempts=self.settings.handler_attempts,
+            attempts=settings.handler_attempts,
             dlq=self.topics.dlq,
-            session_timeout_ms=self.settings.kafka_session_timeout_ms,
+            session_timeout_ms=settings.kafka_session_timeout_ms,
+            handle_batch=handle_batch,
+            wanted=frozenset(types) if types is not None else None,
+            probe=self.db.ping,
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            max_batch=settings.consumer_max_batch,
         )
 
     def background(self, name: str, loop: Background) -> None:
@@ -96,47 +137,92 @@ class ServiceRuntime:
         consumer: str,
         parse: Callable[[bytes], Any],
         handler: EventHandler[Any],
+        types: Iterable[str] | None,
     ) -> None:
         service = self.settings.service_name
 
-        async def handle(raw: bytes) -> None:
-            event = parse(raw)
-            if event is None:
-                return  # a type this consumer does not know: not ours to handle
-            event_id = getattr(event, "event_id")  # noqa: B009 - every envelope has one
+        async def handle_batch(raws: Sequence[bytes]) -> None:
+            # A message that cannot be parsed fails the batch; the consumer then goes one by
+            # one and only that message is dead-lettered.
+            events = [e for e in (parse(raw) for raw in raws) if e is not None]
+            if not events:
+                return  # types this consumer does not know: not ours to handle
             async with self.db.transaction() as session:
                 now = self.clock.now()
-                if not await self.inbox.claim(session, event_id, consumer, now):
-                    return
-                caused = await handler(event, session, now)
-                self.outbox.add(session, caused)
+                ids = [getattr(e, "event_id") for e in events]  # noqa: B009 - every envelope
+                fresh = await self.inbox.claim_many(session, ids, consumer, now)
+                for event in events:
+                    event_id = str(getattr(event, "event_id"))  # noqa: B009
+                    if event_id not in fresh:
+                        continue
+                    fresh.discard(event_id)  # the same event twice in one batch: once
+                    self.outbox.add(session, await handler(event, session, now))
                 failpoints.hit(f"{service}.{consumer}.before_commit")
             failpoints.hit(f"{service}.{consumer}.after_commit")
-            if caused:
-                self.outbox.wake()
 
-        self.on_raw(topic, consumer, handle)
+        async def handle(raw: bytes) -> None:
+            await handle_batch([raw])
+
+        self.on_raw(topic, consumer, handle, handle_batch, types)
+
+    async def _rebuild_log(self) -> None:
+        """The broker lost its memory: republish the retained outbox, rejoin from the start."""
+        backoff = 0.1
+        while True:
+            try:
+                requeued = await self.outbox.requeue_retained(self.db)
+                break
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                self.health.fault("outbox-requeue", repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.settings.fault_backoff_max_seconds)
+        self.health.clear("outbox-requeue")
+        self.broker.restart_consumers()
+        log.warning("log_rebuilt_from_outbox", requeued=requeued)
 
     # --- life ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        failpoints.configure(self.settings.failpoints)
+        settings = self.settings
+        failpoints.configure(settings.failpoints)
         await self.db.start()
         await upgrade(self.db, self._migrations_dir)
         await ensure_topics(
-            self.settings.kafka_bootstrap,
-            self.topics.specs(self.settings.kafka_partitions),
-            replication=self.settings.kafka_replication,
+            settings.kafka_bootstrap,
+            self.topics.specs(settings.kafka_partitions),
+            replication=settings.kafka_replication,
         )
+        # A broker that does not know us (fresh, or restarted empty while we were down) gets
+        # our part of the log before our consumers join.
+        await self.broker_watch.check()
         await self.broker.start()
-        publish = broker_publisher(self.broker)
+        gate = self.broker.gate
+
+        async def publish(topic: str, key: bytes, value: bytes, kind: str) -> Awaitable[object]:
+            if not gate.is_set():
+                # The broker is being checked (and perhaps given the log back): this round's
+                # rows may no longer be the oldest unsent. Wait, then read them again.
+                await gate.wait()
+                raise ConnectionError("the broker was checked meanwhile: reading rows again")
+            return await self.broker.publish(topic, key, value, kind)
+
         self._spawn(
             "outbox-relay",
-            lambda: self.outbox.run_relay(self.db, publish, self.settings.outbox_poll_seconds),
+            lambda: self.outbox.run_relay(
+                self.db,
+                publish,
+                settings.outbox_poll_seconds,
+                settings.fault_backoff_max_seconds,
+            ),
         )
+        self._spawn("outbox-housekeeping", lambda: self.outbox.run_housekeeping(self.db))
+        self._spawn("broker-watch", self.broker_watch.run)
         for name, loop in self._background:
             self._spawn(name, loop)
-        log.info("service_started", port=self.settings.resolved_port())
+        self.health.mark_started()
+        log.info("service_started", port=settings.resolved_port())
 
     def _spawn(self, name: str, loop: Background) -> None:
         async def guarded() -> None:
@@ -151,6 +237,7 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(guarded(), name=name))
 
     async def stop(self) -> None:
+        self.health.mark_started(False)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

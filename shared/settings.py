@@ -72,7 +72,23 @@ class ServiceSettings(BaseSettings):
     token_secret: str = Field(DEV_TOKEN_SECRET, min_length=16)
     consumer_group_prefix: str = "gridline"
     handler_attempts: int = Field(3, ge=1, description="Tries for a failing handler before DLQ")
-    outbox_poll_seconds: float = Field(0.2, gt=0)
+    kafka_linger_ms: int = Field(2, ge=0, description="Producer linger: batches a burst")
+    kafka_fetch_max_wait_ms: int = Field(
+        100, ge=1, description="Longest a fetch waits at the broker for a message to arrive"
+    )
+    consumer_max_batch: int = Field(100, ge=1, description="Messages per consumer transaction")
+    fault_backoff_max_seconds: float = Field(
+        5.0, gt=0, description="Longest wait between retries while a database or broker is away"
+    )
+    broker_check_seconds: float = Field(
+        30.0, gt=0, description="How often the broker is checked for lost topics, besides on drop"
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        30_000, ge=0, description="How long SQLite waits for another process's write lock"
+    )
+    outbox_poll_seconds: float = Field(
+        30.0, gt=0, description="Longest the relay sleeps idle; a commit wakes it at once"
+    )
     outbox_retention_hours: int = Field(168, ge=1, description="How long sent outbox rows stay")
     log_json: bool = True
     failpoints: str = Field(

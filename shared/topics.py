@@ -35,6 +35,10 @@ class Topics:
             return cls()
         return cls(*(f"{namespace}.{name}" for name in (ORDERS, ACTIVITY, INTAKE_RAW, DLQ)))
 
+    def sentinel(self, service: str) -> str:
+        """A topic of the service's own whose absence says the broker lost its memory."""
+        return f"{self.orders[: -len(ORDERS)]}gridline.alive.{service}"
+
     def specs(self, partitions: int) -> list[TopicSpec]:
         # The DLQ is read by people, not at volume: one partition keeps it in arrival order.
         return [

@@ -45,12 +45,13 @@ class Environment:
         return Topics.named(self.namespace)
 
     async def settings(self, service: str, **overrides: Any) -> dict[str, Any]:
+        database_url = overrides.get("database_url") or await self.databases.url(service)
         return {
             "kafka_bootstrap": self.bootstrap,
             "kafka_partitions": 3,
             "topic_namespace": self.namespace,
             "consumer_group_prefix": self.namespace,
-            "database_url": await self.databases.url(service),
+            "database_url": database_url,
             "outbox_poll_seconds": 0.05,
             "kafka_session_timeout_ms": 2500,
             "log_json": False,
@@ -73,7 +74,10 @@ class System:
 
 @asynccontextmanager
 async def run_system(
-    env: Environment, clocks: dict[str, Clock] | None = None, only: tuple[str, ...] | None = None
+    env: Environment,
+    clocks: dict[str, Clock] | None = None,
+    only: tuple[str, ...] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> AsyncIterator[System]:
     from services.intake.app import create_app as intake_app
     from services.intake.settings import IntakeSettings
@@ -96,7 +100,8 @@ async def run_system(
         clients: dict[str, httpx.AsyncClient] = {}
         apps: dict[str, FastAPI] = {}
         for name in wanted:
-            app = factories[name](await env.settings(name), clocks.get(name, SystemClock()))
+            settings = await env.settings(name, **(overrides or {}).get(name, {}))
+            app = factories[name](settings, clocks.get(name, SystemClock()))
             apps[name] = app
         # Started side by side: each one's consumer-group join takes a moment on its own.
         started = await asyncio.gather(

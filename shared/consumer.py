@@ -1,0 +1,303 @@
+"""One consumer group member that keeps the delivery rules, a partition's batch at a time.
+
+- The offset is committed only after the batch's database transaction committed: one
+  transaction and one offset commit per batch (bounded by ``max_batch`` and the fetch wait).
+- Messages of types the consumer does not handle are dropped from their ``gridline-type``
+  header, before any decoding or transaction; their offsets are committed with the batch.
+- A batch that fails is handled again message by message, so only the bad message is retried
+  and, if it keeps failing while the database answers, dead-lettered with its reason.
+- A transient fault (database or broker away, timeout, serialization failure, deadlock) is not
+  the message's fault: that partition is paused and rewound to the first unfinished message, the
+  consumer retries it with capped backoff for as long as it takes, commits nothing past it, and
+  the service reports not ready meanwhile. Nothing is dead-lettered for a fault of the
+  surroundings.
+"""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from shared.contracts import PoisonMessage
+from shared.faults import Health, is_transient
+from shared.logging import get_logger
+from shared.masking import mask_phone
+from shared.metrics import (
+    BATCHES,
+    CONSUMER_STALLED,
+    DEAD_LETTERED,
+    EVENTS_CONSUMED,
+    HANDLER_SECONDS,
+    OFFSET_COMMITS,
+    SKIPPED,
+)
+
+log = get_logger(__name__)
+
+TYPE_HEADER = "gridline-type"
+
+RawHandler = Callable[[bytes], Awaitable[None]]
+BatchHandler = Callable[[Sequence[bytes]], Awaitable[None]]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
+DeadLetter = Callable[[Record, str], Awaitable[None]]
+Probe = Callable[[], Awaitable[bool]]
+
+
+def _opened(event: asyncio.Event) -> asyncio.Event:
+    event.set()
+    return event
+
+
+async def always_healthy() -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str
+    group_id: str
+    consumer: str
+    handle: RawHandler
+    attempts: int
+    handle_batch: BatchHandler | None = None
+    wanted: frozenset[str] | None = None
+    """Event types handled, read from the header; ``None`` takes everything."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    session_timeout_ms: int = 10_000
+    fetch_max_wait_ms: int = 100
+    max_batch: int = 100
+    retry_wait_max: float = 2.0
+    stall_backoff_max: float = 5.0
+    # A stalled partition is paused while the consumer keeps polling, so the group membership
+    # survives an outage of any length; this margin only catches a wedged process.
+    max_poll_interval_ms: int = 300_000
+
+
+@dataclass
+class _Stall:
+    offset: int
+    backoff: float
+    retry_at: float
+
+
+@dataclass
+class Consumer:
+    bootstrap: str
+    sub: Subscription
+    dead_letter: DeadLetter
+    health: Health
+    tuning: Tuning = field(default_factory=Tuning)
+    probe: Probe = always_healthy
+    gate: asyncio.Event = field(default_factory=lambda: _opened(asyncio.Event()))
+    """Closed while the broker is suspected of having lost its memory."""
+    client_id: str = "gridline"
+    _restart: asyncio.Event = field(default_factory=asyncio.Event)
+    _stalled: dict[TopicPartition, _Stall] = field(default_factory=dict)
+
+    @property
+    def fault_name(self) -> str:
+        return f"consumer:{self.sub.consumer}"
+
+    def restart(self) -> None:
+        """Leave the group and join afresh: positions come from committed offsets again (after a
+        broker lost its memory: from the beginning of the rebuilt log)."""
+        self._restart.set()
+
+    async def run(self) -> None:
+        while True:
+            self._restart.clear()
+            self._stalled.clear()
+            self._report()
+            kafka = AIOKafkaConsumer(
+                self.sub.topic,
+                bootstrap_servers=self.bootstrap,
+                group_id=self.sub.group_id,
+                client_id=self.client_id,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                session_timeout_ms=self.tuning.session_timeout_ms,
+                heartbeat_interval_ms=max(100, self.tuning.session_timeout_ms // 6),
+                max_poll_interval_ms=self.tuning.max_poll_interval_ms,
+                fetch_max_wait_ms=self.tuning.fetch_max_wait_ms,
+            )
+            try:
+                await kafka.start()
+                await self._loop(kafka)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer_restarting", consumer=self.sub.consumer, error=repr(exc))
+                self.health.fault(self.fault_name, f"consumer failed: {exc!r}", "broker")
+                await asyncio.sleep(self.tuning.stall_backoff_max)
+            finally:
+                with contextlib.suppress(Exception):
+                    await kafka.stop()
+
+    async def _loop(self, kafka: AIOKafkaConsumer) -> None:
+        while not self._restart.is_set():
+            timeout_ms = self._resume_due(kafka)
+            batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
+            if not batches:
+                continue
+            await self.gate.wait()  # the broker may have lost its memory: wait for the verdict
+            if self._restart.is_set():
+                return  # positions from before a broker reset mean nothing now
+            for tp, records in batches.items():
+                stall = self._stalled.get(tp)
+                if stall is None or stall.retry_at == float("inf"):  # not waiting out a fault
+                    await self._partition(kafka, tp, records)
+
+    def _resume_due(self, kafka: AIOKafkaConsumer) -> int:
+        """Resumes stalled partitions whose wait is over; returns how long the next poll may
+        wait."""
+        assigned = kafka.assignment()
+        for tp in [tp for tp in self._stalled if tp not in assigned]:
+            del self._stalled[tp]  # moved to another member by a rebalance
+        now = time.monotonic()
+        wait = 1.0
+        for tp, stall in list(self._stalled.items()):
+            if now >= stall.retry_at:
+                kafka.resume(tp)
+                stall.retry_at = float("inf")
+            else:
+                wait = min(wait, stall.retry_at - now)
+        self._report()
+        return max(1, int(wait * 1000))
+
+    async def _partition(
+        self, kafka: AIOKafkaConsumer, tp: TopicPartition, records: list[Record]
+    ) -> None:
+        kept = [r for r in records if self._wanted(r)]
+        if len(kept) < len(records):
+            SKIPPED.labels(self.sub.consumer).inc(len(records) - len(kept))
+        stall_at = await self._handle(kept) if kept else None
+        if stall_at is None:
+            self._stalled.pop(tp, None)
+            self._report()
+            await self._commit(kafka, tp, records[-1].offset + 1)
+            return
+        if stall_at > records[0].offset:
+            await self._commit(kafka, tp, stall_at)
+        self._stall(kafka, tp, stall_at)
+
+    def _wanted(self, record: Record) -> bool:
+        if self.sub.wanted is None:
+            return True
+        for name, value in record.headers or ():
+            if name == TYPE_HEADER:
+                return value.decode("utf-8", "replace") in self.sub.wanted
+        return True  # no header (an outside producer): decode it and let the handler decide
+
+    async def _handle(self, records: list[Record]) -> int | None:
+        """Handles the records; returns the offset to stall at on a transient fault, else None."""
+        if self.sub.handle_batch is not None and len(records) > 1:
+            started = time.perf_counter()
+            try:
+                await self.sub.handle_batch([r.value for r in records])
+            except Exception as exc:
+                if is_transient(exc):
+                    self._fault(exc)
+                    return int(records[0].offset)
+                log.info(
+                    "batch_failed_one_by_one",
+                    consumer=self.sub.consumer,
+                    size=len(records),
+                    error=mask_phone(repr(exc))[:300],
+                )
+            else:
+                HANDLER_SECONDS.labels(self.sub.consumer).observe(time.perf_counter() - started)
+                BATCHES.labels(self.sub.consumer).observe(len(records))
+                EVENTS_CONSUMED.labels(self.sub.consumer, "ok").inc(len(records))
+                return None
+        for record in records:
+            if not await self._one(record):
+                return int(record.offset)
+        return None
+
+    async def _one(self, record: Record) -> bool:
+        """One message with bounded retries, then the DLQ; False if a transient fault stopped
+        it."""
+        started = time.perf_counter()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self.sub.handle(record.value)
+            except PoisonMessage as exc:
+                reason = f"poison: {exc}"
+                break
+            except Exception as exc:
+                if is_transient(exc):
+                    self._fault(exc)
+                    return False
+                if attempt < self.sub.attempts:
+                    await asyncio.sleep(min(0.05 * 2**attempt, self.tuning.retry_wait_max))
+                    continue
+                # The same failure every time. Poison only if the database answers; otherwise
+                # the failure is the database's, whatever it looked like.
+                if not await self.probe():
+                    self._fault(exc)
+                    return False
+                reason = f"failed after {self.sub.attempts} attempts: {type(exc).__name__}: {exc}"
+                break
+            else:
+                HANDLER_SECONDS.labels(self.sub.consumer).observe(time.perf_counter() - started)
+                BATCHES.labels(self.sub.consumer).observe(1)
+                EVENTS_CONSUMED.labels(self.sub.consumer, "ok").inc()
+                return True
+        try:
+            await self.dead_letter(record, reason)
+        except Exception as exc:
+            log.error("dead_letter_failed", consumer=self.sub.consumer, error=repr(exc))
+            self._fault(exc, "broker")
+            return False
+        EVENTS_CONSUMED.labels(self.sub.consumer, "dead_lettered").inc()
+        DEAD_LETTERED.labels(self.sub.consumer).inc()
+        return True
+
+    def _fault(self, exc: BaseException, kind: str = "database") -> None:
+        log.warning(
+            "transient_fault", consumer=self.sub.consumer, error=mask_phone(repr(exc))[:300]
+        )
+        self.health.fault(self.fault_name, repr(exc), kind)
+
+    def _stall(self, kafka: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        previous = self._stalled.get(tp)
+        cap = self.tuning.stall_backoff_max
+        backoff = 0.1 if previous is None else min(previous.backoff * 2, cap)
+        self._stalled[tp] = _Stall(offset, backoff, time.monotonic() + backoff)
+        with contextlib.suppress(Exception):  # a rebalance may have taken the partition
+            kafka.pause(tp)
+            kafka.seek(tp, offset)
+        self._report()
+
+    def _report(self) -> None:
+        CONSUMER_STALLED.labels(self.sub.consumer).set(len(self._stalled))
+        if not self._stalled:
+            self.health.clear(self.fault_name)
+
+    async def _commit(self, kafka: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        try:
+            await kafka.commit({tp: offset})
+        except Exception as exc:
+            # A rebalance or a broker away: the batch is read again and the inbox absorbs it.
+            log.warning("offset_commit_failed", consumer=self.sub.consumer, error=repr(exc))
+            return
+        OFFSET_COMMITS.labels(self.sub.consumer).inc()
+
+
+def letter_fields(record: Record) -> dict[str, Any]:
+    return {
+        "source_topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+        "key": record.key.decode("utf-8", "replace") if record.key else None,
+    }
