@@ -26,6 +26,7 @@ from tenacity import (
 )
 
 from shared.contracts import PoisonMessage
+from shared.deadletters import letter_payload, letter_reason
 from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.metrics import DEAD_LETTERED, EVENTS_CONSUMED, HANDLER_SECONDS
@@ -122,11 +123,7 @@ async def _dead_letter(
     record = msg.raw_message
     if isinstance(record, tuple):  # batch subscribers are not used, but be exact about it
         record = record[0]
-    raw: bytes = msg.body
-    try:
-        payload_text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        payload_text = raw.hex()
+    reason = letter_reason(reason)
     letter = {
         "reason": reason,
         "consumer": consumer,
@@ -136,7 +133,7 @@ async def _dead_letter(
         "offset": record.offset,
         "key": record.key.decode("utf-8", "replace") if record.key else None,
         "failed_at": datetime.now(UTC).isoformat(),
-        "payload": payload_text,
+        **letter_payload(msg.body),
     }
     log.warning(
         "dead_lettered",
