@@ -115,6 +115,10 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body that is not UTF-8 JSON: bad input like any other.
+            reason = f"请求体不是有效的 JSON (body is not valid JSON: {exc.detail})"
+            return _error(422, "invalid", [{"field": "body", "reason": reason}], "body")
         return _error(exc.status_code, "http_error", exc.detail)
 
     # Outermost: the body is counted as it arrives, whatever the client declared.

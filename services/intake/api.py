@@ -33,6 +33,9 @@ from shared.http import ApiError, PathKey, invalid, principal, require
 from shared.masking import mask_phone
 from shared.runtime import ServiceRuntime
 
+# 201 when something new was stored; 200 when everything sent was already received (a resend).
+AGAIN: dict[int | str, dict[str, Any]] = {200: {"description": "Already received: nothing new"}}
+
 
 @dataclass
 class IntakeContext:
@@ -90,6 +93,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/12345",
         status_code=201,
+        responses=AGAIN,
         response_model=OrderAccepted,
         summary="Receive an order pushed by the 12345 city platform",
     )
@@ -101,6 +105,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/12345/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several 12345 orders at once: all valid, or none taken (422 names the item)",
     )
@@ -113,6 +118,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/96568",
         status_code=201,
+        responses=AGAIN,
         response_model=OrderAccepted,
         summary="A call taken on the 96568 water-service hotline",
     )
@@ -124,6 +130,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/96568/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several 96568 calls at once",
     )
@@ -136,6 +143,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-reports",
         status_code=201,
+        responses=AGAIN,
         response_model=ItemAccepted,
         summary="A grid worker's report: facility finding, user demand, major event or "
         "vulnerable household (the last goes to the care register, not to an order)",
@@ -149,6 +157,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-reports/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several grid reports at once",
     )
@@ -172,6 +181,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-activity",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Grid workers' consultations, messages and visits: one object or a list; "
         "a resent activity_id is answered as already recorded",
