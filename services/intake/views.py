@@ -98,11 +98,12 @@ def is_owner(who: Principal, order: OrderRow) -> bool:
 def caller_identity(who: Principal, order: OrderRow) -> tuple[str | None, str | None]:
     """Name and phone as this reader may see them: in full for the handling department; masked
     for everyone else; a confidential 12345 caller is shown to nobody outside that department."""
+    name = mask_phone(order.caller_name) if order.caller_name else None
     if is_owner(who, order):
-        return order.caller_name, order.caller_phone
+        return name, order.caller_phone
     if order.confidential:
         return None, None
-    return order.caller_name, mask_phone(order.caller_phone) if order.caller_phone else None
+    return name, mask_phone(order.caller_phone) if order.caller_phone else None
 
 
 def masked(value: Any) -> Any:
