@@ -28,6 +28,7 @@ _MOBILE = re.compile(
     flags=re.ASCII,
 )
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]|0\d{3})(\d{3,4})(\d{4})(?!\d)", flags=re.ASCII)
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９＋－（）　", "0123456789+-() "
 )  # fmt: skip
@@ -38,12 +39,28 @@ def _mask_mobile(match: re.Match[str]) -> str:
     return f"{match['prefix'] or ''}{digits[:3]}****{digits[-4:]}"
 
 
-def mask_phone(text: str) -> str:
-    """Every phone number in ``text`` masked; the rest of the text as it was (full-width digits
-    become ASCII). Idempotent: masking masked text changes nothing."""
-    text = text.translate(_FULLWIDTH)
+def _outside_uuids(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is_uuid): an identifier's hex groups can spell 11 digits with
+    dashes between them, and an id must stay readable."""
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _UUID.finditer(text):
+        pieces += [(text[last : match.start()], False), (match[0], True)]
+        last = match.end()
+    pieces.append((text[last:], False))
+    return pieces
+
+
+def _mask_plain(text: str) -> str:
     text = _MOBILE.sub(_mask_mobile, text)
     return _LANDLINE.sub(lambda m: f"{m[1]}{'*' * len(m[2])}{m[3]}", text)
+
+
+def mask_phone(text: str) -> str:
+    """Every phone number in ``text`` masked; the rest of the text as it was (full-width digits
+    become ASCII; UUIDs are left whole). Idempotent: masking masked text changes nothing."""
+    text = text.translate(_FULLWIDTH)
+    return "".join(p if is_id else _mask_plain(p) for p, is_id in _outside_uuids(text))
 
 
 def mask_bytes(raw: bytes) -> bytes:
@@ -53,10 +70,7 @@ def mask_bytes(raw: bytes) -> bytes:
     try:
         return mask_phone(raw.decode("utf-8")).encode("utf-8")
     except UnicodeDecodeError:
-        latin = raw.decode("latin-1")
-        latin = _MOBILE.sub(_mask_mobile, latin)
-        latin = _LANDLINE.sub(lambda m: f"{m[1]}{'*' * len(m[2])}{m[3]}", latin)
-        return latin.encode("latin-1")
+        return _mask_plain(raw.decode("latin-1")).encode("latin-1")
 
 
 def mask_json(value: Any) -> Any:
@@ -70,15 +84,20 @@ def mask_json(value: Any) -> Any:
     return value
 
 
-def has_unmasked_mobile(text: str) -> bool:
-    return _MOBILE.search(text.translate(_FULLWIDTH)) is not None
-
-
 def unmasked_phones(text: str) -> list[str]:
     """Every phone still readable in ``text`` (mobiles in any format, landlines): for tests and
     audits that look for leaks."""
-    text = text.translate(_FULLWIDTH)
-    return [m[0] for m in _MOBILE.finditer(text)] + [m[0] for m in _LANDLINE.finditer(text)]
+    found = []
+    for piece, is_id in _outside_uuids(text.translate(_FULLWIDTH)):
+        if not is_id:
+            found += [m[0] for m in _MOBILE.finditer(piece)]
+            found += [m[0] for m in _LANDLINE.finditer(piece)]
+    return found
+
+
+def has_unmasked_mobile(text: str) -> bool:
+    pieces = _outside_uuids(text.translate(_FULLWIDTH))
+    return any(_MOBILE.search(piece) for piece, is_id in pieces if not is_id)
 
 
 MaskedText = Annotated[str, AfterValidator(mask_phone)]

@@ -31,6 +31,10 @@ from shared.masking import has_unmasked_mobile, mask_bytes, mask_json, mask_phon
         ("１３９０６３５１２３４", "139****1234"),
         ("0635 8212345", "0635 ***2345"),
         ("2026-11-27 13:45 到场", "2026-11-27 13:45 到场"),
+        (
+            "entry a1b2c161-4167-9766-8123-139063512345",
+            "entry a1b2c161-4167-9766-8123-139063512345",
+        ),
     ],
 )
 def test_mobiles_and_landlines_are_masked_but_order_numbers_are_not(text: str, masked: str) -> None:
