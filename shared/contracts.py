@@ -6,13 +6,18 @@ discriminates the union; consumers handle the types they care for and skip the r
 event type never breaks an old consumer. Events are named in the past tense.
 
 Caller identities (names, phone numbers) stay in intake's database and are not put on the log:
-the other services do not need them, and a log is copied widely.
+the other services do not need them, and a log is copied widely. Every free-text field (what
+callers, sources and staff wrote) is ``MaskedText``: a phone number quoted in it is masked when
+the event is built, so no producer can put one on the log, and an old event is masked again when
+it is read.
 """
 
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from shared.masking import MaskedText
 
 SCHEMA_VERSION = 1
 
@@ -27,16 +32,18 @@ class Contract(BaseModel):
 
 
 class Address(Contract):
-    text: str = Field(
+    text: MaskedText = Field(
         "",
         description="The address as the source gave it",
         examples=["聊城市东昌府区柳园街道水城花园3号楼2单元"],
     )
-    district: str | None = Field(None, examples=["东昌府区"])
-    community: str | None = Field(None, description="小区 / 社区 name", examples=["水城花园"])
-    building: str | None = Field(None, examples=["3"])
-    unit: str | None = Field(None, examples=["2"])
-    room: str | None = None
+    district: MaskedText | None = Field(None, examples=["东昌府区"])
+    community: MaskedText | None = Field(
+        None, description="小区 / 社区 name", examples=["水城花园"]
+    )
+    building: MaskedText | None = Field(None, examples=["3"])
+    unit: MaskedText | None = Field(None, examples=["2"])
+    room: MaskedText | None = None
 
 
 # --- payloads ---------------------------------------------------------------------------------
@@ -46,10 +53,12 @@ class OrderReceivedPayload(Contract):
     source: Source
     source_ref: str = Field(description="The source's own number (12345 orderNo, 96568 ticket_id…)")
     category: str = Field(description="Gridline taxonomy code", examples=["LEAK"])
-    category_label: str = Field(description="Chinese label of the category", examples=["漏水"])
-    source_category: str = Field("", description="The category in the source's own words")
-    title: str = ""
-    content: str = ""
+    category_label: MaskedText = Field(
+        description="Chinese label of the category", examples=["漏水"]
+    )
+    source_category: MaskedText = Field("", description="The category in the source's own words")
+    title: MaskedText = ""
+    content: MaskedText = ""
     priority: Priority = "normal"
     special_care: bool = Field(False, description="Vulnerable household (Art. 4.6, 16)")
     address: Address = Field(default_factory=Address)
@@ -73,13 +82,13 @@ class OrderReceivedPayload(Contract):
 class DuplicateLinkedPayload(Contract):
     incident_id: str
     primary_order_id: str
-    reason: str
+    reason: MaskedText
 
 
 class SkippedLink(Contract):
     person_id: str | None
     position: ChainPosition
-    reason: str = Field(examples=["W-0301 on leave until 12-03"])
+    reason: MaskedText = Field(examples=["W-0301 on leave until 12-03"])
 
 
 class OrderDispatchedPayload(Contract):
@@ -106,7 +115,7 @@ class OrderAcknowledgedPayload(Contract):
 class AppointmentSetPayload(Contract):
     appointment_at: AwareDatetime
     requested_by: Literal["caller", "utility"] = "utility"
-    explanation: str = ""
+    explanation: MaskedText = ""
     by: str
     department: str | None = None
     assignment_id: int | None = None
@@ -116,7 +125,7 @@ class AppointmentSetPayload(Contract):
 
 
 class ProgressNotedPayload(Contract):
-    note: str
+    note: MaskedText
     arrived_on_site: bool = False
     by: str
     department: str | None = None
@@ -126,7 +135,7 @@ class ProgressNotedPayload(Contract):
 class OrderReturnedPayload(Contract):
     by: str
     department: str
-    reason: str
+    reason: MaskedText
     target_department: str | None = None
     assignment_id: int | None = None
 
@@ -135,7 +144,7 @@ class ExtensionGrantedPayload(Contract):
     new_deadline: AwareDatetime
     extra_working_days: int = Field(ge=1)
     approved_by: str
-    reason: str
+    reason: MaskedText
     department: str | None = None
     requested_by: str | None = None
 
@@ -145,14 +154,14 @@ class ExtensionRequestedPayload(Contract):
     department: str
     assignment_id: int | None = None
     extra_working_days: int = Field(ge=1)
-    reason: str
+    reason: MaskedText
     current_deadline: AwareDatetime | None = None
 
 
 class ExtensionRefusedPayload(Contract):
     refused_by: str
     department: str | None = None
-    reason: str = ""
+    reason: MaskedText = ""
 
 
 class OrderResolvedPayload(Contract):
@@ -162,8 +171,8 @@ class OrderResolvedPayload(Contract):
     verified: bool = True
     solved: bool = True
     contacted_at: AwareDatetime | None = None
-    handling_notes: str = ""
-    public_reply: str = ""
+    handling_notes: MaskedText = ""
+    public_reply: MaskedText = ""
 
 
 class ReplySentPayload(Contract):
@@ -173,7 +182,7 @@ class ReplySentPayload(Contract):
 
 
 class OrderReopenedPayload(Contract):
-    reason: str
+    reason: MaskedText
     by: str
 
 
@@ -204,7 +213,7 @@ class AppointmentMissedPayload(Contract):
 
 
 class MajorEventRaisedPayload(Contract):
-    reason: str
+    reason: MaskedText
     department: str | None = None
     notify: tuple[str, ...] = Field((), description="People told at once (heads, dispatch)")
     incident_id: str | None = None
@@ -214,17 +223,17 @@ class ComplaintVerifiedPayload(Contract):
     worker_id: str
     verified: bool
     by: str
-    note: str = ""
+    note: MaskedText = ""
 
 
 class GridActivityPayload(Contract):
     activity_id: str
     worker_id: str
     kind: Literal["consultation", "message", "visit"]
-    channel: str = ""
+    channel: MaskedText = ""
     customer_signed: bool = False
     at: AwareDatetime
-    note: str = ""
+    note: MaskedText = ""
 
 
 class ScoreEntryRecordedPayload(Contract):
@@ -234,8 +243,8 @@ class ScoreEntryRecordedPayload(Contract):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
     rule: str = Field(examples=["PENNANT"])
     points: int
-    reason: str
-    evidence: str | None = Field(None, description="Reference to a photo, letter, record…")
+    reason: MaskedText
+    evidence: MaskedText | None = Field(None, description="Reference to a photo, letter, record…")
     by: str = Field(description="The head (or admin) who entered it")
     flag: str | None = Field(None, examples=["performance_pay_forfeited"])
     corrects: str | None = Field(None, description="entry_id this entry reverses")

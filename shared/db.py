@@ -19,6 +19,8 @@ from sqlalchemy.orm import DeclarativeBase
 
 from shared.metrics import DB_COMMITS
 
+READ_ONLY = "gridline_read_only"  # a snapshot's connection: deferred BEGIN, no write lock
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -141,6 +143,15 @@ class Database:
     async def snapshot(self) -> AsyncIterator[AsyncSession]:
         """A read-only transaction that sees one moment: several queries that must agree (an
         order's state and its timeline) cannot straddle another transaction's commit."""
+        if self._sessions is None:
+            raise RuntimeError("Database.start() has not been called")
+        if self._one_writer is not None:
+            # A reader needs no write lock: WAL lets it read one moment while a writer writes.
+            # Taking the lock made reads queue behind every write (a 500 after 63 s).
+            async with self._sessions() as session, session.begin():
+                await session.connection(execution_options={READ_ONLY: True})
+                yield session
+            return
         async with self.transaction() as session:
             if self.is_postgres:
                 await session.execute(
@@ -172,4 +183,5 @@ def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -3,15 +3,17 @@
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import AuthError, Principal, read_token
 from shared.metrics import HTTP_REQUESTS
+from shared.openapi import document_errors
 
 
 class ApiError(Exception):
@@ -23,6 +25,64 @@ class ApiError(Exception):
         self.code = code
         self.detail = detail
         self.field = field
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from inside ``receive``: FastAPI passes HTTP exceptions through its body parsing,
+    so the endpoint never runs and the caller gets the 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"请求体超过 {limit} 字节 (body over {limit} bytes)")
+
+
+class BodyLimit:
+    """Counts a request body as it streams in and refuses it past ``max_bytes`` with 413.
+
+    ``Content-Length`` is only a claim: a chunked body has none, and a client may lie. A declared
+    length over the limit is refused before reading; otherwise every chunk is counted, and the
+    first one past the limit stops the request before the endpoint sees any of it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        HTTP_REQUESTS.labels("oversized", scope.get("method", ""), "413").inc()
+        limit = BodyTooLarge(self.max_bytes)
+        response = _error(413, "too_large", limit.detail, "body")
+        await response(scope, receive, send)
 
 
 def _error(status: int, code: str, detail: Any, field: str | None = None) -> JSONResponse:
@@ -55,16 +115,25 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body that is not UTF-8 JSON: bad input like any other.
+            reason = f"请求体不是有效的 JSON (body is not valid JSON: {exc.detail})"
+            return _error(422, "invalid", [{"field": "body", "reason": reason}], "body")
         return _error(exc.status_code, "http_error", exc.detail)
+
+    # Outermost: the body is counted as it arrives, whatever the client declared.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    document_errors(app)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(_req: Request, exc: BodyTooLarge) -> JSONResponse:
+        HTTP_REQUESTS.labels("oversized", _req.method, "413").inc()
+        return _error(413, "too_large", exc.detail, "body")
 
     @app.middleware("http")
     async def _count(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        declared = request.headers.get("content-length", "0")
-        if declared.isdigit() and int(declared) > max_body_bytes:
-            HTTP_REQUESTS.labels("oversized", request.method, "413").inc()
-            return _error(413, "too_large", f"body over {max_body_bytes} bytes", "body")
         response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
@@ -94,6 +163,13 @@ def _readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
         return ready, {}
     return ready and bool(health.ready), dict(health.faults)
 
+
+# Paging and identifiers in URLs are bounded like every text field: a database cannot bind an
+# offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters.
+MAX_OFFSET = 1_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
+PathKey = Annotated[str, Path(min_length=1, max_length=100)]
+QueryKey = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -30,9 +30,9 @@ from shared.consumer import (
     always_healthy,
     letter_fields,
 )
+from shared.deadletters import letter_payload, letter_reason
 from shared.faults import Health
 from shared.logging import get_logger
-from shared.masking import mask_phone
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -124,18 +124,14 @@ class Messaging:
     async def dead_letter(
         self, record: Record, *, dlq: str, sub: Subscription, reason: str
     ) -> None:
-        raw = record.value
-        try:
-            payload_text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            payload_text = raw.hex()
+        reason = letter_reason(reason)
         letter = {
             "reason": reason,
             "consumer": sub.consumer,
             "group_id": sub.group_id,
             **letter_fields(record),
             "failed_at": datetime.now(UTC).isoformat(),
-            "payload": payload_text,
+            **letter_payload(record.value),
         }
         log.warning(
             "dead_lettered",
@@ -143,7 +139,7 @@ class Messaging:
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
-            reason=mask_phone(reason),
+            reason=reason,
         )
         await self.producer.send_and_wait(
             dlq,

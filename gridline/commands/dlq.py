@@ -5,13 +5,12 @@ source topic, partition and offset, until an operator replays it.
 """
 
 import asyncio
-import json
 from typing import Annotated, Any
 
 import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from shared.masking import mask_phone
+from shared.deadletters import original_bytes, read_letter
 from shared.topics import Topics
 
 app = typer.Typer(
@@ -33,7 +32,7 @@ async def read_letters(bootstrap: str, topic: str) -> list[tuple[int, dict[str, 
         letters: list[tuple[int, dict[str, Any]]] = []
         while await consumer.position(tp) < end:
             for record in (await consumer.getmany(tp, timeout_ms=1000)).get(tp, []):
-                letters.append((record.offset, json.loads(record.value)))
+                letters.append((record.offset, read_letter(record.value)))
         return letters
     finally:
         await consumer.stop()
@@ -44,7 +43,7 @@ async def replay_letter(bootstrap: str, letter: dict[str, Any]) -> None:
     await producer.start()
     try:
         key = letter["key"].encode() if letter.get("key") else None
-        await producer.send_and_wait(letter["source_topic"], letter["payload"].encode(), key=key)
+        await producer.send_and_wait(letter["source_topic"], original_bytes(letter), key=key)
     finally:
         await producer.stop()
 
@@ -60,7 +59,7 @@ def list_letters(bootstrap: Bootstrap = "127.0.0.1:19092", namespace: Namespace 
         typer.echo(
             f"#{offset}  {letter['failed_at']}  {letter['source_topic']}"
             f"[{letter['partition']}]@{letter['offset']}  {letter['consumer']}\n"
-            f"    {mask_phone(letter['reason'])}"
+            f"    {letter['reason']}"
         )
 
 
@@ -75,5 +74,9 @@ def replay(
     if number not in letters:
         typer.secho(f"no dead letter #{number}", fg="red", err=True)
         raise typer.Exit(2)
-    asyncio.run(replay_letter(bootstrap, letters[number]))
+    letter = letters[number]
+    if letter.get("unreadable") or not letter.get("source_topic"):
+        typer.secho(f"#{number} cannot be replayed: {letter['reason']}", fg="red", err=True)
+        raise typer.Exit(2)
+    asyncio.run(replay_letter(bootstrap, letter))
     typer.echo(f"replayed #{number} to {letters[number]['source_topic']}")

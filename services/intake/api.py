@@ -1,6 +1,6 @@
 """Intake's HTTP endpoints: validate, call a command, shape the reply."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -23,14 +23,18 @@ from services.intake.views import (
     ReplyView,
     TimelineEntry,
     caller_identity,
-    is_owner,
+    departments_of,
     masked,
+    may_read_timeline,
 )
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, invalid, principal, require
+from shared.http import ApiError, PathKey, invalid, principal, require
 from shared.masking import mask_phone
 from shared.runtime import ServiceRuntime
+
+# 201 when something new was stored; 200 when everything sent was already received (a resend).
+AGAIN: dict[int | str, dict[str, Any]] = {200: {"description": "Already received: nothing new"}}
 
 
 @dataclass
@@ -38,10 +42,6 @@ class IntakeContext:
     runtime: ServiceRuntime
     commands: IntakeCommands
     max_batch: int
-
-
-def _as_is(value: Any) -> Any:
-    return value
 
 
 def _one(outcome: Outcome) -> OrderAccepted:
@@ -93,6 +93,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/12345",
         status_code=201,
+        responses=AGAIN,
         response_model=OrderAccepted,
         summary="Receive an order pushed by the 12345 city platform",
     )
@@ -104,6 +105,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/12345/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several 12345 orders at once: all valid, or none taken (422 names the item)",
     )
@@ -116,6 +118,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/96568",
         status_code=201,
+        responses=AGAIN,
         response_model=OrderAccepted,
         summary="A call taken on the 96568 water-service hotline",
     )
@@ -127,6 +130,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/orders/96568/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several 96568 calls at once",
     )
@@ -139,6 +143,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-reports",
         status_code=201,
+        responses=AGAIN,
         response_model=ItemAccepted,
         summary="A grid worker's report: facility finding, user demand, major event or "
         "vulnerable household (the last goes to the care register, not to an order)",
@@ -152,6 +157,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-reports/batch",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Several grid reports at once",
     )
@@ -175,6 +181,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
     @router.post(
         "/grid-activity",
         status_code=201,
+        responses=AGAIN,
         response_model=BatchAccepted,
         summary="Grid workers' consultations, messages and visits: one object or a list; "
         "a resent activity_id is answered as already recorded",
@@ -200,7 +207,9 @@ def build_router(ctx: IntakeContext) -> APIRouter:
         response_model=OrderView,
         summary="An order and its timeline, whatever service wrote each step",
     )
-    async def get_order(order_id: str, who: Annotated[Principal, Depends(principal)]) -> OrderView:
+    async def get_order(
+        order_id: PathKey, who: Annotated[Principal, Depends(principal)]
+    ) -> OrderView:
         async with ctx.runtime.db.snapshot() as session:
             repo = OrderRepository(session)
             order = await repo.get(order_id)
@@ -208,8 +217,19 @@ def build_router(ctx: IntakeContext) -> APIRouter:
                 raise ApiError(404, "not_found", f"no order {order_id}", "order_id")
             entries = await repo.timeline(order_id)
             replies = await ReplyRepository(session).for_order(order_id)
+        dispatched = (
+            str(e.payload.get("department") or "")
+            for e in entries
+            if e.event_type == "OrderDispatched"
+        )
+        if not may_read_timeline(who, departments_of(order, dispatched)):
+            raise ApiError(
+                403, "forbidden", f"{who.role} 无权查看未派给本部门的工单 {order_id}", "order_id"
+            )
         name, phone = caller_identity(who, order)
-        shown: Callable[[Any], Any] = _as_is if is_owner(who, order) else masked
+        # Only the caller's phone is shown in full, and only to the handling department: notes
+        # and reasons are masked for every reader, whatever an older event stored.
+        shown = masked
         return OrderView(
             order_id=order.order_id,
             source=order.source,
@@ -283,7 +303,7 @@ def build_router(ctx: IntakeContext) -> APIRouter:
         summary="Orders clustered as one incident (one burst main, many callers)",
     )
     async def get_incident(
-        incident_id: str, _who: Annotated[Principal, Depends(principal)]
+        incident_id: PathKey, _who: Annotated[Principal, Depends(principal)]
     ) -> IncidentView:
         async with ctx.runtime.db.transaction() as session:
             queries = ClusterQueries(session)

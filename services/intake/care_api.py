@@ -4,7 +4,7 @@ add, update and retire entries; heads list them. Phones are shown masked."""
 from dataclasses import dataclass
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.formats import PHONE, SourceModel
@@ -12,10 +12,12 @@ from services.intake.queues import CareRepository
 from services.intake.store import CareEntryRow
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, require
+from shared.http import ApiError, QueryKey, require
 from shared.masking import mask_phone
 from shared.organisation import community_key
 from shared.runtime import ServiceRuntime
+
+EntryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class CareEntryIn(SourceModel):
@@ -74,21 +76,25 @@ class CareContext:
 def _view(row: CareEntryRow) -> CareEntryView:
     return CareEntryView(
         id=row.id,
-        name=row.name,
+        name=mask_phone(row.name),
         phone=mask_phone(row.phone) if row.phone else None,
-        community=row.community,
-        building=row.building,
-        unit=row.unit,
-        room=row.room,
-        reason=row.reason,
+        community=_masked(row.community),
+        building=_masked(row.building),
+        unit=_masked(row.unit),
+        room=_masked(row.room),
+        reason=mask_phone(row.reason),
         note=mask_phone(row.note),
         grid=row.grid,
         added_by=row.added_by,
         added_at=to_local(row.added_at).isoformat(),
         updated_at=to_local(row.updated_at).isoformat() if row.updated_at else None,
         retired_at=to_local(row.retired_at).isoformat() if row.retired_at else None,
-        retired_reason=row.retired_reason,
+        retired_reason=_masked(row.retired_reason),
     )
+
+
+def _masked(text: str | None) -> str | None:
+    return mask_phone(text) if text else text
 
 
 def _fill(row: CareEntryRow, entry: CareEntryIn) -> None:
@@ -121,7 +127,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
 
     @router.put("/{entry_id}", response_model=CareEntryView, summary="Correct an entry")
     async def update(
-        entry_id: int, entry: CareEntryIn, who: Annotated[Principal, Depends(workers)]
+        entry_id: EntryId, entry: CareEntryIn, who: Annotated[Principal, Depends(workers)]
     ) -> CareEntryView:
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
@@ -138,7 +144,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
         summary="Retire an entry (moved away, deceased); it stays listed as retired",
     )
     async def retire(
-        entry_id: int, body: Retirement, who: Annotated[Principal, Depends(workers)]
+        entry_id: EntryId, body: Retirement, who: Annotated[Principal, Depends(workers)]
     ) -> CareEntryView:
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
@@ -153,7 +159,7 @@ def build_care_router(ctx: CareContext) -> APIRouter:
     async def listing(
         _who: Annotated[Principal, Depends(heads)],
         include_retired: bool = False,
-        grid: str | None = None,
+        grid: QueryKey = None,
     ) -> CareList:
         async with ctx.runtime.db.transaction() as session:
             rows = await CareRepository(session).listing(include_retired, grid)

@@ -140,7 +140,9 @@ class GridReport(SourceModel):
     caller_phone: str | None = Field(None, pattern=PHONE)
     household: Household | None = None
     urgency: Literal["一般", "紧急", "特急"] = "一般"
-    photos: list[str] = Field(default_factory=list, max_length=20)
+    photos: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=20, description="Photo references (URLs or file keys)"
+    )
     reported_at: SourceTime
 
 

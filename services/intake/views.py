@@ -1,12 +1,13 @@
 """What intake's HTTP answers look like, and who may see a caller's identity."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from services.intake.store import OrderRow
 from shared.auth import Principal
-from shared.masking import mask_phone
+from shared.masking import mask_json, mask_phone
 
 
 class OrderAccepted(BaseModel):
@@ -97,22 +98,32 @@ def is_owner(who: Principal, order: OrderRow) -> bool:
 def caller_identity(who: Principal, order: OrderRow) -> tuple[str | None, str | None]:
     """Name and phone as this reader may see them: in full for the handling department; masked
     for everyone else; a confidential 12345 caller is shown to nobody outside that department."""
+    name = mask_phone(order.caller_name) if order.caller_name else None
     if is_owner(who, order):
-        return order.caller_name, order.caller_phone
+        return name, order.caller_phone
     if order.confidential:
         return None, None
-    return order.caller_name, mask_phone(order.caller_phone) if order.caller_phone else None
+    return name, mask_phone(order.caller_phone) if order.caller_phone else None
 
 
 def masked(value: Any) -> Any:
     """Phones inside any JSON value masked (notes written by staff may quote a caller's)."""
-    if isinstance(value, str):
-        return mask_phone(value)
-    if isinstance(value, dict):
-        return {k: masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [masked(v) for v in value]
-    return value
+    return mask_json(value)
+
+
+def departments_of(order: OrderRow, dispatched_to: Iterable[str]) -> set[str]:
+    """Every department the order was ever given to: the one handling it now and each one a
+    dispatch named (a department that returned it keeps its view of what it did)."""
+    named = {d for d in dispatched_to if d}
+    return named | ({order.handling_department} if order.handling_department else set())
+
+
+def may_read_timeline(who: Principal, departments: set[str]) -> bool:
+    """Operators (who answer "where is my order?"), the operations room and admins read every
+    order; a department's staff and its head read the orders given to their department."""
+    if who.is_any("operator", "ops", "admin"):
+        return True
+    return who.is_any("department", "head") and who.department in departments
 
 
 class PendingReply(BaseModel):

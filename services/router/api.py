@@ -25,7 +25,7 @@ from services.router.store import AssignmentRow, InboxFilter, RoutedOrder, Routi
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import Event
-from shared.http import ApiError, require
+from shared.http import ApiError, Offset, PathKey, QueryKey, require
 from shared.runtime import ServiceRuntime
 
 
@@ -128,7 +128,7 @@ def build_router(ctx: RouterContext) -> APIRouter:
         except Refused as refused:
             raise ApiError(refused.status, refused.code, refused.detail, refused.field) from None
         ctx.runtime.outbox.wake()
-        async with ctx.runtime.db.transaction() as session:
+        async with ctx.runtime.db.snapshot() as session:
             row, assignments = await _order(session, order_id)
         return ActionResult(
             order_id=order_id,
@@ -139,30 +139,30 @@ def build_router(ctx: RouterContext) -> APIRouter:
     @router.get("/inbox", response_model=Inbox, summary="My department's orders, with time left")
     async def inbox(
         who: Staff,
-        department: str | None = None,
+        department: QueryKey = None,
         state: Annotated[
             str | None, Query(pattern="^(" + "|".join(lifecycle.STATES) + ")$")
         ] = None,
-        assignee: str | None = None,
+        assignee: QueryKey = None,
         major: bool | None = None,
         extension_pending: Annotated[
             bool | None, Query(description="Heads: orders waiting for an extension decision")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Inbox:
         dept = _department_of(who, department)
         now = ctx.runtime.clock.now()
         filters = InboxFilter(state, assignee, major, extension_pending)
-        async with ctx.runtime.db.transaction() as session:
+        async with ctx.runtime.db.snapshot() as session:
             repo = RoutingRepository(session)
             rows = await repo.inbox(dept, filters, limit, offset)
             total = await repo.count(dept, filters)
         return Inbox(department=dept, total=total, items=[_inbox_item(r, now) for r in rows])
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order's routing")
-    async def order(order_id: str, who: Staff) -> OrderOut:
-        async with ctx.runtime.db.transaction() as session:
+    async def order(order_id: PathKey, who: Staff) -> OrderOut:
+        async with ctx.runtime.db.snapshot() as session:
             row, assignments = await _order(session, order_id)
         try:
             lifecycle.may_act(who, row.department)
@@ -171,25 +171,25 @@ def build_router(ctx: RouterContext) -> APIRouter:
         return _order_out(row, assignments)
 
     @router.post("/orders/{order_id}/acknowledge", response_model=ActionResult, summary="签收")
-    async def acknowledge(order_id: str, who: Staff) -> ActionResult:
+    async def acknowledge(order_id: PathKey, who: Staff) -> ActionResult:
         return await run(order_id, lambda s, now: commands.acknowledge(s, who, order_id, now))
 
     @router.post("/orders/{order_id}/appointment", response_model=ActionResult, summary="预约/改约")
-    async def appointment(order_id: str, body: AppointmentIn, who: Staff) -> ActionResult:
+    async def appointment(order_id: PathKey, body: AppointmentIn, who: Staff) -> ActionResult:
         return await run(order_id, lambda s, now: commands.appointment(s, who, order_id, body, now))
 
     @router.post("/orders/{order_id}/progress", response_model=ActionResult, summary="进展/到场")
-    async def progress(order_id: str, body: ProgressIn, who: Staff) -> ActionResult:
+    async def progress(order_id: PathKey, body: ProgressIn, who: Staff) -> ActionResult:
         return await run(order_id, lambda s, now: commands.progress(s, who, order_id, body, now))
 
     @router.post("/orders/{order_id}/return", response_model=ActionResult, summary="退单")
-    async def return_order(order_id: str, body: ReturnIn, who: Staff) -> ActionResult:
+    async def return_order(order_id: PathKey, body: ReturnIn, who: Staff) -> ActionResult:
         return await run(
             order_id, lambda s, now: commands.return_order(s, who, order_id, body, now, deps)
         )
 
     @router.post("/orders/{order_id}/extension", response_model=ActionResult, summary="申请延期")
-    async def extension(order_id: str, body: ExtensionIn, who: Staff) -> ActionResult:
+    async def extension(order_id: PathKey, body: ExtensionIn, who: Staff) -> ActionResult:
         return await run(
             order_id, lambda s, now: commands.request_extension(s, who, order_id, body, now, deps)
         )
@@ -200,14 +200,14 @@ def build_router(ctx: RouterContext) -> APIRouter:
         summary="延期审批（部门负责人）",
     )
     async def extension_decision(
-        order_id: str, body: ExtensionDecisionIn, who: Head
+        order_id: PathKey, body: ExtensionDecisionIn, who: Head
     ) -> ActionResult:
         return await run(
             order_id, lambda s, now: commands.decide_extension(s, who, order_id, body, now, deps)
         )
 
     @router.post("/orders/{order_id}/resolve", response_model=ActionResult, summary="办结")
-    async def resolve(order_id: str, body: ResolveIn, who: Staff) -> ActionResult:
+    async def resolve(order_id: PathKey, body: ResolveIn, who: Staff) -> ActionResult:
         return await run(order_id, lambda s, now: commands.resolve(s, who, order_id, body, now))
 
     @router.post(
@@ -215,7 +215,9 @@ def build_router(ctx: RouterContext) -> APIRouter:
         response_model=ActionResult,
         summary="投诉核实（部门负责人）",
     )
-    async def verify_complaint(order_id: str, body: ComplaintVerdictIn, who: Head) -> ActionResult:
+    async def verify_complaint(
+        order_id: PathKey, body: ComplaintVerdictIn, who: Head
+    ) -> ActionResult:
         return await run(
             order_id, lambda s, now: commands.verify_complaint(s, who, order_id, body, now)
         )

@@ -14,47 +14,51 @@ from services.router.roster import Roster
 from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, invalid, require
+from shared.http import ApiError, Offset, PathKey, QueryKey, invalid, require
+from shared.masking import MaskedText
 from shared.organisation import DutySwap, Leave, Override
+
+Note = Annotated[MaskedText, Field(max_length=500)]
+PersonId = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class LeaveIn(BaseModel):
     from_: date = Field(alias="from")
     to: date
-    reason: str = ""
+    reason: Note = ""
 
 
 class OverrideIn(BaseModel):
     from_: AwareDatetime = Field(alias="from")
     to: AwareDatetime
     available: bool
-    reason: str = ""
+    reason: Note = ""
 
 
 class SwapIn(BaseModel):
     date: date
-    person: str
-    reason: str = ""
+    person: PersonId
+    reason: Note = ""
 
 
 class LeavePut(BaseModel):
-    leave: list[LeaveIn]
-    note: str = ""
+    leave: list[LeaveIn] = Field(max_length=366)
+    note: Note = ""
 
 
 class OverridesPut(BaseModel):
-    overrides: list[OverrideIn]
-    note: str = ""
+    overrides: list[OverrideIn] = Field(max_length=366)
+    note: Note = ""
 
 
 class RotationPut(BaseModel):
-    people: list[str] = Field(min_length=1)
-    note: str = ""
+    people: list[PersonId] = Field(min_length=1, max_length=200)
+    note: Note = ""
 
 
 class SwapsPut(BaseModel):
-    swaps: list[SwapIn]
-    note: str = ""
+    swaps: list[SwapIn] = Field(max_length=366)
+    note: Note = ""
 
 
 class UnitDuty(BaseModel):
@@ -114,6 +118,18 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
             raise ApiError(404, "not_found", f"no person {person_id}", "person_id")
         return org.department_of_person(person_id)
 
+    def foreign_staff(who: Principal, department: str, people: list[str], field: str) -> None:
+        """A head puts only their own department's people on its duty: another department's
+        staff are that department's to roster (an admin may do either)."""
+        others = [p for p in people if org.department_of_person(p) != department]
+        if others and who.kind != "admin":
+            raise ApiError(
+                403,
+                "forbidden",
+                f"{', '.join(others)} 不属于 {department}，不能排入本部门值班",
+                field,
+            )
+
     def unit_department(unit: str) -> str:
         if unit in {d.code for d in org.departments}:
             return unit
@@ -165,12 +181,12 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
             raise invalid(exc.errors()) from None
 
     async def roster_now() -> Roster:
-        async with ctx.runtime.db.transaction() as session:
+        async with ctx.runtime.db.snapshot() as session:
             return await current_roster(session, ctx.deps)
 
     @router.get("/roster", response_model=RosterOut, summary="值班表：谁在岗、谁值班、请假")
     async def get_roster(
-        _who: Reader, at: AwareDatetime | None = None, department: str | None = None
+        _who: Reader, at: AwareDatetime | None = None, department: QueryKey = None
     ) -> RosterOut:
         when = at or ctx.runtime.clock.now()
         roster = await roster_now()
@@ -211,7 +227,7 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
         )
 
     @router.get("/leave", summary="请假记录")
-    async def get_leave(_who: Reader, person: str | None = None) -> list[dict[str, Any]]:
+    async def get_leave(_who: Reader, person: QueryKey = None) -> list[dict[str, Any]]:
         roster = await roster_now()
         return [
             lv.model_dump(mode="json", by_alias=True)
@@ -220,7 +236,7 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
         ]
 
     @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
-    async def put_leave(person_id: str, body: LeavePut, who: Head) -> list[Any]:
+    async def put_leave(person_id: PathKey, body: LeavePut, who: Head) -> list[Any]:
         owns(who, person_department(person_id))
         items = [
             checked(Leave, {"person": person_id, **i.model_dump(by_alias=True)}) for i in body.leave
@@ -234,7 +250,7 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
         return await change(who, "leave", person_id, items, body.note, current)
 
     @router.put("/roster/overrides/{person_id}", summary="临时调整某人是否在岗")
-    async def put_overrides(person_id: str, body: OverridesPut, who: Head) -> list[Any]:
+    async def put_overrides(person_id: PathKey, body: OverridesPut, who: Head) -> list[Any]:
         owns(who, person_department(person_id))
         items = [
             checked(Override, {"person": person_id, **i.model_dump(by_alias=True)})
@@ -249,22 +265,25 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
         return await change(who, "overrides", person_id, items, body.note, current)
 
     @router.put("/roster/rotations/{unit}", summary="设置班组/部门的值班轮换")
-    async def put_rotation(unit: str, body: RotationPut, who: Head) -> list[Any]:
+    async def put_rotation(unit: PathKey, body: RotationPut, who: Head) -> list[Any]:
         owns(who, unit_department(unit))
+        department = unit_department(unit)
         unknown = [p for p in body.people if org.person(p) is None]
         if unknown:
             raise ApiError(422, "invalid", f"not among people: {', '.join(unknown)}", "people")
+        foreign_staff(who, department, body.people, "people")
         roster = await roster_now()
         current = list(roster.rotations.get(unit, ()))
         return await change(who, "rotation", unit, list(body.people), body.note, current)
 
     @router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")
-    async def put_swaps(unit: str, body: SwapsPut, who: Head) -> list[Any]:
+    async def put_swaps(unit: PathKey, body: SwapsPut, who: Head) -> list[Any]:
         owns(who, unit_department(unit))
         items = []
         for s in body.swaps:
             if org.person(s.person) is None:
                 raise ApiError(422, "invalid", f"{s.person} is not among people", "swaps.person")
+            foreign_staff(who, unit_department(unit), [s.person], "swaps.person")
             items.append(checked(DutySwap, {"unit": unit, **s.model_dump()}))
         roster = await roster_now()
         current = [s.model_dump(mode="json") for s in roster.swaps if s.unit == unit]
@@ -273,11 +292,11 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
     @router.get("/roster/audit", response_model=list[AuditOut], summary="值班与请假变更记录")
     async def audit(
         _who: Head,
-        subject: str | None = None,
+        subject: QueryKey = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> list[AuditOut]:
-        async with ctx.runtime.db.transaction() as session:
+        async with ctx.runtime.db.snapshot() as session:
             rows = await RosterRepository(session).audit(subject, limit, offset)
         return [
             AuditOut(

@@ -13,8 +13,10 @@ from services.scoring.operations import Scoring
 from services.scoring.reports import EntryView, LedgerView, MonthView, PeriodView
 from services.scoring.rules import MONTH_PATTERN, Rule
 from services.scoring.store import CountRepository
+from services.scoring.workers import worker
 from shared.auth import Principal
-from shared.http import ApiError, principal, require
+from shared.http import ApiError, PathKey, principal, require
+from shared.masking import MaskedText
 
 MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
@@ -29,14 +31,14 @@ class MonthCounts(BaseModel):
 
 
 class EntryRequest(BaseModel):
-    rule: str = Field(examples=["PENNANT"])
-    reason: str = Field(min_length=1, examples=["用户赠送锦旗"])
-    evidence: str | None = Field(None, examples=["照片 IMG_0312"])
+    rule: str = Field(min_length=1, max_length=40, examples=["PENNANT"])
+    reason: MaskedText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
+    evidence: MaskedText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="Default: this month")
 
 
 class CorrectionRequest(BaseModel):
-    reason: str = Field(min_length=1)
+    reason: MaskedText = Field(min_length=1, max_length=1000)
 
 
 class ClosingView(BaseModel):
@@ -66,6 +68,14 @@ def _download(data: bytes, name: str, kind: str) -> Response:
     )
 
 
+def may_read_ledger(who: Principal, department: str | None) -> bool:
+    """A worker's ledger (entries with reasons that name people) is for the head of the worker's
+    department and the company office (ops, admin); not for operators, not for other heads."""
+    if who.is_any("ops", "admin"):
+        return True
+    return who.kind == "head" and department is not None and who.department == department
+
+
 def build_router(ctx: ScoringContext) -> APIRouter:
     router = APIRouter(prefix="/v1")
     s = ctx.scoring
@@ -74,7 +84,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
     Office = Annotated[Principal, Depends(require("ops"))]
 
     @router.get("/counts/{month}", response_model=MonthCounts, summary="Each worker's counts")
-    async def counts(month: str, _who: Reader) -> MonthCounts:
+    async def counts(month: PathKey, _who: Reader) -> MonthCounts:
         if not MONTH.match(month):
             raise ApiError(422, "invalid", "month must be YYYY-MM", "month")
         async with s.runtime.db.transaction() as session:
@@ -91,22 +101,33 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         response_model=MonthView,
         summary="月度得分 YYYY-MM (add .xlsx or .csv to download)",
     )
-    async def scores(month: str, _who: Reader) -> MonthView | Response:
+    async def scores(month: PathKey, who: Reader) -> MonthView | Response:
         month, kind = _parse(MONTH_FILE, month, "month")
         async with s.runtime.db.transaction() as session:
             view, entries = await reports.month_view(session, s.book, s.org, month)
         if kind is None:
             return view
+        # The download's ledger sheet names people and reasons: only the entries this reader
+        # could read in the workers' own ledgers.
+        departments = {w.worker_id: w.department for w in view.workers}
+        entries = [e for e in entries if may_read_ledger(who, departments.get(e.worker_id))]
         sheets = exports.month_sheets(view, entries, s.book)
         data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
         return _download(data, f"scores-{month}", kind)
 
     @router.get("/workers/{worker_id}/ledger", response_model=LedgerView, summary="考核明细")
     async def ledger(
-        worker_id: str,
-        _who: Reader,
+        worker_id: PathKey,
+        who: Reader,
         month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     ) -> LedgerView:
+        target = worker(s.org, worker_id)
+        if not may_read_ledger(who, target.department if target else None):
+            raise ApiError(
+                403, "forbidden", f"{who.role} 无权查看 {worker_id} 的考核明细", "worker_id"
+            )
+        if target is None:
+            raise ApiError(404, "not_found", f"没有网格员 {worker_id}", "worker_id")
         async with s.runtime.db.transaction() as session:
             return await reports.ledger_view(session, s.book, worker_id, month)
 
@@ -116,7 +137,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         status_code=201,
         summary="A head enters a manual Art. 18 item for their own department's worker",
     )
-    async def enter(worker_id: str, body: EntryRequest, who: Head) -> EntryView:
+    async def enter(worker_id: PathKey, body: EntryRequest, who: Head) -> EntryView:
         entry = await s.enter(who, worker_id, body.rule, body.reason, body.evidence, body.month)
         return reports.entry_view(entry, s.book, None)
 
@@ -127,7 +148,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         summary="A correction: a new entry that takes back an earlier one",
     )
     async def correct(
-        worker_id: str, entry_id: str, body: CorrectionRequest, who: Head
+        worker_id: PathKey, entry_id: PathKey, body: CorrectionRequest, who: Head
     ) -> EntryView:
         entry = await s.correct(who, worker_id, entry_id, body.reason)
         return reports.entry_view(entry, s.book, None)
@@ -138,7 +159,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         status_code=201,
         summary="结算: rank the counts, freeze the month's scores",
     )
-    async def close(month: str, who: Office) -> ClosingView:
+    async def close(month: PathKey, who: Office) -> ClosingView:
         if not MONTH.match(month):
             raise ApiError(422, "invalid", "month must be YYYY-MM", "month")
         event = await s.close(who, month)
@@ -147,7 +168,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         )
 
     @router.get("/quarters/{quarter}", response_model=PeriodView, summary="星级网格员 YYYY-Qn")
-    async def quarter(quarter: str, _who: Reader) -> PeriodView | Response:
+    async def quarter(quarter: PathKey, _who: Reader) -> PeriodView | Response:
         quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
         async with s.runtime.db.transaction() as session:
             view = await reports.quarter_view(session, s.book, s.org, quarter)
@@ -158,7 +179,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         return _download(data, f"quarter-{quarter}", kind)
 
     @router.get("/years/{year}", response_model=PeriodView, summary="年度最佳与不合格 YYYY")
-    async def year(year: str, _who: Reader) -> PeriodView | Response:
+    async def year(year: PathKey, _who: Reader) -> PeriodView | Response:
         year, kind = _parse(YEAR_FILE, year, "year")
         async with s.runtime.db.transaction() as session:
             view = await reports.year_view(session, s.book, s.org, year)

@@ -19,7 +19,7 @@ from services.sla.views import (
     order_clocks,
 )
 from shared.auth import Principal
-from shared.http import ApiError, principal
+from shared.http import ApiError, PathKey, principal
 from shared.runtime import ServiceRuntime
 
 
@@ -67,7 +67,9 @@ def build_router(ctx: SlaContext) -> APIRouter:
             )
 
     @router.get("/v1/sla/orders/{order_id}", response_model=OrderClocks)
-    async def order(order_id: str, who: Annotated[Principal, Depends(principal)]) -> OrderClocks:
+    async def order(
+        order_id: PathKey, who: Annotated[Principal, Depends(principal)]
+    ) -> OrderClocks:
         """An order's clocks (policy and platform deadlines side by side) and each
         department's own share of its time. A department sees orders it has held."""
         async with ctx.runtime.db.transaction() as session:
