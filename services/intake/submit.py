@@ -39,6 +39,7 @@ from shared.contracts import (
     MajorEventRaised,
     MajorEventRaisedPayload,
     OrderEvent,
+    OrderReceived,
 )
 from shared.organisation import Organisation
 
@@ -133,12 +134,36 @@ async def submit_order(
             raise RuntimeError("order vanished after a unique-key clash")
         return Submitted(raced.order_id, False, raced.category, raced.incident_id)
     _count(order)
-    events: list[OrderEvent] = [received_event(order_id, order, now)]
-    events += await _cluster(session, row, now, deps)
+    received = received_event(order_id, order, now)
+    clustered = await _cluster(session, row, now, deps)
+    events: list[OrderEvent] = [_linked_on_arrival(received, clustered), *clustered]
     if order.major_event:
         MAJOR_EVENTS.labels("reported").inc()
         events.append(_major(order_id, order.major_event, p.category, None, now, deps))
     return Submitted(order_id, True, p.category, row.incident_id, tuple(events))
+
+
+def _linked_on_arrival(received: OrderReceived, clustered: list[OrderEvent]) -> OrderReceived:
+    """An order linked to an incident as it arrives says so in its ``OrderReceived``: the
+    router attaches it to the incident instead of dispatching it, and the SLA service starts
+    only its reply clock."""
+    link = next(
+        (
+            e
+            for e in clustered
+            if isinstance(e, DuplicateLinked) and e.order_id == received.order_id
+        ),
+        None,
+    )
+    if link is None:
+        return received
+    payload = received.payload.model_copy(
+        update={
+            "incident_id": link.payload.incident_id,
+            "primary_order_id": link.payload.primary_order_id,
+        }
+    )
+    return received.model_copy(update={"payload": payload})
 
 
 def _count(order: NormalizedOrder) -> None:
@@ -301,18 +326,16 @@ def _major(
     now: datetime,
     deps: IntakeDeps,
 ) -> MajorEventRaised:
+    """Intake says the order (or its incident) is a major event; the router tells the people
+    (the owning head, 调度中心 for an incident), once per incident and recipient, because it
+    also raises major events of its own for the same incident and keeps the record of who was
+    told. ``notify`` stays empty here."""
     owner = grids.owning_department(deps.org, category)
-    told = [d for d in (owner, deps.rules.major_event_department) if d]
-    heads = tuple(dict.fromkeys(deps.org.department(d).head for d in told if _known(deps, d)))
     return MajorEventRaised(
         order_id=order_id,
         occurred_at=now,
         producer=PRODUCER,
         payload=MajorEventRaisedPayload(
-            reason=reason, department=owner, notify=heads, incident_id=incident_id
+            reason=reason, department=owner, notify=(), incident_id=incident_id
         ),
     )
-
-
-def _known(deps: IntakeDeps, department: str) -> bool:
-    return any(d.code == department for d in deps.org.departments)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.sla import domain, metrics
+from services.sla import domain, incidents, metrics
 from services.sla.clocks import Clocks, SlaDeps, dept_label
 from services.sla.store import FIRED, DeadlineRepository, OrderRepository
 from shared.contracts import (
@@ -17,10 +17,12 @@ from shared.contracts import (
     OrderDispatched,
     OrderEnvelope,
     OrderEvent,
+    OrderLinked,
     OrderReceived,
     OrderReopened,
     OrderResolved,
     OrderReturned,
+    OrderSplit,
     ProgressNoted,
     ReplySent,
 )
@@ -57,6 +59,10 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
                 await clocks.deadlines.close(event.order_id, ("reply",))
             case OrderReopened():
                 await clocks.reopened(event)
+            case OrderLinked():
+                await incidents.linked(clocks, event)
+            case OrderSplit():
+                await incidents.split(clocks, event)
         return []
 
     return on_order_event

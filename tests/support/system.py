@@ -73,7 +73,10 @@ class System:
 
 @asynccontextmanager
 async def run_system(
-    env: Environment, clocks: dict[str, Clock] | None = None, only: tuple[str, ...] | None = None
+    env: Environment,
+    clocks: dict[str, Clock] | None = None,
+    only: tuple[str, ...] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> AsyncIterator[System]:
     from services.intake.app import create_app as intake_app
     from services.intake.settings import IntakeSettings
@@ -96,7 +99,8 @@ async def run_system(
         clients: dict[str, httpx.AsyncClient] = {}
         apps: dict[str, FastAPI] = {}
         for name in wanted:
-            app = factories[name](await env.settings(name), clocks.get(name, SystemClock()))
+            settings = {**(await env.settings(name)), **(overrides or {}).get(name, {})}
+            app = factories[name](settings, clocks.get(name, SystemClock()))
             apps[name] = app
         # Started side by side: each one's consumer-group join takes a moment on its own.
         started = await asyncio.gather(
