@@ -10,6 +10,7 @@ from services.intake.care_api import CareContext, build_care_router
 from services.intake.commands import IntakeCommands
 from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
+from services.intake.incident_api import build_incident_router
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
 from services.intake.settings import IntakeSettings
@@ -94,5 +95,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         )
     )
     app.include_router(build_care_router(CareContext(runtime=runtime)))
+    app.include_router(build_incident_router(runtime))
     app.state.runtime = runtime
     return app

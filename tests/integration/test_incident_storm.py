@@ -65,6 +65,12 @@ async def storm(system: System) -> tuple[list[str], str]:
     return orders, vulnerable
 
 
+async def incident_page(system: System, incident_id: str) -> dict[str, Any]:
+    page = await system.intake.get(f"/v1/incidents/{incident_id}/page", headers=OPERATOR)
+    assert page.status_code == 200, page.text
+    return dict(page.json())
+
+
 async def order_events(environment: Environment) -> list[dict[str, Any]]:
     return await read_json(environment.bootstrap, environment.topics.orders)
 
@@ -97,6 +103,13 @@ async def test_a_storm_of_sixty_calls_is_one_piece_of_work(
             [(primary, 60), (vulnerable, 1)]
         )
         assert len({i["incident_id"] for i in inbox["items"]}) == 1
+
+        page = await incident_page(system, inbox["items"][0]["incident_id"])
+        # Intake's incident holds every call about the burst, the split-off one included.
+        assert page["by_channel"] == {"12345": 20, "96568": 21, "grid_report": 20}
+        assert len(page["owed_replies"]) == 41
+        assert [o["order_id"] for o in page["orders"] if o["split"]] == [vulnerable]
+        assert ("acknowledge", primary) in {(c["kind"], c["order_id"]) for c in page["clocks"]}
 
         split = of_type(events, "OrderSplit", {vulnerable})
         assert [s["payload"]["rule"] for s in split] == ["vulnerable"]
@@ -185,6 +198,14 @@ async def resolve_the_incident(
     ]
     assert {p["replyContent"] for p in lines} == {"水城花园爆管已修复，供水已恢复"}
     assert not of_type(events, "ReplySent", {vulnerable})  # answered when its own order is
+
+    page = await incident_page(
+        system, of_type(events, "OrderResolved", {primary})[0]["payload"]["incident_id"]
+    )
+    # Everyone answered but the split-off caller, whose own order is still being handled.
+    assert [o["order_id"] for o in page["owed_replies"]] == [vulnerable]
+    assert {(c["kind"], c["order_id"]) for c in page["clocks"]} == {("card", primary)}
+    assert "OrderSplit" in {t["type"] for t in page["timeline"]}
 
     async def closed() -> None:
         for order_id in sorted(incident):

@@ -112,9 +112,9 @@ async def test_fifty_calls_about_one_burst_main_are_one_incident_and_one_major_e
             assert majors[0]["payload"]["notify"] == []
             assert majors[0]["payload"]["department"] == "USER_MAINTENANCE"
             received = await intake.events("OrderReceived")
-            links = {e["order_id"]: e["payload"]["incident_id"] for e in received}
-            assert links[primary] is None
-            assert {links[a["order_id"]] for a in accepted[1:]} == {incident_id}
+            arrivals = {e["order_id"]: e["payload"]["incident_id"] for e in received}
+            assert arrivals[primary] is None
+            assert {arrivals[a["order_id"]] for a in accepted[1:]} == {incident_id}
 
         await eventually(linked)
 
