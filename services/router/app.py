@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
 from services.router.handlers import RouterDeps, make_order_handler
+from services.router.incident_api import build_incident_router
 from services.router.policy import RouterPolicy
 from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
@@ -57,5 +58,6 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     ctx = RouterContext(runtime=runtime, deps=deps)
     app.include_router(build_router(ctx))
     app.include_router(build_roster_router(ctx))
+    app.include_router(build_incident_router(ctx))
     app.state.runtime = runtime
     return app

@@ -117,7 +117,7 @@ async def dispatch_new_order(
         primary_order_id=order.primary_order_id if split else None,
         split_rule=split.rule if split else None,
     )
-    repo.add(row, _assignment_row(event.order_id, 1, chosen, now, due))
+    repo.add(row, assignment_row(event.order_id, 1, chosen, now, due))
     linking.adopt_early_links(row, await repo.linked_to(event.order_id))
     out: list[Event] = []
     if split is not None:
@@ -209,7 +209,7 @@ def reassign(
     row.ack_due = due
     row.state = lifecycle.DISPATCHED
     row.updated_at = now
-    repo.add(_assignment_row(row.order_id, number, chosen, now, due))
+    repo.add(assignment_row(row.order_id, number, chosen, now, due))
     return [domain.dispatched(row.order_id, number, chosen, order, due, now, reason)]
 
 
@@ -252,7 +252,7 @@ async def major_from_elsewhere(
     return [told_now] if told_now is not None else []
 
 
-def _assignment_row(
+def assignment_row(
     order_id: str, number: int, chosen: domain.Assignment, now: datetime, due: datetime
 ) -> AssignmentRow:
     return AssignmentRow(

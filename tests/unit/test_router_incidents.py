@@ -126,3 +126,22 @@ def test_the_split_rule_attaches_what_the_primary_already_covers() -> None:
     closed = incidents.Primary(order=base, resolved=True)
     assert incidents.split_rule(base, closed) is not None
     assert incidents.split_rule(base, incidents.Primary(order=None)) is None
+
+
+async def test_the_assignee_splits_a_linked_order_off_with_a_reason(db: Database) -> None:
+    from services.router.incident_api import SplitIn, split
+    from tests.unit.test_router_handlers import DEPS, MR
+
+    await on(db, received("GL-1"))
+    await on(db, linked("GL-2"))
+    body = SplitIn(reason="来电人反映的是另一处漏点")
+    with pytest.raises(Refused) as other:
+        await command(db, split, MR, "GL-2", body, WEDNESDAY_10, DEPS)
+    assert other.value.status == 403
+    events = await command(db, split, UM, "GL-2", body, WEDNESDAY_10, DEPS)
+    assert types(events) == ["OrderSplit", "OrderDispatched"]
+    assert (payload(events[0]).rule, payload(events[0]).by) == ("assignee", "W-0301")
+    assert payload(events[1]).reason == "manual"
+    with pytest.raises(Refused) as again:
+        await command(db, split, UM, "GL-2", body, WEDNESDAY_10, DEPS)
+    assert again.value.status == 409
