@@ -122,6 +122,11 @@ class AppointmentSetPayload(Contract):
 class ProgressNotedPayload(Contract):
     note: str
     arrived_on_site: bool = False
+    caller_told: bool = Field(
+        False,
+        description="The note was said to the caller (e.g. why the agreed time cannot be kept): "
+        "an explanation for a pending appointment (18(一)4)",
+    )
     by: str
     department: str | None = None
     assignment_id: int | None = None

@@ -47,6 +47,7 @@ class AppointmentIn(BaseModel):
 class ProgressIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
     arrived_on_site: bool = False
+    caller_told: bool = Field(False, description="已向来电人说明（未能按约定时间服务的解释）")
 
 
 class ReturnIn(BaseModel):
@@ -137,6 +138,7 @@ async def progress(
     payload = ProgressNotedPayload(
         note=body.note,
         arrived_on_site=body.arrived_on_site,
+        caller_told=body.caller_told,
         by=_by(who),
         department=row.department,
         assignment_id=row.assignment_id,

@@ -222,7 +222,10 @@ class Clocks:
                 due=p.appointment_at,
                 department=order.department if order is not None else None,
                 assignee_id=order.assignee_id if order is not None else None,
-                explained=bool(p.explanation.strip()),
+                # 18(一)4: whether a missed time was explained is decided when it is missed, from
+                # a word to the caller after this booking (a note typed at booking is not one;
+                # a re-agreement's explanation covers the time it replaces, not this one).
+                explained=False,
             ),
         )
         if order is not None:

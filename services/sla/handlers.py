@@ -49,6 +49,9 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
                 await clocks.appointment_set(event)
             case ProgressNoted(payload=p) if p.arrived_on_site:
                 await clocks.deadlines.close(event.order_id, ("arrive", "appointment"))
+            case ProgressNoted(payload=p) if p.caller_told:
+                for row in await clocks.deadlines.open_of(event.order_id, ("appointment",)):
+                    row.explained = True  # told before the time: a miss is an explained one
             case OrderReturned():
                 await clocks.returned(event)
             case ExtensionGranted():
