@@ -17,7 +17,7 @@ from services.intake.settings import IntakeSettings
 from services.intake.store import InboxRow, OutboxRow
 from services.intake.submit import IntakeDeps
 from services.intake.taxonomy import Taxonomy
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, started_or_system
 from shared.config import load_yaml
 from shared.http import install_conventions
 from shared.logging import get_logger
@@ -50,7 +50,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     runtime = ServiceRuntime(
         settings,
-        clock=clock or SystemClock(),
+        clock=clock or started_or_system(settings.clock_start),
         migrations_dir=MIGRATIONS,
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
