@@ -11,6 +11,7 @@ from services.intake.commands import IntakeCommands
 from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
 from services.intake.incident_api import build_incident_router
+from services.intake.outage_api import build_outage_router
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
 from services.intake.settings import IntakeSettings
@@ -96,5 +97,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     app.include_router(build_care_router(CareContext(runtime=runtime)))
     app.include_router(build_incident_router(runtime))
+    app.include_router(build_outage_router(runtime, deps))
     app.state.runtime = runtime
     return app

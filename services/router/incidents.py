@@ -55,7 +55,10 @@ def _beyond_area(order: OrderReceivedPayload, primary: OrderReceivedPayload | No
     if primary is None:
         return None  # the primary is not known yet: nothing to compare, attach
     mine, theirs = order.address.community, primary.address.community
-    if mine and theirs and community_key(mine) != community_key(theirs):
+    # The incident's area: its primary's community, or the communities a planned outage lists
+    # (its address text names them all, "水城花园、东昌首府").
+    area = {community_key(c) for c in (theirs or "", *primary.address.text.split("、")) if c}
+    if mine and theirs and community_key(mine) not in area:
         return f"地址（{mine}）不在事件区域（{theirs}）内，单独派单"
     return None
 
