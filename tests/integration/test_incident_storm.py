@@ -71,6 +71,15 @@ async def incident_page(system: System, incident_id: str) -> dict[str, Any]:
     return dict(page.json())
 
 
+async def linked_clocks(system: System, order_id: str) -> list[dict[str, Any]]:
+    async def stored() -> list[dict[str, Any]]:
+        view = await system.sla.get(f"/v1/sla/orders/{order_id}", headers=OPS)
+        assert view.status_code == 200, view.text
+        return list(view.json()["deadlines"])
+
+    return await eventually(stored)
+
+
 async def order_events(environment: Environment) -> list[dict[str, Any]]:
     return await read_json(environment.bootstrap, environment.topics.orders)
 
@@ -110,6 +119,11 @@ async def test_a_storm_of_sixty_calls_is_one_piece_of_work(
         assert len(page["owed_replies"]) == 41
         assert [o["order_id"] for o in page["orders"] if o["split"]] == [vulnerable]
         assert ("acknowledge", primary) in {(c["kind"], c["order_id"]) for c in page["clocks"]}
+
+        # A linked 12345 call keeps only its own reply clock, due at the platform's deadline.
+        clocks = await linked_clocks(system, orders[3])
+        assert [(d["kind"], d["state"]) for d in clocks] == [("reply", "open")]
+        assert clocks[0]["platform_due"] is not None
 
         split = of_type(events, "OrderSplit", {vulnerable})
         assert [s["payload"]["rule"] for s in split] == ["vulnerable"]
