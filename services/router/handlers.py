@@ -223,8 +223,8 @@ async def major_from_elsewhere(
     event: MajorEventRaised, session: AsyncSession, now: datetime, deps: RouterDeps
 ) -> Sequence[Event]:
     """Intake flags major events (a major-event report; an incident reaching many callers).
-    The router tells the people (Art. 7): the department head, and 调度中心 for an area-wide
-    event or an incident — each once per incident, whoever raised the event first."""
+    The router tells the people (Art. 7): the department head and 调度中心 — each once per
+    incident, whoever raised the event first."""
     repo = RoutingRepository(session)
     row = await repo.get_for_update(event.order_id)
     if row is None:
@@ -235,7 +235,6 @@ async def major_from_elsewhere(
         told = incidents.still_to_tell(event.payload.notify, await repo.told(key))
         linking.record(repo, key, told, event, now)
     roster = await current_roster(session, deps)
-    order = order_of(row)
     raised = domain.major_event(
         row.order_id,
         row.department,
@@ -243,9 +242,9 @@ async def major_from_elsewhere(
         roster,
         deps.policy,
         now,
-        area_wide=deps.policy.is_area_wide(order)
-        or row.category == "OUTAGE"
-        or event.payload.incident_id is not None,
+        # Intake's flags (an incident, a grid worker's major-event report) have always told
+        # 调度中心 as well as the head; they still do, through the router.
+        area_wide=True,
         incident_id=event.payload.incident_id or row.incident_id,
     ).model_copy(update={"causation_id": event.event_id})
     told_now = await linking.tell_once(repo, key, raised, now)
