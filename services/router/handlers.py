@@ -155,17 +155,20 @@ async def escalate_overdue(
             if step.next is not None
             else "无人签收：部门负责人亦未按时签收"
         )
-        out.append(
-            domain.major_event(
-                row.order_id,
-                row.department,
-                reason,
-                roster,
-                deps.policy,
-                now,
-                area_wide=step.next is None,
-            )
+        unsigned = domain.major_event(
+            row.order_id,
+            row.department,
+            reason,
+            roster,
+            deps.policy,
+            now,
+            area_wide=step.next is None,
         )
+        # Said whatever was said before (nobody signed is news); those told count as told.
+        key = incidents.notice_key(row.order_id, row.primary_order_id)
+        told = incidents.still_to_tell(unsigned.payload.notify, await repo.told(key))
+        linking.record(repo, key, told, unsigned, now)
+        out.append(unsigned)
         row.major = True
     return out
 
