@@ -45,6 +45,11 @@ class StartedClock:
         return datetime.now(UTC) + self._offset
 
 
+def started_or_system(start: datetime | None) -> Clock:
+    """The clock a service runs on: real time, or (demos and tests) shifted to ``start``."""
+    return StartedClock(start) if start is not None else SystemClock()
+
+
 def to_local(when: datetime) -> datetime:
     return when.astimezone(LOCAL_TZ)
 

@@ -77,6 +77,10 @@ class OrderReceivedPayload(Contract):
     )
     appointment_at: AwareDatetime | None = None
     needs_reply: bool = True
+    incident_id: str | None = Field(
+        None, description="Set when intake linked the order to an incident as it arrived"
+    )
+    primary_order_id: str | None = Field(None, description="That incident's primary order")
 
 
 class DuplicateLinkedPayload(Contract):
@@ -127,6 +131,11 @@ class AppointmentSetPayload(Contract):
 class ProgressNotedPayload(Contract):
     note: MaskedText
     arrived_on_site: bool = False
+    caller_told: bool = Field(
+        False,
+        description="The note was said to the caller (e.g. why the agreed time cannot be kept): "
+        "an explanation for a pending appointment (18(一)4)",
+    )
     by: str
     department: str | None = None
     assignment_id: int | None = None
@@ -173,6 +182,12 @@ class OrderResolvedPayload(Contract):
     contacted_at: AwareDatetime | None = None
     handling_notes: MaskedText = ""
     public_reply: MaskedText = ""
+    incident_id: str | None = None
+    cascaded_from: str | None = Field(
+        None,
+        description="Set on a linked order resolved with its incident: the primary order whose "
+        "resolution this one repeats (scoring counts the primary only)",
+    )
 
 
 class ReplySentPayload(Contract):
@@ -259,6 +274,32 @@ class MonthClosedPayload(Contract):
     departments: dict[str, str] = Field(
         default_factory=dict, description="Each assessed worker's department at closing"
     )
+
+
+# --- incidents: one piece of work for many callers (issue 13) ------------------------------
+
+
+class OrderLinkedPayload(Contract):
+    """A linked order attached to its incident's assignment: not dispatched on its own, only
+    its reply clock runs."""
+
+    incident_id: str
+    primary_order_id: str
+    department: str | None = Field(None, description="The incident's department, when known")
+    assignee_id: str | None = None
+
+
+SplitRule = Literal["vulnerable", "complaint", "address", "incident_closed", "assignee"]
+
+
+class OrderSplitPayload(Contract):
+    """A linked order taken out of its incident and handled on its own."""
+
+    incident_id: str
+    primary_order_id: str
+    rule: SplitRule = Field(description="Why: the split rule met, or the assignee's decision")
+    reason: str = Field(examples=["独居老人，单独派单"])
+    by: str = Field("router", description="The assignee who split it, or 'router' for a rule")
 
 
 # --- envelopes --------------------------------------------------------------------------------
@@ -371,6 +412,16 @@ class ComplaintVerified(OrderEnvelope):
     payload: ComplaintVerifiedPayload
 
 
+class OrderLinked(OrderEnvelope):
+    type: Literal["OrderLinked"] = "OrderLinked"
+    payload: OrderLinkedPayload
+
+
+class OrderSplit(OrderEnvelope):
+    type: Literal["OrderSplit"] = "OrderSplit"
+    payload: OrderSplitPayload
+
+
 OrderEvent = Annotated[
     OrderReceived
     | DuplicateLinked
@@ -390,7 +441,9 @@ OrderEvent = Annotated[
     | SlaBreached
     | AppointmentMissed
     | MajorEventRaised
-    | ComplaintVerified,
+    | ComplaintVerified
+    | OrderLinked
+    | OrderSplit,
     Field(discriminator="type"),
 ]
 ORDER_EVENT_TYPES: frozenset[str] = frozenset(

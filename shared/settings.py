@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.paths import CONFIG_DIR
@@ -94,6 +94,21 @@ class ServiceSettings(BaseSettings):
     failpoints: str = Field(
         "", description="Test-only crash points, e.g. 'router.dispatch.after_commit'"
     )
+    clock_start: AwareDatetime | None = Field(
+        None,
+        description="Demos and tests only: the service's clock starts at this instant and runs "
+        "on from there; set it for all four services to run a whole system on a chosen date. "
+        "Refused outside the embedded default (with a production token secret)",
+    )
+
+    @model_validator(mode="after")
+    def _clock_only_for_demos(self) -> "ServiceSettings":
+        if self.clock_start is not None and self.token_secret != DEV_TOKEN_SECRET:
+            raise ValueError(
+                "clock_start is for demos and tests on the embedded default only; a deployment "
+                "with its own token_secret runs on the real clock"
+            )
+        return self
 
     def resolved_port(self) -> int:
         return self.port or self.default_port

@@ -10,13 +10,15 @@ from services.intake.care_api import CareContext, build_care_router
 from services.intake.commands import IntakeCommands
 from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
+from services.intake.incident_api import build_incident_router
+from services.intake.outage_api import build_outage_router
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
 from services.intake.settings import IntakeSettings
 from services.intake.store import InboxRow, OutboxRow
 from services.intake.submit import IntakeDeps
 from services.intake.taxonomy import Taxonomy
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, started_or_system
 from shared.config import load_yaml
 from shared.http import install_conventions
 from shared.logging import get_logger
@@ -49,7 +51,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     runtime = ServiceRuntime(
         settings,
-        clock=clock or SystemClock(),
+        clock=clock or started_or_system(settings.clock_start),
         migrations_dir=MIGRATIONS,
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
@@ -94,5 +96,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         )
     )
     app.include_router(build_care_router(CareContext(runtime=runtime)))
+    app.include_router(build_incident_router(runtime))
+    app.include_router(build_outage_router(runtime, deps))
     app.state.runtime = runtime
     return app

@@ -13,7 +13,6 @@ from services.intake.queues import ActivityRepository, CareRepository, ReplyRepo
 from services.intake.store import (
     ActivityRow,
     CareEntryRow,
-    ClusterQueries,
     OrderRepository,
     OrderRow,
     ReplyRow,
@@ -41,6 +40,8 @@ STATE_AFTER = {
     "OrderResolved": "resolved",
     "ReplySent": "replied",
     "OrderReopened": "reopened",
+    "OrderLinked": "linked",
+    "OrderSplit": "split",
 }
 
 
@@ -82,42 +83,36 @@ async def record_in_timeline(event: OrderEvent, session: AsyncSession) -> OrderR
 async def queue_replies(
     event: OrderResolved, order: OrderRow, session: AsyncSession, now: datetime
 ) -> int:
-    """The resolved order's caller gets a reply, and so does every caller of its incident when
-    the primary order is resolved (fifty callers about one burst main, fifty replies)."""
-    owed = [order]
-    if order.incident_id:
-        incident = await ClusterQueries(session).incident(order.incident_id)
-        if incident is not None and incident.primary_order_id == order.order_id:
-            owed = await ClusterQueries(session).members(order.incident_id)
-    queued = 0
+    """The resolved order's caller gets one reply per resolution. An incident's linked orders
+    are resolved one by one by the router with the incident's result (``cascaded_from``), so
+    each caller is answered from their own order's event, and a caller split off the incident
+    is answered only when their own order is resolved."""
     replies_repo = ReplyRepository(session)
-    for member in owed:
-        channel = replies.channel_for(member.source, bool(member.canonical.get("needs_reply")))
-        cycle = member.reply_cycle or 0
-        if channel is None or await replies_repo.has(member.order_id, cycle):
-            continue
-        replies_repo.add(
-            ReplyRow(
-                order_id=member.order_id,
-                cycle=cycle,
-                channel=channel,
-                body=replies.reply_body(
-                    channel,
-                    member.source_ref,
-                    event.payload,
-                    event.occurred_at,
-                    member.caller_phone,
-                    member.incident_id,
-                ),
-                cause_event_id=str(event.event_id),
-                created_at=now,
-                due_at=_platform_deadline(member),
-                next_attempt_at=now,
-                attempts=0,
-            )
+    channel = replies.channel_for(order.source, bool(order.canonical.get("needs_reply")))
+    cycle = order.reply_cycle or 0
+    if channel is None or await replies_repo.has(order.order_id, cycle):
+        return 0
+    replies_repo.add(
+        ReplyRow(
+            order_id=order.order_id,
+            cycle=cycle,
+            channel=channel,
+            body=replies.reply_body(
+                channel,
+                order.source_ref,
+                event.payload,
+                event.occurred_at,
+                order.caller_phone,
+                order.incident_id,
+            ),
+            cause_event_id=str(event.event_id),
+            created_at=now,
+            due_at=_platform_deadline(order),
+            next_attempt_at=now,
+            attempts=0,
         )
-        queued += 1
-    return queued
+    )
+    return 1
 
 
 def _platform_deadline(order: OrderRow) -> datetime | None:

@@ -82,6 +82,8 @@ def raises_major_event(members: int, threshold: int, already_raised: bool) -> bo
 
 
 def link_reason(rule: str, hours: float, minutes: float, label: str) -> str:
+    if rule == "planned_outage":
+        return f"计划停水期间、停水范围内的{label}来电，并入计划停水事件"
     if rule == SAME_CALLER:
         return f"同一来电人{hours:g}小时内重复反映：{label}"
     return f"同一小区{minutes:g}分钟内多起同类报告：{label}"

@@ -134,6 +134,22 @@ class IncidentRow(Base):
     major_raised_at: Mapped[datetime | None]
 
 
+class PlannedOutageRow(Base):
+    """A planned outage opened by hand: its window, its area, its incident."""
+
+    __tablename__ = "planned_outages"
+
+    outage_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(String(40), index=True)
+    communities: Mapped[list[Any]] = mapped_column(JSON)
+    community_keys: Mapped[list[Any]] = mapped_column(JSON)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    opened_by: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[datetime]
+
+
 class CareEntryRow(Base):
     """The vulnerable-household register (Art. 4.6, 16): elderly living alone, disabled…"""
 

@@ -8,8 +8,10 @@ from shared.contracts import (
     OrderAcknowledged,
     OrderDispatched,
     OrderEvent,
+    OrderLinked,
     OrderReceived,
     OrderResolved,
+    OrderSplit,
     ReplySent,
     SlaBreached,
     SlaWarning,
@@ -40,8 +42,14 @@ def summarize(event: OrderEvent) -> str:
             return f"派单至 {p.department} {who}（{pos}），{due} 前签收"
         case OrderAcknowledged(payload=p):
             return f"{p.by} 已签收"
+        case OrderResolved(payload=p) if p.cascaded_from:
+            return f"随事件 {p.incident_id} 办结（主单 {p.cascaded_from}）：{p.handling_notes}"
         case OrderResolved(payload=p):
             return f"已办结：{p.handling_notes}"
+        case OrderLinked(payload=p):
+            return f"并入事件 {p.incident_id} 的派单（主单 {p.primary_order_id}），不单独派单"
+        case OrderSplit(payload=p):
+            return f"从事件 {p.incident_id} 拆出单独处理（{p.by}）：{p.reason}"
         case AckOverdue():
             return "签收超时，转下一责任人"
         case SlaWarning(payload=p):

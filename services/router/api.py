@@ -43,6 +43,8 @@ class InboxItem(BaseModel):
     deadline: str | None
     seconds_to_deadline: int | None
     major: bool
+    incident_id: str | None = None
+    callers: int = 1  # the orders this assignment answers: the incident's, not split off
 
 
 class Inbox(BaseModel):
@@ -158,7 +160,9 @@ def build_router(ctx: RouterContext) -> APIRouter:
             repo = RoutingRepository(session)
             rows = await repo.inbox(dept, filters, limit, offset)
             total = await repo.count(dept, filters)
-        return Inbox(department=dept, total=total, items=[_inbox_item(r, now) for r in rows])
+            riders = await repo.linked_counts([r.order_id for r in rows if r.incident_id])
+        items = [_inbox_item(r, now, 1 + riders.get(r.order_id, 0)) for r in rows]
+        return Inbox(department=dept, total=total, items=items)
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order's routing")
     async def order(order_id: PathKey, who: Staff) -> OrderOut:
@@ -237,7 +241,7 @@ def _local(when: datetime | None) -> str | None:
     return to_local(when).isoformat() if when is not None else None
 
 
-def _inbox_item(r: RoutedOrder, now: datetime) -> InboxItem:
+def _inbox_item(r: RoutedOrder, now: datetime, callers: int = 1) -> InboxItem:
     return InboxItem(
         order_id=r.order_id,
         category=r.category,
@@ -252,6 +256,8 @@ def _inbox_item(r: RoutedOrder, now: datetime) -> InboxItem:
         deadline=_local(r.deadline),
         seconds_to_deadline=_seconds_left(r.deadline, now) if r.deadline else None,
         major=r.major,
+        incident_id=r.incident_id,
+        callers=callers if r.primary_order_id is None else 1,
     )
 
 

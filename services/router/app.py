@@ -7,11 +7,12 @@ from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
 from services.router.handlers import RouterDeps, make_order_handler
+from services.router.incident_api import build_incident_router
 from services.router.policy import RouterPolicy
 from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
-from shared.clock import Clock, StartedClock, SystemClock
+from shared.clock import Clock, started_or_system
 from shared.config import ConfigError, load_yaml
 from shared.http import install_conventions
 from shared.organisation import Organisation
@@ -37,7 +38,7 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     settings = settings or RouterSettings()
     deps = load_deps(settings)
     if clock is None:
-        clock = StartedClock(settings.clock_start) if settings.clock_start else SystemClock()
+        clock = started_or_system(settings.clock_start)
     runtime = ServiceRuntime(
         settings,
         clock=clock,
@@ -57,5 +58,6 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     ctx = RouterContext(runtime=runtime, deps=deps)
     app.include_router(build_router(ctx))
     app.include_router(build_roster_router(ctx))
+    app.include_router(build_incident_router(ctx))
     app.state.runtime = runtime
     return app

@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import domain, lifecycle
-from services.router.handlers import RouterDeps, current_roster, order_of, reassign
+from services.router import domain, lifecycle, linking
+from services.router.handlers import RouterDeps, current_roster, follow, order_of, reassign
 from services.router.lifecycle import Refused
 from services.router.store import RoutedOrder, RoutingRepository
 from shared.auth import Principal
@@ -50,6 +50,7 @@ class AppointmentIn(BaseModel):
 class ProgressIn(BaseModel):
     note: MaskedText = Field(min_length=1, max_length=2000)
     arrived_on_site: bool = False
+    caller_told: bool = Field(False, description="已向来电人说明（未能按约定时间服务的解释）")
 
 
 class ReturnIn(BaseModel):
@@ -142,6 +143,7 @@ async def progress(
     payload = ProgressNotedPayload(
         note=body.note,
         arrived_on_site=body.arrived_on_site,
+        caller_told=body.caller_told,
         by=_by(who),
         department=row.department,
         assignment_id=row.assignment_id,
@@ -190,7 +192,9 @@ async def return_order(
         chosen = domain.triage_assignment(deps.policy, roster, now)
     else:
         chosen = domain.route_in(target, order, roster, now)
-    return [returned, *reassign(repo, row, chosen, order, now, deps, "returned")]
+    moved = reassign(repo, row, chosen, order, now, deps, "returned")
+    await follow(repo, row)
+    return [returned, *moved]
 
 
 async def request_extension(
@@ -265,11 +269,12 @@ async def decide_extension(
 async def resolve(
     session: AsyncSession, who: Principal, order_id: str, body: ResolveIn, now: datetime
 ) -> Sequence[Event]:
-    _, row = await _load(session, order_id)
+    repo, row = await _load(session, order_id)
     lifecycle.may_act(who, row.department)
     row.state = lifecycle.check_move("resolve", row.state)
     row.updated_at = now
     payload = OrderResolvedPayload(
+        incident_id=row.incident_id,
         by=_by(who),
         department=row.department,
         assignment_id=row.assignment_id,
@@ -279,7 +284,10 @@ async def resolve(
         handling_notes=body.handling_notes,
         public_reply=body.public_reply,
     )
-    return [OrderResolved(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    resolved = OrderResolved(order_id=order_id, occurred_at=now, producer=P, payload=payload)
+    if row.incident_id and row.primary_order_id is None:  # the incident's primary
+        return [resolved, *await linking.cascade_resolution(repo, row, resolved, now)]
+    return [resolved]
 
 
 async def verify_complaint(

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import domain, lifecycle
+from services.router import domain, incidents, lifecycle, linking
 from services.router.policy import RouterPolicy
 from services.router.roster import Roster, with_changes
 from services.router.store import AssignmentRow, RosterRepository, RoutedOrder, RoutingRepository
 from shared.contracts import (
     AckOverdue,
+    DuplicateLinked,
     Event,
     MajorEventRaised,
     OrderEvent,
@@ -47,6 +48,8 @@ def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
         match event:
             case OrderReceived():
                 return await dispatch_new_order(event, session, now, deps)
+            case DuplicateLinked():
+                return await linking.link_existing(event, RoutingRepository(session), now)
             case AckOverdue():
                 return await escalate_overdue(event, session, now, deps)
             case MajorEventRaised() if event.producer != domain.PRODUCER:
@@ -69,38 +72,62 @@ async def dispatch_new_order(
     if await repo.get(event.order_id) is not None:
         return []  # already routed: a replayed OrderReceived changes nothing
     order = event.payload
+    split: incidents.Split | None = None
+    if linking.arrives_linked(event.order_id, order):
+        assert order.primary_order_id is not None and order.incident_id is not None
+        primary = await repo.get(order.primary_order_id)
+        split = incidents.split_rule(order, linking.primary_of(primary))
+        if split is None:
+            return linking.attach_new(repo, event, primary, now)
     roster = await current_roster(session, deps)
     chosen = domain.first_assignment(order, roster, deps.policy, now)
     due = deps.policy.ack_due(order, now)
-    majors = domain.major_on_arrival(event.order_id, chosen, order, roster, deps.policy, now)
-    repo.add(
-        RoutedOrder(
-            order_id=event.order_id,
-            category=order.category,
-            priority=order.priority,
-            state=lifecycle.DISPATCHED,
-            department=chosen.department,
-            grid=chosen.grid,
-            assignee_id=chosen.assignee_id,
-            chain_position=chosen.position,
-            assignment_id=1,
-            ack_due=due,
-            received_at=order.received_at,
-            order=order.model_dump(mode="json"),
-            returns=0,
-            major=bool(majors),
-            deadline=lifecycle.resolve_deadline(
-                order.received_at,
-                order.platform_deadline,
-                deps.policy.resolve_working_days,
-                deps.calendar,
-            ),
-            extension_days=0,
-            updated_at=now,
+    key = incidents.notice_key(event.order_id, order.primary_order_id)
+    majors = [
+        told
+        for raised in domain.major_on_arrival(
+            event.order_id, chosen, order, roster, deps.policy, now
+        )
+        if (told := await linking.tell_once(repo, key, raised, now)) is not None
+    ]
+    row = RoutedOrder(
+        order_id=event.order_id,
+        category=order.category,
+        priority=order.priority,
+        state=lifecycle.DISPATCHED,
+        department=chosen.department,
+        grid=chosen.grid,
+        assignee_id=chosen.assignee_id,
+        chain_position=chosen.position,
+        assignment_id=1,
+        ack_due=due,
+        received_at=order.received_at,
+        order=order.model_dump(mode="json"),
+        returns=0,
+        major=bool(majors),
+        deadline=lifecycle.resolve_deadline(
+            order.received_at,
+            order.platform_deadline,
+            deps.policy.resolve_working_days,
+            deps.calendar,
         ),
-        _assignment_row(event.order_id, 1, chosen, now, due),
+        extension_days=0,
+        updated_at=now,
+        incident_id=order.incident_id,
+        primary_order_id=order.primary_order_id if split else None,
+        split_rule=split.rule if split else None,
     )
-    out: list[Event] = [domain.dispatched(event.order_id, 1, chosen, order, due, now)]
+    repo.add(row, assignment_row(event.order_id, 1, chosen, now, due))
+    linking.adopt_early_links(row, await repo.linked_to(event.order_id))
+    out: list[Event] = []
+    if split is not None:
+        assert order.incident_id is not None and order.primary_order_id is not None
+        out.append(
+            linking.split_event(
+                event.order_id, order.incident_id, order.primary_order_id, split, now
+            )
+        )
+    out.append(domain.dispatched(event.order_id, 1, chosen, order, due, now))
     return out + list(majors)
 
 
@@ -121,23 +148,27 @@ async def escalate_overdue(
     out: list[Event] = []
     if step.next is not None:
         out += reassign(repo, row, step.next, order, now, deps, "ack_overdue")
+        await follow(repo, row)
     if step.chain_end:
         reason = (
             "无人签收：A/B岗与值班人员均未按时签收，已转部门负责人"
             if step.next is not None
             else "无人签收：部门负责人亦未按时签收"
         )
-        out.append(
-            domain.major_event(
-                row.order_id,
-                row.department,
-                reason,
-                roster,
-                deps.policy,
-                now,
-                area_wide=step.next is None,
-            )
+        unsigned = domain.major_event(
+            row.order_id,
+            row.department,
+            reason,
+            roster,
+            deps.policy,
+            now,
+            area_wide=step.next is None,
         )
+        # Said whatever was said before (nobody signed is news); those told count as told.
+        key = incidents.notice_key(row.order_id, row.primary_order_id)
+        told = incidents.still_to_tell(unsigned.payload.notify, await repo.told(key))
+        linking.record(repo, key, told, unsigned, now)
+        out.append(unsigned)
         row.major = True
     return out
 
@@ -181,41 +212,49 @@ def reassign(
     row.ack_due = due
     row.state = lifecycle.DISPATCHED
     row.updated_at = now
-    repo.add(_assignment_row(row.order_id, number, chosen, now, due))
+    repo.add(assignment_row(row.order_id, number, chosen, now, due))
     return [domain.dispatched(row.order_id, number, chosen, order, due, now, reason)]
+
+
+async def follow(repo: RoutingRepository, row: RoutedOrder) -> None:
+    """The incident's linked orders move with its primary's assignment."""
+    if row.incident_id and row.primary_order_id is None:
+        linking.follow_primary(row, await repo.linked_to(row.order_id, incidents.LINKED))
 
 
 async def major_from_elsewhere(
     event: MajorEventRaised, session: AsyncSession, now: datetime, deps: RouterDeps
 ) -> Sequence[Event]:
-    """Intake raises major events for incidents (many reports at once). The order's department
-    head must hear of it at once (Art. 7): if intake's notice did not name them, the router
-    raises it to them."""
+    """Intake flags major events (a major-event report; an incident reaching many callers).
+    The router tells the people (Art. 7): the department head and 调度中心 — each once per
+    incident, whoever raised the event first."""
     repo = RoutingRepository(session)
     row = await repo.get_for_update(event.order_id)
     if row is None:
         return []
     row.major = True
+    key = incidents.notice_key(row.order_id, row.primary_order_id)
+    if event.payload.notify:  # told by the event itself (older intakes named them)
+        told = incidents.still_to_tell(event.payload.notify, await repo.told(key))
+        linking.record(repo, key, told, event, now)
     roster = await current_roster(session, deps)
-    head = roster.org.department(row.department).head
-    if head in event.payload.notify:
-        return []
-    order = order_of(row)
-    return [
-        domain.major_event(
-            row.order_id,
-            row.department,
-            event.payload.reason,
-            roster,
-            deps.policy,
-            now,
-            area_wide=deps.policy.is_area_wide(order) or row.category == "OUTAGE",
-            incident_id=event.payload.incident_id,
-        ).model_copy(update={"causation_id": event.event_id})
-    ]
+    raised = domain.major_event(
+        row.order_id,
+        row.department,
+        event.payload.reason,
+        roster,
+        deps.policy,
+        now,
+        # Intake's flags (an incident, a grid worker's major-event report) have always told
+        # 调度中心 as well as the head; they still do, through the router.
+        area_wide=True,
+        incident_id=event.payload.incident_id or row.incident_id,
+    ).model_copy(update={"causation_id": event.event_id})
+    told_now = await linking.tell_once(repo, key, raised, now)
+    return [told_now] if told_now is not None else []
 
 
-def _assignment_row(
+def assignment_row(
     order_id: str, number: int, chosen: domain.Assignment, now: datetime, due: datetime
 ) -> AssignmentRow:
     return AssignmentRow(

@@ -18,7 +18,8 @@ DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
     "in_progress",
     "resolved",
 )
-STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED)
+LINKED = "linked"  # riding on its incident's assignment (services/router/incidents.py)
+STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED)
 
 ALLOWED: dict[str, frozenset[str]] = {
     "acknowledge": frozenset({DISPATCHED}),

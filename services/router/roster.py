@@ -67,7 +67,17 @@ class Roster:
             return None
         return rotation[(day - self.org.rotation.epoch).days % len(rotation)]
 
+    def duty_units(self, person_id: str, at: datetime) -> tuple[str, ...]:
+        """The teams and departments ``person_id`` is the person on duty for at ``at``."""
+        return tuple(unit for unit in self.rotations if self.on_duty(unit, at) == person_id)
+
     # --- availability ---------------------------------------------------------------------------
+
+    def reachable_why_not(self, person_id: str, at: datetime) -> str | None:
+        """As the roster view shows a person: the one on duty is reachable for the whole duty
+        day (night included), as routing treats them; anyone else by their shift."""
+        on_duty = bool(self.duty_units(person_id, at))
+        return self.unavailable_because(person_id, at, on_duty=on_duty)
 
     def unavailable_because(
         self, person_id: str, at: datetime, on_duty: bool = False

@@ -76,6 +76,7 @@ class PersonNow(BaseModel):
     department: str | None
     available: bool
     why_not: str | None
+    on_duty_for: list[str] = []  # the units they are the person on duty for now
 
 
 class RosterOut(BaseModel):
@@ -206,7 +207,8 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
             dept = org.department_of_person(p.id)
             if department is not None and dept != department:
                 continue
-            why = roster.unavailable_because(p.id, when)
+            # The person on duty is reachable all duty day, as routing picks them at night.
+            why = roster.reachable_why_not(p.id, when)
             people.append(
                 PersonNow(
                     id=p.id,
@@ -215,6 +217,7 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
                     department=dept,
                     available=why is None,
                     why_not=why,
+                    on_duty_for=list(roster.duty_units(p.id, when)),
                 )
             )
         return RosterOut(

@@ -1,7 +1,7 @@
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from shared.settings import ServiceSettings
 
@@ -14,9 +14,4 @@ class RouterSettings(ServiceSettings):
     policy_file: Path = Field(Path("router.yaml"), description="Relative to config_dir")
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"), description="Relative to config_dir"
-    )
-    clock_start: AwareDatetime | None = Field(
-        None,
-        description="Demos and tests only: the router's clock starts at this instant and runs "
-        "on from there (e.g. a weekday 10:00 so that the day shift is on)",
     )

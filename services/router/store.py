@@ -50,6 +50,11 @@ class RoutedOrder(Base):
     appointment_at: Mapped[datetime | None]
     complaint_verdict: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime | None]
+    # An incident's orders: the primary carries ``incident_id``; a linked (or split) order also
+    # names its ``primary_order_id`` and follows the primary's assignment while linked.
+    incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    primary_order_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    split_rule: Mapped[str | None] = mapped_column(String(20))
 
 
 class AssignmentRow(Base):
@@ -64,6 +69,19 @@ class AssignmentRow(Base):
     ack_due: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     skipped: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class MajorNotice(Base):
+    """Who was told of a major event, per incident (keyed by its primary order) or order: one
+    notice per incident per recipient (Art. 7 at once, not once per caller)."""
+
+    __tablename__ = "major_notices"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
 
 
 class RosterEntry(Base):
@@ -128,6 +146,9 @@ S = TypeVar("S", bound=Select[Any])
 
 def _filtered(query: S, department: str, f: InboxFilter | None) -> S:
     query = query.where(RoutedOrder.department == department)
+    if f is None or not f.state:
+        # A linked order is shown under its incident, not as an order to sign for.
+        query = query.where(RoutedOrder.state != "linked")
     if f is None:
         return query
     if f.state:
@@ -178,8 +199,36 @@ class RoutingRepository:
         )
         return frozenset(rows)
 
-    def add(self, *rows: RoutedOrder | AssignmentRow) -> None:
+    def add(self, *rows: RoutedOrder | AssignmentRow | MajorNotice) -> None:
         self.session.add_all(rows)
+
+    async def linked_to(self, primary_order_id: str, state: str | None = None) -> list[RoutedOrder]:
+        """The incident's other orders (linked or split), oldest first."""
+        query = select(RoutedOrder).where(RoutedOrder.primary_order_id == primary_order_id)
+        if state is not None:
+            query = query.where(RoutedOrder.state == state)
+        query = query.order_by(RoutedOrder.received_at, RoutedOrder.order_id)
+        return list(await self.session.scalars(query))
+
+    async def linked_counts(self, primary_ids: list[str]) -> dict[str, int]:
+        """How many orders ride on each primary's assignment (not split off)."""
+        if not primary_ids:
+            return {}
+        query = (
+            select(RoutedOrder.primary_order_id, func.count())
+            .where(
+                RoutedOrder.primary_order_id.in_(primary_ids),
+                RoutedOrder.split_rule.is_(None),
+            )
+            .group_by(RoutedOrder.primary_order_id)
+        )
+        return {str(k): int(n) for k, n in (await self.session.execute(query)).all()}
+
+    async def told(self, key: str) -> frozenset[str]:
+        rows = await self.session.scalars(
+            select(MajorNotice.recipient).where(MajorNotice.key == key)
+        )
+        return frozenset(rows)
 
     async def count(self, department: str, filters: InboxFilter | None = None) -> int:
         query = _filtered(select(func.count()).select_from(RoutedOrder), department, filters)

@@ -10,7 +10,7 @@ from services.scoring.operations import ACTIVITY_CONSUMER, ORDERS_CONSUMER, Scor
 from services.scoring.rules import load_rules
 from services.scoring.settings import ScoringSettings
 from services.scoring.store import InboxRow, OutboxRow
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, started_or_system
 from shared.config import load_yaml
 from shared.http import install_conventions
 from shared.organisation import Organisation
@@ -25,7 +25,7 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
     book = load_rules(settings.config_dir / settings.rules_file)
     runtime = ServiceRuntime(
         settings,
-        clock=clock or SystemClock(),
+        clock=clock or started_or_system(settings.clock_start),
         migrations_dir=MIGRATIONS,
         outbox_model=OutboxRow,
         inbox_model=InboxRow,

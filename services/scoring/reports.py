@@ -13,10 +13,12 @@ from services.scoring.domain.entries import LedgerEntry
 from services.scoring.domain.monthly import MonthScore, Worker, month_scores, rank_awards
 from services.scoring.domain.periods import (
     PeriodRow,
+    award_excluded,
     months_of_quarter,
     months_of_year,
     quarter_results,
     year_results,
+    year_to_quarter_end,
 )
 from services.scoring.rules import RuleBook
 from services.scoring.store import ClosureRepository, CountRepository, LedgerRepository
@@ -218,7 +220,9 @@ async def quarter_view(
     session: AsyncSession, book: RuleBook, org: Organisation, quarter: str
 ) -> PeriodView:
     scores = await _closed_scores(session, book, org, months_of_quarter(quarter))
-    rows = quarter_results(quarter, scores, book)
+    # A complaint verified in any month of the year so far, closed or not, cancels the star.
+    to_date = {m: (await _scores(session, book, org, m))[0] for m in year_to_quarter_end(quarter)}
+    rows = quarter_results(quarter, scores, book, award_excluded(to_date, list(to_date)))
     return PeriodView(
         period=quarter, months_closed=list(scores), rows=[_period_row(r) for r in rows]
     )

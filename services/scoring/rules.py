@@ -28,6 +28,9 @@ class Rule(_Model):
     points: int
     entry: Entry
     flag: Literal["performance_pay_forfeited", "no_annual_award"] | None = None
+    evidence_required: bool = Field(
+        False, description="A manual entry must name its evidence (a letter, a photo…)"
+    )
     effective_from: str = Field("2000-01", pattern=MONTH_PATTERN)
 
     @property

@@ -13,7 +13,7 @@ from services.sla.handlers import SlaDeps, fire_due, make_order_handler
 from services.sla.policies import Policies
 from services.sla.settings import SlaSettings
 from services.sla.store import InboxRow, OutboxRow
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, started_or_system
 from shared.config import load_yaml
 from shared.http import install_conventions
 from shared.logging import get_logger
@@ -44,7 +44,7 @@ def create_app(settings: SlaSettings | None = None, clock: Clock | None = None) 
     org = load_yaml(settings.config_dir / settings.org_file, _DepartmentNames)
     runtime = ServiceRuntime(
         settings,
-        clock=clock or SystemClock(),
+        clock=clock or started_or_system(settings.clock_start),
         migrations_dir=MIGRATIONS,
         outbox_model=OutboxRow,
         inbox_model=InboxRow,

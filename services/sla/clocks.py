@@ -95,7 +95,7 @@ class Clocks:
                 category_label=order.category_label,
                 priority=order.priority,
                 needs_reply=order.needs_reply,
-                state="received",
+                state="linked" if order.incident_id else "received",
                 acknowledged=False,
                 received_at=order.received_at,
                 platform_deadline=order.platform_deadline,
@@ -111,8 +111,10 @@ class Clocks:
             self.deps.calendar,
             self.deps.warning,
         ):
+            if order.incident_id and d.kind in DEPARTMENT_CLOCKS:
+                continue  # linked on arrival: the incident's clocks run on its primary
             self._add(event.order_id, d)
-        if order.appointment_at is not None:
+        if order.appointment_at is not None and not order.incident_id:
             self._add(
                 event.order_id,
                 domain.NewDeadline(
@@ -154,7 +156,7 @@ class Clocks:
             )
         if order.state == "returned":
             # The receiving department gets its own clocks: the first one's time is not its.
-            await self._restart(
+            await self.restart(
                 order, DEPARTMENT_CLOCKS, event.occurred_at, d.department, d.assignee_id
             )
         for row in await self.deadlines.open_of(event.order_id):
@@ -165,7 +167,7 @@ class Clocks:
         order.assignment_id, order.acknowledged = d.assignment_id, False
         order.first_dispatched_at = order.first_dispatched_at or event.occurred_at
 
-    async def _restart(
+    async def restart(
         self,
         order: OrderRow,
         kinds: Sequence[LimitName],
@@ -220,7 +222,10 @@ class Clocks:
                 due=p.appointment_at,
                 department=order.department if order is not None else None,
                 assignee_id=order.assignee_id if order is not None else None,
-                explained=bool(p.explanation.strip()),
+                # 18(一)4: whether a missed time was explained is decided when it is missed, from
+                # a word to the caller after this booking (a note typed at booking is not one;
+                # a re-agreement's explanation covers the time it replaces, not this one).
+                explained=False,
             ),
         )
         if order is not None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.sla import domain, metrics
+from services.sla import domain, incidents, metrics
 from services.sla.clocks import Clocks, SlaDeps, dept_label
 from services.sla.store import FIRED, DeadlineRepository, OrderRepository
 from shared.contracts import (
@@ -17,10 +17,12 @@ from shared.contracts import (
     OrderDispatched,
     OrderEnvelope,
     OrderEvent,
+    OrderLinked,
     OrderReceived,
     OrderReopened,
     OrderResolved,
     OrderReturned,
+    OrderSplit,
     ProgressNoted,
     ReplySent,
 )
@@ -47,6 +49,9 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
                 await clocks.appointment_set(event)
             case ProgressNoted(payload=p) if p.arrived_on_site:
                 await clocks.deadlines.close(event.order_id, ("arrive", "appointment"))
+            case ProgressNoted(payload=p) if p.caller_told:
+                for row in await clocks.deadlines.open_of(event.order_id, ("appointment",)):
+                    row.explained = True  # told before the time: a miss is an explained one
             case OrderReturned():
                 await clocks.returned(event)
             case ExtensionGranted():
@@ -57,6 +62,10 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
                 await clocks.deadlines.close(event.order_id, ("reply",))
             case OrderReopened():
                 await clocks.reopened(event)
+            case OrderLinked():
+                await incidents.linked(clocks, event)
+            case OrderSplit():
+                await incidents.split(clocks, event)
         return []
 
     return on_order_event

@@ -464,7 +464,8 @@ async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed
             received("GL-M", source="grid_report", category="COVER_DAMAGED"),
             dispatched("GL-M", 1, "METER_READING", "W-0101", T0),
             appointment("GL-M", T0 + timedelta(hours=2), T0),
-            # Re-agreed with an explanation: the first time is no longer a missed one.
+            # Re-agreed with an explanation: the first time is no longer a missed one; the
+            # explanation does not cover the new time, missed without a word (18(一)4).
             appointment("GL-M", T0 + timedelta(hours=4), T0 + timedelta(hours=1), "材料未到，改约"),
             # A time agreed at intake, before anyone was dispatched: the visit falls to W-0102.
             received(
@@ -492,6 +493,48 @@ async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed
     missed = [e for e in await emitted(db) if e["type"] == "AppointmentMissed"]
     assert sorted(
         (e["order_id"], e["payload"]["explained"], e["payload"]["assignee_id"]) for e in missed
-    ) == [("GL-M", True, "W-0101"), ("GL-P", False, "W-0102")]
+    ) == [("GL-M", False, "W-0101"), ("GL-P", False, "W-0102")]
     by_order = {e["order_id"]: e["payload"] for e in missed}
     assert datetime.fromisoformat(by_order["GL-M"]["appointment_at"]) == T0 + timedelta(hours=4)
+
+
+async def test_a_missed_time_is_explained_only_by_a_word_to_the_caller_before_it(
+    db: Database,
+) -> None:
+    """18(一)4: a note typed at booking explains nothing; telling the caller after the booking
+    and before the time does; telling them after the time is too late."""
+    clock = ManualClock(T0)
+    outbox = outbox_at(clock)
+
+    def told(order_id: str, at: datetime) -> ProgressNoted:
+        return ProgressNoted(
+            order_id=order_id,
+            occurred_at=at,
+            producer="router",
+            payload=ProgressNotedPayload(
+                note="已电话告知住户需晚到", caller_told=True, by="W-0101"
+            ),
+        )
+
+    events: list[OrderEvent] = []
+    for order_id in ("GL-NOTE", "GL-TOLD", "GL-LATE"):
+        events += [
+            received(order_id, source="grid_report", category="COVER_DAMAGED"),
+            dispatched(order_id, 1, "METER_READING", "W-0101", T0),
+        ]
+    events += [
+        appointment("GL-NOTE", T0 + timedelta(hours=2), T0, "住户下午在家"),
+        appointment("GL-TOLD", T0 + timedelta(hours=2), T0),
+        told("GL-TOLD", T0 + timedelta(hours=1)),
+        appointment("GL-LATE", T0 + timedelta(hours=2), T0),
+    ]
+    await feed(db, events, T0)
+    while await fire_due(db, outbox, T0 + timedelta(hours=2, minutes=1)):
+        pass
+    await feed(db, [told("GL-LATE", T0 + timedelta(hours=3))], T0 + timedelta(hours=3))
+    missed = {
+        e["order_id"]: e["payload"]["explained"]
+        for e in await emitted(db)
+        if e["type"] == "AppointmentMissed"
+    }
+    assert missed == {"GL-NOTE": False, "GL-TOLD": True, "GL-LATE": False}

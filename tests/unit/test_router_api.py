@@ -257,3 +257,26 @@ async def test_heads_find_orders_waiting_for_an_extension_decision(router: Route
     assert waiting["items"] == []
     mine = (await router.client.get("/v1/inbox?assignee=W-0301&limit=10", headers=UM)).json()
     assert mine["total"] == 2
+
+
+@pytest.mark.parametrize("at", ["2026-12-02T22:00:00+08:00", "2026-12-03T03:00:00+08:00"])
+async def test_the_roster_view_at_night_shows_the_person_on_duty_as_available(
+    router: Router, at: str
+) -> None:
+    """At 22:00 and at 03:00 (the same duty day, handover at 08:00) the team's person on duty
+    is reachable, as routing picks them; the rest of the rotation and the grid workers are off."""
+    roster = (
+        await router.client.get(
+            "/v1/roster", params={"at": at, "department": "USER_MAINTENANCE"}, headers=UM
+        )
+    ).json()
+    assert roster["duty_date"] == "2026-12-02"
+    team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+    people = {p["id"]: p for p in roster["people"]}
+    on_duty = people[team["on_duty_now"]]
+    assert (on_duty["available"], on_duty["why_not"]) == (True, None)
+    assert "UM-T1" in on_duty["on_duty_for"]
+    for other in set(team["rotation"]) - {on_duty["id"]}:
+        assert not people[other]["available"]
+        assert people[other]["why_not"].startswith(f"{other} off shift")
+    assert not people["W-0301"]["available"]

@@ -174,7 +174,7 @@ async def test_leave_set_over_http_is_honoured_at_dispatch(db: Database) -> None
     assert dispatch.payload.skipped[0].reason == "W-0301 on leave until 12-03"
 
 
-async def test_a_major_event_from_intake_reaches_the_orders_head(db: Database) -> None:
+async def test_an_incident_flagged_by_intake_reaches_the_head_and_dispatch(db: Database) -> None:
     await on(db, received())
     incident = MajorEventRaised(
         order_id="GL-1",
@@ -183,8 +183,9 @@ async def test_a_major_event_from_intake_reaches_the_orders_head(db: Database) -
         payload=MajorEventRaisedPayload(reason="同一爆管 12 人来电", incident_id="INC-1"),
     )
     events = await on(db, incident)
+    # The router tells the people: the order's head, and 调度中心 for an incident.
     assert [(e.payload.notify, e.payload.incident_id) for e in events] == [  # type: ignore[union-attr]
-        (("P-0200",), "INC-1")
+        (("P-0200", "P-0400"), "INC-1")
     ]
     assert (await order_row(db)).major
 

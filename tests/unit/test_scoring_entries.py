@@ -183,3 +183,19 @@ def test_a_head_cannot_enter_what_the_rules_do_not_allow(
 def test_a_pennant_is_worth_three() -> None:
     request = ManualRequest(worker_id="W-1", month="2026-09", rule="PENNANT", reason="锦旗", by="P")
     assert manual_rule(request, BOOK).points == 3
+
+
+def test_a_head_records_a_letter_of_praise_only_with_the_letter() -> None:
+    asked = ManualRequest(
+        worker_id="W-0301",
+        month="2026-09",
+        rule="PRAISE_LETTER",
+        reason="住户来信表扬",
+        by="P-0200",
+    )
+    with pytest.raises(ManualEntryRefused) as refused:
+        manual_rule(asked, BOOK)
+    assert refused.value.field == "evidence"
+    letter = ManualRequest(**{**asked.__dict__, "evidence": "来信登记 2026-091"})
+    rule = manual_rule(letter, BOOK)
+    assert (rule.code, rule.points) == ("PRAISE_LETTER", 1)

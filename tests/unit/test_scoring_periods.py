@@ -91,3 +91,30 @@ def test_unqualified_by_the_years_average_or_by_any_month() -> None:
     monthly = {r.worker.id: r.unqualified for r in year_results("2026", scores, monthly_book)}
     assert monthly == {"W-1": False, "W-2": False, "W-3": False, "W-4": True, "W-5": True}
     assert {r.worker.id: r.unqualified for r in year_results("2026", scores, BOOK)}["W-4"] is False
+
+
+def test_a_verified_complaint_costs_the_quarters_star_and_frees_its_place() -> None:
+    # W-1 has the best Q3 but a complaint verified in August: no star and no place; W-2 and W-3
+    # share first, and W-4 (95) takes the third star W-1 no longer holds.
+    august = [
+        score(w, "2026-08", finals[1], (NO_ANNUAL_AWARD,) if w == 1 else ())
+        for w, finals in FINALS.items()
+    ]
+    rows = {r.worker.id: r for r in quarter_results("2026-Q3", {**Q3, "2026-08": august}, BOOK)}
+    assert (rows["W-1"].award_excluded, rows["W-1"].star, rows["W-1"].place) == (True, False, None)
+    assert {w: (r.place, r.star) for w, r in rows.items() if w != "W-1"} == {
+        "W-2": (1, True),
+        "W-3": (1, True),
+        "W-4": (3, True),
+        "W-5": (4, False),
+    }
+
+
+def test_a_complaint_earlier_in_the_year_cancels_a_later_quarters_star() -> None:
+    february = {"2026-02": [score(1, "2026-02", 100, (NO_ANNUAL_AWARD,))]}
+    rows = {r.worker.id: r for r in quarter_results("2026-Q3", {**Q3, **february}, BOOK)}
+    assert not rows["W-1"].star
+    # A complaint after the quarter (November) does not take back Q3's star.
+    november = {"2026-11": [score(1, "2026-11", 100, (NO_ANNUAL_AWARD,))]}
+    rows = {r.worker.id: r for r in quarter_results("2026-Q3", {**Q3, **november}, BOOK)}
+    assert rows["W-1"].star

@@ -23,6 +23,7 @@ ART_18 = {
     "TASK_LATE": (-2, "automatic"),
     "SERVICE_COMMENDED": (5, "manual"),
     "PRAISE": (1, "automatic"),
+    "PRAISE_LETTER": (1, "manual"),
     "PENNANT": (3, "manual"),
     "RANK_CONSULTATIONS": (0, "ranking"),
     "RANK_MESSAGES": (0, "ranking"),

@@ -145,4 +145,8 @@ def manual_rule(request: ManualRequest, book: RuleBook) -> Rule:
         raise ManualEntryRefused("rule", f"{rule.code}（{rule.label}）由系统自动记分，不能手工录入")
     if not request.reason.strip():
         raise ManualEntryRefused("reason", "请填写原因")
+    if rule.evidence_required and not (request.evidence or "").strip():
+        raise ManualEntryRefused(
+            "evidence", f"{rule.label}：请附上凭证（如表扬信扫描件或登记编号）"
+        )
     return rule
