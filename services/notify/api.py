@@ -96,7 +96,7 @@ def build_router(ctx: NotifyContext) -> APIRouter:
     @router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")
     async def open_link(token: str) -> LinkView:
         try:
-            claims = links.verify(ctx.deps.settings.token_secret, token)
+            claims = links.verify(ctx.deps.settings.token_secret, token, ctx.runtime.clock.now())
         except links.BadLink as exc:
             raise ApiError(404, "bad_link", str(exc), "token") from exc
         return LinkView(
