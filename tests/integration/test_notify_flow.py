@@ -5,7 +5,7 @@ person cannot be reached."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, select
@@ -20,6 +20,8 @@ from tests.support.kafka import events_of, produce, read_json
 from tests.support.polling import eventually
 from tests.support.providers import running_providers
 from tests.support.system import Environment, run_system, serve, token
+
+T = TypeVar("T")
 
 # A weekday's day shift: W-0301 (A post of UM-DC-03) is at work, W-0302 is its B post.
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
@@ -57,7 +59,7 @@ async def running_notify(env: Environment, **overrides: Any) -> AsyncIterator[ht
         yield client
 
 
-def only(items: list[Any]) -> Any:
+def only(items: list[T]) -> T:
     assert len(items) == 1, items
     return items[0]
 
@@ -128,7 +130,9 @@ async def test_a_provider_failing_twice_then_accepting_delivers_one_message(
         await send(environment, order.order_id, order.model_dump_json().encode())
 
         async def delivered() -> list[dict[str, Any]]:
-            found = (await notify.get("/v1/orders/GL-N-2/notifications", headers=OPS)).json()
+            found: list[dict[str, Any]] = (
+                await notify.get("/v1/orders/GL-N-2/notifications", headers=OPS)
+            ).json()
             assert [d["state"] for d in found] == ["sent"]
             return found
 
@@ -174,7 +178,7 @@ async def test_an_unreachable_a_post_moves_the_order_to_b_and_the_head_sees_a_ca
                 environment.bootstrap, environment.topics.orders, "GL-N-3", "OrderDispatched"
             )
             assert len(found) == 2
-            return found[1]["payload"]
+            return dict(found[1]["payload"])
 
         second = await eventually(moved_to_b)
         assert (second["assignee_id"], second["chain_position"]) == ("W-0302", "B")
