@@ -88,9 +88,8 @@ def build_router(ctx: NotifyContext) -> APIRouter:
                 metrics.ALERTS.labels(alert.status).inc()
                 if alert.status != "firing":
                     continue
-                before = len(session.new)
-                await enqueue(session, ctx.deps, alert_notification(alert), now)
-                planned += len(session.new) - before
+                done = await enqueue(session, ctx.deps, alert_notification(alert), now)
+                planned += done.messages
         return AlertsAccepted(accepted=len(body.alerts), messages=planned)
 
     @router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")

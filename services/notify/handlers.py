@@ -4,6 +4,7 @@ job's (jobs.py): a message is planned once, however often its event is delivered
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -40,9 +41,15 @@ from shared.runtime import EventHandler
 PRODUCER = "notify"
 
 
+@dataclass(frozen=True)
+class Enqueued:
+    messages: int
+    events: list[Event]
+
+
 async def enqueue(
     session: AsyncSession, deps: NotifyDeps, n: Notification, now: datetime
-) -> list[Event]:
+) -> Enqueued:
     """Stores the notification's messages (each key once); people no channel reaches are
     failed at once."""
     planned, unreachable = plan(n, deps.rules, deps.org, lambda unit: on_duty(deps.org, unit, now))
@@ -53,10 +60,12 @@ async def enqueue(
         orders = [o for o in (n.facts.primary_order_id, n.facts.order_id) if o]
         for person in {p.person_id for p in planned}:
             told[person] = await repo.told_about(person, incident, n.notice, orders)
+    added = 0
     for p in planned:
         if told.get(p.person_id) or await repo.has_key(p.key):
             continue
         repo.add(_delivery(deps, n, p, now))
+        added += 1
     events: list[Event] = []
     for u in unreachable:
         if await repo.has_key(u.key):
@@ -78,7 +87,7 @@ async def enqueue(
                 )
             )
     await session.flush()
-    return events
+    return Enqueued(added, events)
 
 
 def _link(deps: NotifyDeps, n: Notification, person_id: str, now: datetime) -> str:
@@ -252,7 +261,7 @@ def make_order_handler(deps: NotifyDeps) -> EventHandler[OrderEvent]:
             return []
         await session.flush()
         n = _notification(event, row)
-        return await enqueue(session, deps, n, now) if n is not None else []
+        return (await enqueue(session, deps, n, now)).events if n is not None else []
 
     return on_order_event
 

@@ -18,6 +18,7 @@ from services.notify import metrics
 from services.notify.channels import Channel, Outgoing
 from services.notify.config import NotifyDeps
 from services.notify.domain.outcome import Outcome, RetryPolicy, after
+from services.notify.domain.plan import GROUP_CHANNELS
 from services.notify.handlers import failed_event
 from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryRepository, DeliveryRow
 from shared import failpoints
@@ -144,7 +145,9 @@ class Deliverer:
     async def _failed(
         self, repo: DeliveryRepository, row: DeliveryRow, now: datetime
     ) -> list[Event]:
-        if row.order_id is None or await repo.others_alive(row):
+        if row.order_id is None or row.channel in GROUP_CHANNELS:
+            return []  # an alert, or a group's channel: no person was found unreachable
+        if await repo.others_alive(row):
             return []
         metrics.UNREACHABLE.labels(row.notice).inc()
         return [

@@ -281,3 +281,61 @@ async def test_without_credentials_the_local_receiver_records_what_would_have_be
         assert by_channel["wecom_app"]["person_name"] == "褚建国"
         assert "水城花园5号楼2单元" in by_channel["wecom_app"]["text"]
         assert (await notify.get("/v1/messages")).status_code == 401
+
+
+def alertmanager_body(status: str, severity: str, fingerprint: str) -> dict[str, Any]:
+    """Alertmanager's webhook JSON (version 4), as its webhook_config sends it."""
+    alert = {
+        "status": status,
+        "labels": {"alertname": "GridlineDeadlinePollerBehind", "severity": severity},
+        "annotations": {"summary": "时限轮询落后：有已到期未触发的时限"},
+        "startsAt": "2026-12-02T02:00:00Z",
+        "endsAt": "0001-01-01T00:00:00Z",
+        "generatorURL": "http://prometheus:9090/graph",
+        "fingerprint": fingerprint,
+    }
+    return {
+        "version": "4",
+        "groupKey": '{}:{alertname="GridlineDeadlinePollerBehind"}',
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "gridline-notify",
+        "groupLabels": {"alertname": "GridlineDeadlinePollerBehind"},
+        "commonLabels": alert["labels"],
+        "commonAnnotations": alert["annotations"],
+        "externalURL": "http://alertmanager:9093",
+        "alerts": [alert],
+    }
+
+
+async def test_an_alertmanager_alert_reaches_the_ops_group_once_and_ops_phones_when_critical(
+    environment: Environment,
+) -> None:
+    async with (
+        running_providers() as providers,
+        running_notify(environment, **providers.settings()) as notify,
+    ):
+        firing = alertmanager_body("firing", "critical", "a1b2c3")
+        first = await notify.post("/v1/alerts", json=firing, headers=OPS)
+        assert first.json() == {"accepted": 1, "messages": 3}  # the group robot, two phones
+        # Alertmanager repeats a group until it resolves: the same alert plans nothing new.
+        again = await notify.post("/v1/alerts", json=firing, headers=OPS)
+        assert again.json() == {"accepted": 1, "messages": 0}
+        resolved = await notify.post(
+            "/v1/alerts", json=alertmanager_body("resolved", "critical", "a1b2c3"), headers=OPS
+        )
+        assert resolved.json() == {"accepted": 1, "messages": 0}
+
+        async def told() -> None:
+            robot = only(providers.robot_messages)
+            assert "GridlineDeadlinePollerBehind" in robot["text"]["content"]
+            assert sorted(s["PhoneNumbers"] for s in providers.sms_messages) == [
+                "13806350410",
+                "13806350411",
+            ]
+
+        await eventually(told)
+        refused = await notify.post("/v1/alerts", json=firing, headers=UM_HEAD)
+        assert refused.status_code == 403
+        bad = await notify.post("/v1/alerts", json={"alerts": []}, headers=OPS)
+        assert (bad.status_code, bad.json()["field"]) == (422, "alerts")

@@ -15,6 +15,8 @@ from services.notify.domain.facts import Notification
 from shared.organisation import Organisation, Person
 
 URGENCIES: tuple[Urgency, ...] = ("normal", "urgent", "critical")
+GROUP_CHANNELS = frozenset({"wecom_robot", "webhook"})
+"""Channels that reach a group or a system, not a person: one message per notification."""
 NO_ADDRESS = {"wecom_app": "未登记企业微信账号", "sms": "未登记工作手机"}
 
 
@@ -93,6 +95,7 @@ def plan(
     incident = n.facts.incident_id if n.facts else None
     planned: list[Planned] = []
     unreachable: list[Unreachable] = []
+    keys: set[str] = set()
     for person_id in recipients(rule.who, n, org, rules, on_duty):
         person = org.person(person_id)
         if person is None:
@@ -103,9 +106,13 @@ def plan(
             if target is None:
                 continue
             scope = f"incident:{incident}:{n.notice}" if incident else f"{n.notice}:{n.cause_id}"
-            key = f"{scope}:{person_id}:{channel}"
+            group = channel in GROUP_CHANNELS
+            key = f"{scope}:group:{channel}" if group else f"{scope}:{person_id}:{channel}"
+            if key in keys:
+                continue
+            keys.add(key)
             mine.append(Planned(key, person_id, person.name, channel, target, incident))
-        if not mine:
+        if not mine and not any(c in GROUP_CHANNELS for c in channels):
             why = "、".join(NO_ADDRESS.get(c, c) for c in channels)
             key = f"{n.notice}:{n.cause_id}:{person_id}:none"
             unreachable.append(Unreachable(key, person_id, person.name, channels[0], why))
