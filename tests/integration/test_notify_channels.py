@@ -1,6 +1,8 @@
 """Each channel against its local stand-in over real HTTP: the providers' documented answers
 become sent, transient (tried again) or permanent (not tried again)."""
 
+from dataclasses import replace
+
 import httpx
 
 from gridline.broker import free_port
@@ -81,7 +83,7 @@ async def test_the_group_robot_with_a_wrong_key_is_permanent() -> None:
 async def test_sms_is_signed_as_the_provider_checks_it_and_a_bad_secret_is_permanent() -> None:
     async with running_providers() as p, httpx.AsyncClient(timeout=5) as client:
         sms = AliyunSms(client, f"{p.base_url}/sms", SMS_KEY_ID, SMS_KEY_SECRET, "聊城润达供水")
-        sent = await sms.send(MESSAGE.__class__(**{**MESSAGE.__dict__, "target": "13806350301"}))
+        sent = await sms.send(replace(MESSAGE, channel="sms", target="13806350301"))
         assert (sent.kind, sent.provider_ref) == ("sent", "900619746936498440^0")
         (received,) = p.sms_messages
         assert (received["PhoneNumbers"], received["TemplateCode"]) == (
