@@ -105,7 +105,9 @@ class OrderDispatchedPayload(Contract):
     chain_position: ChainPosition
     ack_due: AwareDatetime
     skipped: tuple[SkippedLink, ...] = ()
-    reason: Literal["initial", "ack_overdue", "returned", "reopened", "manual"] = "initial"
+    reason: Literal[
+        "initial", "ack_overdue", "returned", "reopened", "manual", "notification_failed"
+    ] = "initial"
     category: str = ""
     priority: Priority = "normal"
 
@@ -241,6 +243,24 @@ class ComplaintVerifiedPayload(Contract):
     note: MaskedText = ""
 
 
+class NotificationFailedPayload(Contract):
+    """A message notify could not deliver after its retries (or at once, on a permanent error):
+    the person is unreachable by the rules' channels for this event."""
+
+    person_id: str
+    person_name: str = ""
+    channel: str = Field(examples=["wecom_app", "sms", "wecom_robot", "webhook"])
+    reason: MaskedText = Field(examples=["企业微信：用户不存在（errcode 60111）"])
+    attempts: int = Field(ge=1)
+    notice: str = Field(
+        examples=["dispatched", "major", "yellow_card"], description="What the message was about"
+    )
+    assignment_id: int | None = Field(
+        None, description="The dispatch the message announced, when it announced one"
+    )
+    cause_event_id: UUID | None = Field(None, description="The event the message was about")
+
+
 class GridActivityPayload(Contract):
     activity_id: str
     worker_id: str
@@ -309,7 +329,7 @@ class Envelope(Contract):
     event_id: UUID = Field(default_factory=uuid4)
     schema_version: int = SCHEMA_VERSION
     occurred_at: AwareDatetime
-    producer: str = Field(examples=["intake", "router", "sla", "scoring"])
+    producer: str = Field(examples=["intake", "router", "sla", "scoring", "notify"])
     causation_id: UUID | None = Field(None, description="event_id of the event that caused this")
 
 
@@ -422,6 +442,11 @@ class OrderSplit(OrderEnvelope):
     payload: OrderSplitPayload
 
 
+class NotificationFailed(OrderEnvelope):
+    type: Literal["NotificationFailed"] = "NotificationFailed"
+    payload: NotificationFailedPayload
+
+
 OrderEvent = Annotated[
     OrderReceived
     | DuplicateLinked
@@ -443,7 +468,8 @@ OrderEvent = Annotated[
     | MajorEventRaised
     | ComplaintVerified
     | OrderLinked
-    | OrderSplit,
+    | OrderSplit
+    | NotificationFailed,
     Field(discriminator="type"),
 ]
 ORDER_EVENT_TYPES: frozenset[str] = frozenset(
