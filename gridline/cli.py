@@ -46,6 +46,7 @@ def up(
     router_port: int = 8102,
     sla_port: int = 8103,
     scoring_port: int = 8104,
+    console_port: Annotated[int, typer.Option(help="The web console")] = 8100,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
     database_url: Annotated[
@@ -67,6 +68,7 @@ def up(
             "router": router_port,
             "sla": sla_port,
             "scoring": scoring_port,
+            "console": console_port,
         },
         var_dir=var_dir.resolve(),
         database_url_template=database_url,
@@ -90,6 +92,7 @@ def up(
     typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
+    _print_console(f"{base}:{console_port}")
     typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
     try:
@@ -105,8 +108,21 @@ def up(
     typer.echo("stopped.")
 
 
+def _print_console(url: str) -> None:
+    from services.console.config import ConsoleSettings
+
+    password = ConsoleSettings(embedded=True).demo_password
+    typer.secho(f"  控制台 console {url}/login", bold=True)
+    typer.echo(f"    演示账号 (password {password}):")
+    typer.echo("      operator  接线员          w-0301  网格员 褚建国 (用户维修处)")
+    typer.echo("      p-0200    钱主任 (用户维修处负责人)   w-0101  网格员 郑晓明 (抄表处)")
+    typer.echo("      ops       运维值班        every person of config/org.yaml: id in lower case")
+
+
 @app.command()
-def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")]) -> None:
+def serve(
+    service: Annotated[str, typer.Argument(help="intake | router | sla | scoring | console")],
+) -> None:
     """Run one service (what `gridline up` and the containers run)."""
     import uvicorn
     from pydantic import ValidationError

@@ -12,6 +12,7 @@ from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
+from services.intake.search import build_search_router
 from services.intake.settings import IntakeSettings
 from services.intake.store import InboxRow, OutboxRow
 from services.intake.submit import IntakeDeps
@@ -94,5 +95,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         )
     )
     app.include_router(build_care_router(CareContext(runtime=runtime)))
+    app.include_router(build_search_router(runtime))
     app.state.runtime = runtime
     return app

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from services.router.api import RouterContext, build_router
 from services.router.handlers import RouterDeps, make_order_handler
 from services.router.policy import RouterPolicy
+from services.router.preview import build_preview_router
 from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
@@ -57,5 +58,6 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     ctx = RouterContext(runtime=runtime, deps=deps)
     app.include_router(build_router(ctx))
     app.include_router(build_roster_router(ctx))
+    app.include_router(build_preview_router(runtime, deps))
     app.state.runtime = runtime
     return app

@@ -13,7 +13,7 @@ from gridline.services import SERVICES
 @pytest.mark.parametrize("name", ["intake", "router", "sla", "scoring"])
 def test_docs_page_loads_swagger_from_the_service_not_a_cdn(name: str, tmp_path: Path) -> None:
     spec = SERVICES[name]
-    settings = spec.settings_class()(var_dir=tmp_path)  # type: ignore[call-arg]
+    settings = spec.settings_class()(var_dir=tmp_path)
     factory = import_module(f"{spec.module}.app").create_app
     client = TestClient(factory(settings))  # no lifespan: nothing connects
     page = client.get("/docs")
