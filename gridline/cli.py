@@ -12,6 +12,7 @@ import typer
 from gridline.commands import dlq as dlq_commands
 from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
+from gridline.commands import users as users_commands
 from gridline.services import SERVICES
 
 app = typer.Typer(
@@ -202,6 +203,7 @@ def bench(
 app.add_typer(dlq_commands.app, name="dlq")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
+app.add_typer(users_commands.app, name="users")
 
 migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
 app.add_typer(migrations_app, name="migrations")

@@ -1,5 +1,6 @@
 """The console's settings, the files it reads (organisation, taxonomy) and its deps bundle."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -10,6 +11,7 @@ from shared.config import ConfigError, load_yaml
 from shared.organisation import Organisation
 from shared.settings import DEV_TOKEN_SECRET, ServiceSettings
 
+_PERSON_ID = re.compile(r"\b[A-Z]-\d{4}\b")
 DEV_SESSION_SECRET = "gridline-console-embedded-dev-session-secret"
 
 
@@ -77,6 +79,12 @@ class ConsoleDeps:
             return ""
         person = self.org.person(person_id)
         return person.name if person else person_id
+
+    def named(self, text: str) -> str:
+        """A service's summary with department codes and person ids as people know them."""
+        for department in self.org.departments:
+            text = text.replace(department.code, department.name)
+        return _PERSON_ID.sub(lambda m: self.person_name(m.group(0)), text)
 
     def category_label(self, code: str | None) -> str:
         return self.categories.get(code or "", code or "")

@@ -94,3 +94,6 @@ class Services:
 
     async def post(self, caller: Caller, service: str, path: str, body: Any) -> Any:
         return (await self.call(caller, service, "POST", path, json=body)).json()
+
+    async def put(self, caller: Caller, service: str, path: str, body: Any) -> Any:
+        return (await self.call(caller, service, "PUT", path, json=body)).json()

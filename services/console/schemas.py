@@ -1,8 +1,9 @@
 """The console's forms, validated, and the bodies they become for the services' APIs."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -18,8 +19,6 @@ def _beijing_input(value: object) -> object:
     if isinstance(value, str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
-            from zoneinfo import ZoneInfo
-
             parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
         return parsed
     return value
@@ -87,6 +86,36 @@ class EntryForm(BaseModel):
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
 
 
+class OverrideForm(BaseModel):
+    """临时调整在岗: e.g. called in on a Saturday morning, or away at a training."""
+
+    person_id: str = Field(min_length=1, max_length=40)
+    from_: datetime = Field(alias="from")
+    to: datetime
+    available: bool
+    reason: str = Field("", max_length=200)
+
+    _times = field_validator("from_", "to", mode="before")(_beijing_input)
+
+    def entry(self) -> dict[str, object]:
+        return {
+            "from": self.from_.isoformat(),
+            "to": self.to.isoformat(),
+            "available": self.available,
+            "reason": self.reason,
+        }
+
+
+class LeaveForm(BaseModel):
+    person_id: str = Field(min_length=1, max_length=40)
+    from_: date = Field(alias="from")
+    to: date
+    reason: str = Field("", max_length=200)
+
+    def entry(self) -> dict[str, object]:
+        return {"from": self.from_.isoformat(), "to": self.to.isoformat(), "reason": self.reason}
+
+
 FIELD_NAMES = {
     "phone": "来电号码",
     "community": "小区",
@@ -101,6 +130,9 @@ FIELD_NAMES = {
     "extra_working_days": "延期工作日",
     "rule": "考核项",
     "worker_id": "网格员",
+    "from": "开始",
+    "to": "结束",
+    "person_id": "人员",
 }
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
 from services.console.queries import ServiceError
-from services.console.schemas import EntryForm, form_errors
+from services.console.schemas import EntryForm, LeaveForm, OverrideForm, form_errors
 from shared.clock import to_local
 
 HEAD = require_kind("head")
@@ -134,4 +134,53 @@ def build_head_router() -> APIRouter:
         )
         return render(request, ctx, "roster.html", user, roster=found)
 
+    @router.post("/head/roster/overrides", include_in_schema=False)
+    async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        await _roster_change(request, ctx, user, form, OverrideForm, "overrides")
+        return back_to("/head/roster")
+
+    @router.post("/head/roster/leave", include_in_schema=False)
+    async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        await _roster_change(request, ctx, user, form, LeaveForm, "leave")
+        return back_to("/head/roster")
+
     return router
+
+
+async def _roster_change(
+    request: Request,
+    ctx: Ctx,
+    user: User,
+    form: dict[str, str],
+    model: type[OverrideForm] | type[LeaveForm],
+    kind: str,
+) -> None:
+    """The router replaces a person's whole list: the new item is added to what stands."""
+    try:
+        change = model.model_validate(form)
+        roster = await ctx.services.get(
+            user.caller, "router", "/v1/roster", department=user.department
+        )
+        standing = [
+            {k: v for k, v in item.items() if k != "person"}
+            for item in roster[kind]
+            if item.get("person") == change.person_id
+        ]
+        url = (
+            f"/v1/roster/overrides/{change.person_id}"
+            if kind == "overrides"
+            else f"/v1/leave/{change.person_id}"
+        )
+        await ctx.services.put(
+            user.caller,
+            "router",
+            url,
+            {kind: [*standing, change.entry()], "note": form.get("reason", "")},
+        )
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        what = "在岗调整" if kind == "overrides" else "请假"
+        flash(request, f"已更新 {ctx.deps.person_name(change.person_id)} 的{what}")
