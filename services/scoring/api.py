@@ -97,7 +97,8 @@ def build_router(ctx: ScoringContext) -> APIRouter:
             view, entries = await reports.month_view(session, s.book, s.org, month)
         if kind is None:
             return view
-        sheets = exports.month_sheets(view, entries, s.book)
+        names = {d.code: d.name for d in s.org.departments}
+        sheets = exports.month_sheets(view, entries, s.book, names)
         data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
         return _download(data, f"scores-{month}", kind)
 
