@@ -15,6 +15,7 @@ from shared.auth import issue_token
 from shared.clock import Clock
 
 TOKEN_TTL = timedelta(minutes=5)
+SERVICE_NAMES = {"intake": "受理", "router": "派单", "sla": "时限", "scoring": "考核"}
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,18 @@ class Services:
         json: Any = None,
     ) -> httpx.Response:
         assert self._http is not None, "Services.start() was not called"
-        response = await self._http.request(
-            method,
-            self.urls[service] + path,
-            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-            json=json,
-            headers=self._headers(caller, self._clock.now()),
-        )
+        try:
+            response = await self._http.request(
+                method,
+                self.urls[service] + path,
+                params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+                json=json,
+                headers=self._headers(caller, self._clock.now()),
+            )
+        except httpx.HTTPError as exc:
+            raise ServiceError(
+                503, f"{SERVICE_NAMES[service]}服务暂时无法连接，请稍后重试"
+            ) from exc
         if response.status_code >= 400:
             try:
                 body = response.json()

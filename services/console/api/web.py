@@ -189,7 +189,7 @@ def error_page(request: Request, status: int, title: str, message: str) -> Respo
 def service_error_page(request: Request, exc: ServiceError) -> Response:
     titles = {403: "无权访问", 404: "未找到", 409: "当前状态不允许此操作", 422: "填写有误"}
     title = titles.get(exc.status, "服务暂时不可用" if exc.status >= 500 else "请求被拒绝")
-    status = exc.status if exc.status < 500 else 502
+    status = exc.status if exc.status < 500 else 503
     message = "您所在部门无权查看或处理此工单" if exc.status == 403 else exc.message()
     return error_page(request, status, title, message)
 
