@@ -11,6 +11,7 @@ from shared.contracts import (
     OrderReceived,
     OrderResolved,
     ReplySent,
+    ResolveDeadlineSet,
     SlaBreached,
     SlaWarning,
 )
@@ -52,5 +53,7 @@ def summarize(event: OrderEvent) -> str:
             return f"重大事项：{p.reason}"
         case ReplySent(payload=p):
             return f"已答复（{p.channel}）"
+        case ResolveDeadlineSet(payload=p):
+            return f"办结时限 {to_local(p.due).strftime('%m-%d %H:%M')}"
         case _:
             return event.type

@@ -18,6 +18,7 @@ from shared.contracts import (
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
+    ResolveDeadlineSet,
 )
 from shared.organisation import Organisation
 from shared.runtime import EventHandler
@@ -53,6 +54,8 @@ def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
                 return await major_from_elsewhere(event, session, now, deps)
             case OrderReopened():
                 return await dispatch_reopened(event, session, now, deps)
+            case ResolveDeadlineSet():
+                return await follow_sla_deadline(event, session)
         return []
 
     return on_order_event
@@ -102,6 +105,15 @@ async def dispatch_new_order(
     )
     out: list[Event] = [domain.dispatched(event.order_id, 1, chosen, order, due, now)]
     return out + list(majors)
+
+
+async def follow_sla_deadline(event: ResolveDeadlineSet, session: AsyncSession) -> Sequence[Event]:
+    """The SLA service computes the 办结时限 (policy by category, platform cap, fair pauses); the
+    router's own figure set at dispatch stands only until this arrives."""
+    row = await RoutingRepository(session).get_for_update(event.order_id)
+    if row is not None:
+        row.deadline = event.payload.due
+    return []
 
 
 async def escalate_overdue(

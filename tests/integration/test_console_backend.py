@@ -2,10 +2,11 @@
 routing preview (who gets an order right now and why) and intake's search and open orders at
 the same address or phone."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.clock import LOCAL_TZ, ManualClock
+from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
@@ -95,3 +96,53 @@ async def test_a_department_may_not_list_another_departments_orders(
             "/v1/search/orders", params={"department": "METER_READING"}, headers=own
         )
         assert other.status_code == 403 and other.json()["field"] == "department"
+
+
+async def test_the_inbox_deadline_is_the_one_the_sla_service_breaches_on(
+    environment: Environment,
+) -> None:
+    """A leak is repaired within 24 h (SLA policy); the router's own rule would say 5 working
+    days — over a weekend, 8 days. The inbox must show the SLA's."""
+    from shared.contracts import Address, OrderReceived, OrderReceivedPayload
+    from tests.support.kafka import produce
+
+    friday_10 = datetime(2026, 12, 4, 10, 0, tzinfo=LOCAL_TZ)
+    clock = ManualClock(friday_10)
+    event = OrderReceived(
+        order_id="GL-SAME-1",
+        occurred_at=friday_10,
+        producer="intake",
+        payload=OrderReceivedPayload(
+            source="96568",
+            source_ref="ref-same-1",
+            category="LEAK",
+            category_label="漏水",
+            address=Address(text="水城花园5号楼", community="水城花园"),
+            received_at=friday_10,
+        ),
+    )
+    async with run_system(
+        environment, clocks={"router": clock, "sla": clock}, only=("router", "sla")
+    ) as system:
+        await produce(
+            environment.bootstrap,
+            environment.topics.orders,
+            event.model_dump_json().encode(),
+            key=event.order_id.encode(),
+        )
+        worker = token("department:USER_MAINTENANCE", "W-0301")
+
+        async def agreed() -> str:
+            clocks = await system.sla.get("/v1/sla/orders/GL-SAME-1", headers=worker)
+            assert clocks.status_code == 200, clocks.text
+            (resolve,) = [d for d in clocks.json()["deadlines"] if d["kind"] == "resolve"]
+            inbox = (await system.router.get("/v1/inbox", headers=worker)).json()
+            (item,) = [i for i in inbox["items"] if i["order_id"] == "GL-SAME-1"]
+            assert item["deadline"] is not None
+            assert datetime.fromisoformat(item["deadline"]) == datetime.fromisoformat(
+                resolve["due"]
+            )
+            return str(item["deadline"])
+
+        deadline = await eventually(agreed, within=30)
+        assert datetime.fromisoformat(deadline) == friday_10 + timedelta(hours=24)

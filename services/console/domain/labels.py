@@ -56,6 +56,7 @@ EVENTS = {
     "AckOverdue": "签收超时",
     "SlaWarning": "黄牌预警",
     "SlaBreached": "红牌超时",
+    "ResolveDeadlineSet": "时限",
     "AppointmentMissed": "预约未履约",
     "MajorEventRaised": "重大事项",
     "ComplaintVerified": "投诉核实",
