@@ -40,6 +40,7 @@ from shared.contracts import (
     ProgressNotedPayload,
     ReplySent,
     ReplySentPayload,
+    ResolveDeadlineSet,
 )
 from shared.db import Database
 from shared.migrations import upgrade
@@ -80,7 +81,7 @@ async def feed(db: Database, events: Sequence[OrderEvent], now: datetime) -> Non
         async with db.transaction() as session:
             # Cards come from the poller only; a handler says just where the 办结时限 now is.
             caused = await HANDLER(event, session, now)
-            assert all(e.type == "ResolveDeadlineSet" for e in caused), caused
+            assert all(isinstance(e, ResolveDeadlineSet) for e in caused), caused
 
 
 async def emitted(db: Database) -> list[dict[str, Any]]:
