@@ -13,6 +13,7 @@ from gridline.commands import dlq as dlq_commands
 from gridline.commands import outbox as outbox_commands
 from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
+from gridline.commands import users as users_commands
 from gridline.services import SERVICES
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ def up(
     sla_port: int = 8103,
     scoring_port: int = 8104,
     notify_port: int = 8105,
+    console_port: Annotated[int, typer.Option(help="The web console")] = 8100,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
     database_url: Annotated[
@@ -70,6 +72,7 @@ def up(
             "sla": sla_port,
             "scoring": scoring_port,
             "notify": notify_port,
+            "console": console_port,
         },
         var_dir=var_dir.resolve(),
         database_url_template=database_url,
@@ -94,6 +97,7 @@ def up(
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  通知 notify   {base}:{notify_port}/v1/messages  (本地接收：未配置企业微信/短信)")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
+    _print_console(f"{base}:{console_port}")
     typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
     try:
@@ -109,9 +113,22 @@ def up(
     typer.echo("stopped.")
 
 
+def _print_console(url: str) -> None:
+    from services.console.config import ConsoleSettings
+
+    password = ConsoleSettings(embedded=True).demo_password
+    typer.secho(f"  控制台 console {url}/login", bold=True)
+    typer.echo(f"    演示账号 (password {password}):")
+    typer.echo("      operator  接线员          w-0301  网格员 褚建国 (用户维修处)")
+    typer.echo("      p-0200    钱主任 (用户维修处负责人)   w-0101  网格员 郑晓明 (抄表处)")
+    typer.echo("      ops       运维值班        every person of config/org.yaml: id in lower case")
+
+
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="intake | router | sla | scoring | notify")],
+    service: Annotated[
+        str, typer.Argument(help="intake | router | sla | scoring | notify | console")
+    ],
 ) -> None:
     """Run one service (what `gridline up` and the containers run)."""
     import uvicorn
@@ -193,6 +210,7 @@ app.add_typer(dlq_commands.app, name="dlq")
 app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
+app.add_typer(users_commands.app, name="users")
 
 migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
 app.add_typer(migrations_app, name="migrations")

@@ -83,6 +83,7 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
                 "GRIDLINE_HOST": plan.host,
                 "GRIDLINE_VAR_DIR": str(plan.var_dir),
             }
+            env.update(_console_env(plan) if name == "console" else {})
             if plan.database_url_template:
                 env["GRIDLINE_DATABASE_URL"] = plan.database_url_template.format(service=name)
             log = (logs_dir / f"{name}.log").open("ab")
@@ -99,6 +100,17 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
         running.stop()
         raise
     return running
+
+
+def _console_env(plan: LaunchPlan) -> dict[str, str]:
+    """The console finds the services where this launch put them; embedded, it may use the
+    built-in development secrets and creates the demo accounts."""
+    urls = {
+        f"GRIDLINE_{name.upper()}_URL": f"http://{plan.host}:{port}"
+        for name, port in plan.ports.items()
+        if name != "console"
+    }
+    return {**urls, "GRIDLINE_EMBEDDED": "true", "GRIDLINE_DEMO_ACCOUNTS": "true"}
 
 
 def _wait_ready(

@@ -37,4 +37,7 @@ SERVICES: dict[str, ServiceSpec] = {
     "notify": ServiceSpec(
         "notify", "通知 notify", 8105, "services.notify", "NotifySettings", "config"
     ),
+    "console": ServiceSpec(
+        "console", "控制台 console", 8100, "services.console", "ConsoleSettings", "config"
+    ),
 }

@@ -223,6 +223,16 @@ class SlaBreachedPayload(Contract):
     acknowledged: bool = False
 
 
+class ResolveDeadlineSetPayload(Contract):
+    """The SLA service's 办结时限 for the order, each time it opens or moves it: the one figure
+    the router's inbox shows and checks extensions against (the SLA alone computes it)."""
+
+    due: AwareDatetime
+    policy_due: AwareDatetime | None = Field(None, description="What the SLA policy alone allows")
+    platform_due: AwareDatetime | None = Field(None, description="12345's own 办理时限")
+    clock: Literal["24h", "working_days"] = "working_days"
+
+
 class AppointmentMissedPayload(Contract):
     appointment_at: AwareDatetime
     assignee_id: str | None = None
@@ -417,6 +427,11 @@ class SlaBreached(OrderEnvelope):
     payload: SlaBreachedPayload
 
 
+class ResolveDeadlineSet(OrderEnvelope):
+    type: Literal["ResolveDeadlineSet"] = "ResolveDeadlineSet"
+    payload: ResolveDeadlineSetPayload
+
+
 class AppointmentMissed(OrderEnvelope):
     type: Literal["AppointmentMissed"] = "AppointmentMissed"
     payload: AppointmentMissedPayload
@@ -464,6 +479,7 @@ OrderEvent = Annotated[
     | AckOverdue
     | SlaWarning
     | SlaBreached
+    | ResolveDeadlineSet
     | AppointmentMissed
     | MajorEventRaised
     | ComplaintVerified

@@ -1,12 +1,15 @@
 """HTTP conventions every service shares: the error shape, authentication, metrics."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,8 +104,28 @@ def invalid(errors: Sequence[Any], prefix: str = "") -> ApiError:
     return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
 
 
+def serve_docs_offline(app: FastAPI) -> None:
+    """``/docs`` from Swagger UI files shipped in a Python package (fastapi-offline), not a CDN:
+    a utility's intranet often has no internet. FastAPI's own /docs and /redoc are replaced."""
+    replaced = {app.docs_url, app.redoc_url}
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") not in replaced]
+    static = str(files("fastapi_offline") / "static")
+    app.mount("/docs-static", StaticFiles(directory=static), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def _docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )
+
+
 def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 256 * 1024) -> None:
     app.state.token_secret = token_secret
+    serve_docs_offline(app)
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:

@@ -14,6 +14,7 @@ from services.intake.incident_api import build_incident_router
 from services.intake.outage_api import build_outage_router
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
+from services.intake.search import build_search_router
 from services.intake.settings import IntakeSettings
 from services.intake.store import InboxRow, OutboxRow
 from services.intake.submit import IntakeDeps
@@ -98,5 +99,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(build_care_router(CareContext(runtime=runtime)))
     app.include_router(build_incident_router(runtime))
     app.include_router(build_outage_router(runtime, deps))
+    app.include_router(build_search_router(runtime))
     app.state.runtime = runtime
     return app

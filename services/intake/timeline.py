@@ -14,6 +14,7 @@ from shared.contracts import (
     OrderResolved,
     OrderSplit,
     ReplySent,
+    ResolveDeadlineSet,
     SlaBreached,
     SlaWarning,
 )
@@ -63,5 +64,7 @@ def summarize(event: OrderEvent) -> str:
             return f"通知失败：{p.person_name or p.person_id}无法联系（{p.reason}）"
         case ReplySent(payload=p):
             return f"已答复（{p.channel}）"
+        case ResolveDeadlineSet(payload=p):
+            return f"办结时限 {to_local(p.due).strftime('%m-%d %H:%M')}"
         case _:
             return event.type

@@ -9,6 +9,7 @@ from services.router.api import RouterContext, build_router
 from services.router.handlers import RouterDeps, make_order_handler
 from services.router.incident_api import build_incident_router
 from services.router.policy import RouterPolicy
+from services.router.preview import build_preview_router
 from services.router.roster_api import build_roster_router
 from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
@@ -59,5 +60,6 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     app.include_router(build_router(ctx))
     app.include_router(build_roster_router(ctx))
     app.include_router(build_incident_router(ctx))
+    app.include_router(build_preview_router(runtime, deps))
     app.state.runtime = runtime
     return app

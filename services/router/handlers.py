@@ -20,6 +20,7 @@ from shared.contracts import (
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
+    ResolveDeadlineSet,
     SkippedLink,
 )
 from shared.organisation import Organisation
@@ -60,6 +61,8 @@ def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
                 return await dispatch_reopened(event, session, now, deps)
             case NotificationFailed():
                 return await skip_unreachable(event, session, now, deps)
+            case ResolveDeadlineSet():
+                return await follow_sla_deadline(event, session)
         return []
 
     return on_order_event
@@ -133,6 +136,15 @@ async def dispatch_new_order(
         )
     out.append(domain.dispatched(event.order_id, 1, chosen, order, due, now))
     return out + list(majors)
+
+
+async def follow_sla_deadline(event: ResolveDeadlineSet, session: AsyncSession) -> Sequence[Event]:
+    """The SLA service computes the 办结时限 (policy by category, platform cap, fair pauses); the
+    router's own figure set at dispatch stands only until this arrives."""
+    row = await RoutingRepository(session).get_for_update(event.order_id)
+    if row is not None:
+        row.deadline = event.payload.due
+    return []
 
 
 async def escalate_overdue(

@@ -124,7 +124,8 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         # could read in the workers' own ledgers.
         departments = {w.worker_id: w.department for w in view.workers}
         entries = [e for e in entries if may_read_ledger(who, departments.get(e.worker_id))]
-        sheets = exports.month_sheets(view, entries, s.book)
+        names = {d.code: d.name for d in s.org.departments}
+        sheets = exports.month_sheets(view, entries, s.book, names)
         data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
         return _download(data, f"scores-{month}", kind)
 

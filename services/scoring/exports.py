@@ -3,9 +3,11 @@
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from services.scoring.reports import EntryView, MonthView, PeriodView, local_text
 from services.scoring.rules import RuleBook
@@ -27,8 +29,14 @@ def _yes(value: bool) -> str:
     return "是" if value else "否"
 
 
-def month_sheets(view: MonthView, entries: list[EntryView], book: RuleBook) -> list[Sheet]:
+def month_sheets(
+    view: MonthView,
+    entries: list[EntryView],
+    book: RuleBook,
+    department_names: dict[str, str] | None = None,
+) -> list[Sheet]:
     codes = list(book.ranking.counts)
+    names = department_names or {}
     headers = ["工号", "姓名", "部门", "基础分", "扣分", "加分"]
     for code in codes:
         label = book.rank_label(code, view.month)
@@ -36,7 +44,8 @@ def month_sheets(view: MonthView, entries: list[EntryView], book: RuleBook) -> l
     headers += ["结算后调整", "结算时得分", "最终得分", "是否合格", "标记"]
     rows: list[list[Cell]] = []
     for w in view.workers:
-        row: list[Cell] = [w.worker_id, w.name, w.department, w.base, w.deductions, w.bonuses]
+        department = names.get(w.department, w.department)
+        row: list[Cell] = [w.worker_id, w.name, department, w.base, w.deductions, w.bonuses]
         for code in codes:
             place = w.ranks.get(code)
             row += [place.count, place.place, place.points] if place else [0, None, 0]
@@ -154,9 +163,24 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
         for row in sheet.rows:
             ws.append(row)
         ws.freeze_panes = "A2"
+        _fit_columns(ws, sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _display_width(value: Cell) -> int:
+    """Chinese characters take two columns in Excel's default font."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _fit_columns(ws: Any, sheet: Sheet) -> None:
+    """Each column as wide as its longest cell (within bounds), so the sheet reads on opening."""
+    for index, header in enumerate(sheet.headers):
+        cells = [header, *(row[index] for row in sheet.rows if index < len(row))]
+        widest = max(_display_width(c) for c in cells)
+        ws.column_dimensions[get_column_letter(index + 1)].width = min(max(widest + 2, 8), 60)
 
 
 def to_csv(sheet: Sheet) -> bytes:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sla import domain, incidents, metrics
 from services.sla.clocks import Clocks, SlaDeps, dept_label
-from services.sla.store import FIRED, DeadlineRepository, OrderRepository
+from services.sla.store import CARD, FIRED, DeadlineRepository, DeadlineRow, OrderRepository
 from shared.contracts import (
     AppointmentSet,
     Event,
@@ -25,6 +25,8 @@ from shared.contracts import (
     OrderSplit,
     ProgressNoted,
     ReplySent,
+    ResolveDeadlineSet,
+    ResolveDeadlineSetPayload,
 )
 from shared.db import Database
 from shared.outbox import Outbox
@@ -38,6 +40,7 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
         event: OrderEvent, session: AsyncSession, now: datetime
     ) -> Sequence[Event]:
         clocks = Clocks(deps, session, now)
+        before = await _resolve_clock(clocks, event.order_id)
         match event:
             case OrderReceived():
                 await clocks.received(event)
@@ -66,9 +69,36 @@ def make_order_handler(deps: SlaDeps) -> EventHandler[OrderEvent]:
                 await incidents.linked(clocks, event)
             case OrderSplit():
                 await incidents.split(clocks, event)
-        return []
+        return _resolve_moved(
+            event.order_id, before, await _resolve_clock(clocks, event.order_id), now
+        )
 
     return on_order_event
+
+
+async def _resolve_clock(clocks: Clocks, order_id: str) -> DeadlineRow | None:
+    rows = await clocks.deadlines.open_of(order_id, ("resolve",))
+    return next((r for r in rows if r.purpose == CARD), None)
+
+
+def _resolve_moved(
+    order_id: str, before: DeadlineRow | None, after: DeadlineRow | None, now: datetime
+) -> list[Event]:
+    """The 办结时限 opened or moved: said on the order's log, so that the router's inbox shows
+    the deadline this service breaches on, not a figure of its own."""
+    if after is None or (before is not None and before.due_at == after.due_at):
+        return []
+    payload = ResolveDeadlineSetPayload(
+        due=after.due_at,
+        policy_due=after.policy_due,
+        platform_due=after.platform_due,
+        clock="24h" if after.clock == "24h" else "working_days",
+    )
+    return [
+        ResolveDeadlineSet(
+            order_id=order_id, occurred_at=now, producer=domain.PRODUCER, payload=payload
+        )
+    ]
 
 
 async def fire_due(db: Database, outbox: Outbox, now: datetime, batch: int = 500) -> int:

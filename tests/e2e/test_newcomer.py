@@ -55,7 +55,7 @@ def _up_command(ports: dict[str, int], var_dir: Path, database_url: str) -> list
 
 @asynccontextmanager
 async def gridline_up(tmp_path: Path, database_url: str = "") -> AsyncIterator[Started]:
-    ports = {"broker": free_port(), **{name: free_port() for name in SERVICES}}
+    ports = {"broker": free_port(), **{name: free_port() for name in [*SERVICES, "console"]}}
     output = tmp_path / "up.out"
     with output.open("w", encoding="utf-8") as sink:
         process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are threaded
@@ -150,7 +150,7 @@ async def test_the_same_walk_on_postgresql(tmp_path: Path) -> None:
     admin = await require_postgres()
     databases = DatabaseFactory("postgresql", tmp_path, admin)
     try:
-        template = await databases.url_template(SERVICES)
+        template = await databases.url_template([*SERVICES, "console"])
         async with gridline_up(tmp_path, database_url=template) as started:
             await _walk_the_order_through(started)
     finally:

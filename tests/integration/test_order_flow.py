@@ -40,11 +40,12 @@ async def test_a_12345_order_is_received_dispatched_timed_and_counted(
         async def dispatched() -> dict[str, Any]:
             view = (await system.intake.get(f"/v1/orders/{order_id}", headers=OPERATOR)).json()
             types = [e["type"] for e in view["timeline"]]
-            assert types[:2] == ["OrderReceived", "OrderDispatched"], types
+            # The SLA's ResolveDeadlineSet may come before or after the dispatch.
+            assert types[0] == "OrderReceived" and "OrderDispatched" in types, types
             return dict(view)
 
         view = await eventually(dispatched)
-        dispatch = view["timeline"][1]["payload"]
+        dispatch = next(e for e in view["timeline"] if e["type"] == "OrderDispatched")["payload"]
         # 水城花园 is in grid UM-DC-03 of 用户维修处, whose A post is W-0301 (the demo org).
         assert (dispatch["department"], dispatch["grid"], dispatch["assignee_id"]) == (
             "USER_MAINTENANCE",

@@ -1,0 +1,186 @@
+"""部门负责人: the month's scores for the department with each worker's ledger, manual Art. 18
+entries (流动红旗, 锦旗…) and corrections, the xlsx, escalated orders, extension requests,
+complaint verification and the duty roster."""
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
+from services.console.queries import ServiceError
+from services.console.schemas import EntryForm, LeaveForm, OverrideForm, form_errors
+from shared.clock import to_local
+
+HEAD = require_kind("head")
+
+
+def this_month(now: datetime) -> str:
+    return f"{to_local(now):%Y-%m}"
+
+
+def _own(rows: list[dict[str, Any]], department: str | None) -> list[dict[str, Any]]:
+    return [r for r in rows if department is None or r.get("department") == department]
+
+
+async def _waiting(ctx: Ctx, user: User) -> dict[str, list[dict[str, Any]]]:
+    """Orders at the head: escalated to them, asking for an extension, complaints to verify."""
+    inbox = await ctx.services.get(user.caller, "router", "/v1/inbox", limit=200)
+    items = inbox["items"]
+    pending = await ctx.services.get(
+        user.caller, "router", "/v1/inbox", extension_pending="true", limit=200
+    )
+    return {
+        "escalated": [i for i in items if i["chain_position"] == "HEAD"],
+        "extensions": pending["items"],
+        "complaints": [
+            i for i in items if i["category"] == "COMPLAINT" and i["state"] != "resolved"
+        ],
+    }
+
+
+def build_head_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/head", include_in_schema=False)
+    async def head_page(request: Request, ctx: Ctx, month: str = "", user: User = HEAD) -> Response:
+        month = month or this_month(ctx.clock.now())
+        scores = await ctx.services.get(user.caller, "scoring", f"/v1/scores/{month}")
+        rules = await ctx.services.get(user.caller, "scoring", "/v1/rules", month=month)
+        workers = _own(scores["workers"], user.department)
+        return render(
+            request,
+            ctx,
+            "head.html",
+            user,
+            month=month,
+            scores=scores,
+            workers=workers,
+            manual_rules=[r for r in rules if r["entry"] == "manual"],
+            waiting=await _waiting(ctx, user),
+        )
+
+    @router.get("/head/workers/{worker_id}", include_in_schema=False)
+    async def ledger(
+        request: Request, ctx: Ctx, worker_id: str, month: str = "", user: User = HEAD
+    ) -> Response:
+        month = month or this_month(ctx.clock.now())
+        found = await ctx.services.get(
+            user.caller, "scoring", f"/v1/workers/{worker_id}/ledger", month=month
+        )
+        return render(request, ctx, "ledger.html", user, month=month, ledger=found)
+
+    @router.post("/head/entries", include_in_schema=False)
+    async def enter(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        month = form.get("month", "")
+        try:
+            entry = EntryForm.model_validate(form)
+            await ctx.services.post(
+                user.caller,
+                "scoring",
+                f"/v1/workers/{entry.worker_id}/entries",
+                {
+                    "rule": entry.rule,
+                    "reason": entry.reason,
+                    "evidence": entry.evidence or None,
+                    "month": entry.month,
+                },
+            )
+        except ValidationError as exc:
+            flash(request, form_errors(exc), "error")
+        except ServiceError as exc:
+            flash(request, exc.message(), "error")
+        else:
+            flash(request, f"已记录：{ctx.deps.person_name(entry.worker_id)}")
+        return back_to(f"/head?month={month}")
+
+    @router.post("/head/workers/{worker_id}/entries/{entry_id}/correct", include_in_schema=False)
+    async def correct(
+        request: Request,
+        ctx: Ctx,
+        worker_id: str,
+        entry_id: str,
+        form: Form,
+        user: User = HEAD,
+    ) -> Response:
+        try:
+            await ctx.services.post(
+                user.caller,
+                "scoring",
+                f"/v1/workers/{worker_id}/entries/{entry_id}/corrections",
+                {"reason": form.get("reason", "")},
+            )
+        except ServiceError as exc:
+            flash(request, exc.message(), "error")
+        else:
+            flash(request, "已更正")
+        return back_to(f"/head/workers/{worker_id}?month={form.get('month', '')}")
+
+    @router.get("/head/scores/{month}.xlsx", include_in_schema=False)
+    async def xlsx(ctx: Ctx, month: str, user: User = HEAD) -> Response:
+        found = await ctx.services.call(user.caller, "scoring", "GET", f"/v1/scores/{month}.xlsx")
+        return Response(
+            found.content,
+            media_type=found.headers.get("content-type"),
+            headers={"Content-Disposition": f'attachment; filename="scores-{month}.xlsx"'},
+        )
+
+    @router.get("/head/roster", include_in_schema=False)
+    async def roster(request: Request, ctx: Ctx, user: User = HEAD) -> Response:
+        found = await ctx.services.get(
+            user.caller, "router", "/v1/roster", department=user.department
+        )
+        return render(request, ctx, "roster.html", user, roster=found)
+
+    @router.post("/head/roster/overrides", include_in_schema=False)
+    async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        await _roster_change(request, ctx, user, form, OverrideForm, "overrides")
+        return back_to("/head/roster")
+
+    @router.post("/head/roster/leave", include_in_schema=False)
+    async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        await _roster_change(request, ctx, user, form, LeaveForm, "leave")
+        return back_to("/head/roster")
+
+    return router
+
+
+async def _roster_change(
+    request: Request,
+    ctx: Ctx,
+    user: User,
+    form: dict[str, str],
+    model: type[OverrideForm] | type[LeaveForm],
+    kind: str,
+) -> None:
+    """The router replaces a person's whole list: the new item is added to what stands."""
+    try:
+        change = model.model_validate(form)
+        roster = await ctx.services.get(
+            user.caller, "router", "/v1/roster", department=user.department
+        )
+        standing = [
+            {k: v for k, v in item.items() if k != "person"}
+            for item in roster[kind]
+            if item.get("person") == change.person_id
+        ]
+        url = (
+            f"/v1/roster/overrides/{change.person_id}"
+            if kind == "overrides"
+            else f"/v1/leave/{change.person_id}"
+        )
+        await ctx.services.put(
+            user.caller,
+            "router",
+            url,
+            {kind: [*standing, change.entry()], "note": form.get("reason", "")},
+        )
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        what = "在岗调整" if kind == "overrides" else "请假"
+        flash(request, f"已更新 {ctx.deps.person_name(change.person_id)} 的{what}")

@@ -1,0 +1,143 @@
+"""The one place that wires the console: settings, files, accounts database, the services'
+client, sessions and the pages."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from services.console.api import build_pages
+from services.console.api.web import (
+    ConsoleContext,
+    Forbidden,
+    SignInNeeded,
+    error_page,
+    make_templates,
+    service_error_page,
+)
+from services.console.config import ConsoleSettings, load_deps
+from services.console.domain.accounts import LockPolicy, demo_accounts
+from services.console.handlers import AccountDeps, AddUser, add_user
+from services.console.queries import ServiceError, Services
+from services.console.store import UserRepository
+from shared.clock import Clock, SystemClock
+from shared.db import Database
+from shared.logging import get_logger
+from shared.migrations import upgrade
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+STATIC = Path(__file__).parent / "static"
+log = get_logger(__name__)
+
+
+@dataclass
+class ConsoleRuntime:
+    """What `gridline serve` reads from every service: its settings."""
+
+    settings: ConsoleSettings
+
+
+async def seed_demo_accounts(ctx: ConsoleContext) -> int:
+    """The demo organisation's accounts, once, into an empty accounts table."""
+    async with ctx.db.transaction() as session:
+        if await UserRepository(session).any():
+            return 0
+        accounts = demo_accounts(ctx.deps.org)
+        for spec in accounts:
+            command = AddUser(spec, ctx.settings.demo_password)
+            await add_user(command, session, ctx.accounts, ctx.clock.now())
+    return len(accounts)
+
+
+def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or ConsoleSettings()
+    settings.refuse_dev_secrets()
+    deps = load_deps(settings)
+    clock = clock or SystemClock()
+    ctx = ConsoleContext(
+        settings=settings,
+        deps=deps,
+        services=Services(settings, clock),
+        db=Database(settings.resolved_database_url()),
+        clock=clock,
+        accounts=AccountDeps(
+            LockPolicy(settings.lockout_attempts, timedelta(minutes=settings.lockout_minutes))
+        ),
+        templates=make_templates(deps, clock),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ctx.db.start()
+        await upgrade(ctx.db, MIGRATIONS)
+        if settings.demo_accounts:
+            created = await seed_demo_accounts(ctx)
+            if created:
+                log.info("demo_accounts_created", count=created)
+        await ctx.services.start()
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await ctx.services.stop()
+            await ctx.db.stop()
+
+    app = FastAPI(
+        title="Gridline console",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.console = ctx
+    app.state.runtime = ConsoleRuntime(settings)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie="gridline_console",
+        max_age=int(settings.session_hours * 3600),
+        same_site="lax",
+        https_only=False,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(build_pages())
+    install_pages_errors(app)
+    return app
+
+
+def install_pages_errors(app: FastAPI) -> None:
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, _exc: SignInNeeded) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_page(request, 403, "无权访问", exc.message)
+
+    @app.exception_handler(ServiceError)
+    async def _service(request: Request, exc: ServiceError) -> Response:
+        return service_error_page(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_page(request, 404, "页面不存在", "没有这个页面，请从首页进入")
+        return error_page(request, exc.status_code, "请求有误", str(exc.detail))
+
+    @app.get("/healthz", include_in_schema=False)
+    async def _health(request: Request) -> dict[str, object]:
+        return {"status": "ok", "ready": bool(getattr(request.app.state, "ready", False))}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def _metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,99 @@
+"""How things are shown to people, pure: Chinese labels, Beijing time, time left."""
+
+from datetime import datetime
+
+from shared.clock import to_local
+
+STATES = {
+    "dispatched": "待签收",
+    "acknowledged": "已签收",
+    "in_progress": "处理中",
+    "returned": "已退单",
+    "resolved": "已办结",
+    "closed": "已关闭",
+    "received": "已受理",
+}
+POSITIONS = {
+    "A": "A岗",
+    "B": "B岗",
+    "TEAM_DUTY": "班组值班",
+    "DEPT_DUTY": "部门值班",
+    "HEAD": "部门负责人",
+    "TRIAGE": "分拣",
+}
+PRIORITIES = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
+SOURCES = {"12345": "12345热线", "96568": "96568热线", "grid": "网格上报"}
+DEADLINE_KINDS = {
+    "acknowledge": "签收",
+    "arrive": "到场",
+    "resolve": "办结",
+    "reply": "答复",
+    "appointment": "预约",
+    "promise": "承诺",
+}
+CLOCK_STATES = {"open": "计时中", "fired": "已超时", "closed": "已完成"}
+ROLES = {
+    "operator": "接线员",
+    "ops": "运维值班",
+    "admin": "管理员",
+    "department": "网格员/部门人员",
+    "head": "部门负责人",
+}
+EVENTS = {
+    "OrderReceived": "受理",
+    "DuplicateLinked": "关联重复工单",
+    "OrderDispatched": "派单",
+    "OrderAcknowledged": "签收",
+    "AppointmentSet": "预约",
+    "ProgressNoted": "进展",
+    "OrderReturned": "退单",
+    "ExtensionRequested": "申请延期",
+    "ExtensionGranted": "延期批准",
+    "ExtensionRefused": "延期驳回",
+    "OrderResolved": "办结",
+    "ReplySent": "已答复",
+    "OrderReopened": "重新打开",
+    "AckOverdue": "签收超时",
+    "SlaWarning": "黄牌预警",
+    "SlaBreached": "红牌超时",
+    "ResolveDeadlineSet": "时限",
+    "AppointmentMissed": "预约未履约",
+    "MajorEventRaised": "重大事项",
+    "ComplaintVerified": "投诉核实",
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    return table.get(code or "", code or "")
+
+
+def role_label(role: str) -> str:
+    return ROLES.get(role.split(":", 1)[0], role)
+
+
+def beijing(when: datetime | str | None, with_date: bool = True) -> str:
+    if when is None or when == "":
+        return ""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    local = to_local(when)
+    return local.strftime("%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def time_left(due: datetime | str | None, now: datetime) -> str:
+    """剩余 2小时10分 / 已超时 1天3小时: what a grid worker reads at a glance."""
+    if due is None or due == "":
+        return ""
+    if isinstance(due, str):
+        due = datetime.fromisoformat(due)
+    seconds = int((due - now).total_seconds())
+    prefix = "剩余" if seconds >= 0 else "已超时"
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{prefix}{days}天{hours}小时"
+    if hours:
+        return f"{prefix}{hours}小时{minutes}分"
+    return f"{prefix}{minutes}分钟"

@@ -1,0 +1,231 @@
+"""The console as its users work in it, in real Chromium, through the whole system started as
+`gridline up` starts it: an operator takes a 96568 call, the grid worker handles it on a phone,
+the head scores the month; refusals are in Chinese, forms need their CSRF token, and five wrong
+passwords lock an account."""
+
+import io
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from openpyxl import load_workbook
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from shared.clock import to_local
+from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
+from tests.support.polling import eventually
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "gridline-demo"
+PHONE = "13912340001"
+
+
+def _token(role: str) -> str:
+    return subprocess.run(
+        [GRIDLINE, "token", "--role", role], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+async def _signed_in(browser: Browser, base: str, who: str, width: int = 1280) -> Page:
+    context = await browser.new_context(
+        base_url=base, viewport={"width": width, "height": 900}, locale="zh-CN"
+    )
+    page = await context.new_page()
+    await page.goto("/login")
+    await page.fill("input[name=username]", who)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state()
+    assert "/login" not in page.url, await page.inner_text("main")
+    return page
+
+
+def _beijing(iso: str) -> str:
+    return to_local(datetime.fromisoformat(iso)).strftime("%m-%d %H:%M")
+
+
+async def _sla_clocks(started: Started, order_id: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=10) as http:
+        answer = await http.get(
+            f"{started.url('sla')}/v1/sla/orders/{order_id}",
+            headers={"Authorization": f"Bearer {_token('ops')}"},
+        )
+    assert answer.status_code == 200, answer.text
+    return {d["kind"]: d for d in answer.json()["deadlines"] if d["state"] == "open"}
+
+
+async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
+    """Whatever the hour of the test, 褚建国 (A post of UM-DC-03) is on duty: the head says so
+    on the roster page, as a head would for a Saturday call-in."""
+    head = await _signed_in(browser, base, "p-0200")
+    await head.goto("/head/roster")
+    now = datetime.now().astimezone()
+    form = head.locator("form.override")
+    await form.locator("select[name=person_id]").select_option("W-0301")
+    await form.locator("input[name=from]").fill(
+        to_local(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    await form.locator("input[name=to]").fill(
+        to_local(now + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M")
+    )
+    await form.locator("select[name=available]").select_option("true")
+    await form.locator("input[name=reason]").fill("测试加班")
+    await form.locator("button").click()
+    assert "已更新 褚建国 的在岗调整" in await head.inner_text(".flash")
+    return head
+
+
+async def _operator_takes_the_call(browser: Browser, base: str) -> str:
+    operator = await _signed_in(browser, base, "operator")
+    assert operator.url.endswith("/operator")
+
+    async def fill(page: Page) -> None:
+        await page.fill("input[name=caller_name]", "王先生")
+        await page.fill("input[name=phone]", PHONE)
+        await page.fill("input[name=community]", "水城花园")
+        await page.fill("input[name=building]", "3")
+        await page.select_option("select[name=category]", "LEAK")
+        await page.fill("textarea[name=description]", "厨房水管漏水")
+
+    await fill(operator)
+    preview = operator.locator("#preview .routing")
+    await preview.wait_for()
+    shown = await preview.inner_text()
+    assert "用户维修处" in shown and "UM-DC-03" in shown and "褚建国" in shown and "A岗" in shown
+    await operator.click("#call-form button[type=submit]")
+    await operator.wait_for_url("**/orders/GL-*")
+    order_id = operator.url.rsplit("/", 1)[1]
+    assert f"已受理，工单号 {order_id}" in await operator.inner_text(".flash")
+
+    # The same caller rings again: before submitting, the operator is warned.
+    await operator.goto("/operator")
+    await fill(operator)
+    warning = operator.locator("#preview .warn").first
+    await warning.wait_for()
+    assert f"该地址已有在办工单 {order_id}" in await warning.inner_text()
+    await operator.context.close()
+    return order_id
+
+
+async def _grid_worker_handles_it(browser: Browser, started: Started, order_id: str) -> None:
+    worker = await _signed_in(browser, started.url("console"), "w-0301", width=360)
+    assert worker.url.endswith("/inbox")
+    row = worker.locator("ul.inbox li", has_text=order_id)
+
+    async def listed() -> str:
+        await worker.reload()
+        return await row.inner_text()
+
+    text = await eventually(listed, within=30, every=1)
+    clocks = await _sla_clocks(started, order_id)
+    # The inbox shows the SLA service's own deadlines, not a second computation.
+    assert f"签收时限 {_beijing(clocks['acknowledge']['due'])}" in text, text
+    assert f"办结时限 {_beijing(clocks['resolve']['due'])}" in text, text
+    assert "水城花园" in text and "王先生" in text
+    width = await worker.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the inbox scrolls sideways on a phone: {width}px"
+
+    await row.locator("a").click()
+    await worker.click("form[action$='/acknowledge'] button")
+    assert "签收成功" in await worker.inner_text(".flash")
+    tomorrow = to_local(datetime.now().astimezone() + timedelta(days=1)).strftime("%Y-%m-%dT15:00")
+    await worker.fill("input[name=appointment_at]", tomorrow)
+    await worker.click("form[action$='/appointment'] button")
+    assert "预约成功" in await worker.inner_text(".flash")
+    await worker.fill("textarea[name=handling_notes]", "更换阀门，已修复")
+    await worker.fill("textarea[name=public_reply]", "您好，您反映的漏水已修复")
+    await worker.click("form[action$='/resolve'] button")
+    assert "办结成功" in await worker.inner_text(".flash")
+    assert "已办结" in await worker.inner_text("dl.facts")
+
+    # A form post without the session's CSRF token is refused.
+    refused = await worker.request.post(
+        f"/orders/{order_id}/progress", form={"note": "没有令牌"}, max_redirects=0
+    )
+    assert refused.status == 403 and "CSRF" in await refused.text()
+    forged = await worker.request.post(
+        f"/orders/{order_id}/progress",
+        form={"note": "伪造", "csrf_token": "not-the-token"},
+        max_redirects=0,
+    )
+    assert forged.status == 403
+    await worker.context.close()
+
+
+async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tmp: Path) -> None:
+    row = head.locator("table.scores tr", has_text="褚建国")
+
+    async def counted() -> None:
+        await head.goto("/head")
+        assert await row.locator("td.orders-count").inner_text() == "1"
+
+    await eventually(counted, within=40, every=1)
+    before = int(await row.locator("td.final").inner_text())
+    form = head.locator("form.entry")
+    await form.locator("select[name=worker_id]").select_option("W-0301")
+    await form.locator("select[name=rule]").select_option("PENNANT")
+    await form.locator("input[name=reason]").fill("用户赠送锦旗，流动红旗")
+    await form.locator("input[name=evidence]").fill("照片 IMG_0312")
+    await form.locator("button").click()
+    assert "已记录：褚建国" in await head.inner_text(".flash")
+    after = int(await row.locator("td.final").inner_text())
+    assert after == before + 3  # 锦旗 +3 (Art. 18)
+
+    async with head.expect_download() as download:
+        await head.click("text=下载 Excel")
+    saved = tmp / "scores.xlsx"
+    await (await download.value).save_as(saved)
+    book = load_workbook(io.BytesIO(saved.read_bytes()))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert {"姓名", "部门", "最终得分"} <= set(headers)
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    mine = next(r for r in rows if r[1] == "褚建国")
+    assert mine[headers.index("部门")] == "用户维修处"
+    assert mine[headers.index("最终得分")] == after
+    name_column = sheet.cell(1, headers.index("姓名") + 1).column_letter
+    assert (sheet.column_dimensions[name_column].width or 0) >= 6
+
+
+async def _another_department_is_refused(browser: Browser, base: str, order_id: str) -> None:
+    other = await _signed_in(browser, base, "w-0101")
+    answer = await other.goto(f"/orders/{order_id}")
+    assert answer is not None and answer.status == 403
+    assert "无权" in await other.inner_text("main")
+    await other.context.close()
+
+
+async def _five_wrong_passwords_lock_the_account(context: BrowserContext) -> None:
+    page = await context.new_page()
+    for attempt in range(5):
+        await page.goto("/login")
+        await page.fill("input[name=username]", "w-0302")
+        await page.fill("input[name=password]", f"wrong-{attempt}")
+        await page.click("button[type=submit]")
+        message = await page.inner_text(".flash.error")
+    assert "已锁定" in message
+    await page.fill("input[name=username]", "w-0302")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    assert page.url.endswith("/login") and "已锁定" in await page.inner_text(".flash.error")
+
+
+async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
+    tmp_path: Path,
+) -> None:
+    async with gridline_up(tmp_path) as started, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        base = started.url("console")
+        try:
+            head = await _head_puts_the_a_post_on_duty(browser, base)
+            order_id = await _operator_takes_the_call(browser, base)
+            await _grid_worker_handles_it(browser, started, order_id)
+            await _head_scores_the_month(browser, head, order_id, tmp_path)
+            await _another_department_is_refused(browser, base, order_id)
+            await _five_wrong_passwords_lock_the_account(
+                await browser.new_context(base_url=base, locale="zh-CN")
+            )
+        finally:
+            await browser.close()

@@ -1,0 +1,108 @@
+"""The console's settings and pages, without the services: secrets, sign-in, CSRF, lock-out."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gridline.broker import free_port
+from services.console import app as app_module
+from services.console.app import create_app
+from services.console.config import ConsoleSettings
+from services.console.domain.accounts import demo_accounts
+from shared.config import ConfigError
+
+SECRET = "s" * 40
+
+
+def test_outside_gridline_up_the_built_in_secrets_refuse_to_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="GRIDLINE_SESSION_SECRET"):
+        create_app(ConsoleSettings(var_dir=tmp_path, token_secret=SECRET))
+    with pytest.raises(ConfigError, match="GRIDLINE_TOKEN_SECRET"):
+        create_app(ConsoleSettings(var_dir=tmp_path, session_secret=SECRET))
+    create_app(ConsoleSettings(var_dir=tmp_path, session_secret=SECRET, token_secret=SECRET))
+    create_app(ConsoleSettings(var_dir=tmp_path, embedded=True))
+
+
+@pytest.fixture
+def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    # Three of the demo accounts (hashing all of them would only slow the test down).
+    wanted = {"operator", "w-0301", "w-0302"}
+    monkeypatch.setattr(
+        app_module,
+        "demo_accounts",
+        lambda org: [a for a in demo_accounts(org) if a.username in wanted],
+    )
+    nowhere = f"http://127.0.0.1:{free_port()}"  # no service listens there
+    settings = ConsoleSettings(
+        var_dir=tmp_path,
+        session_secret=SECRET,
+        token_secret=SECRET,
+        demo_accounts=True,
+        intake_url=nowhere,
+        router_url=nowhere,
+        sla_url=nowhere,
+        scoring_url=nowhere,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def _csrf(client: TestClient, path: str = "/login") -> str:
+    page: str = client.get(path).text
+    marker = 'name="csrf_token" value="'
+    return page.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_a_page_needs_a_sign_in_and_a_sign_in_needs_the_form_token(console: TestClient) -> None:
+    assert console.get("/inbox", follow_redirects=False).headers["location"] == "/login"
+    refused = console.post("/login", data={"username": "operator", "password": "gridline-demo"})
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    token = _csrf(console)
+    signed = console.post(
+        "/login",
+        data={"username": "operator", "password": "gridline-demo", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == "/operator"
+    # A new session token after sign-in: the one from the login page no longer posts.
+    assert console.post("/logout", data={"csrf_token": token}).status_code == 403
+    assert (
+        console.post("/logout", data={"csrf_token": _csrf(console, "/search")}).status_code == 200
+    )
+    assert console.get("/search", follow_redirects=False).status_code == 303
+
+
+def test_a_role_opening_another_roles_page_gets_a_chinese_403(console: TestClient) -> None:
+    token = _csrf(console)
+    console.post(
+        "/login",
+        data={"username": "w-0301", "password": "gridline-demo", "csrf_token": token},
+        follow_redirects=False,
+    )
+    page = console.get("/head")
+    assert page.status_code == 403 and "无权" in page.text
+
+
+def test_a_service_that_cannot_be_reached_is_said_so_in_chinese(console: TestClient) -> None:
+    token = _csrf(console)
+    console.post(
+        "/login", data={"username": "w-0301", "password": "gridline-demo", "csrf_token": token}
+    )
+    page = console.get("/inbox")  # nothing listens where the router should be
+    assert page.status_code == 503 and "派单服务暂时无法连接" in page.text
+
+
+def test_five_wrong_passwords_lock_even_the_right_one_out(console: TestClient) -> None:
+    token = _csrf(console)
+    for attempt in range(5):
+        answer = console.post(
+            "/login", data={"username": "w-0302", "password": f"x{attempt}", "csrf_token": token}
+        )
+        assert answer.status_code == 401
+    assert "已锁定" in answer.text
+    right = console.post(
+        "/login", data={"username": "w-0302", "password": "gridline-demo", "csrf_token": token}
+    )
+    assert right.status_code == 401 and "已锁定" in right.text

@@ -1,0 +1,92 @@
+"""The console's pure decisions: lock-out, demo accounts, the inbox's deadlines, labels."""
+
+from datetime import UTC, datetime, timedelta
+
+from services.console.domain.accounts import (
+    AttemptState,
+    LockPolicy,
+    after_failure,
+    demo_accounts,
+    failure_message,
+    may_try,
+)
+from services.console.domain.inbox import inbox_rows
+from services.console.domain.labels import time_left
+from shared.config import load_yaml
+from shared.organisation import Organisation
+from shared.paths import CONFIG_DIR
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+POLICY = LockPolicy(attempts=5, lock_for=timedelta(minutes=15))
+
+
+def test_the_fifth_wrong_password_locks_the_account_for_a_while() -> None:
+    state = AttemptState(0, None, False)
+    for _ in range(4):
+        state = after_failure(state, NOW, POLICY)
+        assert may_try(state, NOW).allowed
+    assert "再错 1 次" in failure_message(state, POLICY)
+    state = after_failure(state, NOW, POLICY)
+    assert not may_try(state, NOW).allowed
+    assert "锁定" in may_try(state, NOW + timedelta(minutes=14)).message
+    assert may_try(state, NOW + timedelta(minutes=15)).allowed
+
+
+def test_a_disabled_account_may_not_try_at_all() -> None:
+    verdict = may_try(AttemptState(0, None, True), NOW)
+    assert not verdict.allowed and "停用" in verdict.message
+
+
+def test_demo_accounts_give_heads_their_department_and_workers_their_own() -> None:
+    org = load_yaml(CONFIG_DIR / "org.yaml", Organisation)
+    accounts = {a.username: a for a in demo_accounts(org)}
+    assert accounts["p-0200"].role == "head:USER_MAINTENANCE"
+    assert accounts["w-0301"].role == "department:USER_MAINTENANCE"
+    assert accounts["w-0301"].person_id == "W-0301"
+    assert accounts["w-0101"].role == "department:METER_READING"
+    assert accounts["operator"].role == "operator" and accounts["ops"].role == "ops"
+
+
+def _routed(order_id: str, state: str = "dispatched") -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "category": "LEAK",
+        "priority": "normal",
+        "state": state,
+        "assignee_id": "W-0301",
+        "chain_position": "A",
+        "major": False,
+        # The router's own figure, which must not be what the worker is shown.
+        "deadline": (NOW + timedelta(days=8)).isoformat(),
+    }
+
+
+def _clock(order_id: str, kind: str, hours: float) -> dict[str, object]:
+    return {"order_id": order_id, "kind": kind, "due": (NOW + timedelta(hours=hours)).isoformat()}
+
+
+def test_the_inbox_shows_the_sla_deadlines_nearest_first() -> None:
+    rows = inbox_rows(
+        [_routed("GL-A", "acknowledged"), _routed("GL-B")],
+        [{"order_id": "GL-A", "address": "水城花园3号楼", "caller_name": "王先生"}],
+        [
+            _clock("GL-A", "acknowledge", 0.5),  # already signed for: not chased any more
+            _clock("GL-A", "resolve", 24),
+            _clock("GL-B", "acknowledge", 2),
+            _clock("GL-B", "resolve", 30),
+        ],
+        NOW,
+    )
+    assert [r.order_id for r in rows] == ["GL-B", "GL-A"]
+    b, a = rows
+    assert (b.deadline_kind, b.deadline) == ("acknowledge", NOW + timedelta(hours=2))
+    assert (a.deadline_kind, a.deadline) == ("resolve", NOW + timedelta(hours=24))
+    assert a.resolve_due == NOW + timedelta(hours=24)
+    assert a.address == "水城花园3号楼" and a.caller_name == "王先生"
+
+
+def test_an_order_past_its_deadline_is_marked_overdue() -> None:
+    (row,) = inbox_rows([_routed("GL-C")], [], [_clock("GL-C", "acknowledge", -1)], NOW)
+    assert row.overdue
+    assert time_left(row.deadline, NOW) == "已超时1小时0分"
+    assert time_left(NOW + timedelta(days=1, hours=3), NOW) == "剩余1天3小时"
