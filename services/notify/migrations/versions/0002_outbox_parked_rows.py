@@ -1,7 +1,7 @@
 """outbox: rows the broker refuses for good are parked with their reason
 
-Revision ID: 0004_outbox_parked
-Revises: 0003
+Revision ID: 0002
+Revises: 0001
 Create Date: 2026-11-29 03:10:00.000000
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import shared.db
 
-revision: str = '0004_outbox_parked'
-down_revision: str | None = '0003'
+revision: str = '0002'
+down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """outbox: rows the broker refuses for good are parked with their reason
 
 Revision ID: 0003_outbox_parked
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-29 03:10:00.000000
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import shared.db
 
 revision: str = '0003_outbox_parked'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
