@@ -10,7 +10,7 @@ from services.intake import incidents, phones
 from services.intake.incident_page import IncidentPage, build_page
 from services.intake.store import ClusterQueries, ReplyRow, TimelineRow
 from shared.auth import Principal
-from shared.http import ApiError, principal
+from shared.http import ApiError, PathKey, principal
 from shared.runtime import ServiceRuntime
 
 
@@ -23,7 +23,7 @@ def build_incident_router(runtime: ServiceRuntime) -> APIRouter:
         summary="事件页：各渠道来电、待答复来电人、时限、时间线",
     )
     async def incident_page(
-        incident_id: str, _who: Annotated[Principal, Depends(principal)]
+        incident_id: PathKey, _who: Annotated[Principal, Depends(principal)]
     ) -> IncidentPage:
         async with runtime.db.transaction() as session:
             queries = ClusterQueries(session)

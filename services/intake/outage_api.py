@@ -23,7 +23,9 @@ LONGEST = timedelta(days=7)
 
 
 class PlannedOutageIn(BaseModel):
-    communities: list[str] = Field(min_length=1, max_length=20, examples=[["水城花园"]])
+    communities: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=20, examples=[["水城花园"]]
+    )
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     reason: str = Field(min_length=1, max_length=500, examples=["DN300主管更换"])

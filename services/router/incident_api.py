@@ -16,11 +16,12 @@ from services.router.lifecycle import Refused
 from services.router.store import RoutingRepository
 from shared.auth import Principal
 from shared.contracts import Event
-from shared.http import ApiError, require
+from shared.http import ApiError, PathKey, require
+from shared.masking import MaskedText
 
 
 class SplitIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000, description="拆单理由")
+    reason: MaskedText = Field(min_length=1, max_length=1000, description="拆单理由")
 
 
 class SplitOut(BaseModel):
@@ -86,7 +87,7 @@ def build_incident_router(ctx: RouterContext) -> APIRouter:
     Staff = Annotated[Principal, Depends(require("department", "head"))]
 
     @router.post("/orders/{order_id}/split", response_model=SplitOut, summary="拆单：单独派单")
-    async def split_off(order_id: str, body: SplitIn, who: Staff) -> SplitOut:
+    async def split_off(order_id: PathKey, body: SplitIn, who: Staff) -> SplitOut:
         now = ctx.runtime.clock.now()
         try:
             async with ctx.runtime.db.transaction() as session:
@@ -100,7 +101,7 @@ def build_incident_router(ctx: RouterContext) -> APIRouter:
     @router.get(
         "/incidents/{primary_order_id}", response_model=IncidentOut, summary="事件的派单与并单"
     )
-    async def incident(primary_order_id: str, who: Staff) -> IncidentOut:
+    async def incident(primary_order_id: PathKey, who: Staff) -> IncidentOut:
         async with ctx.runtime.db.transaction() as session:
             repo = RoutingRepository(session)
             primary = await repo.get(primary_order_id)

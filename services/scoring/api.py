@@ -43,11 +43,11 @@ class CorrectionRequest(BaseModel):
 
 
 class DismissRequest(BaseModel):
-    reason: str = Field(min_length=1, examples=["当时基站故障，非本人原因"])
+    reason: MaskedText = Field(min_length=1, max_length=1000, examples=["当时基站故障，非本人原因"])
 
 
 class ConfirmRequest(BaseModel):
-    note: str = Field("", examples=["电话无人接听，已核实"])
+    note: MaskedText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
 
 
 class ClosingView(BaseModel):
@@ -197,7 +197,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         response_model=CandidateView,
         summary="The head confirms: the deduction becomes a ledger entry",
     )
-    async def confirm(candidate_id: str, body: ConfirmRequest, who: Head) -> CandidateView:
+    async def confirm(candidate_id: PathKey, body: ConfirmRequest, who: Head) -> CandidateView:
         return await ctx.candidates.confirm(who, candidate_id, body.note)
 
     @router.post(
@@ -205,7 +205,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         response_model=CandidateView,
         summary="The head dismisses it, with the reason: nothing is deducted",
     )
-    async def dismiss(candidate_id: str, body: DismissRequest, who: Head) -> CandidateView:
+    async def dismiss(candidate_id: PathKey, body: DismissRequest, who: Head) -> CandidateView:
         return await ctx.candidates.dismiss(who, candidate_id, body.reason)
 
     @router.get("/quarters/{quarter}", response_model=PeriodView, summary="星级网格员 YYYY-Qn")
