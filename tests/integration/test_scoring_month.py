@@ -318,12 +318,15 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         csv_text = (await client.get(f"/v1/scores/{MONTH}.csv", headers=READER)).content
         assert csv_text.decode("utf-8-sig").splitlines()[0].startswith("工号,姓名,部门")
 
-        # Quarter and year, from the closed month: finals 118, 102, then 100 shared by the four
-        # maintenance workers (all third: stars), W-0104 98, W-0103 92.
+        # Quarter and year, from the closed month: finals 118 (W-0102), then 100 shared by the
+        # four maintenance workers (all second: stars), W-0104 98, W-0103 92. W-0101 (102) has a
+        # verified complaint this year: no star and no place (18(一)5 取消全年评优资格).
         quarter = (await client.get("/v1/quarters/2026-Q3", headers=READER)).json()
         assert quarter["months_closed"] == [MONTH]
         stars = sorted(r["worker_id"] for r in quarter["rows"] if r["star"])
-        assert stars == ["W-0101", "W-0102", "W-0301", "W-0302", "W-0303", "W-0304"]
+        assert stars == ["W-0102", "W-0301", "W-0302", "W-0303", "W-0304"]
+        excluded = [r for r in quarter["rows"] if r["worker_id"] == "W-0101"]
+        assert [(r["award_excluded"], r["place"]) for r in excluded] == [(True, None)]
         year = (await client.get("/v1/years/2026", headers=READER)).json()
         yearly = {r["worker_id"]: r for r in year["rows"]}
         assert [w for w, r in yearly.items() if r["best"]] == ["W-0102"]
