@@ -44,6 +44,20 @@ def alert_notification(alert: Alert) -> Notification:
     )
 
 
+async def accept_alerts(ctx: NotifyContext, body: AlertmanagerWebhook) -> AlertsAccepted:
+    """Firing alerts become ``alert`` notifications; a repeat of one plans nothing new."""
+    now = ctx.runtime.clock.now()
+    planned = 0
+    async with ctx.runtime.db.transaction() as session:
+        for alert in body.alerts:
+            metrics.ALERTS.labels(alert.status).inc()
+            if alert.status != "firing":
+                continue
+            done = await enqueue(session, ctx.deps, alert_notification(alert), now)
+            planned += done.messages
+    return AlertsAccepted(accepted=len(body.alerts), messages=planned)
+
+
 def build_router(ctx: NotifyContext) -> APIRouter:
     router = APIRouter()
     Reader = Annotated[Principal, Depends(principal)]
@@ -81,16 +95,7 @@ def build_router(ctx: NotifyContext) -> APIRouter:
         summary="Alertmanager webhook receiver: firing alerts go to ops by the rules",
     )
     async def alerts(body: AlertmanagerWebhook, _who: Ops) -> AlertsAccepted:
-        now = ctx.runtime.clock.now()
-        planned = 0
-        async with ctx.runtime.db.transaction() as session:
-            for alert in body.alerts:
-                metrics.ALERTS.labels(alert.status).inc()
-                if alert.status != "firing":
-                    continue
-                done = await enqueue(session, ctx.deps, alert_notification(alert), now)
-                planned += done.messages
-        return AlertsAccepted(accepted=len(body.alerts), messages=planned)
+        return await accept_alerts(ctx, body)
 
     @router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")
     async def open_link(token: str) -> LinkView:

@@ -204,12 +204,26 @@ def _notification(event: OrderEvent, row: OrderFactRow) -> Notification | None:
             )
         case SlaWarning(payload=p):
             notice = "reply_due" if p.deadline == "reply" else "yellow_card"
+            # Keyed on the deadline, not the event: a card the SLA service fires again (after
+            # a restart, say) tells nobody twice.
             return Notification(
-                notice, cause, facts, facts.priority, deadline=p.due, cause_event_id=cause
+                notice,
+                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+                facts,
+                facts.priority,
+                texts.deadline_reason(p.deadline),
+                deadline=p.due,
+                cause_event_id=cause,
             )
         case SlaBreached(payload=p):
             return Notification(
-                "red_card", cause, facts, facts.priority, deadline=p.due, cause_event_id=cause
+                "red_card",
+                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+                facts,
+                facts.priority,
+                texts.deadline_reason(p.deadline),
+                deadline=p.due,
+                cause_event_id=cause,
             )
     return None
 

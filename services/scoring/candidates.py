@@ -8,6 +8,7 @@ from uuid import uuid4
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.scoring.domain.candidates import marker
 from services.scoring.domain.entries import ManualEntryRefused, ManualRequest, manual_rule
 from services.scoring.operations import Scoring
 from services.scoring.store import CandidateRepository, CandidateRow
@@ -113,7 +114,7 @@ class Candidates:
                     rule=row.rule,
                     points=rule.points,
                     reason=row.reason + (f"；负责人确认：{note}" if note else ""),
-                    evidence=f"{row.source} {row.source_ref or ''} 候选 {row.candidate_id}",
+                    evidence=f"{row.source} {row.source_ref or ''} {marker(row.candidate_id)}",
                     by=by,
                     flag=rule.flag,
                 ),

@@ -33,7 +33,9 @@ async def apply_event(
     ledger = LedgerRepository(session)
     match event:
         case ScoreEntryRecorded():
-            await ledger.append([recorded_entry(event)])
+            entry = recorded_entry(event)
+            await ledger.append([entry])
+            await CandidateRepository(session).confirmed_by(entry)
         case MonthClosed(payload=closing):
             added = await ClosureRepository(session).add(
                 closing.month,

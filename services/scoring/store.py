@@ -7,7 +7,7 @@ from sqlalchemy import Integer, String, Text, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.scoring.domain.candidates import Candidate
+from services.scoring.domain.candidates import Candidate, confirmed_candidate, marker
 from services.scoring.domain.entries import LedgerEntry
 from shared.db import ServiceBase, new_metadata
 from shared.inbox import InboxMixin
@@ -96,10 +96,17 @@ class CandidateRepository:
         self.session = session
 
     async def add(self, candidates: list[Candidate]) -> None:
-        """A candidate already there (same cause) keeps its state: a replay decides nothing."""
+        """A candidate already there (same cause) keeps its state: a replay decides nothing.
+        One whose confirming entry is already in the ledger (a replay that applied the head's
+        entry first) arrives confirmed."""
         for c in candidates:
             if await self.session.get(CandidateRow, c.candidate_id) is not None:
                 continue
+            entry = (
+                await self.session.scalars(
+                    select(LedgerRow).where(LedgerRow.evidence.endswith(marker(c.candidate_id)))
+                )
+            ).first()
             self.session.add(
                 CandidateRow(
                     candidate_id=c.candidate_id,
@@ -111,10 +118,22 @@ class CandidateRepository:
                     source_ref=c.source_ref,
                     event_id=c.event_id,
                     occurred_at=c.occurred_at,
-                    state="pending",
+                    state="pending" if entry is None else "confirmed",
+                    decided_by=entry.entered_by if entry else None,
+                    decided_at=entry.occurred_at if entry else None,
+                    entry_id=entry.entry_id if entry else None,
                 )
             )
         await self.session.flush()
+
+    async def confirmed_by(self, entry: LedgerEntry) -> None:
+        """A head's entry that confirms a candidate settles it (live, and on a replay)."""
+        candidate_id = confirmed_candidate(entry.evidence)
+        row = await self.session.get(CandidateRow, candidate_id) if candidate_id else None
+        if row is None or row.state != "pending":
+            return
+        row.state, row.entry_id = "confirmed", entry.entry_id
+        row.decided_by, row.decided_at = entry.by, entry.occurred_at
 
     async def get(self, candidate_id: str) -> CandidateRow | None:
         return await self.session.get(CandidateRow, candidate_id)

@@ -145,3 +145,18 @@ def test_the_timeline_says_in_chinese_who_could_not_be_reached() -> None:
         ),
     )
     assert summarize(failed).startswith("通知失败：褚建国无法联系")
+
+
+async def test_a_card_fired_again_tells_nobody_twice_and_names_its_deadline(db: Database) -> None:
+    await on(db, received("GL-3"))
+    await on(db, dispatched("GL-3"))
+    red = SlaBreachedPayload(deadline="resolve", due=NOW)
+    for _ in range(2):  # two events (a new event id each), one deadline
+        await on(db, SlaBreached(order_id="GL-3", occurred_at=NOW, producer="sla", payload=red))
+    planned = [d for d in await deliveries(db) if d[0] == "red_card"]
+    assert len(planned) == 2  # the assignee and the team's person on duty, once each
+    async with db.transaction() as session:
+        text = await session.scalar(
+            select(DeliveryRow.text).where(DeliveryRow.notice == "red_card").limit(1)
+        )
+    assert text is not None and "办结时限：12月02日 10:00" in text

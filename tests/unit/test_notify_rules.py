@@ -169,3 +169,14 @@ def test_message_texts_are_chinese_with_beijing_times() -> None:
 def test_the_rules_model_refuses_unknown_keys() -> None:
     with pytest.raises(ValueError, match="extra"):
         NotifyRules.model_validate({"rules": [RULE], "pagers": []})
+
+
+def test_no_notify_metric_label_can_hold_a_person_or_an_order() -> None:
+    from prometheus_client.metrics import MetricWrapperBase
+
+    import services.notify.metrics as notify_metrics
+
+    series = [m for m in vars(notify_metrics).values() if isinstance(m, MetricWrapperBase)]
+    assert len(series) == 4
+    labels = {label for m in series for label in m._labelnames}
+    assert labels <= {"channel", "outcome", "notice", "status"}

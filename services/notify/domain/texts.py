@@ -16,6 +16,23 @@ TITLES = {
 }
 
 
+DEADLINES = {
+    "acknowledge": "签收",
+    "arrive": "到场",
+    "resolve": "办结",
+    "reply": "答复",
+    "appointment": "预约上门",
+    "promise": "承诺答复",
+}
+
+
+CARDS = ("yellow_card", "red_card", "reply_due")
+
+
+def deadline_reason(kind: str) -> str:
+    return f"{DEADLINES.get(kind, kind)}时限"
+
+
 def _when(at: datetime | None) -> str:
     return to_local(at).strftime("%m月%d日 %H:%M") if at else "—"
 
@@ -36,9 +53,11 @@ def body(n: Notification) -> str:
     ]
     if n.notice in ("dispatched", "escalated"):
         lines.append(f"请于 {_when(f.ack_due)} 前签收")
+    elif n.notice in CARDS:
+        lines.append(f"{n.reason or '时限'}：{_when(n.deadline or f.deadline)}")
     else:
         lines.append(f"时限：{_when(n.deadline or f.deadline)}")
-    if n.reason:
+    if n.reason and n.notice not in CARDS:
         lines.append(f"说明：{n.reason}")
     if f.incident_id:
         lines.append(f"所属事件：{f.incident_id}（同一事件只通知一次）")

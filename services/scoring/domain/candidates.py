@@ -34,6 +34,18 @@ class Candidate:
     occurred_at: datetime
 
 
+def marker(candidate_id: str) -> str:
+    """How a confirming ledger entry names its candidate (in its evidence), so that a replay of
+    the log finds the candidate decided whichever of the two it applies first."""
+    return f"候选 {candidate_id}"
+
+
+def confirmed_candidate(evidence: str | None) -> str | None:
+    if not evidence or "候选 " not in evidence:
+        return None
+    return evidence.rsplit("候选 ", 1)[1].strip() or None
+
+
 def candidates_for(event: OrderEvent | ActivityEvent, book: RuleBook) -> list[Candidate]:
     match event:
         case NotificationFailed(payload=f):
