@@ -46,6 +46,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake GET /v1/orders/{order_id}": TIMELINE_READERS,
     "intake GET /v1/replies/pending": frozenset({"operator", "ops", "admin"}),
     "intake GET /v1/incidents/{incident_id}": EVERYONE,
+    "intake GET /v1/incidents/{incident_id}/page": EVERYONE,
+    "intake GET /v1/search/orders": TIMELINE_READERS,
+    "intake GET /v1/planned-outages": EVERYONE,
+    "intake POST /v1/planned-outages": frozenset({f"head:{OWN}", f"head:{OTHER}", "ops", "admin"}),
     "intake POST /v1/care-register": HEADS_AND_STAFF,
     "intake GET /v1/care-register": frozenset({f"head:{OWN}", f"head:{OTHER}", "admin"}),
     "intake PUT /v1/care-register/{entry_id}": HEADS_AND_STAFF,
@@ -60,6 +64,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "router POST /v1/orders/{order_id}/extension/decision": OWN_HEAD,
     "router POST /v1/orders/{order_id}/resolve": OWN_STAFF,
     "router POST /v1/orders/{order_id}/verify-complaint": OWN_HEAD,
+    "router POST /v1/orders/{order_id}/split": OWN_STAFF,
+    "router GET /v1/incidents/{primary_order_id}": OWN_STAFF,
+    "router GET /v1/routing/preview": frozenset({"operator", "ops", "admin"}) | HEADS_AND_STAFF,
     "router GET /v1/roster": HEADS_AND_STAFF | {"ops"},
     "router GET /v1/leave": HEADS_AND_STAFF | {"ops"},
     "router PUT /v1/leave/{person_id}": OWN_HEAD,
@@ -77,6 +84,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "scoring POST /v1/workers/{worker_id}/entries": OWN_HEAD,
     "scoring POST /v1/workers/{worker_id}/entries/{entry_id}/corrections": OWN_HEAD,
     "scoring POST /v1/months/{month}/close": frozenset({"ops", "admin"}),
+    "scoring GET /v1/candidates": frozenset({f"head:{OWN}", f"head:{OTHER}", "admin"}),
+    "scoring POST /v1/candidates/{candidate_id}/confirm": OWN_HEAD,
+    "scoring POST /v1/candidates/{candidate_id}/dismiss": OWN_HEAD,
     "scoring GET /v1/quarters/{quarter}": EVERYONE,
     "scoring GET /v1/years/{year}": EVERYONE,
 }
@@ -131,6 +141,15 @@ def sample_bodies() -> dict[str, Any]:
             "activity_id": f"a-auth-{next(counter)}",
         },
         "intake POST /v1/care-register": care,
+        "intake POST /v1/planned-outages": {
+            "communities": ["水城花园"],
+            "starts_at": (ORDER_DAY_0930 + timedelta(days=1)).isoformat(),
+            "ends_at": (ORDER_DAY_0930 + timedelta(days=1, hours=6)).isoformat(),
+            "reason": "DN300主管更换",
+        },
+        "router POST /v1/orders/{order_id}/split": {"reason": "另一处漏点"},
+        "scoring POST /v1/candidates/{candidate_id}/confirm": {"note": "已核实"},
+        "scoring POST /v1/candidates/{candidate_id}/dismiss": {"reason": "基站故障"},
         "intake PUT /v1/care-register/{entry_id}": care,
         "intake POST /v1/care-register/{entry_id}/retire": {"reason": "已搬离"},
         "router POST /v1/orders/{order_id}/appointment": {"appointment_at": later},
@@ -199,9 +218,19 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
         shared = {"order_id": order_id, "month": MONTH, "quarter": "2026-Q4", "year": "2026"}
         values = {
             "intake": {**shared, "incident_id": "INC-NONE", "entry_id": str(care.json()["id"])},
-            "router": {**shared, "person_id": OWN_WORKER, "unit": OWN_TEAM},
+            "router": {
+                **shared,
+                "person_id": OWN_WORKER,
+                "unit": OWN_TEAM,
+                "primary_order_id": order_id,
+            },
             "sla": shared,
-            "scoring": {**shared, "worker_id": OWN_WORKER, "entry_id": entry.json()["entry_id"]},
+            "scoring": {
+                **shared,
+                "worker_id": OWN_WORKER,
+                "entry_id": entry.json()["entry_id"],
+                "candidate_id": "CAND-NONE",
+            },
         }
         routes = routes_of(system.apps)
         assert {r.key for r in routes} == set(ALLOWED), "a route without access rules, or gone"
