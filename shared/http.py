@@ -153,8 +153,9 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 # offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters.
 MAX_OFFSET = 1_000_000
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
-PathKey = Annotated[str, Path(min_length=1, max_length=100)]
-QueryKey = Annotated[str | None, Query(min_length=1, max_length=100)]
+_NO_NUL = r"^[^\x00]+$"  # PostgreSQL cannot compare with a NUL character: a 500, not a 404
+PathKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_NO_NUL)]
+QueryKey = Annotated[str | None, Query(min_length=1, max_length=100, pattern=_NO_NUL)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -117,3 +117,15 @@ def has_unmasked_mobile(text: str) -> bool:
 MaskedText = Annotated[str, AfterValidator(mask_phone)]
 """A free-text field whose phone numbers are masked as soon as the model is built: what staff
 type, what the sources say in their own words, what goes on the log."""
+
+
+def storable(text: str) -> str:
+    """Text every database keeps: PostgreSQL refuses NUL characters (a 500, not a 422)."""
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
+
+StaffText = Annotated[str, AfterValidator(storable), AfterValidator(mask_phone)]
+"""What staff type over HTTP (notes, reasons, replies): storable, and masked before it is
+stored or published."""

@@ -15,10 +15,10 @@ from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import ApiError, Offset, PathKey, QueryKey, invalid, require
-from shared.masking import MaskedText
+from shared.masking import StaffText
 from shared.organisation import DutySwap, Leave, Override
 
-Note = Annotated[MaskedText, Field(max_length=500)]
+Note = Annotated[StaffText, Field(max_length=500)]
 PersonId = Annotated[str, Field(min_length=1, max_length=40)]
 
 

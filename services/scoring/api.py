@@ -16,7 +16,7 @@ from services.scoring.store import CountRepository
 from services.scoring.workers import worker
 from shared.auth import Principal
 from shared.http import ApiError, PathKey, principal, require
-from shared.masking import MaskedText
+from shared.masking import StaffText
 
 MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
@@ -32,13 +32,13 @@ class MonthCounts(BaseModel):
 
 class EntryRequest(BaseModel):
     rule: str = Field(min_length=1, max_length=40, examples=["PENNANT"])
-    reason: MaskedText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
-    evidence: MaskedText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
+    reason: StaffText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
+    evidence: StaffText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="Default: this month")
 
 
 class CorrectionRequest(BaseModel):
-    reason: MaskedText = Field(min_length=1, max_length=1000)
+    reason: StaffText = Field(min_length=1, max_length=1000)
 
 
 class ClosingView(BaseModel):
