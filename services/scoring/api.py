@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -23,6 +23,10 @@ MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
 QUARTER_FILE = re.compile(r"^(\d{4}-Q[1-4])(?:\.(xlsx|csv))?$")
 YEAR_FILE = re.compile(r"^(\d{4})(?:\.(xlsx|csv))?$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# With .xlsx or .csv after the period the answer is the file, not JSON.
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {}, "text/csv": {}}, "description": "JSON, or the file asked for"}
+}
 
 
 class MonthCounts(BaseModel):
@@ -100,6 +104,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         "/scores/{month}",
         response_model=MonthView,
         summary="月度得分 YYYY-MM (add .xlsx or .csv to download)",
+        responses=DOWNLOADS,
     )
     async def scores(month: PathKey, who: Reader) -> MonthView | Response:
         month, kind = _parse(MONTH_FILE, month, "month")
@@ -167,7 +172,12 @@ def build_router(ctx: ScoringContext) -> APIRouter:
             month=month, event_id=str(event.event_id), closed_at=event.occurred_at.isoformat()
         )
 
-    @router.get("/quarters/{quarter}", response_model=PeriodView, summary="星级网格员 YYYY-Qn")
+    @router.get(
+        "/quarters/{quarter}",
+        response_model=PeriodView,
+        summary="星级网格员 YYYY-Qn",
+        responses=DOWNLOADS,
+    )
     async def quarter(quarter: PathKey, _who: Reader) -> PeriodView | Response:
         quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
         async with s.runtime.db.transaction() as session:
@@ -178,7 +188,12 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
         return _download(data, f"quarter-{quarter}", kind)
 
-    @router.get("/years/{year}", response_model=PeriodView, summary="年度最佳与不合格 YYYY")
+    @router.get(
+        "/years/{year}",
+        response_model=PeriodView,
+        summary="年度最佳与不合格 YYYY",
+        responses=DOWNLOADS,
+    )
     async def year(year: PathKey, _who: Reader) -> PeriodView | Response:
         year, kind = _parse(YEAR_FILE, year, "year")
         async with s.runtime.db.transaction() as session:
