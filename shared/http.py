@@ -79,7 +79,6 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        HTTP_REQUESTS.labels("oversized", scope.get("method", ""), "413").inc()
         limit = BodyTooLarge(self.max_bytes)
         response = _error(413, "too_large", limit.detail, "body")
         await response(scope, receive, send)
@@ -136,7 +135,9 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
     ) -> Response:
         response = await call_next(request)
         route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        # A body refused by its declared length never reached a route.
+        unrouted = "oversized" if response.status_code == 413 else "unmatched"
+        path = getattr(route, "path", unrouted)
         HTTP_REQUESTS.labels(path, request.method, str(response.status_code)).inc()
         return response
 
