@@ -82,7 +82,6 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        HTTP_REQUESTS.labels("oversized", scope.get("method", ""), "413").inc()
         limit = BodyTooLarge(self.max_bytes)
         response = _error(413, "too_large", limit.detail, "body")
         await response(scope, receive, send)
@@ -150,7 +149,7 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_req: Request, exc: BodyTooLarge) -> JSONResponse:
-        HTTP_REQUESTS.labels("oversized", _req.method, "413").inc()
+        # Counted by the route below, as any other answer.
         return _error(413, "too_large", exc.detail, "body")
 
     @app.middleware("http")
@@ -159,7 +158,9 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
     ) -> Response:
         response = await call_next(request)
         route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        # A body refused by its declared length never reached a route.
+        unrouted = "oversized" if response.status_code == 413 else "unmatched"
+        path = getattr(route, "path", unrouted)
         HTTP_REQUESTS.labels(path, request.method, str(response.status_code)).inc()
         return response
 
@@ -191,8 +192,9 @@ def _readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
 # offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters.
 MAX_OFFSET = 1_000_000
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
-PathKey = Annotated[str, Path(min_length=1, max_length=100)]
-QueryKey = Annotated[str | None, Query(min_length=1, max_length=100)]
+_NO_NUL = r"^[^\x00]+$"  # PostgreSQL cannot compare with a NUL character: a 500, not a 404
+PathKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_NO_NUL)]
+QueryKey = Annotated[str | None, Query(min_length=1, max_length=100, pattern=_NO_NUL)]
 
 _bearer = HTTPBearer(auto_error=False)
 

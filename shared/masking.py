@@ -12,10 +12,12 @@ What counts as a phone, as callers and staff really write them:
   as 11-12 bare digits. Shorter bare numbers starting with 0 are account numbers (户号), which
   staff need to read.
 
-Full-width digits (``１３９…``) are read as the ASCII digits they are.
+Full-width digits and signs (``１３９…``, ``（＋８６）``) are read as the ASCII they stand for;
+the text around a number keeps its own characters (``（轮椅）`` stays full-width).
 """
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
@@ -29,9 +31,8 @@ _MOBILE = re.compile(
 )
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]|0\d{3})(\d{3,4})(\d{4})(?!\d)", flags=re.ASCII)
 _UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９＋－（）　", "0123456789+-() "
-)  # fmt: skip
+# One character for one: what is matched is read as ASCII, what is kept stays as written.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
 
 
 def _mask_mobile(match: re.Match[str]) -> str:
@@ -51,15 +52,28 @@ def _outside_uuids(text: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+def _mask_landline(match: re.Match[str]) -> str:
+    return f"{match[1]}{'*' * len(match[2])}{match[3]}"
+
+
+def _substitute(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+    """Matches are found in the text with full-width digits read as ASCII (one character for
+    one, so positions agree); everything outside a match keeps its own characters."""
+    out, last = [], 0
+    for match in pattern.finditer(text.translate(_FULLWIDTH)):
+        out += [text[last : match.start()], mask(match)]
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _mask_plain(text: str) -> str:
-    text = _MOBILE.sub(_mask_mobile, text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}{'*' * len(m[2])}{m[3]}", text)
+    return _substitute(_LANDLINE, _mask_landline, _substitute(_MOBILE, _mask_mobile, text))
 
 
 def mask_phone(text: str) -> str:
-    """Every phone number in ``text`` masked; the rest of the text as it was (full-width digits
-    become ASCII; UUIDs are left whole). Idempotent: masking masked text changes nothing."""
-    text = text.translate(_FULLWIDTH)
+    """Every phone number in ``text`` masked, the rest of the text exactly as it was (UUIDs are
+    left whole). Idempotent: masking masked text changes nothing."""
     return "".join(p if is_id else _mask_plain(p) for p, is_id in _outside_uuids(text))
 
 
@@ -103,3 +117,15 @@ def has_unmasked_mobile(text: str) -> bool:
 MaskedText = Annotated[str, AfterValidator(mask_phone)]
 """A free-text field whose phone numbers are masked as soon as the model is built: what staff
 type, what the sources say in their own words, what goes on the log."""
+
+
+def storable(text: str) -> str:
+    """Text every database keeps: PostgreSQL refuses NUL characters (a 500, not a 422)."""
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
+
+StaffText = Annotated[str, AfterValidator(storable), AfterValidator(mask_phone)]
+"""What staff type over HTTP (notes, reasons, replies): storable, and masked before it is
+stored or published."""

@@ -16,7 +16,7 @@ from services.intake.submit import IntakeDeps, submit_order
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import ApiError, principal, require
-from shared.masking import MaskedText
+from shared.masking import StaffText
 from shared.organisation import community_key
 from shared.runtime import ServiceRuntime
 
@@ -29,7 +29,7 @@ class PlannedOutageIn(BaseModel):
     )
     starts_at: AwareDatetime
     ends_at: AwareDatetime
-    reason: MaskedText = Field(min_length=1, max_length=500, examples=["DN300主管更换"])
+    reason: StaffText = Field(min_length=1, max_length=500, examples=["DN300主管更换"])
 
 
 class PlannedOutageOut(BaseModel):

@@ -26,6 +26,7 @@ from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import Event
 from shared.http import ApiError, Offset, PathKey, QueryKey, require
+from shared.masking import mask_json
 from shared.runtime import ServiceRuntime
 
 
@@ -276,7 +277,7 @@ def _order_out(row: RoutedOrder, assignments: list[AssignmentRow]) -> OrderOut:
         major=row.major,
         deadline=_local(row.deadline),
         extension_days=row.extension_days,
-        extension_request=row.extension_request,
+        extension_request=mask_json(row.extension_request),
         appointment_at=_local(row.appointment_at),
         complaint_verdict=row.complaint_verdict,
         assignments=[

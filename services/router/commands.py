@@ -1,6 +1,6 @@
 """The departments' commands: load the order (locked), check role and state (lifecycle), change
 it, and return the event each action appends to ``gridline.orders``. Refusals change nothing.
-What staff type is ``MaskedText``: a caller's number quoted in a note is masked before it is
+What staff type is ``StaffText``: a caller's number quoted in a note is masked before it is
 stored or published; the assignee reads the caller's phone from the order itself."""
 
 from collections.abc import Sequence
@@ -36,7 +36,7 @@ from shared.contracts import (
     ProgressNoted,
     ProgressNotedPayload,
 )
-from shared.masking import MaskedText
+from shared.masking import StaffText
 
 P = domain.PRODUCER
 
@@ -44,17 +44,17 @@ P = domain.PRODUCER
 class AppointmentIn(BaseModel):
     appointment_at: AwareDatetime
     requested_by: Literal["caller", "utility"] = "utility"
-    explanation: MaskedText = Field("", max_length=1000, description="Required when re-agreeing")
+    explanation: StaffText = Field("", max_length=1000, description="Required when re-agreeing")
 
 
 class ProgressIn(BaseModel):
-    note: MaskedText = Field(min_length=1, max_length=2000)
+    note: StaffText = Field(min_length=1, max_length=2000)
     arrived_on_site: bool = False
     caller_told: bool = Field(False, description="已向来电人说明（未能按约定时间服务的解释）")
 
 
 class ReturnIn(BaseModel):
-    reason: MaskedText = Field(min_length=1, max_length=1000, description="退单理由")
+    reason: StaffText = Field(min_length=1, max_length=1000, description="退单理由")
     target_department: str | None = Field(
         None, max_length=40, description="The department it belongs to"
     )
@@ -62,25 +62,25 @@ class ReturnIn(BaseModel):
 
 class ExtensionIn(BaseModel):
     extra_working_days: int = Field(ge=1, le=365)
-    reason: MaskedText = Field(min_length=1, max_length=1000)
+    reason: StaffText = Field(min_length=1, max_length=1000)
 
 
 class ExtensionDecisionIn(BaseModel):
     approve: bool
-    reason: MaskedText = Field("", max_length=1000)
+    reason: StaffText = Field("", max_length=1000)
 
 
 class ResolveIn(BaseModel):
     verified: bool = True
     solved: bool = True
     contacted_at: AwareDatetime | None = None
-    handling_notes: MaskedText = Field(min_length=1, max_length=4000)
-    public_reply: MaskedText = Field(min_length=1, max_length=2000)
+    handling_notes: StaffText = Field(min_length=1, max_length=4000)
+    public_reply: StaffText = Field(min_length=1, max_length=2000)
 
 
 class ComplaintVerdictIn(BaseModel):
     verified: bool
-    note: MaskedText = Field("", max_length=1000)
+    note: StaffText = Field("", max_length=1000)
 
 
 async def _load(session: AsyncSession, order_id: str) -> tuple[RoutingRepository, RoutedOrder]:

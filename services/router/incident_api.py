@@ -17,11 +17,11 @@ from services.router.store import RoutingRepository
 from shared.auth import Principal
 from shared.contracts import Event
 from shared.http import ApiError, PathKey, require
-from shared.masking import MaskedText
+from shared.masking import StaffText
 
 
 class SplitIn(BaseModel):
-    reason: MaskedText = Field(min_length=1, max_length=1000, description="拆单理由")
+    reason: StaffText = Field(min_length=1, max_length=1000, description="拆单理由")
 
 
 class SplitOut(BaseModel):

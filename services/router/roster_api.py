@@ -15,10 +15,10 @@ from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import ApiError, Offset, PathKey, QueryKey, invalid, require
-from shared.masking import MaskedText
+from shared.masking import StaffText, mask_json, mask_phone
 from shared.organisation import DutySwap, Leave, Override
 
-Note = Annotated[MaskedText, Field(max_length=500)]
+Note = Annotated[StaffText, Field(max_length=500)]
 PersonId = Annotated[str, Field(min_length=1, max_length=40)]
 
 
@@ -309,9 +309,10 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
                 who=r.who,
                 role=r.role,
                 at=_iso(r.at),
-                before=r.before,
-                after=r.after,
-                note=r.note,
+                # Rows written before notes were masked on the way in are masked on the way out.
+                before=mask_json(r.before),
+                after=mask_json(r.after),
+                note=mask_phone(r.note),
             )
             for r in rows
         ]

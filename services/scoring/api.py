@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -17,13 +17,17 @@ from services.scoring.store import CountRepository
 from services.scoring.workers import worker
 from shared.auth import Principal
 from shared.http import ApiError, PathKey, principal, require
-from shared.masking import MaskedText
+from shared.masking import StaffText
 
 MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
 QUARTER_FILE = re.compile(r"^(\d{4}-Q[1-4])(?:\.(xlsx|csv))?$")
 YEAR_FILE = re.compile(r"^(\d{4})(?:\.(xlsx|csv))?$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# With .xlsx or .csv after the period the answer is the file, not JSON.
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {}, "text/csv": {}}, "description": "JSON, or the file asked for"}
+}
 
 
 class MonthCounts(BaseModel):
@@ -33,21 +37,21 @@ class MonthCounts(BaseModel):
 
 class EntryRequest(BaseModel):
     rule: str = Field(min_length=1, max_length=40, examples=["PENNANT"])
-    reason: MaskedText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
-    evidence: MaskedText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
+    reason: StaffText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
+    evidence: StaffText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
     month: str | None = Field(None, pattern=MONTH_PATTERN, description="Default: this month")
 
 
 class CorrectionRequest(BaseModel):
-    reason: MaskedText = Field(min_length=1, max_length=1000)
+    reason: StaffText = Field(min_length=1, max_length=1000)
 
 
 class DismissRequest(BaseModel):
-    reason: MaskedText = Field(min_length=1, max_length=1000, examples=["当时基站故障，非本人原因"])
+    reason: StaffText = Field(min_length=1, max_length=1000, examples=["当时基站故障，非本人原因"])
 
 
 class ConfirmRequest(BaseModel):
-    note: MaskedText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
+    note: StaffText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
 
 
 class ClosingView(BaseModel):
@@ -113,6 +117,7 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         "/scores/{month}",
         response_model=MonthView,
         summary="月度得分 YYYY-MM (add .xlsx or .csv to download)",
+        responses=DOWNLOADS,
     )
     async def scores(month: PathKey, who: Reader) -> MonthView | Response:
         month, kind = _parse(MONTH_FILE, month, "month")
@@ -208,7 +213,12 @@ def build_router(ctx: ScoringContext) -> APIRouter:
     async def dismiss(candidate_id: PathKey, body: DismissRequest, who: Head) -> CandidateView:
         return await ctx.candidates.dismiss(who, candidate_id, body.reason)
 
-    @router.get("/quarters/{quarter}", response_model=PeriodView, summary="星级网格员 YYYY-Qn")
+    @router.get(
+        "/quarters/{quarter}",
+        response_model=PeriodView,
+        summary="星级网格员 YYYY-Qn",
+        responses=DOWNLOADS,
+    )
     async def quarter(quarter: PathKey, _who: Reader) -> PeriodView | Response:
         quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
         async with s.runtime.db.transaction() as session:
@@ -219,7 +229,12 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
         return _download(data, f"quarter-{quarter}", kind)
 
-    @router.get("/years/{year}", response_model=PeriodView, summary="年度最佳与不合格 YYYY")
+    @router.get(
+        "/years/{year}",
+        response_model=PeriodView,
+        summary="年度最佳与不合格 YYYY",
+        responses=DOWNLOADS,
+    )
     async def year(year: PathKey, _who: Reader) -> PeriodView | Response:
         year, kind = _parse(YEAR_FILE, year, "year")
         async with s.runtime.db.transaction() as session:

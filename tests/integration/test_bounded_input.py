@@ -59,3 +59,23 @@ async def test_paging_past_its_bounds_is_a_422_not_a_500(environment: Environmen
                 assert got.json()["field"] == "offset"
             fine = await system.router.get(path, params={"offset": 10}, headers=headers(who))
             assert fine.status_code == 200, fine.text
+
+
+async def test_text_a_database_cannot_keep_is_a_422_not_a_500(environment: Environment) -> None:
+    """PostgreSQL refuses NUL characters: in a note, a reason or a URL they are bad input."""
+    async with run_system(environment, only=("router", "scoring")) as system:
+        head = headers(f"head:{OWN}")
+        note = await system.router.put(
+            "/v1/roster/rotations/UM-T1",
+            json={"people": ["P-0210"], "note": "a\u0000b"},
+            headers=head,
+        )
+        assert note.status_code == 422 and note.json()["field"] == "note", note.text
+        reason = await system.scoring.post(
+            f"/v1/workers/{OWN_WORKER}/entries",
+            json={"rule": "PENNANT", "reason": "a\u0000b"},
+            headers=head,
+        )
+        assert reason.status_code == 422 and reason.json()["field"] == "reason", reason.text
+        path = await system.router.get("/v1/orders/GL-1%00", headers=headers(f"department:{OWN}"))
+        assert path.status_code == 422 and path.json()["field"] == "order_id", path.text

@@ -291,14 +291,14 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         }
 
         ledger = (
-            await client.get("/v1/workers/W-0101/ledger", params={"month": MONTH}, headers=READER)
+            await client.get("/v1/workers/W-0101/ledger", params={"month": MONTH}, headers=OFFICE)
         ).json()
         complaint = [e for e in ledger["entries"] if e["rule"] == "COMPLAINT_VERIFIED"]
         assert len(complaint) == 1
         assert (complaint[0]["order_id"], complaint[0]["source"]) == ("GL-C1", "event")
         assert complaint[0]["event_id"]
         adjustment = (
-            await client.get("/v1/workers/W-0104/ledger", params={"month": MONTH}, headers=READER)
+            await client.get("/v1/workers/W-0104/ledger", params={"month": MONTH}, headers=OFFICE)
         ).json()["entries"]
         assert [(e["rule"], e["entered_by"], e["adjustment"]) for e in adjustment] == [
             ("DRESS_BADGE", "P-0100", True)
@@ -372,6 +372,6 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         assert json.loads(replayed.model_dump_json()) == view
         for worker, replayed_ledger in replayed_ledgers.items():
             live = await client.get(
-                f"/v1/workers/{worker}/ledger", params={"month": MONTH}, headers=READER
+                f"/v1/workers/{worker}/ledger", params={"month": MONTH}, headers=OFFICE
             )
             assert replayed_ledger == live.json()

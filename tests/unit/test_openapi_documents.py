@@ -65,3 +65,16 @@ def test_every_route_documents_its_errors_in_the_one_error_shape() -> None:
         assert schema == {"$ref": "#/components/schemas/ErrorBody"}
     error = document["components"]["schemas"]["ErrorBody"]
     assert set(error["properties"]) == {"error", "detail", "field"}
+
+
+def test_downloads_document_their_file_types() -> None:
+    from services.scoring.app import create_app as scoring
+
+    paths = scoring().openapi()["paths"]
+    for path in ("/v1/scores/{month}", "/v1/quarters/{quarter}", "/v1/years/{year}"):
+        content = paths[path]["get"]["responses"]["200"]["content"]
+        assert set(content) == {
+            "application/json",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "text/csv",
+        }
