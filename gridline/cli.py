@@ -46,6 +46,7 @@ def up(
     router_port: int = 8102,
     sla_port: int = 8103,
     scoring_port: int = 8104,
+    notify_port: int = 8105,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
     database_url: Annotated[
@@ -56,7 +57,7 @@ def up(
         ),
     ] = "",
 ) -> None:
-    """Start everything: embedded broker, the four services on SQLite, demo organisation."""
+    """Start everything: embedded broker, the services on SQLite, demo organisation."""
     from gridline.launcher import LaunchError, LaunchPlan, start, watch
 
     plan = LaunchPlan(
@@ -67,6 +68,7 @@ def up(
             "router": router_port,
             "sla": sla_port,
             "scoring": scoring_port,
+            "notify": notify_port,
         },
         var_dir=var_dir.resolve(),
         database_url_template=database_url,
@@ -89,6 +91,7 @@ def up(
     command = _own_command()
     typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
+    typer.echo(f"  通知 notify   {base}:{notify_port}/v1/messages  (本地接收：未配置企业微信/短信)")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
     typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
@@ -106,7 +109,9 @@ def up(
 
 
 @app.command()
-def serve(service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")]) -> None:
+def serve(
+    service: Annotated[str, typer.Argument(help="intake | router | sla | scoring | notify")],
+) -> None:
     """Run one service (what `gridline up` and the containers run)."""
     import uvicorn
     from pydantic import ValidationError

@@ -1,4 +1,4 @@
-"""The four services by name, for the launcher and ``gridline serve``."""
+"""The services by name, for the launcher and ``gridline serve``."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ class ServiceSpec:
     default_port: int
     module: str
     settings: str
+    settings_module: str = "settings"  # new services keep their settings in config.py
 
     def create_app(self) -> FastAPI:
         factory: Callable[[], FastAPI] = import_module(f"{self.module}.app").create_app
@@ -23,7 +24,7 @@ class ServiceSpec:
 
     def settings_class(self) -> type[ServiceSettings]:
         cls: type[ServiceSettings] = getattr(
-            import_module(f"{self.module}.settings"), self.settings
+            import_module(f"{self.module}.{self.settings_module}"), self.settings
         )
         return cls
 
@@ -33,4 +34,7 @@ SERVICES: dict[str, ServiceSpec] = {
     "router": ServiceSpec("router", "派单 router", 8102, "services.router", "RouterSettings"),
     "sla": ServiceSpec("sla", "时限 sla", 8103, "services.sla", "SlaSettings"),
     "scoring": ServiceSpec("scoring", "考核 scoring", 8104, "services.scoring", "ScoringSettings"),
+    "notify": ServiceSpec(
+        "notify", "通知 notify", 8105, "services.notify", "NotifySettings", "config"
+    ),
 }

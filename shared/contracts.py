@@ -92,7 +92,9 @@ class OrderDispatchedPayload(Contract):
     chain_position: ChainPosition
     ack_due: AwareDatetime
     skipped: tuple[SkippedLink, ...] = ()
-    reason: Literal["initial", "ack_overdue", "returned", "reopened", "manual"] = "initial"
+    reason: Literal[
+        "initial", "ack_overdue", "returned", "reopened", "manual", "notification_failed"
+    ] = "initial"
     category: str = ""
     priority: Priority = "normal"
 
@@ -217,6 +219,24 @@ class ComplaintVerifiedPayload(Contract):
     note: str = ""
 
 
+class NotificationFailedPayload(Contract):
+    """A message notify could not deliver after its retries (or at once, on a permanent error):
+    the person is unreachable by the rules' channels for this event."""
+
+    person_id: str
+    person_name: str = ""
+    channel: str = Field(examples=["wecom_app", "sms", "wecom_robot", "webhook"])
+    reason: str = Field(examples=["企业微信：用户不存在（errcode 60111）"])
+    attempts: int = Field(ge=1)
+    notice: str = Field(
+        examples=["dispatched", "major", "yellow_card"], description="What the message was about"
+    )
+    assignment_id: int | None = Field(
+        None, description="The dispatch the message announced, when it announced one"
+    )
+    cause_event_id: UUID | None = Field(None, description="The event the message was about")
+
+
 class GridActivityPayload(Contract):
     activity_id: str
     worker_id: str
@@ -259,7 +279,7 @@ class Envelope(Contract):
     event_id: UUID = Field(default_factory=uuid4)
     schema_version: int = SCHEMA_VERSION
     occurred_at: AwareDatetime
-    producer: str = Field(examples=["intake", "router", "sla", "scoring"])
+    producer: str = Field(examples=["intake", "router", "sla", "scoring", "notify"])
     causation_id: UUID | None = Field(None, description="event_id of the event that caused this")
 
 
@@ -362,6 +382,11 @@ class ComplaintVerified(OrderEnvelope):
     payload: ComplaintVerifiedPayload
 
 
+class NotificationFailed(OrderEnvelope):
+    type: Literal["NotificationFailed"] = "NotificationFailed"
+    payload: NotificationFailedPayload
+
+
 OrderEvent = Annotated[
     OrderReceived
     | DuplicateLinked
@@ -381,7 +406,8 @@ OrderEvent = Annotated[
     | SlaBreached
     | AppointmentMissed
     | MajorEventRaised
-    | ComplaintVerified,
+    | ComplaintVerified
+    | NotificationFailed,
     Field(discriminator="type"),
 ]
 ORDER_EVENT_TYPES: frozenset[str] = frozenset(

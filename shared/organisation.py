@@ -59,7 +59,16 @@ class Person(_Model):
     id: str
     name: str
     role: Literal["head", "grid_worker", "duty_staff"]
-    work_phone: str | None = None
+    work_phone: str | None = Field(
+        None,
+        pattern=r"^1[3-9]\d{9}$",
+        description="The mobile number reserved for work (Art. 11): SMS goes here",
+    )
+    wecom_userid: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.@-]{1,64}$",
+        description="企业微信 UserID (the address book's 账号) for application messages",
+    )
     shift: str | None = Field(None, description="Key into `shifts`; grid workers default to `day`")
 
 

@@ -3,3 +3,4 @@ CREATE DATABASE intake OWNER gridline;
 CREATE DATABASE router OWNER gridline;
 CREATE DATABASE sla OWNER gridline;
 CREATE DATABASE scoring OWNER gridline;
+CREATE DATABASE notify OWNER gridline;

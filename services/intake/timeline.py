@@ -5,6 +5,7 @@ from shared.contracts import (
     AckOverdue,
     DuplicateLinked,
     MajorEventRaised,
+    NotificationFailed,
     OrderAcknowledged,
     OrderDispatched,
     OrderEvent,
@@ -50,6 +51,8 @@ def summarize(event: OrderEvent) -> str:
             return f"红牌：{p.deadline} 已超时"
         case MajorEventRaised(payload=p):
             return f"重大事项：{p.reason}"
+        case NotificationFailed(payload=p):
+            return f"通知失败：{p.person_name or p.person_id}无法联系（{p.reason}）"
         case ReplySent(payload=p):
             return f"已答复（{p.channel}）"
         case _:

@@ -27,7 +27,10 @@ from shared.organisation import COMPLAINT_ROUTE, Grid
 
 PRODUCER = "router"
 CHAIN: tuple[ChainPosition, ...] = ("A", "B", "TEAM_DUTY", "DEPT_DUTY", "HEAD")
-DispatchReason = Literal["initial", "ack_overdue", "returned", "reopened", "manual"]
+DispatchReason = Literal[
+    "initial", "ack_overdue", "returned", "reopened", "manual", "notification_failed"
+]
+UNREACHABLE_REASON = "通知失败"
 
 
 @dataclass(frozen=True)

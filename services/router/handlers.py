@@ -1,7 +1,7 @@
 """The router's event handlers: load, decide (domain), save + the events it causes."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,10 +14,12 @@ from shared.contracts import (
     AckOverdue,
     Event,
     MajorEventRaised,
+    NotificationFailed,
     OrderEvent,
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
+    SkippedLink,
 )
 from shared.organisation import Organisation
 from shared.runtime import EventHandler
@@ -53,6 +55,8 @@ def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
                 return await major_from_elsewhere(event, session, now, deps)
             case OrderReopened():
                 return await dispatch_reopened(event, session, now, deps)
+            case NotificationFailed():
+                return await skip_unreachable(event, session, now, deps)
         return []
 
     return on_order_event
@@ -140,6 +144,34 @@ async def escalate_overdue(
         )
         row.major = True
     return out
+
+
+async def skip_unreachable(
+    event: NotificationFailed, session: AsyncSession, now: datetime, deps: RouterDeps
+) -> Sequence[Event]:
+    """Notify could not reach the current assignee: they are unreachable, so the order moves
+    down the A/B chain at once (reason 通知失败) instead of waiting for the ack deadline."""
+    repo = RoutingRepository(session)
+    row = await repo.get_for_update(event.order_id)
+    failed = event.payload
+    if row is None or row.state != lifecycle.DISPATCHED or row.chain_position == "HEAD":
+        return []  # signed for meanwhile, or nobody further down the chain
+    if failed.person_id != row.assignee_id or failed.assignment_id not in (
+        None,
+        row.assignment_id,
+    ):
+        return []  # about someone no longer responsible: stale
+    order = order_of(row)
+    roster = await current_roster(session, deps)
+    asked = await repo.asked(row.order_id, row.department) | {failed.person_id}
+    position = domain.as_position(row.chain_position)
+    step = domain.escalate(order, row.department, position, asked, roster, now)
+    if step.next is None:
+        return []
+    why = f"{domain.UNREACHABLE_REASON}：{failed.reason}"
+    gone = SkippedLink(person_id=failed.person_id, position=position, reason=why)
+    chosen = replace(step.next, skipped=(gone, *step.next.skipped))
+    return reassign(repo, row, chosen, order, now, deps, "notification_failed")
 
 
 async def dispatch_reopened(

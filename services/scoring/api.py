@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from services.scoring import exports, reports
+from services.scoring.candidates import Candidates, CandidateView
 from services.scoring.operations import Scoring
 from services.scoring.reports import EntryView, LedgerView, MonthView, PeriodView
 from services.scoring.rules import MONTH_PATTERN, Rule
@@ -39,6 +40,14 @@ class CorrectionRequest(BaseModel):
     reason: str = Field(min_length=1)
 
 
+class DismissRequest(BaseModel):
+    reason: str = Field(min_length=1, examples=["当时基站故障，非本人原因"])
+
+
+class ConfirmRequest(BaseModel):
+    note: str = Field("", examples=["电话无人接听，已核实"])
+
+
 class ClosingView(BaseModel):
     month: str
     event_id: str
@@ -48,6 +57,10 @@ class ClosingView(BaseModel):
 @dataclass
 class ScoringContext:
     scoring: Scoring
+
+    @property
+    def candidates(self) -> Candidates:
+        return Candidates(self.scoring)
 
 
 def _parse(pattern: re.Pattern[str], value: str, field: str) -> tuple[str, str | None]:
@@ -145,6 +158,33 @@ def build_router(ctx: ScoringContext) -> APIRouter:
         return ClosingView(
             month=month, event_id=str(event.event_id), closed_at=event.occurred_at.isoformat()
         )
+
+    @router.get(
+        "/candidates",
+        response_model=list[CandidateView],
+        summary="待确认扣分: deductions an event proposed (COMM_UNREACHABLE…), for the head",
+    )
+    async def candidates(
+        who: Head,
+        state: Annotated[str | None, Query(pattern="^(pending|confirmed|dismissed)$")] = "pending",
+    ) -> list[CandidateView]:
+        return await ctx.candidates.listed(who, state)
+
+    @router.post(
+        "/candidates/{candidate_id}/confirm",
+        response_model=CandidateView,
+        summary="The head confirms: the deduction becomes a ledger entry",
+    )
+    async def confirm(candidate_id: str, body: ConfirmRequest, who: Head) -> CandidateView:
+        return await ctx.candidates.confirm(who, candidate_id, body.note)
+
+    @router.post(
+        "/candidates/{candidate_id}/dismiss",
+        response_model=CandidateView,
+        summary="The head dismisses it, with the reason: nothing is deducted",
+    )
+    async def dismiss(candidate_id: str, body: DismissRequest, who: Head) -> CandidateView:
+        return await ctx.candidates.dismiss(who, candidate_id, body.reason)
 
     @router.get("/quarters/{quarter}", response_model=PeriodView, summary="星级网格员 YYYY-Qn")
     async def quarter(quarter: str, _who: Reader) -> PeriodView | Response:

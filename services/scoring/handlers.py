@@ -10,10 +10,16 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.scoring import domain
+from services.scoring.domain.candidates import candidates_for
 from services.scoring.domain.entries import automatic_entries, recorded_entry
 from services.scoring.domain.monthly import Worker, closing_entries, rank_awards
 from services.scoring.rules import RuleBook
-from services.scoring.store import ClosureRepository, CountRepository, LedgerRepository
+from services.scoring.store import (
+    CandidateRepository,
+    ClosureRepository,
+    CountRepository,
+    LedgerRepository,
+)
 from shared.contracts import ActivityEvent, Event, MonthClosed, OrderEvent, ScoreEntryRecorded
 from shared.runtime import EventHandler
 
@@ -52,6 +58,7 @@ async def apply_event(
                 )
         case _:
             await ledger.append(automatic_entries(event, book))
+            await CandidateRepository(session).add(candidates_for(event, book))
 
 
 def make_handler(book: RuleBook) -> EventHandler[OrderEvent | ActivityEvent]:

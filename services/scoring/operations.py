@@ -54,7 +54,7 @@ class Scoring:
                 "worker_id",
             )
 
-    async def _write(
+    async def write(
         self, session: AsyncSession, event: ScoreEntryRecorded | MonthClosed, now: datetime
     ) -> None:
         await self.runtime.inbox.claim(session, event.event_id, ACTIVITY_CONSUMER, now)
@@ -63,7 +63,7 @@ class Scoring:
 
     async def _record(self, event: ScoreEntryRecorded | MonthClosed, now: datetime) -> None:
         async with self.runtime.db.transaction() as session:
-            await self._write(session, event, now)
+            await self.write(session, event, now)
         self.runtime.outbox.wake()
 
     async def enter(
@@ -142,7 +142,7 @@ class Scoring:
                     corrects=entry_id,
                 ),
             )
-            await self._write(session, event, now)
+            await self.write(session, event, now)
         self.runtime.outbox.wake()
         return await self._entry(str(event_id))
 
@@ -176,6 +176,6 @@ class Scoring:
                     departments={w.id: w.department for w in workers},
                 ),
             )
-            await self._write(session, event, now)
+            await self.write(session, event, now)
         self.runtime.outbox.wake()
         return event

@@ -7,6 +7,7 @@ from sqlalchemy import Integer, String, Text, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.scoring.domain.candidates import Candidate
 from services.scoring.domain.entries import LedgerEntry
 from shared.db import ServiceBase, new_metadata
 from shared.inbox import InboxMixin
@@ -66,6 +67,64 @@ class ClosureRow(Base):
     event_id: Mapped[str] = mapped_column(String(36))
     counts_json: Mapped[str] = mapped_column(Text, doc="The counts the places were made from")
     departments_json: Mapped[str] = mapped_column(Text, doc="The assessed workers' departments")
+
+
+class CandidateRow(Base):
+    """A deduction proposed by an event, waiting for the head: pending → confirmed (with the
+    ledger entry it became) or dismissed. Kept through a rebuild: the decisions are the heads'."""
+
+    __tablename__ = "candidates"
+
+    candidate_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    worker_id: Mapped[str] = mapped_column(String(40), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(40))
+    source_ref: Mapped[str | None] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(36))
+    occurred_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    entry_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class CandidateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, candidates: list[Candidate]) -> None:
+        """A candidate already there (same cause) keeps its state: a replay decides nothing."""
+        for c in candidates:
+            if await self.session.get(CandidateRow, c.candidate_id) is not None:
+                continue
+            self.session.add(
+                CandidateRow(
+                    candidate_id=c.candidate_id,
+                    rule=c.rule,
+                    worker_id=c.worker_id,
+                    month=c.month,
+                    reason=c.reason,
+                    source=c.source,
+                    source_ref=c.source_ref,
+                    event_id=c.event_id,
+                    occurred_at=c.occurred_at,
+                    state="pending",
+                )
+            )
+        await self.session.flush()
+
+    async def get(self, candidate_id: str) -> CandidateRow | None:
+        return await self.session.get(CandidateRow, candidate_id)
+
+    async def listed(self, workers: list[str], state: str | None) -> list[CandidateRow]:
+        query = select(CandidateRow).where(CandidateRow.worker_id.in_(workers))
+        if state is not None:
+            query = query.where(CandidateRow.state == state)
+        rows = await self.session.scalars(query.order_by(CandidateRow.occurred_at))
+        return list(rows)
 
 
 class CountRepository:

@@ -46,11 +46,11 @@ def test_the_alert_rules_pass_their_promtool_unit_tests() -> None:
     assert "SUCCESS" in tested.stdout
 
 
-def test_the_four_services_are_scraped_on_their_compose_ports() -> None:
+def test_the_services_are_scraped_on_their_compose_ports() -> None:
     config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text(encoding="utf-8"))
     (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "gridline"]
     targets = {t for static in job["static_configs"] for t in static["targets"]}
-    assert targets == {"intake:8101", "router:8102", "sla:8103", "scoring:8104"}
+    assert targets == {"intake:8101", "router:8102", "sla:8103", "scoring:8104", "notify:8105"}
 
 
 def _exported() -> set[str]:

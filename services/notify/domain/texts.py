@@ -1,0 +1,59 @@
+"""The Chinese message texts. Times are Beijing time; nothing here holds a caller's phone."""
+
+from datetime import datetime
+
+from services.notify.domain.facts import Notification
+from shared.clock import to_local
+
+TITLES = {
+    "dispatched": "新工单待签收",
+    "escalated": "工单转派待签收",
+    "major": "【重大事项】请立即处理",
+    "yellow_card": "【黄牌预警】工单时限将至",
+    "red_card": "【红牌】工单已超时",
+    "reply_due": "12345 答复时限将至",
+    "alert": "【系统告警】",
+}
+
+
+def _when(at: datetime | None) -> str:
+    return to_local(at).strftime("%m月%d日 %H:%M") if at else "—"
+
+
+def title(n: Notification) -> str:
+    return TITLES.get(n.notice, "工单通知")
+
+
+def body(n: Notification) -> str:
+    """The lines of the message; the signed link is added by the channel (a button or a line)."""
+    if n.notice == "alert" or n.facts is None:
+        return n.reason
+    f = n.facts
+    lines = [
+        f"工单：{f.order_id}",
+        f"类别：{f.category_label or '—'}",
+        f"地址：{f.address or '—'}",
+    ]
+    if n.notice in ("dispatched", "escalated"):
+        lines.append(f"请于 {_when(f.ack_due)} 前签收")
+    else:
+        lines.append(f"时限：{_when(n.deadline or f.deadline)}")
+    if n.reason:
+        lines.append(f"说明：{n.reason}")
+    if f.incident_id:
+        lines.append(f"所属事件：{f.incident_id}（同一事件只通知一次）")
+    return "\n".join(lines)
+
+
+def sms_params(n: Notification, link: str) -> dict[str, str]:
+    """The SMS template's variables: address, category, deadline, link (alerts: summary)."""
+    if n.facts is None:
+        return {"summary": n.reason[:60]}
+    f = n.facts
+    due = f.ack_due if n.notice in ("dispatched", "escalated") else (n.deadline or f.deadline)
+    return {
+        "address": f.address[:35] or "—",
+        "category": f.category_label or "—",
+        "deadline": _when(due),
+        "link": link,
+    }

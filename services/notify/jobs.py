@@ -1,0 +1,166 @@
+"""The delivery job: takes due messages, sends them, records each outcome.
+
+A message is claimed (state ``sending``, a lease) in one transaction and its outcome recorded in
+another, after the send. A process killed between the two leaves the claim; when the lease runs
+out the message is sent again. That is the bound: **at most one extra message per delivery**
+(per event, person and channel) for each crash between sending and recording, and none lost.
+WeCom's ``enable_duplicate_check`` makes even that one extra rare on the real service.
+"""
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from services.notify import metrics
+from services.notify.channels import Channel, Outgoing
+from services.notify.config import NotifyDeps
+from services.notify.domain.outcome import Outcome, RetryPolicy, after
+from services.notify.domain.plan import GROUP_CHANNELS
+from services.notify.handlers import failed_event
+from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryRepository, DeliveryRow
+from shared import failpoints
+from shared.contracts import Event
+from shared.logging import get_logger
+from shared.masking import mask_phone
+from shared.runtime import ServiceRuntime
+
+log = get_logger(__name__)
+BATCH = 20
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    attempts: int
+    message: Outgoing
+
+
+def outgoing(row: DeliveryRow, deps: NotifyDeps) -> Outgoing:
+    return Outgoing(
+        key=row.key,
+        channel=row.channel,
+        notice=row.notice,
+        person_id=row.person_id,
+        person_name=row.person_name,
+        target=row.target,
+        title=row.title,
+        text=row.text,
+        link=row.link,
+        order_id=row.order_id,
+        sms_template=deps.rules.sms_templates.get(row.notice, ""),  # type: ignore[call-overload]
+        sms_params=json.loads(row.sms_params or "{}"),
+    )
+
+
+class Deliverer:
+    def __init__(
+        self, runtime: ServiceRuntime, deps: NotifyDeps, channels: dict[str, Channel]
+    ) -> None:
+        s = deps.settings
+        self._runtime = runtime
+        self._deps = deps
+        self._channels = channels
+        self._policy = RetryPolicy(s.delivery_attempts, s.retry_base_seconds, s.retry_max_seconds)
+        self._lease = timedelta(seconds=s.delivery_lease_seconds)
+        self._poll = s.delivery_poll_seconds
+
+    async def run(self) -> None:
+        while True:
+            try:
+                busy = await self.once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again shortly
+                log.warning("delivery_round_failed", error=repr(exc))
+                busy = 0
+            if not busy:
+                await asyncio.sleep(self._poll)
+
+    async def once(self) -> int:
+        claimed = await self._claim()
+        await asyncio.gather(*(self._deliver(c) for c in claimed))
+        return len(claimed)
+
+    async def _claim(self) -> list[Claimed]:
+        db = self._runtime.db
+        now = self._runtime.clock.now()
+        async with db.transaction() as session:
+            rows = await DeliveryRepository(session).due(now, BATCH, db.is_postgres)
+            claimed = []
+            for row in rows:
+                row.state = SENDING
+                row.attempts += 1
+                row.next_attempt_at = now + self._lease
+                claimed.append(Claimed(row.id, row.attempts, outgoing(row, self._deps)))
+            backlog = await session.scalar(
+                select(func.count())
+                .select_from(DeliveryRow)
+                .where(DeliveryRow.state.in_((PENDING, SENDING)))
+            )
+        metrics.BACKLOG.set(backlog or 0)
+        return claimed
+
+    async def _deliver(self, c: Claimed) -> None:
+        channel = self._channels[c.message.channel]
+        outcome = await channel.send(c.message)
+        failpoints.hit("notify.deliver.after_send")
+        events = await self._record(c, outcome)
+        if events:
+            self._runtime.outbox.wake()
+
+    async def _record(self, c: Claimed, outcome: Outcome) -> list[Event]:
+        now = self._runtime.clock.now()
+        async with self._runtime.db.transaction() as session:
+            repo = DeliveryRepository(session)
+            row = await repo.get(c.delivery_id)
+            if row is None or row.state != SENDING or row.attempts != c.attempts:
+                return []  # a newer claim owns it (our lease ran out)
+            step = after(outcome, c.attempts, self._policy, now)
+            row.state = step.state
+            row.last_error = outcome.detail
+            events: list[Event] = []
+            if step.state == SENT:
+                row.sent_at, row.provider_ref = now, outcome.provider_ref
+            elif step.state == PENDING:
+                assert step.at is not None
+                row.next_attempt_at = step.at
+            elif step.state == FAILED:
+                events = await self._failed(repo, row, now)
+            self._runtime.outbox.add(session, events)
+        label = {"sent": "sent", "pending": "retry", "failed": "failed"}[step.state]
+        metrics.MESSAGES.labels(c.message.channel, label).inc()
+        log.info(
+            "message_" + label,
+            channel=c.message.channel,
+            person=c.message.person_id,
+            order_id=c.message.order_id,
+            attempt=c.attempts,
+            detail=mask_phone(outcome.detail),
+        )
+        return events
+
+    async def _failed(
+        self, repo: DeliveryRepository, row: DeliveryRow, now: datetime
+    ) -> list[Event]:
+        if row.order_id is None or row.channel in GROUP_CHANNELS:
+            return []  # an alert, or a group's channel: no person was found unreachable
+        if await repo.others_alive(row):
+            return []
+        metrics.UNREACHABLE.labels(row.notice).inc()
+        return [
+            failed_event(
+                row.order_id,
+                row.person_id,
+                row.person_name,
+                row.channel,
+                row.last_error,
+                row.attempts,
+                row.notice,
+                row.assignment_id,
+                row.cause_event_id,
+                now,
+            )
+        ]

@@ -1,0 +1,188 @@
+"""Notify's own database: what it knows of orders, the deliveries (its outbox of messages to
+people), and the local receiver's record of what would have been sent."""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, String, Text, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.notify.domain.facts import OrderFacts
+from shared.db import ServiceBase, new_metadata
+from shared.inbox import InboxMixin
+from shared.outbox import OutboxMixin
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+class Base(ServiceBase):
+    __abstract__ = True
+    metadata = new_metadata()
+
+
+class OutboxRow(OutboxMixin, Base):
+    pass
+
+
+class InboxRow(InboxMixin, Base):
+    pass
+
+
+class OrderFactRow(Base):
+    __tablename__ = "order_facts"
+
+    order_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    category_label: Mapped[str] = mapped_column(String(40), default="")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    deadline: Mapped[datetime | None]
+    department: Mapped[str | None] = mapped_column(String(40))
+    team: Mapped[str | None] = mapped_column(String(40))
+    assignee_id: Mapped[str | None] = mapped_column(String(40))
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    ack_due: Mapped[datetime | None]
+    incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    primary_order_id: Mapped[str | None] = mapped_column(String(40))
+
+    def facts(self) -> OrderFacts:
+        return OrderFacts(
+            order_id=self.order_id,
+            address=self.address,
+            category_label=self.category_label,
+            priority=self.priority,
+            deadline=self.deadline,
+            department=self.department,
+            team=self.team,
+            assignee_id=self.assignee_id,
+            assignment_id=self.assignment_id,
+            ack_due=self.ack_due,
+            incident_id=self.incident_id,
+            primary_order_id=self.primary_order_id,
+        )
+
+
+class DeliveryRow(Base):
+    """One message to one person on one channel. ``key`` makes it once: a redelivered event
+    plans the same key and the insert is skipped."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    group_key: Mapped[str] = mapped_column(
+        String(200), index=True, doc="The key less its channel: one person, one notification"
+    )
+    notice: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    incident_id: Mapped[str | None] = mapped_column(String(40))
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    cause_event_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str] = mapped_column(String(40), index=True)
+    person_name: Mapped[str] = mapped_column(String(40), default="")
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text, default="")
+    sms_params: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    provider_ref: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class LocalMessageRow(Base):
+    """What the built-in local receiver recorded (the embedded default's “sent” messages)."""
+
+    __tablename__ = "local_messages"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    delivery_key: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[str] = mapped_column(String(40), index=True)
+    person_name: Mapped[str] = mapped_column(String(40), default="")
+    target: Mapped[str] = mapped_column(String(100), doc="Masked: a phone shows as 138****0101")
+    notice: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+
+
+class FactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, order_id: str) -> OrderFactRow | None:
+        return await self.session.get(OrderFactRow, order_id)
+
+    async def get_or_new(self, order_id: str) -> OrderFactRow:
+        row = await self.get(order_id)
+        if row is None:
+            row = OrderFactRow(order_id=order_id, address="", category_label="", priority="normal")
+            self.session.add(row)
+        return row
+
+
+class DeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def has_key(self, key: str) -> bool:
+        found = await self.session.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key))
+        return found is not None
+
+    async def told_about(
+        self, person_id: str, incident_id: str, notice: str, orders: list[str]
+    ) -> bool:
+        """Whether the person already has this kind of message about the incident or one of
+        its orders (the primary may have been told of before the incident existed)."""
+        found = await self.session.scalar(
+            select(DeliveryRow.id)
+            .where(
+                DeliveryRow.person_id == person_id,
+                DeliveryRow.notice == notice,
+                or_(DeliveryRow.incident_id == incident_id, DeliveryRow.order_id.in_(orders)),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    def add(self, row: DeliveryRow) -> None:
+        self.session.add(row)
+
+    async def due(self, now: datetime, limit: int, skip_locked: bool) -> list[DeliveryRow]:
+        query = (
+            select(DeliveryRow)
+            .where(DeliveryRow.state.in_((PENDING, SENDING)), DeliveryRow.next_attempt_at <= now)
+            .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+            .limit(limit)
+        )
+        if skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        return list(await self.session.scalars(query))
+
+    async def get(self, delivery_id: int) -> DeliveryRow | None:
+        return await self.session.get(DeliveryRow, delivery_id)
+
+    async def others_alive(self, row: DeliveryRow) -> bool:
+        """Whether another channel of the same person and notification is sent or still
+        trying: the person is reachable, or may yet be."""
+        found = await self.session.scalar(
+            select(DeliveryRow.id)
+            .where(
+                DeliveryRow.group_key == row.group_key,
+                DeliveryRow.id != row.id,
+                DeliveryRow.state != FAILED,
+            )
+            .limit(1)
+        )
+        return found is not None

@@ -1,0 +1,57 @@
+"""Candidates: deductions an event suggests but only the worker's department head may decide.
+
+Art. 18(一)1 deducts for a worker whose work phone cannot be reached "affecting work"; whether a
+failed message was the worker's fault is a judgement, so a ``NotificationFailed`` becomes a
+COMM_UNREACHABLE *candidate* that the head confirms (a ledger entry) or dismisses, never an
+automatic deduction. A candidate is generic (rule, worker, reason, source) so that other rules
+(INFO_NOT_SENT, WECHAT_GROUP_MISSING) can propose theirs the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from services.scoring.domain.counts import month_of
+from services.scoring.rules import RuleBook
+from shared.contracts import ActivityEvent, NotificationFailed, OrderEvent
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "gridline:scoring:candidate")
+CHANNELS = {"wecom_app": "企业微信", "sms": "短信", "wecom_robot": "群机器人", "webhook": "Webhook"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    candidate_id: str
+    rule: str
+    worker_id: str
+    month: str
+    reason: str
+    source: str
+    """What proposed it: the event type (``NotificationFailed``…)."""
+    source_ref: str | None
+    """The order (or other record) it is about."""
+    event_id: str
+    occurred_at: datetime
+
+
+def candidates_for(event: OrderEvent | ActivityEvent, book: RuleBook) -> list[Candidate]:
+    match event:
+        case NotificationFailed(payload=f):
+            month = month_of(event.occurred_at)
+            if book.rule("COMM_UNREACHABLE", month) is None:
+                return []
+            channel = CHANNELS.get(f.channel, f.channel)
+            return [
+                Candidate(
+                    candidate_id=str(uuid5(_NAMESPACE, f"{event.event_id}:COMM_UNREACHABLE")),
+                    rule="COMM_UNREACHABLE",
+                    worker_id=f.person_id,
+                    month=month,
+                    reason=f"工单 {event.order_id} 通知失败（{channel}）：{f.reason}",
+                    source=event.type,
+                    source_ref=event.order_id,
+                    event_id=str(event.event_id),
+                    occurred_at=event.occurred_at,
+                )
+            ]
+    return []

@@ -1,0 +1,147 @@
+"""Notify's handler on a real (SQLite) database, without a broker: what each event plans, that
+an event handled twice plans nothing twice, and that an incident's orders tell a person once."""
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.intake.timeline import summarize
+from services.notify.config import NotifySettings, load_deps
+from services.notify.handlers import make_order_handler
+from services.notify.store import Base, DeliveryRow
+from shared.clock import LOCAL_TZ
+from shared.contracts import (
+    Address,
+    DuplicateLinked,
+    DuplicateLinkedPayload,
+    Event,
+    NotificationFailed,
+    NotificationFailedPayload,
+    OrderDispatched,
+    OrderDispatchedPayload,
+    OrderEvent,
+    OrderReceived,
+    OrderReceivedPayload,
+    SlaBreached,
+    SlaBreachedPayload,
+    SlaWarning,
+    SlaWarningPayload,
+)
+from shared.db import Database
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
+DEPS = load_deps(NotifySettings())
+handle = make_order_handler(DEPS)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}")
+    await database.start()
+    async with database.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    yield database
+    await database.stop()
+
+
+async def on(db: Database, event: OrderEvent) -> Sequence[Event]:
+    async with db.transaction() as session:
+        return await handle(event, session, NOW)
+
+
+async def deliveries(db: Database) -> list[tuple[str, str, str]]:
+    async with db.transaction() as session:
+        rows = await session.scalars(select(DeliveryRow).order_by(DeliveryRow.id))
+        return [(r.notice, r.person_id, r.channel) for r in rows]
+
+
+def received(order_id: str) -> OrderReceived:
+    return OrderReceived(
+        order_id=order_id,
+        occurred_at=NOW,
+        producer="intake",
+        payload=OrderReceivedPayload(
+            source="12345",
+            source_ref=f"LC-{order_id}",
+            category="LEAK",
+            category_label="漏水",
+            address=Address(text="水城花园3号楼"),
+            received_at=NOW,
+        ),
+    )
+
+
+def dispatched(order_id: str, assignee: str = "W-0301", number: int = 1) -> OrderDispatched:
+    return OrderDispatched(
+        order_id=order_id,
+        occurred_at=NOW,
+        producer="router",
+        payload=OrderDispatchedPayload(
+            assignment_id=number,
+            department="USER_MAINTENANCE",
+            team="UM-T1",
+            assignee_id=assignee,
+            chain_position="A",
+            ack_due=NOW + timedelta(minutes=30),
+            reason="initial" if number == 1 else "ack_overdue",
+        ),
+    )
+
+
+async def test_a_dispatch_plans_one_wecom_message_even_when_handled_twice(db: Database) -> None:
+    await on(db, received("GL-1"))
+    event = dispatched("GL-1")
+    await on(db, event)
+    await on(db, event.model_copy(update={"event_id": event.event_id}))
+    await on(db, dispatched("GL-1"))  # re-emitted with a new event id: same dispatch number
+    assert await deliveries(db) == [("dispatched", "W-0301", "wecom_app")]
+    await on(db, dispatched("GL-1", "W-0302", 2))
+    assert (await deliveries(db))[-1] == ("escalated", "W-0302", "wecom_app")
+
+
+async def test_cards_and_the_reply_deadline_reach_the_people_the_rules_name(db: Database) -> None:
+    await on(db, received("GL-2"))
+    await on(db, dispatched("GL-2"))
+    warn = SlaWarningPayload(deadline="reply", due=NOW + timedelta(hours=4))
+    await on(db, SlaWarning(order_id="GL-2", occurred_at=NOW, producer="sla", payload=warn))
+    red = SlaBreachedPayload(deadline="resolve", due=NOW)
+    await on(db, SlaBreached(order_id="GL-2", occurred_at=NOW, producer="sla", payload=red))
+    planned = await deliveries(db)
+    assert ("reply_due", "W-0301", "wecom_app") in planned
+    assert {p for n, p, _ in planned if n == "reply_due"} == {"W-0301", *DEPS.rules.ops}
+    red_people = [p for n, p, _ in planned if n == "red_card"]
+    assert red_people[0] == "W-0301" and red_people[1].startswith("P-021")  # UM-T1 on duty
+
+
+async def test_orders_linked_into_one_incident_tell_each_person_once(db: Database) -> None:
+    await on(db, received("GL-P"))
+    await on(db, dispatched("GL-P"))  # before the incident existed
+    for n in range(1, 6):
+        order = f"GL-L{n}"
+        await on(db, received(order))
+        link = DuplicateLinkedPayload(incident_id="INC-1", primary_order_id="GL-P", reason="同区")
+        await on(
+            db, DuplicateLinked(order_id=order, occurred_at=NOW, producer="intake", payload=link)
+        )
+        await on(db, dispatched(order))
+    assert await deliveries(db) == [("dispatched", "W-0301", "wecom_app")]
+
+
+def test_the_timeline_says_in_chinese_who_could_not_be_reached() -> None:
+    failed = NotificationFailed(
+        order_id="GL-1",
+        occurred_at=NOW,
+        producer="notify",
+        payload=NotificationFailedPayload(
+            person_id="W-0301",
+            person_name="褚建国",
+            channel="wecom_app",
+            reason="企业微信：UserID不存在（errcode 60111）",
+            attempts=1,
+            notice="dispatched",
+        ),
+    )
+    assert summarize(failed).startswith("通知失败：褚建国无法联系")
