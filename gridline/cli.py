@@ -47,6 +47,7 @@ def up(
     sla_port: int = 8103,
     scoring_port: int = 8104,
     notify_port: int = 8105,
+    outreach_port: int = 8106,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
     database_url: Annotated[
@@ -69,6 +70,7 @@ def up(
             "sla": sla_port,
             "scoring": scoring_port,
             "notify": notify_port,
+            "outreach": outreach_port,
         },
         var_dir=var_dir.resolve(),
         database_url_template=database_url,
@@ -92,6 +94,7 @@ def up(
     typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  通知 notify   {base}:{notify_port}/v1/messages  (本地接收：未配置企业微信/短信)")
+    typer.echo(f"  外联 outreach {base}:{outreach_port}/docs  (通知任务、微信群、培训登记)")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
     typer.echo(f"  a token:      {command} token --role operator")
     typer.echo("Press Ctrl-C to stop everything.")
@@ -110,7 +113,9 @@ def up(
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="intake | router | sla | scoring | notify")],
+    service: Annotated[
+        str, typer.Argument(help="intake | router | sla | scoring | notify | outreach")
+    ],
 ) -> None:
     """Run one service (what `gridline up` and the containers run)."""
     import uvicorn

@@ -4,3 +4,4 @@ CREATE DATABASE router OWNER gridline;
 CREATE DATABASE sla OWNER gridline;
 CREATE DATABASE scoring OWNER gridline;
 CREATE DATABASE notify OWNER gridline;
+CREATE DATABASE outreach OWNER gridline;

@@ -14,6 +14,7 @@ from services.router.roster import Roster
 from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
+from shared.contracts import LeaveChanged, LeaveChangedPayload, LeavePeriod
 from shared.http import ApiError, invalid, require
 from shared.organisation import DutySwap, Leave, Override
 
@@ -127,6 +128,8 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
     ) -> list[Any]:
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
+            if kind == "leave":  # outreach (B posts a notice when A is away) learns it from the log
+                ctx.runtime.outbox.add(session, [_leave_changed(subject, after, who, now)])
             repo = RosterRepository(session)
             entry = await repo.entry(kind, subject)
             before = list(entry.body) if entry is not None else current
@@ -156,6 +159,8 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
                     note=note,
                 )
             )
+        if kind == "leave":
+            ctx.runtime.outbox.wake()
         return after
 
     def checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
@@ -307,6 +312,22 @@ def _unit_name(roster: Roster, unit: str) -> str:
     if team is not None:
         return team.name
     return next((d.name for d in roster.org.departments if d.code == unit), unit)
+
+
+def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime) -> LeaveChanged:
+    return LeaveChanged(
+        occurred_at=now,
+        producer="router",
+        worker_id=person,
+        payload=LeaveChangedPayload(
+            person_id=person,
+            leave=tuple(
+                LeavePeriod.model_validate({k: v for k, v in lv.items() if k != "person"})
+                for lv in leave
+            ),
+            by=who.subject,
+        ),
+    )
 
 
 def _iso(when: datetime) -> str:

@@ -31,7 +31,7 @@ def test_compose_runs_kafka_postgres_the_four_services_prometheus_and_grafana() 
         "grafana",
     } <= set(services)
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    for name in ("intake", "router", "sla", "scoring", "notify"):
+    for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
         assert services[name]["command"] == ["serve", name]
         assert services[name]["build"]["dockerfile"] == "deploy/Dockerfile"
 
@@ -41,7 +41,7 @@ def test_every_gridline_setting_in_compose_is_one_the_services_know() -> None:
 
     known = {f"GRIDLINE_{name.upper()}" for name in NotifySettings.model_fields}
     assert set(ServiceSettings.model_fields) <= set(NotifySettings.model_fields)
-    for name in ("intake", "router", "sla", "scoring", "notify"):
+    for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
         env = _compose()["services"][name]["environment"]
         passed = {key for key in env if key.startswith("GRIDLINE_")}
         assert passed <= known, passed - known
@@ -63,7 +63,7 @@ def test_every_mounted_file_and_copied_path_exists() -> None:
 def test_each_service_database_is_created_at_first_start() -> None:
     init = (PROJECT_ROOT / "deploy" / "postgres" / "init.sql").read_text(encoding="utf-8")
     created = set(re.findall(r"CREATE DATABASE (\w+)", init))
-    assert created == {"intake", "router", "sla", "scoring", "notify"}
+    assert created == {"intake", "router", "sla", "scoring", "notify", "outreach"}
 
 
 def test_nothing_reads_the_shared_folder_beside_the_repository() -> None:

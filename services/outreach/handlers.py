@@ -1,0 +1,285 @@
+"""Outreach's writes, one shape: (message, session, deps, now) -> the events they cause.
+
+Everything a command changes and the events it causes commit together (the outbox); the
+activity consumer keeps the leave the router announces, each event once (the inbox).
+"""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import NAMESPACE_URL, uuid5
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.outreach.config import NoticeTemplate, OutreachDeps
+from services.outreach.domain import groups, notices
+from services.outreach.schemas import CampaignIn, GroupIn, SentIn, TrainingIn
+from services.outreach.store import (
+    OPEN,
+    SENT,
+    CampaignRow,
+    GapRaisedRow,
+    GroupRow,
+    OutreachRepository,
+    TaskRow,
+    TrainingRow,
+)
+from shared.clock import to_local
+from shared.contracts import (
+    ActivityEvent,
+    Event,
+    GridActivityPayload,
+    GridActivityRecorded,
+    LeaveChanged,
+    LeavePeriod,
+    NoticeOverdue,
+    NoticeOverduePayload,
+    OutageAnnounced,
+    OutageAnnouncedPayload,
+    WeChatGroupMissing,
+    WeChatGroupMissingPayload,
+)
+from shared.organisation import community_key
+from shared.runtime import EventHandler
+
+PRODUCER = "outreach"
+_GAPS = uuid5(NAMESPACE_URL, "gridline:outreach:wechat-group-missing")
+
+
+@dataclass(frozen=True)
+class Started:
+    campaign: CampaignRow
+    tasks: list[TaskRow]
+    events: list[Event]
+
+
+async def known_leave(
+    session: AsyncSession, deps: OutreachDeps
+) -> dict[str, tuple[LeavePeriod, ...]]:
+    """The organisation file's leave, replaced person by person by what the router announced."""
+    leave: dict[str, tuple[LeavePeriod, ...]] = {}
+    for lv in deps.org.leave:
+        leave[lv.person] = (
+            *leave.get(lv.person, ()),
+            LeavePeriod(**{"from": lv.from_, "to": lv.to}),
+        )
+    for person, periods in (await OutreachRepository(session).leave()).items():
+        leave[person] = tuple(LeavePeriod.model_validate(p) for p in periods)
+    return leave
+
+
+def _deadline(template: NoticeTemplate, body: CampaignIn, now: datetime) -> datetime:
+    if body.deadline is not None:
+        return body.deadline
+    due = now + timedelta(hours=template.post_within_hours)
+    return min(due, body.starts_at) if body.starts_at and body.starts_at > now else due
+
+
+async def start_campaign(
+    session: AsyncSession,
+    deps: OutreachDeps,
+    template: NoticeTemplate,
+    body: CampaignIn,
+    by: str,
+    now: datetime,
+) -> Started:
+    """Renders the text per community and gives each its responsible worker a task.
+    Raises ``notices.UnknownCommunity`` for a community no grid of the department holds."""
+    leave = await known_leave(session, deps)
+    department = deps.org.department(template.department)
+    campaign_id = f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}"
+    deadline = _deadline(template, body, now)
+    campaign = CampaignRow(
+        campaign_id=campaign_id,
+        template=template.code,
+        department=department.code,
+        title=template.title,
+        reason=body.reason,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        deadline=deadline,
+        created_by=by,
+        created_at=now,
+    )
+    tasks = []
+    for i, community in enumerate(body.communities, start=1):
+        who = notices.responsible(deps.org, department.code, community, leave, now)
+        text = notices.render(
+            template,
+            community=community,
+            start=body.starts_at,
+            end=body.ends_at,
+            reason=body.reason,
+            hotline=deps.templates.hotline,
+            department=department.name,
+        )
+        tasks.append(
+            TaskRow(
+                task_id=f"{campaign_id}-{i}",
+                campaign_id=campaign_id,
+                department=department.code,
+                community=community,
+                grid=who.grid,
+                worker_id=who.worker_id,
+                post=who.post,
+                note=who.note,
+                text=text,
+                deadline=deadline,
+                state=OPEN,
+            )
+        )
+    OutreachRepository(session).add(campaign, *tasks)
+    events: list[Event] = []
+    if template.opens_incident and body.starts_at and body.ends_at:
+        events.append(
+            OutageAnnounced(
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id="*",
+                payload=OutageAnnouncedPayload(
+                    campaign_id=campaign_id,
+                    department=department.code,
+                    communities=tuple(body.communities),
+                    starts_at=body.starts_at,
+                    ends_at=body.ends_at,
+                    reason=body.reason,
+                    title=template.title,
+                ),
+            )
+        )
+    return Started(campaign, tasks, events)
+
+
+def mark_sent(task: TaskRow, body: SentIn, by: str, now: datetime) -> list[Event]:
+    """A notice posted counts as a message sent (Art. 18(二)3), once: sending twice is a no-op."""
+    if task.state == SENT:
+        return []
+    task.state, task.sent_at, task.sent_by = SENT, now, by
+    task.screenshot = body.screenshot
+    return [
+        GridActivityRecorded(
+            occurred_at=now,
+            producer=PRODUCER,
+            worker_id=task.worker_id,
+            payload=GridActivityPayload(
+                activity_id=f"notice:{task.task_id}",
+                worker_id=task.worker_id,
+                kind="message",
+                channel="wechat_group",
+                at=now,
+                note=f"{task.community}：{task.text[:40]}",
+            ),
+        )
+    ]
+
+
+async def raise_overdue(session: AsyncSession, now: datetime) -> list[Event]:
+    """Open tasks past their deadline become NoticeOverdue, each once (the head decides)."""
+    events: list[Event] = []
+    repo = OutreachRepository(session)
+    for task in await repo.overdue(now):
+        task.overdue_at = now
+        campaign = await repo.campaign(task.campaign_id)
+        events.append(
+            NoticeOverdue(
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id=task.worker_id,
+                payload=NoticeOverduePayload(
+                    task_id=task.task_id,
+                    campaign_id=task.campaign_id,
+                    department=task.department,
+                    community=task.community,
+                    title=campaign.title if campaign else "通知",
+                    deadline=task.deadline,
+                ),
+            )
+        )
+    return events
+
+
+def record_group(body: GroupIn, department: str, by: str, now: datetime) -> GroupRow:
+    return GroupRow(
+        community=body.community,
+        community_key=community_key(body.community),
+        worker_id=body.worker_id,
+        department=department,
+        kind=body.kind,
+        group_name=body.group_name,
+        members=body.members,
+        worker_in_group=body.worker_in_group,
+        manager_name=body.manager_name,
+        note=body.note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+
+
+def covered(rows: Sequence[GroupRow]) -> list[tuple[str, str]]:
+    """A group counts only when the worker is in it; a manager contact counts as it is."""
+    return [
+        (r.worker_id, r.community_key)
+        for r in rows
+        if r.kind == "manager_contact" or r.worker_in_group
+    ]
+
+
+async def raise_group_gaps(session: AsyncSession, deps: OutreachDeps, now: datetime) -> list[Event]:
+    """Each gap goes on the log once a month, for the head's candidate queue in scoring."""
+    repo = OutreachRepository(session)
+    month = f"{to_local(now):%Y-%m}"
+    events: list[Event] = []
+    for gap in groups.gaps(deps.org, covered(await repo.groups())):
+        key = f"{gap.worker_id}:{community_key(gap.community)}:{gap.department}:{month}"
+        if await session.get(GapRaisedRow, key) is not None:
+            continue
+        session.add(GapRaisedRow(key=key, raised_at=now))
+        events.append(
+            WeChatGroupMissing(
+                event_id=uuid5(_GAPS, key),
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id=gap.worker_id,
+                payload=WeChatGroupMissingPayload(
+                    community=gap.community, grid=gap.grid, department=gap.department, month=month
+                ),
+            )
+        )
+    return events
+
+
+def record_training(body: TrainingIn, department: str, by: str, now: datetime) -> TrainingRow:
+    return TrainingRow(
+        department=department,
+        held_on=body.held_on,
+        topic=body.topic,
+        trainer=body.trainer,
+        attendees=list(dict.fromkeys(body.attendees)),
+        recorded_by=by,
+        recorded_at=now,
+    )
+
+
+def make_activity_handler() -> EventHandler[ActivityEvent]:
+    async def on_activity(
+        event: ActivityEvent, session: AsyncSession, now: datetime
+    ) -> Sequence[Event]:
+        match event:
+            case LeaveChanged(payload=p):
+                periods = [lv.model_dump(mode="json", by_alias=True) for lv in p.leave]
+                await OutreachRepository(session).set_leave(p.person_id, periods, now)
+        return []
+
+    return on_activity
+
+
+EVENTS = {"LeaveChanged": "keep the person's leave: B posts a notice when A is away"}
+COMMANDS = {
+    "POST /v1/campaigns": "render per community, a task per responsible worker (OutageAnnounced)",
+    "POST /v1/notice-tasks/{id}/sent": "the task is done; a message counted (GridActivityRecorded)",
+    "job overdue": "an open task past its deadline → NoticeOverdue (INFO_NOT_SENT candidate)",
+    "POST /v1/wechat-groups": "a community's group or property-manager contact on the register",
+    "job group gaps": "a worker with neither → WeChatGroupMissing (WECHAT_GROUP_MISSING candidate)",
+    "POST /v1/trainings": "a training with its attendees (Art. 6)",
+}
