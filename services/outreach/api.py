@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from services.outreach import exports, handlers, metrics, queries
 from services.outreach.config import OutreachDeps
 from services.outreach.domain.notices import UnknownCommunity
+from services.outreach.jobs import check_groups
 from services.outreach.schemas import (
     CampaignIn,
     CampaignView,
+    GapCheck,
     GapView,
     GroupIn,
     GroupView,
@@ -182,6 +184,15 @@ def build_router(ctx: OutreachContext) -> APIRouter:
         dept = own(who, department)
         async with ctx.runtime.db.snapshot() as session:
             return await queries.gaps(session, deps, dept)
+
+    @router.post(
+        "/wechat-groups/check",
+        response_model=GapCheck,
+        summary="立即检查：缺群者提交部门负责人确认是否扣分（每人每小区每月一次）",
+    )
+    async def check(who: HeadOrOps, department: str | None = None) -> GapCheck:
+        dept = own(who, department)
+        return GapCheck(department=dept, proposed=await check_groups(ctx.runtime, deps, dept))
 
     @router.post("/trainings", response_model=TrainingView, status_code=201, summary="登记一次培训")
     async def add_training(body: TrainingIn, who: Head) -> TrainingView:

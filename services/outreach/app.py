@@ -34,7 +34,12 @@ def create_app(settings: OutreachSettings | None = None, clock: Clock | None = N
     )
     runtime.background(
         "group-gaps",
-        every(settings.group_check_seconds, "group_gaps", lambda: check_groups(runtime, deps)),
+        every(
+            settings.group_check_seconds,
+            "group_gaps",
+            lambda: check_groups(runtime, deps),
+            wait_first=True,
+        ),
     )
     app = FastAPI(
         title="Gridline outreach",

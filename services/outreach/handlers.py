@@ -225,12 +225,16 @@ def covered(rows: Sequence[GroupRow]) -> list[tuple[str, str]]:
     ]
 
 
-async def raise_group_gaps(session: AsyncSession, deps: OutreachDeps, now: datetime) -> list[Event]:
+async def raise_group_gaps(
+    session: AsyncSession, deps: OutreachDeps, now: datetime, department: str | None = None
+) -> list[Event]:
     """Each gap goes on the log once a month, for the head's candidate queue in scoring."""
     repo = OutreachRepository(session)
     month = f"{to_local(now):%Y-%m}"
     events: list[Event] = []
     for gap in groups.gaps(deps.org, covered(await repo.groups())):
+        if department is not None and gap.department != department:
+            continue
         key = f"{gap.worker_id}:{community_key(gap.community)}:{gap.department}:{month}"
         if await session.get(GapRaisedRow, key) is not None:
             continue

@@ -32,12 +32,15 @@ async def sweep_overdue(runtime: ServiceRuntime) -> int:
     return len(events)
 
 
-async def check_groups(runtime: ServiceRuntime, deps: OutreachDeps) -> int:
+async def check_groups(
+    runtime: ServiceRuntime, deps: OutreachDeps, department: str | None = None
+) -> int:
+    """Each gap goes to scoring once a month (the head's candidate queue); the gauge is set."""
     now = runtime.clock.now()
     async with runtime.db.transaction() as session:
         rows = await OutreachRepository(session).groups()
         found = Counter(g.department for g in groups.gaps(deps.org, covered(rows)))
-        events = await raise_group_gaps(session, deps, now)
+        events = await raise_group_gaps(session, deps, now, department)
         runtime.outbox.add(session, events)
     for department in {d.code for d in deps.org.departments}:
         metrics.GROUP_GAPS.labels(department).set(found.get(department, 0))
@@ -46,8 +49,13 @@ async def check_groups(runtime: ServiceRuntime, deps: OutreachDeps) -> int:
     return len(events)
 
 
-def every(seconds: float, name: str, step: Step) -> Loop:
+def every(seconds: float, name: str, step: Step, wait_first: bool = False) -> Loop:
+    """``wait_first``: the first round one interval after start, not at once (a register that is
+    being filled in on the first day is not a month of gaps)."""
+
     async def loop() -> None:
+        if wait_first:
+            await asyncio.sleep(seconds)
         while True:
             try:
                 await step()

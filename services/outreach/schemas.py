@@ -159,6 +159,11 @@ class GapView(BaseModel):
     reason: str = "未登记业主微信群（已入群），也未登记物业负责人微信"
 
 
+class GapCheck(BaseModel):
+    department: str
+    proposed: int = Field(description="Gaps newly offered to the head this month")
+
+
 class TrainingView(BaseModel):
     id: int
     held_on: date
