@@ -156,11 +156,10 @@ def build_router(ctx: OutreachContext) -> APIRouter:
         summary="登记小区业主微信群或物业负责人微信",
     )
     async def add_group(body: GroupIn, who: Staff) -> GroupView:
-        department = own(
-            who, None if who.department else deps.org.department_of_person(body.worker_id)
-        )
-        if body.worker_id not in queries.workers_of(deps, department):
-            raise ApiError(422, "invalid", f"{body.worker_id} 不是本部门网格员", "worker_id")
+        home = deps.org.department_of_person(body.worker_id)
+        if home is None or body.worker_id not in queries.workers_of(deps, home):
+            raise ApiError(422, "invalid", f"{body.worker_id} 不是网格员", "worker_id")
+        department = own(who, home)
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
             row = handlers.record_group(body, department, who.subject, now)

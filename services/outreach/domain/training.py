@@ -17,7 +17,7 @@ class WorkerCount:
     count: int
     short_by: int
     months_left: int
-    """Whole months after ``today``'s month left in the year to catch up in."""
+    """Months left in the year to catch up in, ``today``'s month included (1 in December)."""
 
 
 def counts_for_year(
@@ -28,11 +28,17 @@ def counts_for_year(
     for a in attended:
         if a.held_on.year == year:
             tally[a.worker_id] = tally.get(a.worker_id, 0) + 1
-    months_left = 0 if today.year > year else 12 - today.month if today.year == year else 12
+    months_left = _months_left(year, today)
     return [
         WorkerCount(w, tally.get(w, 0), max(0, required - tally.get(w, 0)), months_left)
         for w in workers
     ]
+
+
+def _months_left(year: int, today: date) -> int:
+    if today.year > year:
+        return 0
+    return 13 - today.month if today.year == year else 12
 
 
 def short(counts: Iterable[WorkerCount]) -> list[WorkerCount]:
