@@ -10,6 +10,7 @@ from services.intake.care_api import CareContext, build_care_router
 from services.intake.commands import IntakeCommands
 from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
+from services.intake.outage_events import make_outage_handler
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
 from services.intake.settings import IntakeSettings
@@ -56,6 +57,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     commands = IntakeCommands(runtime, deps)
     runtime.on_order_events("timeline", make_order_handler(deps))
+    runtime.on_activity_events("outages", make_outage_handler(deps))
 
     async def on_raw(raw: bytes) -> None:
         await commands.accept_raw(parse_raw(raw))

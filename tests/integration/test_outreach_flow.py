@@ -230,3 +230,81 @@ async def test_a_responsible_worker_without_group_or_manager_contact_is_proposed
             await system.scoring.get("/v1/workers/W-0304/ledger?month=2026-12", headers=UM_HEAD)
         ).json()["entries"]
         assert [(e["rule"], e["points"]) for e in entries] == [("WECHAT_GROUP_MISSING", -2)]
+
+
+async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the_outage_incident(
+    environment: Environment,
+) -> None:
+    clock = ManualClock(WEDNESDAY_10)
+    async with (
+        run_system(environment, clocks={"intake": clock}, only=("intake",)) as system,
+        running_outreach(environment, clock) as outreach,
+    ):
+        started = await outreach.post(
+            "/v1/campaigns",
+            json={
+                "template": "UM_MAINTENANCE_OUTAGE",
+                "communities": ["水城花园", "古楼社区", "开发区花园"],
+                "starts_at": TOMORROW_9.isoformat(),
+                "ends_at": TOMORROW_15.isoformat(),
+                "reason": REASON,
+            },
+            headers=OPERATOR,
+        )
+        assert started.status_code == 201, started.text
+
+        async def outage_order() -> dict[str, Any]:
+            found = [
+                e
+                for e in await read_json(environment.bootstrap, environment.topics.orders)
+                if e.get("type") == "OrderReceived"
+                and e["payload"]["source_ref"].startswith("outage:")
+            ]
+            assert len(found) == 1
+            return found[0]
+
+        primary = await eventually(outage_order)
+        assert primary["payload"]["category"] == "OUTAGE"
+        assert primary["payload"]["needs_reply"] is False
+
+        def call(ticket: str, community: str, at: datetime, phone: str) -> dict[str, Any]:
+            return {
+                "ticket_id": ticket,
+                "received_at": at.isoformat(),
+                "operator_id": "op-017",
+                "customer": {"name": "李先生", "phone": phone},
+                "address": {"district": "东昌府区", "community": community, "building": "5"},
+                "type": "停水",
+                "description": "家里没水了",
+            }
+
+        during = TOMORROW_9 + timedelta(hours=1)
+        calls = [
+            call("96568-A", "水城花园", during, "0635-8212345"),  # in window and area: joins
+            call("96568-B", "东城花园", during, "0635-8212346"),  # not one of its communities
+            call("96568-C", "古楼社区", TOMORROW_15 + timedelta(hours=3), "0635-8212347"),  # after
+        ]
+        for body in calls:
+            accepted = await system.intake.post("/v1/orders/96568", json=body, headers=OPERATOR)
+            assert accepted.status_code == 201, accepted.text
+
+        async def all_received() -> list[dict[str, Any]]:
+            # The relay publishes in commit order: once C is on the log, every link is too.
+            log = await read_json(environment.bootstrap, environment.topics.orders)
+            refs = {e["payload"]["source_ref"] for e in log if e.get("type") == "OrderReceived"}
+            assert {"96568-A", "96568-B", "96568-C"} <= refs
+            return log
+
+        log = await eventually(all_received)
+        received = {
+            e["payload"]["source_ref"]: e["order_id"]
+            for e in log
+            if e.get("type") == "OrderReceived"
+        }
+        links = [e for e in log if e.get("type") == "DuplicateLinked"]
+        assert [(e["order_id"], e["payload"]["primary_order_id"]) for e in links] == [
+            (received["96568-A"], primary["order_id"])
+        ]
+        assert "计划停水期间" in links[0]["payload"]["reason"]
+        timeline = await system.intake.get(f"/v1/orders/{received['96568-A']}", headers=OPERATOR)
+        assert timeline.status_code == 200, timeline.text
