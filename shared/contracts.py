@@ -280,6 +280,7 @@ class LeavePeriod(Contract):
     from_: date = Field(alias="from", description="First Beijing date away")
     to: date = Field(description="Last Beijing date away (both ends included)")
     reason: str = ""
+    stand_in: str | None = Field(None, description="Who acts for a head on leave")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

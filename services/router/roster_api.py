@@ -23,6 +23,7 @@ class LeaveIn(BaseModel):
     from_: date = Field(alias="from")
     to: date
     reason: str = ""
+    stand_in: str | None = Field(None, description="代理人（负责人请假时）")
 
 
 class OverrideIn(BaseModel):
@@ -227,6 +228,9 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
     @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
     async def put_leave(person_id: str, body: LeavePut, who: Head) -> list[Any]:
         owns(who, person_department(person_id))
+        for i in body.leave:
+            if i.stand_in is not None and org.person(i.stand_in) is None:
+                raise ApiError(422, "invalid", f"代理人 {i.stand_in} 不在人员名单中", "stand_in")
         items = [
             checked(Leave, {"person": person_id, **i.model_dump(by_alias=True)}) for i in body.leave
         ]

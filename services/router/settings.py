@@ -15,6 +15,13 @@ class RouterSettings(ServiceSettings):
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"), description="Relative to config_dir"
     )
+    coverage_check_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often coverage readiness looks a week ahead (roster changes "
+        "made over HTTP are seen at the next round)",
+    )
+    coverage_days: int = Field(7, ge=1, le=31, description="How far ahead coverage looks")
     clock_start: AwareDatetime | None = Field(
         None,
         description="Demos and tests only: the router's clock starts at this instant and runs "
