@@ -11,6 +11,8 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY, generate_latest
 
+import services.outreach.metrics  # registers the dashboard's register-gap count
+import services.router.coverage_api  # registers the dashboard's coverage count
 import services.sla.metrics
 import shared.metrics  # noqa: F401 - registers the shared metrics
 from shared.paths import PROJECT_ROOT
@@ -50,7 +52,14 @@ def test_the_services_are_scraped_on_their_compose_ports() -> None:
     config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text(encoding="utf-8"))
     (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "gridline"]
     targets = {t for static in job["static_configs"] for t in static["targets"]}
-    assert targets == {"intake:8101", "router:8102", "sla:8103", "scoring:8104", "notify:8105"}
+    assert targets == {
+        "intake:8101",
+        "router:8102",
+        "sla:8103",
+        "scoring:8104",
+        "notify:8105",
+        "outreach:8106",
+    }
 
 
 def _exported() -> set[str]:
