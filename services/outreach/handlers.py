@@ -87,48 +87,22 @@ async def start_campaign(
     """Renders the text per community and gives each its responsible worker a task.
     Raises ``notices.UnknownCommunity`` for a community no grid of the department holds."""
     leave = await known_leave(session, deps)
-    department = deps.org.department(template.department)
-    campaign_id = f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}"
-    deadline = _deadline(template, body, now)
     campaign = CampaignRow(
-        campaign_id=campaign_id,
+        campaign_id=f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}",
         template=template.code,
-        department=department.code,
+        department=template.department,
         title=template.title,
         reason=body.reason,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
-        deadline=deadline,
+        deadline=_deadline(template, body, now),
         created_by=by,
         created_at=now,
     )
-    tasks = []
-    for i, community in enumerate(body.communities, start=1):
-        who = notices.responsible(deps.org, department.code, community, leave, now)
-        text = notices.render(
-            template,
-            community=community,
-            start=body.starts_at,
-            end=body.ends_at,
-            reason=body.reason,
-            hotline=deps.templates.hotline,
-            department=department.name,
-        )
-        tasks.append(
-            TaskRow(
-                task_id=f"{campaign_id}-{i}",
-                campaign_id=campaign_id,
-                department=department.code,
-                community=community,
-                grid=who.grid,
-                worker_id=who.worker_id,
-                post=who.post,
-                note=who.note,
-                text=text,
-                deadline=deadline,
-                state=OPEN,
-            )
-        )
+    tasks = [
+        _task(deps, template, campaign, i, community, leave, now)
+        for i, community in enumerate(body.communities, start=1)
+    ]
     OutreachRepository(session).add(campaign, *tasks)
     events: list[Event] = []
     if template.opens_incident and body.starts_at and body.ends_at:
@@ -138,8 +112,8 @@ async def start_campaign(
                 producer=PRODUCER,
                 worker_id="*",
                 payload=OutageAnnouncedPayload(
-                    campaign_id=campaign_id,
-                    department=department.code,
+                    campaign_id=campaign.campaign_id,
+                    department=campaign.department,
                     communities=tuple(body.communities),
                     starts_at=body.starts_at,
                     ends_at=body.ends_at,
@@ -149,6 +123,41 @@ async def start_campaign(
             )
         )
     return Started(campaign, tasks, events)
+
+
+def _task(
+    deps: OutreachDeps,
+    template: NoticeTemplate,
+    campaign: CampaignRow,
+    number: int,
+    community: str,
+    leave: dict[str, tuple[LeavePeriod, ...]],
+    now: datetime,
+) -> TaskRow:
+    department = deps.org.department(campaign.department)
+    who = notices.responsible(deps.org, department.code, community, leave, now)
+    text = notices.render(
+        template,
+        community=community,
+        start=campaign.starts_at,
+        end=campaign.ends_at,
+        reason=campaign.reason,
+        hotline=deps.templates.hotline,
+        department=department.name,
+    )
+    return TaskRow(
+        task_id=f"{campaign.campaign_id}-{number:02d}",
+        campaign_id=campaign.campaign_id,
+        department=department.code,
+        community=community,
+        grid=who.grid,
+        worker_id=who.worker_id,
+        post=who.post,
+        note=who.note,
+        text=text,
+        deadline=campaign.deadline,
+        state=OPEN,
+    )
 
 
 def mark_sent(task: TaskRow, body: SentIn, by: str, now: datetime) -> list[Event]:
