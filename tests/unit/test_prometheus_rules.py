@@ -42,8 +42,9 @@ def test_the_prometheus_config_and_its_rules_are_valid() -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_alert_rules_pass_their_promtool_unit_tests() -> None:
-    tested = run("test", "rules", "tests/sla_test.yml")
+@pytest.mark.parametrize("tests", ["tests/sla_test.yml", "tests/coverage_test.yml"])
+def test_the_alert_rules_pass_their_promtool_unit_tests(tests: str) -> None:
+    tested = run("test", "rules", tests)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "SUCCESS" in tested.stdout
 
@@ -74,7 +75,9 @@ def _used(text: str) -> set[str]:
 
 
 def test_every_metric_the_rules_and_the_dashboard_query_is_exported() -> None:
-    rules = (PROMETHEUS / "rules" / "sla.yml").read_text(encoding="utf-8")
+    rules = " ".join(
+        path.read_text(encoding="utf-8") for path in (PROMETHEUS / "rules").glob("*.yml")
+    )
     dashboard = json.loads((GRAFANA / "dashboards" / "sla.json").read_text(encoding="utf-8"))
     queries = " ".join(
         target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])
