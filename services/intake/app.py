@@ -5,12 +5,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.intake.announced_events import make_outage_handler
 from services.intake.api import IntakeContext, build_router
 from services.intake.care_api import CareContext, build_care_router
 from services.intake.commands import IntakeCommands
 from services.intake.delivery import FileSink, HttpSink, ReplySink, deliver_due
 from services.intake.handlers import make_order_handler
-from services.intake.outage_events import make_outage_handler
 from services.intake.raw import parse_raw
 from services.intake.rules import IntakeRules
 from services.intake.settings import IntakeSettings

@@ -256,19 +256,3 @@ class ClusterQueries:
             .order_by(OrderRow.received_at, OrderRow.order_id)
         )
         return list(result)
-
-
-class PlannedOutageRow(Base):
-    """A planned outage outreach announced (OutageAnnounced): its incident, whose primary is an
-    order for the outage itself, and the communities and window calls are linked in."""
-
-    __tablename__ = "planned_outages"
-
-    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    incident_id: Mapped[str] = mapped_column(String(40))
-    primary_order_id: Mapped[str] = mapped_column(String(40))
-    department: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(100))
-    community_keys: Mapped[list[str]] = mapped_column(JSON)
-    starts_at: Mapped[datetime] = mapped_column(index=True)
-    ends_at: Mapped[datetime] = mapped_column(index=True)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import care, grids, incidents, outages, phones
+from services.intake import announced_outages, care, grids, incidents, phones
 from services.intake.domain import PRODUCER, NormalizedOrder, new_order_id, received_event
 from services.intake.metrics import (
     DUPLICATES_LINKED,
@@ -134,8 +134,8 @@ async def submit_order(
         return Submitted(raced.order_id, False, raced.category, raced.incident_id)
     _count(order)
     events: list[OrderEvent] = [received_event(order_id, order, now)]
-    # A call in a planned outage's window joins its incident (outages); else the look-alikes.
-    planned = await outages.link_to_planned(session, row, deps.rules, now)
+    # A call in an announced outage's window joins its incident; else it meets its look-alikes.
+    planned = await announced_outages.link_to_announced(session, row, deps.rules, now)
     events += planned or await _cluster(session, row, now, deps)
     if order.major_event:
         MAJOR_EVENTS.labels("reported").inc()
