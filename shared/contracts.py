@@ -315,6 +315,30 @@ class WeChatGroupMissingPayload(Contract):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-12"])
 
 
+class WeChatGroupRecordedPayload(Contract):
+    """A community's owners' group, or the property manager's contact, put on the register."""
+
+    community: str
+    department: str
+    kind: Literal["group", "manager_contact"]
+    group_name: str = ""
+    members: int | None = None
+    worker_in_group: bool = False
+    by: str
+
+
+class TrainingRecordedPayload(Contract):
+    """A training a head recorded (Art. 6), with its attendees."""
+
+    training_id: int
+    department: str
+    held_on: date
+    topic: str
+    trainer: str
+    attendees: tuple[str, ...]
+    by: str
+
+
 class OutageAnnouncedPayload(Contract):
     """A planned outage announced to communities (Art. 9-10), by outreach: intake groups calls
     about it during the window into one incident."""
@@ -511,6 +535,18 @@ class WeChatGroupMissing(ActivityEnvelope):
     payload: WeChatGroupMissingPayload
 
 
+class WeChatGroupRecorded(ActivityEnvelope):
+    type: Literal["WeChatGroupRecorded"] = "WeChatGroupRecorded"
+    payload: WeChatGroupRecordedPayload
+
+
+class TrainingRecorded(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: a training concerns all its attendees."""
+
+    type: Literal["TrainingRecorded"] = "TrainingRecorded"
+    payload: TrainingRecordedPayload
+
+
 class OutageAnnounced(ActivityEnvelope):
     """``worker_id`` is ``"*"``: the outage concerns communities, not one worker."""
 
@@ -525,6 +561,8 @@ ActivityEvent = Annotated[
     | LeaveChanged
     | NoticeOverdue
     | WeChatGroupMissing
+    | WeChatGroupRecorded
+    | TrainingRecorded
     | OutageAnnounced,
     Field(discriminator="type"),
 ]

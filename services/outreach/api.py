@@ -165,6 +165,8 @@ def build_router(ctx: OutreachContext) -> APIRouter:
             row = handlers.record_group(body, department, who.subject, now)
             session.add(row)
             await session.flush()
+            ctx.runtime.outbox.add(session, [handlers.group_recorded(row)])
+        ctx.runtime.outbox.wake()
         return GroupView.of(row, queries.names(deps))
 
     @router.get("/wechat-groups", response_model=list[GroupView], summary="微信群登记")
@@ -205,6 +207,8 @@ def build_router(ctx: OutreachContext) -> APIRouter:
             row = handlers.record_training(body, department, who.subject, now)
             session.add(row)
             await session.flush()
+            ctx.runtime.outbox.add(session, [handlers.training_recorded(row)])
+        ctx.runtime.outbox.wake()
         metrics.TRAININGS.labels(department).inc()
         return TrainingView.of(row)
 

@@ -193,6 +193,17 @@ async def test_a_responsible_worker_without_group_or_manager_contact_is_proposed
             headers=UM_HEAD,
         )
         assert contact.status_code == 201, contact.text
+
+        async def on_the_log() -> None:
+            log = await read_json(environment.bootstrap, environment.topics.activity)
+            recorded = [e for e in log if e.get("type") == "WeChatGroupRecorded"]
+            assert sorted((e["worker_id"], e["payload"]["kind"]) for e in recorded) == [
+                ("W-0303", "group"),
+                ("W-0303", "group"),
+                ("W-0304", "manager_contact"),
+            ]
+
+        await eventually(on_the_log)
         gaps = (await outreach.get("/v1/wechat-groups/missing", headers=UM_HEAD)).json()
         kf = [(g["worker_id"], g["community"]) for g in gaps if g["grid"] == "UM-KF-01"]
         assert kf == [("W-0304", "东城花园")]

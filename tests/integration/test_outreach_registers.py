@@ -8,6 +8,8 @@ from openpyxl import load_workbook
 
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.integration.test_outreach_flow import running_outreach
+from tests.support.kafka import read_json
+from tests.support.polling import eventually
 from tests.support.system import Environment, token
 
 DECEMBER_1 = datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ)
@@ -69,6 +71,13 @@ async def test_a_worker_with_three_trainings_on_1_december_is_listed_short_and_e
             ("W-0304", "沈丽", 0),
         ]
         assert len(list(book["培训记录"].iter_rows(values_only=True))) == 1 + 4
+
+        async def on_the_log() -> None:
+            log = await read_json(environment.bootstrap, environment.topics.activity)
+            recorded = [e["payload"] for e in log if e.get("type") == "TrainingRecorded"]
+            assert sorted(p["held_on"] for p in recorded) == [d for d, _ in held] + ["2026-11-20"]
+
+        await eventually(on_the_log)
 
 
 async def test_every_endpoint_refuses_a_worker_of_another_department(

@@ -1,4 +1,5 @@
-"""Outreach's writes, one shape: (message, session, deps, now) -> the events they cause.
+"""Notices: campaigns rendered per community, tasks marked sent, overdue tasks raised; the
+leave the router announces. One shape: (message, session, deps, now) -> the events caused.
 
 Everything a command changes and the events it causes commit together (the outbox); the
 activity consumer keeps the leave the router announces, each event once (the inbox).
@@ -8,22 +9,18 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import NAMESPACE_URL, uuid5
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.outreach.config import NoticeTemplate, OutreachDeps
-from services.outreach.domain import groups, notices
-from services.outreach.schemas import CampaignIn, GroupIn, SentIn, TrainingIn
+from services.outreach.domain import notices
+from services.outreach.schemas import CampaignIn, SentIn
 from services.outreach.store import (
     OPEN,
     SENT,
     CampaignRow,
-    GapRaisedRow,
-    GroupRow,
     OutreachRepository,
     TaskRow,
-    TrainingRow,
 )
 from shared.clock import to_local
 from shared.contracts import (
@@ -37,14 +34,10 @@ from shared.contracts import (
     NoticeOverduePayload,
     OutageAnnounced,
     OutageAnnouncedPayload,
-    WeChatGroupMissing,
-    WeChatGroupMissingPayload,
 )
-from shared.organisation import community_key
 from shared.runtime import EventHandler
 
 PRODUCER = "outreach"
-_GAPS = uuid5(NAMESPACE_URL, "gridline:outreach:wechat-group-missing")
 
 
 @dataclass(frozen=True)
@@ -208,72 +201,6 @@ async def raise_overdue(session: AsyncSession, now: datetime) -> list[Event]:
     return events
 
 
-def record_group(body: GroupIn, department: str, by: str, now: datetime) -> GroupRow:
-    return GroupRow(
-        community=body.community,
-        community_key=community_key(body.community),
-        worker_id=body.worker_id,
-        department=department,
-        kind=body.kind,
-        group_name=body.group_name,
-        members=body.members,
-        worker_in_group=body.worker_in_group,
-        manager_name=body.manager_name,
-        note=body.note,
-        recorded_by=by,
-        recorded_at=now,
-    )
-
-
-def covered(rows: Sequence[GroupRow]) -> list[tuple[str, str]]:
-    """A group counts only when the worker is in it; a manager contact counts as it is."""
-    return [
-        (r.worker_id, r.community_key)
-        for r in rows
-        if r.kind == "manager_contact" or r.worker_in_group
-    ]
-
-
-async def raise_group_gaps(
-    session: AsyncSession, deps: OutreachDeps, now: datetime, department: str | None = None
-) -> list[Event]:
-    """Each gap goes on the log once a month, for the head's candidate queue in scoring."""
-    repo = OutreachRepository(session)
-    month = f"{to_local(now):%Y-%m}"
-    events: list[Event] = []
-    for gap in groups.gaps(deps.org, covered(await repo.groups())):
-        if department is not None and gap.department != department:
-            continue
-        key = f"{gap.worker_id}:{community_key(gap.community)}:{gap.department}:{month}"
-        if await session.get(GapRaisedRow, key) is not None:
-            continue
-        session.add(GapRaisedRow(key=key, raised_at=now))
-        events.append(
-            WeChatGroupMissing(
-                event_id=uuid5(_GAPS, key),
-                occurred_at=now,
-                producer=PRODUCER,
-                worker_id=gap.worker_id,
-                payload=WeChatGroupMissingPayload(
-                    community=gap.community, grid=gap.grid, department=gap.department, month=month
-                ),
-            )
-        )
-    return events
-
-
-def record_training(body: TrainingIn, department: str, by: str, now: datetime) -> TrainingRow:
-    return TrainingRow(
-        department=department,
-        held_on=body.held_on,
-        topic=body.topic,
-        trainer=body.trainer,
-        attendees=list(dict.fromkeys(body.attendees)),
-        recorded_by=by,
-        recorded_at=now,
-    )
-
-
 def make_activity_handler() -> EventHandler[ActivityEvent]:
     async def on_activity(
         event: ActivityEvent, session: AsyncSession, now: datetime
@@ -285,14 +212,3 @@ def make_activity_handler() -> EventHandler[ActivityEvent]:
         return []
 
     return on_activity
-
-
-EVENTS = {"LeaveChanged": "keep the person's leave: B posts a notice when A is away"}
-COMMANDS = {
-    "POST /v1/campaigns": "render per community, a task per responsible worker (OutageAnnounced)",
-    "POST /v1/notice-tasks/{id}/sent": "the task is done; a message counted (GridActivityRecorded)",
-    "job overdue": "an open task past its deadline → NoticeOverdue (INFO_NOT_SENT candidate)",
-    "POST /v1/wechat-groups": "a community's group or property-manager contact on the register",
-    "job group gaps": "a worker with neither → WeChatGroupMissing (WECHAT_GROUP_MISSING candidate)",
-    "POST /v1/trainings": "a training with its attendees (Art. 6)",
-}
