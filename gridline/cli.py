@@ -49,6 +49,7 @@ def up(
     sla_port: int = 8103,
     scoring_port: int = 8104,
     notify_port: int = 8105,
+    outreach_port: int = 8106,
     console_port: Annotated[int, typer.Option(help="The web console")] = 8100,
     host: str = "127.0.0.1",
     var_dir: Annotated[Path, typer.Option(help="SQLite files and logs")] = Path("var"),
@@ -72,6 +73,7 @@ def up(
             "sla": sla_port,
             "scoring": scoring_port,
             "notify": notify_port,
+            "outreach": outreach_port,
             "console": console_port,
         },
         var_dir=var_dir.resolve(),
@@ -96,6 +98,7 @@ def up(
     typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
     typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
     typer.echo(f"  通知 notify   {base}:{notify_port}/v1/messages  (本地接收：未配置企业微信/短信)")
+    typer.echo(f"  外联 outreach {base}:{outreach_port}/docs  (通知任务、微信群、培训登记)")
     typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
     _print_console(f"{base}:{console_port}")
     typer.echo(f"  a token:      {command} token --role operator")
@@ -127,7 +130,8 @@ def _print_console(url: str) -> None:
 @app.command()
 def serve(
     service: Annotated[
-        str, typer.Argument(help="intake | router | sla | scoring | notify | console")
+        str,
+        typer.Argument(help="intake | router | sla | scoring | notify | outreach | console"),
     ],
 ) -> None:
     """Run one service (what `gridline up` and the containers run)."""

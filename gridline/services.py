@@ -37,6 +37,9 @@ SERVICES: dict[str, ServiceSpec] = {
     "notify": ServiceSpec(
         "notify", "通知 notify", 8105, "services.notify", "NotifySettings", "config"
     ),
+    "outreach": ServiceSpec(
+        "outreach", "外联 outreach", 8106, "services.outreach", "OutreachSettings", "config"
+    ),
     "console": ServiceSpec(
         "console", "控制台 console", 8100, "services.console", "ConsoleSettings", "config"
     ),

@@ -12,6 +12,7 @@ the event is built, so no producer can put one on the log, and an old event is m
 it is read.
 """
 
+from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
@@ -328,8 +329,87 @@ class OrderSplitPayload(Contract):
     incident_id: str
     primary_order_id: str
     rule: SplitRule = Field(description="Why: the split rule met, or the assignee's decision")
-    reason: str = Field(examples=["独居老人，单独派单"])
+    reason: MaskedText = Field(examples=["独居老人，单独派单"])
     by: str = Field("router", description="The assignee who split it, or 'router' for a rule")
+
+
+# --- grid work beyond orders (outreach; leave from the router) ---------------------------------
+
+
+class LeavePeriod(Contract):
+    from_: date = Field(alias="from", description="First Beijing date away")
+    to: date = Field(description="Last Beijing date away (both ends included)")
+    reason: MaskedText = ""
+    stand_in: str | None = Field(None, description="Who acts for a head on leave")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class LeaveChangedPayload(Contract):
+    """A person's leave as it now stands (it replaces what was known before), by the router."""
+
+    person_id: str
+    leave: tuple[LeavePeriod, ...] = ()
+    by: str = Field(description="The head (or admin) who changed it")
+
+
+class NoticeOverduePayload(Contract):
+    """A notice task not marked sent by its deadline (Art. 18(一)6), by outreach: the head may
+    make it an INFO_NOT_SENT deduction; nothing is deducted on its own."""
+
+    task_id: str
+    campaign_id: str
+    department: str
+    community: str
+    title: MaskedText = Field(examples=["维修停水通知"])
+    deadline: AwareDatetime
+
+
+class WeChatGroupMissingPayload(Contract):
+    """A worker responsible for a community with neither its owners' WeChat group nor a direct
+    contact with the property manager on the register (Art. 9, 18(一)6), by outreach."""
+
+    community: str
+    grid: str
+    department: str
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-12"])
+
+
+class WeChatGroupRecordedPayload(Contract):
+    """A community's owners' group, or the property manager's contact, put on the register."""
+
+    community: str
+    department: str
+    kind: Literal["group", "manager_contact"]
+    group_name: MaskedText = ""
+    members: int | None = None
+    worker_in_group: bool = False
+    by: str
+
+
+class TrainingRecordedPayload(Contract):
+    """A training a head recorded (Art. 6), with its attendees."""
+
+    training_id: int
+    department: str
+    held_on: date
+    topic: MaskedText
+    trainer: MaskedText
+    attendees: tuple[str, ...]
+    by: str
+
+
+class OutageAnnouncedPayload(Contract):
+    """A planned outage announced to communities (Art. 9-10), by outreach: intake groups calls
+    about it during the window into one incident."""
+
+    campaign_id: str
+    department: str
+    communities: tuple[str, ...] = Field(min_length=1)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: MaskedText = ""
+    title: MaskedText = ""
 
 
 # --- envelopes --------------------------------------------------------------------------------
@@ -516,11 +596,58 @@ class MonthClosed(ActivityEnvelope):
     payload: MonthClosedPayload
 
 
+class LeaveChanged(ActivityEnvelope):
+    """``worker_id`` is the person whose leave changed."""
+
+    type: Literal["LeaveChanged"] = "LeaveChanged"
+    payload: LeaveChangedPayload
+
+
+class NoticeOverdue(ActivityEnvelope):
+    type: Literal["NoticeOverdue"] = "NoticeOverdue"
+    payload: NoticeOverduePayload
+
+
+class WeChatGroupMissing(ActivityEnvelope):
+    type: Literal["WeChatGroupMissing"] = "WeChatGroupMissing"
+    payload: WeChatGroupMissingPayload
+
+
+class WeChatGroupRecorded(ActivityEnvelope):
+    type: Literal["WeChatGroupRecorded"] = "WeChatGroupRecorded"
+    payload: WeChatGroupRecordedPayload
+
+
+class TrainingRecorded(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: a training concerns all its attendees."""
+
+    type: Literal["TrainingRecorded"] = "TrainingRecorded"
+    payload: TrainingRecordedPayload
+
+
+class OutageAnnounced(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: the outage concerns communities, not one worker."""
+
+    type: Literal["OutageAnnounced"] = "OutageAnnounced"
+    payload: OutageAnnouncedPayload
+
+
 ActivityEvent = Annotated[
-    GridActivityRecorded | ScoreEntryRecorded | MonthClosed, Field(discriminator="type")
+    GridActivityRecorded
+    | ScoreEntryRecorded
+    | MonthClosed
+    | LeaveChanged
+    | NoticeOverdue
+    | WeChatGroupMissing
+    | WeChatGroupRecorded
+    | TrainingRecorded
+    | OutageAnnounced,
+    Field(discriminator="type"),
 ]
 ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(
-    {"GridActivityRecorded", "ScoreEntryRecorded", "MonthClosed"}
+    m.model_fields["type"].default
+    for m in ActivityEnvelope.__subclasses__()
+    if "type" in m.model_fields
 )
 
 Event = OrderEnvelope | ActivityEnvelope

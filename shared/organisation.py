@@ -83,6 +83,9 @@ class Leave(_Model):
     from_: date = Field(alias="from")
     to: date
     reason: str = ""
+    stand_in: str | None = Field(
+        None, description="Who acts for a head on leave (coverage readiness asks for one)"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -192,6 +195,11 @@ class Organisation(_Model):
             f"leave: {lv.person} is not among people"
             for lv in self.leave
             if lv.person not in people
+        ]
+        problems += [
+            f"leave: stand-in {lv.stand_in} is not among people"
+            for lv in self.leave
+            if lv.stand_in is not None and lv.stand_in not in people
         ]
         if problems:
             raise ValueError("; ".join(problems))

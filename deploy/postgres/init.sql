@@ -5,3 +5,4 @@ CREATE DATABASE sla OWNER gridline;
 CREATE DATABASE scoring OWNER gridline;
 CREATE DATABASE notify OWNER gridline;
 CREATE DATABASE console OWNER gridline;
+CREATE DATABASE outreach OWNER gridline;

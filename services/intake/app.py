@@ -5,6 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.intake.announced_events import make_outage_handler
 from services.intake.api import IntakeContext, build_router
 from services.intake.care_api import CareContext, build_care_router
 from services.intake.commands import IntakeCommands
@@ -59,6 +60,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     commands = IntakeCommands(runtime, deps)
     runtime.on_order_events("timeline", make_order_handler(deps))
+    runtime.on_activity_events("outages", make_outage_handler(deps))
 
     async def on_raw(raw: bytes) -> None:
         await commands.accept_raw(parse_raw(raw))

@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
+from services.router.coverage_api import build_coverage_router, coverage_loop
 from services.router.handlers import RouterDeps, make_order_handler
 from services.router.incident_api import build_incident_router
 from services.router.policy import RouterPolicy
@@ -61,5 +62,10 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
     app.include_router(build_roster_router(ctx))
     app.include_router(build_incident_router(ctx))
     app.include_router(build_preview_router(runtime, deps))
+    app.include_router(build_coverage_router(ctx))
+    runtime.background(
+        "coverage",
+        coverage_loop(ctx, settings.coverage_check_seconds, settings.coverage_days),
+    )
     app.state.runtime = runtime
     return app

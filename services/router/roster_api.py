@@ -14,6 +14,7 @@ from services.router.roster import Roster
 from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local
+from shared.contracts import LeaveChanged, LeaveChangedPayload, LeavePeriod
 from shared.http import ApiError, Offset, PathKey, QueryKey, invalid, require
 from shared.masking import StaffText, mask_json, mask_phone
 from shared.organisation import DutySwap, Leave, Override
@@ -26,6 +27,7 @@ class LeaveIn(BaseModel):
     from_: date = Field(alias="from")
     to: date
     reason: Note = ""
+    stand_in: PersonId | None = Field(None, description="代理人（负责人请假时）")
 
 
 class OverrideIn(BaseModel):
@@ -144,6 +146,8 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
     ) -> list[Any]:
         now = ctx.runtime.clock.now()
         async with ctx.runtime.db.transaction() as session:
+            if kind == "leave":  # outreach (B posts a notice when A is away) learns it from the log
+                ctx.runtime.outbox.add(session, [_leave_changed(subject, after, who, now)])
             repo = RosterRepository(session)
             entry = await repo.entry(kind, subject)
             before = list(entry.body) if entry is not None else current
@@ -173,6 +177,8 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
                     note=note,
                 )
             )
+        if kind == "leave":
+            ctx.runtime.outbox.wake()
         return after
 
     def checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
@@ -241,6 +247,9 @@ def build_roster_router(ctx: RouterContext) -> APIRouter:
     @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
     async def put_leave(person_id: PathKey, body: LeavePut, who: Head) -> list[Any]:
         owns(who, person_department(person_id))
+        for i in body.leave:
+            if i.stand_in is not None and org.person(i.stand_in) is None:
+                raise ApiError(422, "invalid", f"代理人 {i.stand_in} 不在人员名单中", "stand_in")
         items = [
             checked(Leave, {"person": person_id, **i.model_dump(by_alias=True)}) for i in body.leave
         ]
@@ -330,6 +339,22 @@ def _unit_name(roster: Roster, unit: str) -> str:
     if team is not None:
         return team.name
     return next((d.name for d in roster.org.departments if d.code == unit), unit)
+
+
+def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime) -> LeaveChanged:
+    return LeaveChanged(
+        occurred_at=now,
+        producer="router",
+        worker_id=person,
+        payload=LeaveChangedPayload(
+            person_id=person,
+            leave=tuple(
+                LeavePeriod.model_validate({k: v for k, v in lv.items() if k != "person"})
+                for lv in leave
+            ),
+            by=who.subject,
+        ),
+    )
 
 
 def _iso(when: datetime) -> str:

@@ -15,3 +15,10 @@ class RouterSettings(ServiceSettings):
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"), description="Relative to config_dir"
     )
+    coverage_check_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often coverage readiness looks a week ahead (roster changes "
+        "made over HTTP are seen at the next round)",
+    )
+    coverage_days: int = Field(7, ge=1, le=31, description="How far ahead coverage looks")

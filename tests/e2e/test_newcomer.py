@@ -22,7 +22,7 @@ from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 
 GRIDLINE = str(Path(sys.executable).parent / "gridline")
-SERVICES = ["intake", "router", "sla", "scoring", "notify"]
+SERVICES = ["intake", "router", "sla", "scoring", "notify", "outreach"]
 
 
 @dataclass

@@ -31,7 +31,7 @@ def test_compose_runs_kafka_postgres_the_four_services_prometheus_and_grafana() 
         "grafana",
     } <= set(services)
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    for name in ("intake", "router", "sla", "scoring", "notify"):
+    for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
         assert services[name]["command"] == ["serve", name]
         assert services[name]["build"]["dockerfile"] == "deploy/Dockerfile"
 
@@ -41,7 +41,7 @@ def test_every_gridline_setting_in_compose_is_one_the_services_know() -> None:
 
     known = {f"GRIDLINE_{name.upper()}" for name in NotifySettings.model_fields}
     assert set(ServiceSettings.model_fields) <= set(NotifySettings.model_fields)
-    for name in ("intake", "router", "sla", "scoring", "notify"):
+    for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
         env = _compose()["services"][name]["environment"]
         passed = {key for key in env if key.startswith("GRIDLINE_")}
         assert passed <= known, passed - known

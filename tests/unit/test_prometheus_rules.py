@@ -11,6 +11,8 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY, generate_latest
 
+import services.outreach.metrics  # registers the dashboard's register-gap count
+import services.router.coverage_api  # registers the dashboard's coverage count
 import services.sla.metrics
 import shared.metrics  # noqa: F401 - registers the shared metrics
 from shared.paths import PROJECT_ROOT
@@ -40,8 +42,9 @@ def test_the_prometheus_config_and_its_rules_are_valid() -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_alert_rules_pass_their_promtool_unit_tests() -> None:
-    tested = run("test", "rules", "tests/sla_test.yml")
+@pytest.mark.parametrize("tests", ["tests/sla_test.yml", "tests/coverage_test.yml"])
+def test_the_alert_rules_pass_their_promtool_unit_tests(tests: str) -> None:
+    tested = run("test", "rules", tests)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "SUCCESS" in tested.stdout
 
@@ -50,7 +53,14 @@ def test_the_services_are_scraped_on_their_compose_ports() -> None:
     config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text(encoding="utf-8"))
     (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "gridline"]
     targets = {t for static in job["static_configs"] for t in static["targets"]}
-    assert targets == {"intake:8101", "router:8102", "sla:8103", "scoring:8104", "notify:8105"}
+    assert targets == {
+        "intake:8101",
+        "router:8102",
+        "sla:8103",
+        "scoring:8104",
+        "notify:8105",
+        "outreach:8106",
+    }
 
 
 def _exported() -> set[str]:
@@ -65,7 +75,9 @@ def _used(text: str) -> set[str]:
 
 
 def test_every_metric_the_rules_and_the_dashboard_query_is_exported() -> None:
-    rules = (PROMETHEUS / "rules" / "sla.yml").read_text(encoding="utf-8")
+    rules = " ".join(
+        path.read_text(encoding="utf-8") for path in (PROMETHEUS / "rules").glob("*.yml")
+    )
     dashboard = json.loads((GRAFANA / "dashboards" / "sla.json").read_text(encoding="utf-8"))
     queries = " ".join(
         target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])

@@ -13,7 +13,14 @@ from uuid import NAMESPACE_URL, uuid5
 
 from services.scoring.domain.counts import month_of
 from services.scoring.rules import RuleBook
-from shared.contracts import ActivityEvent, NotificationFailed, OrderEvent
+from shared.clock import to_local
+from shared.contracts import (
+    ActivityEvent,
+    NoticeOverdue,
+    NotificationFailed,
+    OrderEvent,
+    WeChatGroupMissing,
+)
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "gridline:scoring:candidate")
 CHANNELS = {"wecom_app": "企业微信", "sms": "短信", "wecom_robot": "群机器人", "webhook": "Webhook"}
@@ -66,4 +73,31 @@ def candidates_for(event: OrderEvent | ActivityEvent, book: RuleBook) -> list[Ca
                     occurred_at=event.occurred_at,
                 )
             ]
+        case NoticeOverdue(payload=n):
+            due = f"{to_local(n.deadline):%m-%d %H:%M}"
+            reason = f"{n.community}「{n.title}」未在 {due} 前发送（任务 {n.task_id}）"
+            return _proposed(event, "INFO_NOT_SENT", month_of(n.deadline), reason, n.task_id, book)
+        case WeChatGroupMissing(payload=g):
+            reason = f"{g.community}（网格 {g.grid}）未登记业主微信群，也未登记物业负责人联系方式"
+            return _proposed(event, "WECHAT_GROUP_MISSING", g.month, reason, g.community, book)
     return []
+
+
+def _proposed(
+    event: ActivityEvent, rule: str, month: str, reason: str, ref: str, book: RuleBook
+) -> list[Candidate]:
+    if book.rule(rule, month) is None:
+        return []
+    return [
+        Candidate(
+            candidate_id=str(uuid5(_NAMESPACE, f"{event.event_id}:{rule}")),
+            rule=rule,
+            worker_id=event.worker_id,
+            month=month,
+            reason=reason,
+            source=event.type,
+            source_ref=ref,
+            event_id=str(event.event_id),
+            occurred_at=event.occurred_at,
+        )
+    ]

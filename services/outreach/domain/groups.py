@@ -1,0 +1,29 @@
+"""The WeChat group register, pure: which responsible worker has neither the community's owners'
+group nor a direct contact with its property manager (Art. 9, 18(一)6)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shared.organisation import Organisation, community_key
+
+
+@dataclass(frozen=True)
+class Gap:
+    worker_id: str
+    department: str
+    grid: str
+    community: str
+
+
+def gaps(org: Organisation, covered: Iterable[tuple[str, str]]) -> list[Gap]:
+    """``covered``: (worker, community key) pairs the register holds a group the worker is in,
+    or a property-manager contact, for. Each grid's A and B posts answer for its communities."""
+    have = set(covered)
+    found: list[Gap] = []
+    for grid in org.grids:
+        department = org.team(grid.team).department
+        for community in grid.communities:
+            for worker in dict.fromkeys((grid.a_post, grid.b_post)):
+                if (worker, community_key(community)) not in have:
+                    found.append(Gap(worker, department, grid.code, community))
+    return found

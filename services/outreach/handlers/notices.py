@@ -1,0 +1,214 @@
+"""Notices: campaigns rendered per community, tasks marked sent, overdue tasks raised; the
+leave the router announces. One shape: (message, session, deps, now) -> the events caused.
+
+Everything a command changes and the events it causes commit together (the outbox); the
+activity consumer keeps the leave the router announces, each event once (the inbox).
+"""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.outreach.config import NoticeTemplate, OutreachDeps
+from services.outreach.domain import notices
+from services.outreach.schemas import CampaignIn, SentIn
+from services.outreach.store import (
+    OPEN,
+    SENT,
+    CampaignRow,
+    OutreachRepository,
+    TaskRow,
+)
+from shared.clock import to_local
+from shared.contracts import (
+    ActivityEvent,
+    Event,
+    GridActivityPayload,
+    GridActivityRecorded,
+    LeaveChanged,
+    LeavePeriod,
+    NoticeOverdue,
+    NoticeOverduePayload,
+    OutageAnnounced,
+    OutageAnnouncedPayload,
+)
+from shared.runtime import EventHandler
+
+PRODUCER = "outreach"
+
+
+@dataclass(frozen=True)
+class Started:
+    campaign: CampaignRow
+    tasks: list[TaskRow]
+    events: list[Event]
+
+
+async def known_leave(
+    session: AsyncSession, deps: OutreachDeps
+) -> dict[str, tuple[LeavePeriod, ...]]:
+    """The organisation file's leave, replaced person by person by what the router announced."""
+    leave: dict[str, tuple[LeavePeriod, ...]] = {}
+    for lv in deps.org.leave:
+        leave[lv.person] = (
+            *leave.get(lv.person, ()),
+            LeavePeriod(**{"from": lv.from_, "to": lv.to}),
+        )
+    for person, periods in (await OutreachRepository(session).leave()).items():
+        leave[person] = tuple(LeavePeriod.model_validate(p) for p in periods)
+    return leave
+
+
+def _deadline(template: NoticeTemplate, body: CampaignIn, now: datetime) -> datetime:
+    if body.deadline is not None:
+        return body.deadline
+    due = now + timedelta(hours=template.post_within_hours)
+    return min(due, body.starts_at) if body.starts_at and body.starts_at > now else due
+
+
+async def start_campaign(
+    session: AsyncSession,
+    deps: OutreachDeps,
+    template: NoticeTemplate,
+    body: CampaignIn,
+    by: str,
+    now: datetime,
+) -> Started:
+    """Renders the text per community and gives each its responsible worker a task.
+    Raises ``notices.UnknownCommunity`` for a community no grid of the department holds."""
+    leave = await known_leave(session, deps)
+    campaign = CampaignRow(
+        campaign_id=f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}",
+        template=template.code,
+        department=template.department,
+        title=template.title,
+        reason=body.reason,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        deadline=_deadline(template, body, now),
+        created_by=by,
+        created_at=now,
+    )
+    tasks = [
+        _task(deps, template, campaign, i, community, leave, now)
+        for i, community in enumerate(body.communities, start=1)
+    ]
+    OutreachRepository(session).add(campaign, *tasks)
+    events: list[Event] = []
+    if template.opens_incident and body.starts_at and body.ends_at:
+        events.append(
+            OutageAnnounced(
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id="*",
+                payload=OutageAnnouncedPayload(
+                    campaign_id=campaign.campaign_id,
+                    department=campaign.department,
+                    communities=tuple(body.communities),
+                    starts_at=body.starts_at,
+                    ends_at=body.ends_at,
+                    reason=body.reason,
+                    title=template.title,
+                ),
+            )
+        )
+    return Started(campaign, tasks, events)
+
+
+def _task(
+    deps: OutreachDeps,
+    template: NoticeTemplate,
+    campaign: CampaignRow,
+    number: int,
+    community: str,
+    leave: dict[str, tuple[LeavePeriod, ...]],
+    now: datetime,
+) -> TaskRow:
+    department = deps.org.department(campaign.department)
+    who = notices.responsible(deps.org, department.code, community, leave, now)
+    text = notices.render(
+        template,
+        community=community,
+        start=campaign.starts_at,
+        end=campaign.ends_at,
+        reason=campaign.reason,
+        hotline=deps.templates.hotline,
+        department=department.name,
+    )
+    return TaskRow(
+        task_id=f"{campaign.campaign_id}-{number:02d}",
+        campaign_id=campaign.campaign_id,
+        department=department.code,
+        community=community,
+        grid=who.grid,
+        worker_id=who.worker_id,
+        post=who.post,
+        note=who.note,
+        text=text,
+        deadline=campaign.deadline,
+        state=OPEN,
+    )
+
+
+def mark_sent(task: TaskRow, body: SentIn, by: str, now: datetime) -> list[Event]:
+    """A notice posted counts as a message sent (Art. 18(二)3), once: sending twice is a no-op."""
+    if task.state == SENT:
+        return []
+    task.state, task.sent_at, task.sent_by = SENT, now, by
+    task.screenshot = body.screenshot
+    return [
+        GridActivityRecorded(
+            occurred_at=now,
+            producer=PRODUCER,
+            worker_id=task.worker_id,
+            payload=GridActivityPayload(
+                activity_id=f"notice:{task.task_id}",
+                worker_id=task.worker_id,
+                kind="message",
+                channel="wechat_group",
+                at=now,
+                note=f"{task.community}：{task.text[:40]}",
+            ),
+        )
+    ]
+
+
+async def raise_overdue(session: AsyncSession, now: datetime) -> list[Event]:
+    """Open tasks past their deadline become NoticeOverdue, each once (the head decides)."""
+    events: list[Event] = []
+    repo = OutreachRepository(session)
+    for task in await repo.overdue(now):
+        task.overdue_at = now
+        campaign = await repo.campaign(task.campaign_id)
+        events.append(
+            NoticeOverdue(
+                occurred_at=now,
+                producer=PRODUCER,
+                worker_id=task.worker_id,
+                payload=NoticeOverduePayload(
+                    task_id=task.task_id,
+                    campaign_id=task.campaign_id,
+                    department=task.department,
+                    community=task.community,
+                    title=campaign.title if campaign else "通知",
+                    deadline=task.deadline,
+                ),
+            )
+        )
+    return events
+
+
+def make_activity_handler() -> EventHandler[ActivityEvent]:
+    async def on_activity(
+        event: ActivityEvent, session: AsyncSession, now: datetime
+    ) -> Sequence[Event]:
+        match event:
+            case LeaveChanged(payload=p):
+                periods = [lv.model_dump(mode="json", by_alias=True) for lv in p.leave]
+                await OutreachRepository(session).set_leave(p.person_id, periods, now)
+        return []
+
+    return on_activity
