@@ -17,7 +17,7 @@ from services.router.handlers import current_roster
 from services.router.store import RosterAudit
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, require
+from shared.http import ApiError, QueryKey, require
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -108,7 +108,7 @@ def build_coverage_router(ctx: RouterContext) -> APIRouter:
     )
     async def coverage(
         who: Reader,
-        department: str | None = None,
+        department: QueryKey = None,
         days: Annotated[int, Query(ge=1, le=31)] = 7,
     ) -> list[FindingView]:
         if who.department is not None:

@@ -67,6 +67,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "router POST /v1/orders/{order_id}/split": OWN_STAFF,
     "router GET /v1/incidents/{primary_order_id}": OWN_STAFF,
     "router GET /v1/routing/preview": frozenset({"operator", "ops", "admin"}) | HEADS_AND_STAFF,
+    "router GET /v1/coverage": frozenset({f"head:{OWN}", "ops", "admin"}),
     "router GET /v1/roster": HEADS_AND_STAFF | {"ops"},
     "router GET /v1/leave": HEADS_AND_STAFF | {"ops"},
     "router PUT /v1/leave/{person_id}": OWN_HEAD,
