@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gridline.commands import console as console_commands
 from gridline.commands import dlq as dlq_commands
 from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
@@ -204,6 +205,7 @@ app.add_typer(dlq_commands.app, name="dlq")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
 app.add_typer(users_commands.app, name="users")
+app.add_typer(console_commands.app, name="console")
 
 migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
 app.add_typer(migrations_app, name="migrations")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from services.intake.store import OrderRow
 from services.intake.views import caller_identity
@@ -90,7 +91,7 @@ async def find(
     session: AsyncSession, who: Principal, wanted: Wanted, limit: int
 ) -> list[FoundOrder]:
     conditions = _conditions(wanted)
-    query = select(OrderRow)
+    query = select(OrderRow).options(defer(OrderRow.raw))  # the source's payload is not shown
     if wanted.source:
         query = query.where(OrderRow.source == wanted.source)
     if wanted.department:

@@ -43,6 +43,8 @@ class InboxItem(BaseModel):
     deadline: str | None
     seconds_to_deadline: int | None
     major: bool
+    appointment_at: str | None = None
+    address: str = ""
 
 
 class Inbox(BaseModel):
@@ -250,7 +252,17 @@ def _inbox_item(r: RoutedOrder, now: datetime) -> InboxItem:
         deadline=_local(r.deadline),
         seconds_to_deadline=_seconds_left(r.deadline, now) if r.deadline else None,
         major=r.major,
+        appointment_at=_local(r.appointment_at),
+        address=_address_of(r.order),
     )
+
+
+def _address_of(order: dict[str, Any]) -> str:
+    address = order.get("address") or {}
+    if address.get("text"):
+        return str(address["text"])
+    parts = [address.get(k) for k in ("community", "building", "unit", "room")]
+    return " ".join(str(p) for p in parts if p)
 
 
 def _order_out(row: RoutedOrder, assignments: list[AssignmentRow]) -> OrderOut:
