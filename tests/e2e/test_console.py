@@ -4,6 +4,8 @@ the head scores the month; refusals are in Chinese, forms need their CSRF token,
 passwords lock an account."""
 
 import io
+import os
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
 from tests.support.polling import eventually
 
 CHROMIUM = "/usr/bin/chromium"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "gridline-demo"
 PHONE = "13912340001"
 
@@ -40,6 +43,15 @@ async def _signed_in(browser: Browser, base: str, who: str, width: int = 1280) -
     await page.wait_for_load_state()
     assert "/login" not in page.url, await page.inner_text("main")
     return page
+
+
+async def _shot(page: Page, name: str, tmp: Path) -> None:
+    """Each user's main page; ``GRIDLINE_UPDATE_SCREENSHOT=1`` refreshes docs/console-*.png."""
+    path = tmp / f"console-{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    if os.environ.get("GRIDLINE_UPDATE_SCREENSHOT"):
+        shutil.copy(path, DOCS / path.name)
 
 
 def _beijing(iso: str) -> str:
@@ -82,7 +94,7 @@ async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
     return head
 
 
-async def _operator_takes_the_call(browser: Browser, base: str) -> str:
+async def _operator_takes_the_call(browser: Browser, base: str, tmp: Path) -> str:
     operator = await _signed_in(browser, base, "operator")
     assert operator.url.endswith("/operator")
 
@@ -110,11 +122,15 @@ async def _operator_takes_the_call(browser: Browser, base: str) -> str:
     warning = operator.locator("#preview .warn").first
     await warning.wait_for()
     assert f"该地址已有在办工单 {order_id}" in await warning.inner_text()
+    await operator.locator("#preview .routing").wait_for()
+    await _shot(operator, "operator", tmp)
     await operator.context.close()
     return order_id
 
 
-async def _grid_worker_handles_it(browser: Browser, started: Started, order_id: str) -> None:
+async def _grid_worker_handles_it(
+    browser: Browser, started: Started, order_id: str, tmp: Path
+) -> None:
     worker = await _signed_in(browser, started.url("console"), "w-0301", width=360)
     assert worker.url.endswith("/inbox")
     row = worker.locator("ul.inbox li", has_text=order_id)
@@ -130,6 +146,7 @@ async def _grid_worker_handles_it(browser: Browser, started: Started, order_id: 
 
     text = await eventually(listed_with_the_sla_deadlines, within=30, every=1)
     assert "水城花园" in text and "王先生" in text
+    await _shot(worker, "inbox", tmp)
     width = await worker.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the inbox scrolls sideways on a phone: {width}px"
 
@@ -178,6 +195,7 @@ async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tm
     assert "已记录：褚建国" in await head.inner_text(".flash")
     after = int(await row.locator("td.final").inner_text())
     assert after == before + 3  # 锦旗 +3 (Art. 18)
+    await _shot(head, "head", tmp)
 
     async with head.expect_download() as download:
         await head.click("text=下载 Excel")
@@ -193,6 +211,14 @@ async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tm
     assert mine[headers.index("最终得分")] == after
     name_column = sheet.cell(1, headers.index("姓名") + 1).column_letter
     assert (sheet.column_dimensions[name_column].width or 0) >= 6
+
+
+async def _duty_room_sees_the_day(browser: Browser, base: str, tmp: Path) -> None:
+    ops = await _signed_in(browser, base, "ops")
+    assert ops.url.endswith("/duty")
+    assert "时限看板" in await ops.inner_text("main")
+    await _shot(ops, "duty", tmp)
+    await ops.context.close()
 
 
 async def _another_department_is_refused(browser: Browser, base: str, order_id: str) -> None:
@@ -226,9 +252,10 @@ async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
         base = started.url("console")
         try:
             head = await _head_puts_the_a_post_on_duty(browser, base)
-            order_id = await _operator_takes_the_call(browser, base)
-            await _grid_worker_handles_it(browser, started, order_id)
+            order_id = await _operator_takes_the_call(browser, base, tmp_path)
+            await _grid_worker_handles_it(browser, started, order_id, tmp_path)
             await _head_scores_the_month(browser, head, order_id, tmp_path)
+            await _duty_room_sees_the_day(browser, base, tmp_path)
             await _another_department_is_refused(browser, base, order_id)
             await _five_wrong_passwords_lock_the_account(
                 await browser.new_context(base_url=base, locale="zh-CN")
