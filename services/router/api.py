@@ -150,7 +150,7 @@ def build_router(ctx: RouterContext) -> APIRouter:
         extension_pending: Annotated[
             bool | None, Query(description="Heads: orders waiting for an extension decision")
         ] = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Inbox:
         dept = _department_of(who, department)
