@@ -103,3 +103,12 @@ def test_an_order_past_its_deadline_is_marked_overdue() -> None:
     assert row.overdue
     assert time_left(row.deadline, NOW) == "已超时1小时0分"
     assert time_left(NOW + timedelta(days=1, hours=3), NOW) == "剩余1天3小时"
+
+
+def test_the_routers_skip_reasons_are_said_in_chinese() -> None:
+    from services.console.domain.labels import reason
+
+    assert reason("W-0301 off shift (day 08:00–17:30)") == "不在班（班次 08:00–17:30）"
+    assert reason("W-0301 on leave until 12-03") == "请假至 12-03"
+    assert reason("UM-T1 has nobody on duty") == "UM-T1 无人值班"
+    assert reason("address matches no grid") == "地址未匹配到网格"
