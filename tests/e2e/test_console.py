@@ -91,6 +91,21 @@ async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
     await form.locator("input[name=reason]").fill("测试加班")
     await form.locator("button").click()
     assert "已更新 褚建国 的在岗调整" in await head.inner_text(".flash")
+
+    # The week as a calendar, and a swap on it: tomorrow 林峰 holds 维修一班's duty.
+    assert await head.locator("table.calendar tbody tr").count() == 7
+    tomorrow = to_local(now + timedelta(days=1))
+    swap = head.locator("form.swap")
+    await swap.locator("select[name=unit]").select_option("UM-T1")
+    await swap.locator("input[name=date]").fill(tomorrow.strftime("%Y-%m-%d"))
+    await swap.locator("select[name=person]").select_option("P-0211")
+    await swap.locator("input[name=reason]").fill("换班")
+    await swap.locator("button").click()
+    assert "由 林峰 值班" in await head.inner_text(".flash")
+    day = head.locator("table.calendar tbody tr", has_text=tomorrow.strftime("%m-%d"))
+    column = await head.locator("table.calendar thead th").all_inner_texts()
+    cells = await day.locator("td").all_inner_texts()
+    assert cells[column.index("维修一班")] == "林峰", cells
     return head
 
 
