@@ -17,9 +17,9 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from shared.clock import to_local
 from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
+from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.polling import eventually
 
-CHROMIUM = "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "gridline-demo"
 PHONE = "13912340001"
@@ -262,8 +262,9 @@ async def _five_wrong_passwords_lock_the_account(context: BrowserContext) -> Non
 async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
     tmp_path: Path,
 ) -> None:
+    chromium = chromium_or_skip()  # Debian's; never Playwright's own download
     async with gridline_up(tmp_path) as started, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        browser = await playwright.chromium.launch(executable_path=chromium)
         base = started.url("console")
         try:
             head = await _head_puts_the_a_post_on_duty(browser, base)
