@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gridline.commands import console as console_commands
 from gridline.commands import dlq as dlq_commands
 from gridline.commands import outbox as outbox_commands
 from gridline.commands import scoring as scoring_commands
@@ -215,6 +216,7 @@ app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(sla_commands.app, name="sla")
 app.add_typer(scoring_commands.app, name="scoring")
 app.add_typer(users_commands.app, name="users")
+app.add_typer(console_commands.app, name="console")
 
 migrations_app = typer.Typer(help="Each service's database migrations (alembic).")
 app.add_typer(migrations_app, name="migrations")

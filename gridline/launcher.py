@@ -83,7 +83,7 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
                 "GRIDLINE_HOST": plan.host,
                 "GRIDLINE_VAR_DIR": str(plan.var_dir),
             }
-            env.update(_console_env(plan) if name == "console" else {})
+            env.update(_console_env(plan, name))
             if plan.database_url_template:
                 env["GRIDLINE_DATABASE_URL"] = plan.database_url_template.format(service=name)
             log = (logs_dir / f"{name}.log").open("ab")
@@ -102,9 +102,13 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
     return running
 
 
-def _console_env(plan: LaunchPlan) -> dict[str, str]:
+def _console_env(plan: LaunchPlan, name: str) -> dict[str, str]:
     """The console finds the services where this launch put them; embedded, it may use the
-    built-in development secrets and creates the demo accounts."""
+    built-in development secrets and creates the demo accounts. The SLA dashboard links to it."""
+    if name == "sla" and "console" in plan.ports:
+        return {"GRIDLINE_CONSOLE_URL": f"http://{plan.host}:{plan.ports['console']}"}
+    if name != "console":
+        return {}
     urls = {
         f"GRIDLINE_{name.upper()}_URL": f"http://{plan.host}:{port}"
         for name, port in plan.ports.items()

@@ -116,6 +116,18 @@ class LeaveForm(BaseModel):
         return {"from": self.from_.isoformat(), "to": self.to.isoformat(), "reason": self.reason}
 
 
+class SwapForm(BaseModel):
+    """换班: on one duty date, the unit's duty goes to someone else."""
+
+    unit: str = Field(min_length=1, max_length=40)
+    date: date
+    person: str = Field(min_length=1, max_length=40)
+    reason: str = Field("", max_length=200)
+
+    def entry(self) -> dict[str, object]:
+        return {"date": self.date.isoformat(), "person": self.person, "reason": self.reason}
+
+
 FIELD_NAMES = {
     "phone": "来电号码",
     "community": "小区",
@@ -133,6 +145,9 @@ FIELD_NAMES = {
     "from": "开始",
     "to": "结束",
     "person_id": "人员",
+    "person": "值班人",
+    "unit": "班组",
+    "date": "日期",
 }
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from services.intake.store import OrderRow
 from services.intake.views import caller_identity
@@ -55,6 +56,7 @@ class Wanted:
     source: str = ""
     open_only: bool = False
     department: str = ""
+    order_ids: tuple[str, ...] = ()
 
 
 def _conditions(wanted: Wanted) -> list[ColumnElement[bool]]:
@@ -90,14 +92,16 @@ async def find(
     session: AsyncSession, who: Principal, wanted: Wanted, limit: int
 ) -> list[FoundOrder]:
     conditions = _conditions(wanted)
-    query = select(OrderRow)
+    query = select(OrderRow).options(defer(OrderRow.raw))  # the source's payload is not shown
     if wanted.source:
         query = query.where(OrderRow.source == wanted.source)
     if wanted.department:
         query = query.where(OrderRow.handling_department == wanted.department)
+    if wanted.order_ids:
+        query = query.where(OrderRow.order_id.in_(wanted.order_ids))
     if conditions:
         query = query.where(or_(*conditions))
-    elif not (wanted.source or wanted.department):
+    elif not (wanted.source or wanted.department or wanted.order_ids):
         return []
     if wanted.open_only:
         query = query.where(OrderRow.state.not_in(CLOSED_STATES))
@@ -144,6 +148,9 @@ def build_search_router(runtime: ServiceRuntime) -> APIRouter:
         building: Annotated[str, Query(max_length=20)] = "",
         source: Annotated[str, Query(pattern="^(|12345|96568|grid_report)$")] = "",
         department: Annotated[str, Query(max_length=40, description="承办部门")] = "",
+        ids: Annotated[
+            str, Query(max_length=4200, description="Comma-separated order ids (up to 200)")
+        ] = "",
         open_only: bool = False,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     ) -> FoundOrders:
@@ -152,7 +159,8 @@ def build_search_router(runtime: ServiceRuntime) -> APIRouter:
         department sees its own department's list only."""
         if department and who.is_any("department", "head") and who.department != department:
             raise ApiError(403, "forbidden", f"{who.role} may not list {department}", "department")
-        wanted = Wanted(q, phone, community, building, source, open_only, department)
+        order_ids = tuple(i for i in ids.split(",") if i)[:200]
+        wanted = Wanted(q, phone, community, building, source, open_only, department, order_ids)
         async with runtime.db.snapshot() as session:
             return FoundOrders(items=await find(session, who, wanted, limit))
 

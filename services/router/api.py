@@ -46,6 +46,8 @@ class InboxItem(BaseModel):
     major: bool
     incident_id: str | None = None
     callers: int = 1  # the orders this assignment answers: the incident's, not split off
+    appointment_at: str | None = None
+    address: str = ""
 
 
 class Inbox(BaseModel):
@@ -151,7 +153,7 @@ def build_router(ctx: RouterContext) -> APIRouter:
         extension_pending: Annotated[
             bool | None, Query(description="Heads: orders waiting for an extension decision")
         ] = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         offset: Offset = 0,
     ) -> Inbox:
         dept = _department_of(who, department)
@@ -259,7 +261,17 @@ def _inbox_item(r: RoutedOrder, now: datetime, callers: int = 1) -> InboxItem:
         major=r.major,
         incident_id=r.incident_id,
         callers=callers if r.primary_order_id is None else 1,
+        appointment_at=_local(r.appointment_at),
+        address=_address_of(r.order),
     )
+
+
+def _address_of(order: dict[str, Any]) -> str:
+    address = order.get("address") or {}
+    if address.get("text"):
+        return str(address["text"])
+    parts = [address.get(k) for k in ("community", "building", "unit", "room")]
+    return " ".join(str(p) for p in parts if p)
 
 
 def _order_out(row: RoutedOrder, assignments: list[AssignmentRow]) -> OrderOut:

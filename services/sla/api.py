@@ -28,6 +28,7 @@ class SlaContext:
     runtime: ServiceRuntime
     department_names: dict[str, str] = field(default_factory=dict)
     refresh_seconds: int = 15
+    console_url: str = ""
     risk_window: timedelta = timedelta(hours=24)
 
 
@@ -87,6 +88,8 @@ def build_router(ctx: SlaContext) -> APIRouter:
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard() -> HTMLResponse:
         # The page holds no data: it fetches the two endpoints above with the viewer's token.
-        return HTMLResponse(render_dashboard(ctx.department_names, ctx.refresh_seconds))
+        return HTMLResponse(
+            render_dashboard(ctx.department_names, ctx.refresh_seconds, ctx.console_url)
+        )
 
     return router

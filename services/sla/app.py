@@ -91,6 +91,7 @@ def create_app(settings: SlaSettings | None = None, clock: Clock | None = None) 
                 runtime=runtime,
                 department_names={d.code: d.name for d in org.departments},
                 refresh_seconds=settings.dashboard_refresh_seconds,
+                console_url=settings.console_url,
             )
         )
     )

@@ -87,6 +87,7 @@ _PAGE = """<!doctype html>
 "use strict";
 const NAMES = __NAMES__;
 const REFRESH_MS = __REFRESH__ * 1000;
+const CONSOLE = __CONSOLE__;
 let atRisk = [];
 let fetchedAt = Date.now();
 
@@ -101,6 +102,18 @@ function cell(row, value, cls) {
   td.textContent = value;
   if (cls) { td.className = cls; }
   row.appendChild(td);
+  return td;
+}
+// With the web console configured, each order links to its page there.
+function orderCell(row, orderId) {
+  const td = cell(row, CONSOLE ? "" : orderId);
+  if (CONSOLE) {
+    const a = document.createElement("a");
+    a.href = CONSOLE + "/orders/" + encodeURIComponent(orderId);
+    a.target = "_blank";
+    a.textContent = orderId;
+    td.appendChild(a);
+  }
   return td;
 }
 function fill(id, rows, columns, emptyText) {
@@ -141,7 +154,7 @@ function renderCountdown() {
   for (const item of atRisk) {
     const tr = document.createElement("tr");
     tr.dataset.orderId = item.order_id;
-    cell(tr, item.order_id);
+    orderCell(tr, item.order_id);
     cell(tr, item.kind_label);
     cell(tr, deptName(item.department));
     cell(tr, item.category_label || "");
@@ -185,7 +198,7 @@ async function refresh() {
     const breaches = fill("breaches", overview.recent_breaches, 4, "暂无超时");
     for (const b of overview.recent_breaches) {
       const tr = document.createElement("tr");
-      cell(tr, b.order_id); cell(tr, b.kind_label);
+      orderCell(tr, b.order_id); cell(tr, b.kind_label);
       cell(tr, deptName(b.department)); cell(tr, b.due_local);
       breaches.appendChild(tr);
     }
@@ -216,9 +229,16 @@ setInterval(renderCountdown, 1000);
 """
 
 
-def render_dashboard(department_names: dict[str, str], refresh_seconds: int) -> str:
+def render_dashboard(
+    department_names: dict[str, str], refresh_seconds: int, console_url: str = ""
+) -> str:
     # JSON inside <script>: "</" is escaped so a name can never close the script element.
     names = json.dumps(
         {escape(k): v for k, v in department_names.items()}, ensure_ascii=False
     ).replace("</", "<\\/")
-    return _PAGE.replace("__NAMES__", names).replace("__REFRESH__", str(int(refresh_seconds)))
+    console = json.dumps(console_url.rstrip("/")).replace("</", "<\\/")
+    return (
+        _PAGE.replace("__NAMES__", names)
+        .replace("__REFRESH__", str(int(refresh_seconds)))
+        .replace("__CONSOLE__", console)
+    )

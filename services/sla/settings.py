@@ -10,6 +10,9 @@ class SlaSettings(ServiceSettings):
     service_name: ClassVar[str] = "sla"
     default_port: ClassVar[int] = 8103
 
+    console_url: str = Field(
+        "", description="The web console's address: the dashboard links each order to its page"
+    )
     poll_seconds: float = Field(1.0, gt=0, description="How often due deadlines are looked for")
     poll_batch: int = Field(500, ge=1, description="Deadlines fired per transaction")
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")

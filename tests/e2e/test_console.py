@@ -4,6 +4,8 @@ the head scores the month; refusals are in Chinese, forms need their CSRF token,
 passwords lock an account."""
 
 import io
+import os
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,9 +17,10 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from shared.clock import to_local
 from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
+from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.polling import eventually
 
-CHROMIUM = "/usr/bin/chromium"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "gridline-demo"
 PHONE = "13912340001"
 
@@ -42,6 +45,15 @@ async def _signed_in(browser: Browser, base: str, who: str, width: int = 1280) -
     return page
 
 
+async def _shot(page: Page, name: str, tmp: Path) -> None:
+    """Each user's main page; ``GRIDLINE_UPDATE_SCREENSHOT=1`` refreshes docs/console-*.png."""
+    path = tmp / f"console-{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    if os.environ.get("GRIDLINE_UPDATE_SCREENSHOT"):
+        shutil.copy(path, DOCS / path.name)
+
+
 def _beijing(iso: str) -> str:
     return to_local(datetime.fromisoformat(iso)).strftime("%m-%d %H:%M")
 
@@ -53,7 +65,12 @@ async def _sla_clocks(started: Started, order_id: str) -> dict[str, Any]:
             headers={"Authorization": f"Bearer {_token('ops')}"},
         )
     assert answer.status_code == 200, answer.text
-    return {d["kind"]: d for d in answer.json()["deadlines"] if d["state"] == "open"}
+    # The sign-for clock the SLA runs for the assignee is the chain's (the router's ack_due).
+    return {
+        d["kind"]: d
+        for d in answer.json()["deadlines"]
+        if d["state"] == "open" and (d["kind"] != "acknowledge" or d["purpose"] == "chain")
+    }
 
 
 async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
@@ -74,10 +91,25 @@ async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
     await form.locator("input[name=reason]").fill("测试加班")
     await form.locator("button").click()
     assert "已更新 褚建国 的在岗调整" in await head.inner_text(".flash")
+
+    # The week as a calendar, and a swap on it: tomorrow 林峰 holds 维修一班's duty.
+    assert await head.locator("table.calendar tbody tr").count() == 7
+    tomorrow = to_local(now + timedelta(days=1))
+    swap = head.locator("form.swap")
+    await swap.locator("select[name=unit]").select_option("UM-T1")
+    await swap.locator("input[name=date]").fill(tomorrow.strftime("%Y-%m-%d"))
+    await swap.locator("select[name=person]").select_option("P-0211")
+    await swap.locator("input[name=reason]").fill("换班")
+    await swap.locator("button").click()
+    assert "由 林峰 值班" in await head.inner_text(".flash")
+    day = head.locator("table.calendar tbody tr", has_text=tomorrow.strftime("%m-%d"))
+    column = await head.locator("table.calendar thead th").all_inner_texts()
+    cells = await day.locator("td").all_inner_texts()
+    assert cells[column.index("维修一班")] == "林峰", cells
     return head
 
 
-async def _operator_takes_the_call(browser: Browser, base: str) -> str:
+async def _operator_takes_the_call(browser: Browser, base: str, tmp: Path) -> str:
     operator = await _signed_in(browser, base, "operator")
     assert operator.url.endswith("/operator")
 
@@ -105,25 +137,31 @@ async def _operator_takes_the_call(browser: Browser, base: str) -> str:
     warning = operator.locator("#preview .warn").first
     await warning.wait_for()
     assert f"该地址已有在办工单 {order_id}" in await warning.inner_text()
+    await operator.locator("#preview .routing").wait_for()
+    await _shot(operator, "operator", tmp)
     await operator.context.close()
     return order_id
 
 
-async def _grid_worker_handles_it(browser: Browser, started: Started, order_id: str) -> None:
+async def _grid_worker_handles_it(
+    browser: Browser, started: Started, order_id: str, tmp: Path
+) -> None:
     worker = await _signed_in(browser, started.url("console"), "w-0301", width=360)
     assert worker.url.endswith("/inbox")
     row = worker.locator("ul.inbox li", has_text=order_id)
 
-    async def listed() -> str:
+    async def listed_with_the_sla_deadlines() -> str:
         await worker.reload()
-        return await row.inner_text()
+        text = await row.inner_text()
+        clocks = await _sla_clocks(started, order_id)
+        # The inbox shows the SLA service's own deadlines, not a second computation.
+        assert f"签收时限 {_beijing(clocks['acknowledge']['due'])}" in text, text
+        assert f"办结时限 {_beijing(clocks['resolve']['due'])}" in text, text
+        return text
 
-    text = await eventually(listed, within=30, every=1)
-    clocks = await _sla_clocks(started, order_id)
-    # The inbox shows the SLA service's own deadlines, not a second computation.
-    assert f"签收时限 {_beijing(clocks['acknowledge']['due'])}" in text, text
-    assert f"办结时限 {_beijing(clocks['resolve']['due'])}" in text, text
+    text = await eventually(listed_with_the_sla_deadlines, within=30, every=1)
     assert "水城花园" in text and "王先生" in text
+    await _shot(worker, "inbox", tmp)
     width = await worker.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the inbox scrolls sideways on a phone: {width}px"
 
@@ -172,6 +210,7 @@ async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tm
     assert "已记录：褚建国" in await head.inner_text(".flash")
     after = int(await row.locator("td.final").inner_text())
     assert after == before + 3  # 锦旗 +3 (Art. 18)
+    await _shot(head, "head", tmp)
 
     async with head.expect_download() as download:
         await head.click("text=下载 Excel")
@@ -187,6 +226,14 @@ async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tm
     assert mine[headers.index("最终得分")] == after
     name_column = sheet.cell(1, headers.index("姓名") + 1).column_letter
     assert (sheet.column_dimensions[name_column].width or 0) >= 6
+
+
+async def _duty_room_sees_the_day(browser: Browser, base: str, tmp: Path) -> None:
+    ops = await _signed_in(browser, base, "ops")
+    assert ops.url.endswith("/duty")
+    assert "时限看板" in await ops.inner_text("main")
+    await _shot(ops, "duty", tmp)
+    await ops.context.close()
 
 
 async def _another_department_is_refused(browser: Browser, base: str, order_id: str) -> None:
@@ -215,14 +262,16 @@ async def _five_wrong_passwords_lock_the_account(context: BrowserContext) -> Non
 async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
     tmp_path: Path,
 ) -> None:
+    chromium = chromium_or_skip()  # Debian's; never Playwright's own download
     async with gridline_up(tmp_path) as started, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        browser = await playwright.chromium.launch(executable_path=chromium)
         base = started.url("console")
         try:
             head = await _head_puts_the_a_post_on_duty(browser, base)
-            order_id = await _operator_takes_the_call(browser, base)
-            await _grid_worker_handles_it(browser, started, order_id)
+            order_id = await _operator_takes_the_call(browser, base, tmp_path)
+            await _grid_worker_handles_it(browser, started, order_id, tmp_path)
             await _head_scores_the_month(browser, head, order_id, tmp_path)
+            await _duty_room_sees_the_day(browser, base, tmp_path)
             await _another_department_is_refused(browser, base, order_id)
             await _five_wrong_passwords_lock_the_account(
                 await browser.new_context(base_url=base, locale="zh-CN")

@@ -81,6 +81,8 @@ async def test_search_finds_an_order_by_phone_address_number_and_id(
         assert [o["order_id"] for o in await search(q="T-1")] == [order_id]
         assert [o["order_id"] for o in await search(q="13912340002")] == [order_id]
         assert await search(phone="13900000000") == []
+        # The console's inbox asks for the callers of the orders it lists, by id.
+        assert [o["order_id"] for o in await search(ids=f"{order_id},GL-NONE")] == [order_id]
 
 
 async def test_a_department_may_not_list_another_departments_orders(

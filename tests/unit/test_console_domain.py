@@ -47,7 +47,7 @@ def test_demo_accounts_give_heads_their_department_and_workers_their_own() -> No
     assert accounts["operator"].role == "operator" and accounts["ops"].role == "ops"
 
 
-def _routed(order_id: str, state: str = "dispatched") -> dict[str, object]:
+def _routed(order_id: str, state: str = "dispatched", **when: timedelta) -> dict[str, object]:
     return {
         "order_id": order_id,
         "category": "LEAK",
@@ -56,37 +56,59 @@ def _routed(order_id: str, state: str = "dispatched") -> dict[str, object]:
         "assignee_id": "W-0301",
         "chain_position": "A",
         "major": False,
-        # The router's own figure, which must not be what the worker is shown.
-        "deadline": (NOW + timedelta(days=8)).isoformat(),
+        "address": "水城花园 3",
+        **{k: (NOW + v).isoformat() for k, v in when.items()},
     }
 
 
-def _clock(order_id: str, kind: str, hours: float) -> dict[str, object]:
-    return {"order_id": order_id, "kind": kind, "due": (NOW + timedelta(hours=hours)).isoformat()}
-
-
-def test_the_inbox_shows_the_sla_deadlines_nearest_first() -> None:
+def test_an_unsigned_order_chases_its_sign_for_time_a_signed_one_its_resolve_deadline() -> None:
     rows = inbox_rows(
-        [_routed("GL-A", "acknowledged"), _routed("GL-B")],
-        [{"order_id": "GL-A", "address": "水城花园3号楼", "caller_name": "王先生"}],
         [
-            _clock("GL-A", "acknowledge", 0.5),  # already signed for: not chased any more
-            _clock("GL-A", "resolve", 24),
-            _clock("GL-B", "acknowledge", 2),
-            _clock("GL-B", "resolve", 30),
+            _routed(
+                "GL-A", "acknowledged", ack_due=timedelta(minutes=30), deadline=timedelta(hours=24)
+            ),
+            _routed("GL-B", ack_due=timedelta(hours=2), deadline=timedelta(hours=30)),
         ],
+        [{"order_id": "GL-A", "address": "水城花园3号楼", "caller_name": "王先生"}],
         NOW,
     )
     assert [r.order_id for r in rows] == ["GL-B", "GL-A"]
     b, a = rows
     assert (b.deadline_kind, b.deadline) == ("acknowledge", NOW + timedelta(hours=2))
     assert (a.deadline_kind, a.deadline) == ("resolve", NOW + timedelta(hours=24))
-    assert a.resolve_due == NOW + timedelta(hours=24)
+    assert b.resolve_due == NOW + timedelta(hours=30)
     assert a.address == "水城花园3号楼" and a.caller_name == "王先生"
+    assert b.address == "水城花园 3"  # intake had not said: the router's copy of the address
+
+
+def test_an_agreed_appointment_before_the_deadline_comes_first() -> None:
+    (row,) = inbox_rows(
+        [
+            _routed(
+                "GL-D",
+                "acknowledged",
+                ack_due=timedelta(minutes=-30),
+                deadline=timedelta(hours=24),
+                appointment_at=timedelta(hours=3),
+            )
+        ],
+        [],
+        NOW,
+    )
+    assert (row.deadline_kind, row.deadline) == ("appointment", NOW + timedelta(hours=3))
 
 
 def test_an_order_past_its_deadline_is_marked_overdue() -> None:
-    (row,) = inbox_rows([_routed("GL-C")], [], [_clock("GL-C", "acknowledge", -1)], NOW)
+    (row,) = inbox_rows([_routed("GL-C", ack_due=timedelta(hours=-1))], [], NOW)
     assert row.overdue
     assert time_left(row.deadline, NOW) == "已超时1小时0分"
     assert time_left(NOW + timedelta(days=1, hours=3), NOW) == "剩余1天3小时"
+
+
+def test_the_routers_skip_reasons_are_said_in_chinese() -> None:
+    from services.console.domain.labels import reason
+
+    assert reason("W-0301 off shift (day 08:00–17:30)") == "不在班（班次 08:00–17:30）"
+    assert reason("W-0301 on leave until 12-03") == "请假至 12-03"
+    assert reason("UM-T1 has nobody on duty") == "UM-T1 无人值班"
+    assert reason("address matches no grid") == "地址未匹配到网格"

@@ -2,7 +2,8 @@
 entries (流动红旗, 锦旗…) and corrections, the xlsx, escalated orders, extension requests,
 complaint verification and the duty roster."""
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,8 +12,8 @@ from pydantic import ValidationError
 
 from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
 from services.console.queries import ServiceError
-from services.console.schemas import EntryForm, LeaveForm, OverrideForm, form_errors
-from shared.clock import to_local
+from services.console.schemas import EntryForm, LeaveForm, OverrideForm, SwapForm, form_errors
+from shared.clock import LOCAL_TZ, to_local
 
 HEAD = require_kind("head")
 
@@ -129,10 +130,56 @@ def build_head_router() -> APIRouter:
 
     @router.get("/head/roster", include_in_schema=False)
     async def roster(request: Request, ctx: Ctx, user: User = HEAD) -> Response:
-        found = await ctx.services.get(
-            user.caller, "router", "/v1/roster", department=user.department
+        now = ctx.clock.now()
+        days = [to_local(now).date() + timedelta(days=n) for n in range(7)]
+        # The duty at noon of each day: one duty day runs from one handover to the next.
+        found, *week = await asyncio.gather(
+            ctx.services.get(user.caller, "router", "/v1/roster", department=user.department),
+            *(
+                ctx.services.get(
+                    user.caller,
+                    "router",
+                    "/v1/roster",
+                    department=user.department,
+                    at=datetime.combine(day, time(12), LOCAL_TZ).isoformat(),
+                )
+                for day in days
+            ),
         )
-        return render(request, ctx, "roster.html", user, roster=found)
+        calendar = [
+            {"date": day, "duty": {u["unit"]: u["on_duty_now"] for u in on_day["units"]}}
+            for day, on_day in zip(days, week, strict=True)
+        ]
+        return render(request, ctx, "roster.html", user, roster=found, calendar=calendar)
+
+    @router.post("/head/roster/swaps", include_in_schema=False)
+    async def add_swap(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+        try:
+            swap = SwapForm.model_validate(form)
+            found = await ctx.services.get(
+                user.caller, "router", "/v1/roster", department=user.department
+            )
+            unit: dict[str, Any] = next(
+                (u for u in found["units"] if u["unit"] == swap.unit), {"swaps": []}
+            )
+            standing = [
+                {k: v for k, v in s.items() if k != "unit"}
+                for s in unit["swaps"]
+                if s["date"] != swap.date.isoformat()
+            ]
+            await ctx.services.put(
+                user.caller,
+                "router",
+                f"/v1/roster/swaps/{swap.unit}",
+                {"swaps": [*standing, swap.entry()], "note": swap.reason},
+            )
+        except ValidationError as exc:
+            flash(request, form_errors(exc), "error")
+        except ServiceError as exc:
+            flash(request, exc.message(), "error")
+        else:
+            flash(request, f"已换班：{swap.date} 由 {ctx.deps.person_name(swap.person)} 值班")
+        return back_to("/head/roster")
 
     @router.post("/head/roster/overrides", include_in_schema=False)
     async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:

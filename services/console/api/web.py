@@ -91,6 +91,7 @@ def make_templates(deps: ConsoleDeps, clock: Clock) -> Jinja2Templates:
     env.filters["dept"] = deps.department_name
     env.filters["person"] = deps.person_name
     env.filters["named"] = deps.named
+    env.filters["reason"] = lambda text: deps.named(labels.reason(text))
     env.filters["masked"] = lambda p: mask_phone(p) if p else ""
     env.globals["role_label"] = labels.role_label
     return templates

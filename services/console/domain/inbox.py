@@ -1,18 +1,14 @@
-"""The inbox as a grid worker reads it, pure: the router's orders joined with intake's caller
-and address and with the SLA service's deadlines, nearest deadline first.
+"""The inbox as a grid worker reads it, pure: the router's orders, nearest deadline first, with
+intake's caller and address.
 
-The deadline shown is the SLA service's (the clock that breaches), never a second computation:
-a worker must see the time they are actually measured against."""
+The deadlines are the SLA service's: the sign-for time is the one the router gave the SLA
+(``ack_due``, which the SLA's acknowledge clock runs to), and the 办结时限 is the one the SLA
+computed and said on the order log (ResolveDeadlineSet), which the router's inbox carries. A
+worker sees the time they are actually measured against, from one source."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-# Which of an order's clocks a worker is chasing, in its state.
-_CHASED = {
-    "dispatched": ("acknowledge", "appointment", "arrive", "resolve"),
-}
-_DEFAULT_CHASED = ("appointment", "arrive", "resolve", "reply")
 
 
 @dataclass(frozen=True)
@@ -33,36 +29,33 @@ class InboxRow:
     resolve_due: datetime | None
 
 
-def _due(clock: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(str(clock["due"]))
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def chased(item: dict[str, Any]) -> tuple[str | None, datetime | None]:
+    """The deadline the worker is chasing now: signing for an unsigned order, else the agreed
+    appointment if it comes first, else the 办结时限."""
+    if item["state"] == "dispatched":
+        return "acknowledge", _when(item["ack_due"])
+    resolve = _when(item.get("deadline"))
+    appointment = _when(item.get("appointment_at"))
+    if appointment is not None and (resolve is None or appointment < resolve):
+        return "appointment", appointment
+    return ("resolve", resolve) if resolve is not None else (None, None)
 
 
 def inbox_rows(
-    routed: list[dict[str, Any]],
-    received: list[dict[str, Any]],
-    clocks: list[dict[str, Any]],
-    now: datetime,
+    routed: list[dict[str, Any]], received: list[dict[str, Any]], now: datetime
 ) -> list[InboxRow]:
     by_order = {o["order_id"]: o for o in received}
-    deadlines: dict[str, list[dict[str, Any]]] = {}
-    for clock in clocks:
-        deadlines.setdefault(clock["order_id"], []).append(clock)
-    rows = [_row(item, by_order.get(item["order_id"], {}), deadlines, now) for item in routed]
+    rows = [_row(item, by_order.get(item["order_id"], {}), now) for item in routed]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(rows, key=lambda r: (r.deadline or far, r.order_id))
 
 
-def _row(
-    item: dict[str, Any],
-    order: dict[str, Any],
-    deadlines: dict[str, list[dict[str, Any]]],
-    now: datetime,
-) -> InboxRow:
-    own = deadlines.get(item["order_id"], [])
-    chased = _CHASED.get(item["state"], _DEFAULT_CHASED)
-    nearest = min((c for c in own if c["kind"] in chased), key=_due, default=None)
-    resolve = next((c for c in own if c["kind"] == "resolve"), None)
-    due = _due(nearest) if nearest else None
+def _row(item: dict[str, Any], order: dict[str, Any], now: datetime) -> InboxRow:
+    kind, due = chased(item)
     return InboxRow(
         order_id=item["order_id"],
         category=item["category"],
@@ -71,11 +64,11 @@ def _row(
         assignee_id=item["assignee_id"],
         chain_position=item["chain_position"],
         major=bool(item.get("major")),
-        address=order.get("address") or order.get("community") or "",
+        address=order.get("address") or item.get("address") or order.get("community") or "",
         caller_name=order.get("caller_name"),
         caller_phone=order.get("caller_phone"),
-        deadline_kind=nearest["kind"] if nearest else None,
+        deadline_kind=kind,
         deadline=due,
         overdue=due is not None and due < now,
-        resolve_due=_due(resolve) if resolve else None,
+        resolve_due=_when(item.get("deadline")),
     )

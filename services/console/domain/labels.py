@@ -1,5 +1,6 @@
 """How things are shown to people, pure: Chinese labels, Beijing time, time left."""
 
+import re
 from datetime import datetime
 
 from shared.clock import to_local
@@ -97,3 +98,23 @@ def time_left(due: datetime | str | None, now: datetime) -> str:
     if hours:
         return f"{prefix}{hours}小时{minutes}分"
     return f"{prefix}{minutes}分钟"
+
+
+_REASONS = (
+    (re.compile(r"^off shift \((\w+) (\S+)\)"), r"不在班（班次 \2）"),
+    (re.compile(r"^on leave until (\S+)"), r"请假至 \1"),
+    (re.compile(r"^unavailable until (\S+)"), r"暂不在岗至 \1"),
+    (re.compile(r"^already asked and did not sign"), "已派过、未签收"),
+    (re.compile(r" has nobody on duty"), " 无人值班"),
+    (re.compile(r"^address matches no grid$"), "地址未匹配到网格"),
+    (re.compile(r" is not in the organisation"), " 不在组织架构中"),
+)
+
+
+def reason(text: str) -> str:
+    """The router's skip reasons, said in Chinese; the person's id leads the router's text and
+    is dropped (the page names the person beside it)."""
+    text = re.sub(r"^[A-Z]-\d{4} ", "", text)
+    for pattern, chinese in _REASONS:
+        text = pattern.sub(chinese, text)
+    return text
