@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from shared.contracts import PoisonMessage
-from shared.faults import Health, is_transient
+from shared.faults import Gate, Health, is_transient
 from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.metrics import (
@@ -46,11 +46,6 @@ BatchHandler = Callable[[Sequence[bytes]], Awaitable[None]]
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 DeadLetter = Callable[[Record, str], Awaitable[None]]
 Probe = Callable[[], Awaitable[bool]]
-
-
-def _opened(event: asyncio.Event) -> asyncio.Event:
-    event.set()
-    return event
 
 
 async def always_healthy() -> bool:
@@ -96,7 +91,7 @@ class Consumer:
     health: Health
     tuning: Tuning = field(default_factory=Tuning)
     probe: Probe = always_healthy
-    gate: asyncio.Event = field(default_factory=lambda: _opened(asyncio.Event()))
+    gate: Gate = field(default_factory=Gate)
     """Closed while the broker is suspected of having lost its memory."""
     client_id: str = "gridline"
     _restart: asyncio.Event = field(default_factory=asyncio.Event)
@@ -147,7 +142,7 @@ class Consumer:
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
                 continue
-            await self.gate.wait()  # the broker may have lost its memory: wait for the verdict
+            await self.gate.wait_open()  # the broker may have lost its memory: await the verdict
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
             for tp, records in batches.items():
@@ -285,9 +280,23 @@ class Consumer:
             self.health.clear(self.fault_name)
 
     async def _commit(self, kafka: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        # Not committing is always safe: the batch is read again and the inbox absorbs it.
+        # Committing an old broker's offset into a new, empty one would skip the rebuilt log.
+        if not self.gate.is_open() or self._restart.is_set():
+            return
+        commit = asyncio.ensure_future(kafka.commit({tp: offset}))
+        closed = asyncio.ensure_future(self.gate.wait_closed())
         try:
-            await kafka.commit({tp: offset})
-        except Exception as exc:
+            await asyncio.wait({commit, closed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closed.cancel()
+            if not commit.done():
+                commit.cancel()
+        if commit.cancelled():
+            log.warning("offset_commit_abandoned", consumer=self.sub.consumer)
+            return
+        exc = commit.exception()
+        if exc is not None:
             # A rebalance or a broker away: the batch is read again and the inbox absorbs it.
             log.warning("offset_commit_failed", consumer=self.sub.consumer, error=repr(exc))
             return

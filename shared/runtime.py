@@ -201,10 +201,10 @@ class ServiceRuntime:
         gate = self.broker.gate
 
         async def publish(topic: str, key: bytes, value: bytes, kind: str) -> Awaitable[object]:
-            if not gate.is_set():
+            if not gate.is_open():
                 # The broker is being checked (and perhaps given the log back): this round's
                 # rows may no longer be the oldest unsent. Wait, then read them again.
-                await gate.wait()
+                await gate.wait_open()
                 raise ConnectionError("the broker was checked meanwhile: reading rows again")
             return await self.broker.publish(topic, key, value, kind)
 
