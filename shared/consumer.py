@@ -67,7 +67,12 @@ class Subscription:
 @dataclass(frozen=True)
 class Tuning:
     session_timeout_ms: int = 10_000
-    fetch_max_wait_ms: int = 100
+    # The embedded broker answers a fetch only when its wait is over, whatever arrives
+    # meanwhile: a short wait makes a hop cost milliseconds under traffic, a long one makes an
+    # idle consumer cost next to nothing. The consumer switches between them by itself.
+    fetch_max_wait_ms: int = 20
+    idle_fetch_wait_ms: int = 500
+    idle_after_seconds: float = 2.0
     max_batch: int = 100
     retry_wait_max: float = 2.0
     stall_backoff_max: float = 5.0
@@ -137,11 +142,16 @@ class Consumer:
                     await kafka.stop()
 
     async def _loop(self, kafka: AIOKafkaConsumer) -> None:
+        busy_at = time.monotonic()
         while not self._restart.is_set():
             timeout_ms = self._resume_due(kafka)
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
+                if time.monotonic() - busy_at > self.tuning.idle_after_seconds:
+                    _set_fetch_wait(kafka, self.tuning.idle_fetch_wait_ms)
                 continue
+            busy_at = time.monotonic()
+            _set_fetch_wait(kafka, self.tuning.fetch_max_wait_ms)
             await self.gate.wait_open()  # the broker may have lost its memory: await the verdict
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
@@ -301,6 +311,14 @@ class Consumer:
             log.warning("offset_commit_failed", consumer=self.sub.consumer, error=repr(exc))
             return
         OFFSET_COMMITS.labels(self.sub.consumer).inc()
+
+
+def _set_fetch_wait(kafka: AIOKafkaConsumer, wait_ms: int) -> None:
+    # aiokafka reads the wait from its fetcher for every request it builds but offers no setter;
+    # if a release renames it, the consumer keeps the wait it was built with.
+    fetcher = getattr(kafka, "_fetcher", None)
+    if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
+        fetcher._fetch_max_wait_ms = wait_ms
 
 
 def letter_fields(record: Record) -> dict[str, Any]:

@@ -199,7 +199,8 @@ def subscribe(
     handle_batch: BatchHandler | None = None,
     wanted: frozenset[str] | None = None,
     probe: Probe = always_healthy,
-    fetch_max_wait_ms: int = 100,
+    fetch_max_wait_ms: int = 20,
+    idle_fetch_wait_ms: int = 500,
     max_batch: int = 100,
 ) -> None:
     """Registers ``handle`` (raw bytes in) on ``topic`` with the delivery rules above."""
@@ -208,6 +209,7 @@ def subscribe(
         Tuning(
             session_timeout_ms=session_timeout_ms,
             fetch_max_wait_ms=fetch_max_wait_ms,
+            idle_fetch_wait_ms=idle_fetch_wait_ms,
             max_batch=max_batch,
             retry_wait_max=wait_max_seconds,
         ),

@@ -125,6 +125,7 @@ class ServiceRuntime:
             wanted=frozenset(types) if types is not None else None,
             probe=self.db.ping,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            idle_fetch_wait_ms=settings.kafka_idle_fetch_wait_ms,
             max_batch=settings.consumer_max_batch,
         )
 

@@ -1,0 +1,84 @@
+"""Batches keep the delivery rules: a process killed in the middle of a batch (before or after
+its database commit) takes every message of the batch into effect once after restart, and a
+poison message in the middle of a batch is dead-lettered alone while the others take effect once.
+
+The messages are produced before the consumer starts, on one key, so they arrive as one batch.
+"""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from shared.failpoints import CRASH_EXIT_CODE
+from shared.topics import ensure_topics
+from tests.integration.test_crash_recovery import _received, _router
+from tests.support.kafka import produce, read_json
+from tests.support.polling import eventually
+from tests.support.system import Environment, run_system
+
+BATCH = 12
+
+
+async def _produce_batch(env: Environment, poison_at: int | None = None) -> list[str]:
+    await ensure_topics(env.bootstrap, env.topics.specs(3))
+    orders = []
+    for i in range(BATCH):
+        if i == poison_at:
+            value = b'{"type": "OrderReceived", "order_id": "GL-POISON", "payload": {}}'
+        else:
+            event = _received(f"GL-BATCH-{i:02d}")
+            orders.append(event.order_id)
+            value = event.model_dump_json().encode()
+        await produce(env.bootstrap, env.topics.orders, value, key=b"one-partition")
+    return orders
+
+
+async def _dispatches(env: Environment) -> Counter[str]:
+    events = await read_json(env.bootstrap, env.topics.orders)
+    return Counter(e["order_id"] for e in events if e.get("type") == "OrderDispatched")
+
+
+@pytest.mark.parametrize("crash_at", ["before_commit", "after_commit"])
+async def test_a_router_killed_in_the_middle_of_a_batch_dispatches_each_order_once(
+    environment: Environment, crash_at: str
+) -> None:
+    from gridline.broker import free_port
+
+    orders = await _produce_batch(environment)
+    settings = await environment.settings(
+        "router", port=free_port(), clock_start="2026-11-27T10:00:00+08:00"
+    )
+    crashing = _router(environment.env({**settings, "failpoints": f"router.dispatch.{crash_at}"}))
+    assert await asyncio.to_thread(crashing.wait, 60) == CRASH_EXIT_CODE
+    restarted = _router(environment.env(settings))
+    try:
+
+        async def all_dispatched() -> None:
+            assert set(await _dispatches(environment)) == set(orders)
+
+        await eventually(all_dispatched, within=60)
+        restarted.terminate()
+        await asyncio.to_thread(restarted.wait, 30)
+        found = await _dispatches(environment)
+        assert set(found.values()) == {1}, found
+    finally:
+        if restarted.poll() is None:
+            restarted.kill()
+
+
+async def test_a_poison_message_in_the_middle_of_a_batch_is_dead_lettered_alone(
+    environment: Environment,
+) -> None:
+    orders = await _produce_batch(environment, poison_at=BATCH // 2)
+    async with run_system(environment, only=("router",)):
+
+        async def all_dispatched() -> None:
+            assert set(await _dispatches(environment)) == set(orders)
+
+        await eventually(all_dispatched, within=60)
+        letters = await read_json(environment.bootstrap, environment.topics.dlq)
+        assert len(letters) == 1
+        assert "GL-POISON" in letters[0]["payload"]
+        assert letters[0]["reason"].startswith("poison: invalid OrderReceived")
+        assert set((await _dispatches(environment)).values()) == {1}
