@@ -3,15 +3,22 @@ its database commit) takes every message of the batch into effect once after res
 poison message in the middle of a batch is dead-lettered alone while the others take effect once.
 
 The messages are produced before the consumer starts, on one key, so they arrive as one batch.
+And a consumer that names its types drops the others from their header, before decoding.
 """
 
 import asyncio
+import uuid
 from collections import Counter
 
 import pytest
+from prometheus_client import REGISTRY
 
+from gridline.broker import EmbeddedBroker
+from shared.consumer import TYPE_HEADER
 from shared.failpoints import CRASH_EXIT_CODE
-from shared.topics import ensure_topics
+from shared.messaging import make_broker, subscribe
+from shared.settings import ServiceSettings
+from shared.topics import Topics, ensure_topics
 from tests.integration.test_crash_recovery import _received, _router
 from tests.support.kafka import produce, read_json
 from tests.support.polling import eventually
@@ -82,3 +89,54 @@ async def test_a_poison_message_in_the_middle_of_a_batch_is_dead_lettered_alone(
         assert "GL-POISON" in letters[0]["payload"]
         assert letters[0]["reason"].startswith("poison: invalid OrderReceived")
         assert set((await _dispatches(environment)).values()) == {1}
+
+
+async def test_a_consumer_drops_the_types_it_does_not_handle_from_their_header(
+    kafka: EmbeddedBroker,
+) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    topics = Topics.named(f"skip{uuid.uuid4().hex[:6]}")
+    await ensure_topics(kafka.bootstrap, topics.specs(1))
+    seen: list[bytes] = []
+
+    async def handle(raw: bytes) -> None:
+        seen.append(raw)
+
+    broker = make_broker(ServiceSettings(kafka_bootstrap=kafka.bootstrap))
+    subscribe(
+        broker,
+        topic=topics.orders,
+        group_id="skip-test",
+        consumer="skip-test",
+        handle=handle,
+        attempts=1,
+        dlq=topics.dlq,
+        session_timeout_ms=2500,
+        wanted=frozenset({"OrderReceived"}),
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    await producer.start()
+    try:
+        for kind in ("OrderReceived", "OrderDispatched", "SlaWarning", "OrderReceived"):
+            headers = [(TYPE_HEADER, kind.encode())]
+            await producer.send_and_wait(topics.orders, kind.encode(), key=b"k", headers=headers)
+        await producer.send_and_wait(topics.orders, b"no header", key=b"k")
+    finally:
+        await producer.stop()
+    skipped_before = REGISTRY.get_sample_value(
+        "gridline_events_skipped_total", {"consumer": "skip-test"}
+    )
+    await broker.start()
+    try:
+
+        async def handled() -> None:
+            assert seen == [b"OrderReceived", b"OrderReceived", b"no header"]
+
+        await eventually(handled)
+        skipped = REGISTRY.get_sample_value(
+            "gridline_events_skipped_total", {"consumer": "skip-test"}
+        )
+        assert (skipped or 0) - (skipped_before or 0) == 2
+    finally:
+        await broker.stop()
