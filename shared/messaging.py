@@ -19,10 +19,14 @@ from aiokafka.errors import KafkaConnectionError
 from aiokafka.protocol.metadata import MetadataRequest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from shared.consumer import (
+from shared.consumer import Consumer
+from shared.faults import Gate, Health
+from shared.logging import get_logger
+from shared.masking import mask_phone
+from shared.settings import ServiceSettings
+from shared.subscription import (
     TYPE_HEADER,
     BatchHandler,
-    Consumer,
     Probe,
     RawHandler,
     Record,
@@ -31,10 +35,6 @@ from shared.consumer import (
     always_healthy,
     letter_fields,
 )
-from shared.faults import Gate, Health
-from shared.logging import get_logger
-from shared.masking import mask_phone
-from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
