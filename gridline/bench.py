@@ -25,13 +25,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
 from gridline.bench_probe import (
     DispatchWatch,
     counters,
     cpu_seconds,
+    postgres_template,
     raw_broker_cpu_per_message,
     rss_mb,
 )
@@ -258,19 +258,6 @@ async def _measure(
     result.raw_us = await raw_broker_cpu_per_message() * 1e6
 
 
-async def _postgres_template(admin_url: str, create: bool) -> str:
-    plain = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    conn = await asyncpg.connect(plain)
-    try:
-        for name in SERVICE_NAMES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "gl_bench_{name}" WITH (FORCE)')
-            if create:
-                await conn.execute(f'CREATE DATABASE "gl_bench_{name}"')
-    finally:
-        await conn.close()
-    return admin_url.rsplit("/", 1)[0] + "/gl_bench_{service}"
-
-
 def run(
     orders: int,
     concurrency: int,
@@ -284,7 +271,7 @@ def run(
 ) -> BenchResult:
     ports = {name: free_port() for name in SERVICE_NAMES}
     result = BenchResult("postgresql" if postgres else "sqlite", orders, concurrency, rate=rate)
-    template = asyncio.run(_postgres_template(postgres, True)) if postgres else ""
+    template = asyncio.run(postgres_template(postgres, True)) if postgres else ""
     try:
         with tempfile.TemporaryDirectory(prefix="gridline-bench-") as scratch:
             plan = LaunchPlan(
@@ -302,5 +289,5 @@ def run(
                 running.stop()
     finally:
         if postgres:
-            asyncio.run(_postgres_template(postgres, False))
+            asyncio.run(postgres_template(postgres, False))
     return result

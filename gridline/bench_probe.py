@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -125,3 +126,17 @@ async def raw_broker_cpu_per_message(messages: int = 20_000, size: int = 600) ->
         return used / messages
     finally:
         await asyncio.to_thread(broker.stop)
+
+
+async def postgres_template(admin_url: str, create: bool) -> str:
+    """Creates (or only drops) one throwaway database per service beside ``admin_url``."""
+    plain = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    conn = await asyncpg.connect(plain)
+    try:
+        for name in ("intake", "router", "sla", "scoring"):
+            await conn.execute(f'DROP DATABASE IF EXISTS "gl_bench_{name}" WITH (FORCE)')
+            if create:
+                await conn.execute(f'CREATE DATABASE "gl_bench_{name}"')
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + "/gl_bench_{service}"
