@@ -1,23 +1,40 @@
-"""``gridline bench``: the whole embedded system under a burst of 12345 orders.
+"""``gridline bench``: the whole system (embedded broker, four services) under 12345 orders.
 
-Measures what an operator cares about — how fast intake accepts orders, how long until each is
-dispatched to a person, and how much memory each service holds — and prints a Markdown table to
-paste into ``docs/benchmarks.md``. It starts its own system on free ports in a scratch folder.
+One run measures, per backend (SQLite files, or PostgreSQL databases it creates and drops):
+
+- CPU ms per order per process (utime + stime from ``/proc``: only our own work counts, so the
+  figure holds on a machine shared with others), database commits, messages and offset commits
+  per order (the services' own counters), over a burst of ``orders`` at ``concurrency``;
+- sustained end-to-end orders/s of that burst (first POST to last order dispatched);
+- p50/p99 received → dispatched, and intake's accept p99, at a fixed open-loop rate;
+- the whole system's idle CPU over ``idle`` seconds, and each process's resident memory;
+- the raw broker's CPU per message on the same machine, and Gridline's CPU per consumed message
+  divided by it.
+
+It prints a Markdown table for ``docs/benchmarks.md``. Sample orders are accepted "now" with the
+platform's deadline a day ahead, so no SLA clock fires during a run.
 """
 
 import asyncio
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from gridline.bench_probe import (
+    DispatchWatch,
+    counters,
+    cpu_seconds,
+    postgres_template,
+    raw_broker_cpu_per_message,
+    rss_mb,
+)
 from gridline.broker import free_port
 from gridline.launcher import LaunchPlan, RunningSystem, start
 from shared.auth import issue_token
@@ -54,128 +71,223 @@ def sample_order(i: int, now: datetime) -> dict[str, Any]:
     }
 
 
+SERVICE_NAMES = ("intake", "router", "sla", "scoring")
+
+
 @dataclass
 class BenchResult:
+    backend: str
     orders: int
     concurrency: int
-    accept_seconds: float
-    accept_p50_ms: float
-    accept_p99_ms: float
-    all_dispatched_seconds: float
-    rss_mb: dict[str, float]
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    per_order: dict[str, float] = field(default_factory=dict)
+    sustained: float = 0.0
+    rate: float = 0.0
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    accept_ms: tuple[float, float] = (0.0, 0.0)
+    idle_vcpu: float = 0.0
+    rss: dict[str, float] = field(default_factory=dict)
+    raw_us: float = 0.0
+
+    @property
+    def gridline_us_per_message(self) -> float:
+        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
+        consumed = self.per_order.get("consumed", 0.0) or 1.0
+        return services * 1000 / consumed
 
     def markdown(self) -> str:
-        rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss_mb.items())
-        return "\n".join(
-            [
-                "| measure | value |",
-                "|---|---|",
-                f"| orders posted (concurrency) | {self.orders} ({self.concurrency}) |",
-                f"| intake accept rate | {self.orders / self.accept_seconds:.0f} orders/s |",
-                f"| accept latency p50 / p99 | {self.accept_p50_ms:.1f} ms"
-                f" / {self.accept_p99_ms:.1f} ms |",
-                f"| first POST → last order dispatched | {self.all_dispatched_seconds:.1f} s |",
-                f"| end-to-end dispatch rate | {self.orders / self.all_dispatched_seconds:.0f}"
-                " orders/s |",
-                f"| resident memory after the run (MB) | {rss} |",
-            ]
+        cpu = " / ".join(f"{k} {v:.1f}" for k, v in self.cpu_ms.items())
+        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
+        po = self.per_order
+        ratio = self.gridline_us_per_message / self.raw_us if self.raw_us else float("nan")
+        rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss.items())
+        rows = [
+            ("CPU ms per order, per process", cpu),
+            (
+                "total CPU ms per order, all services (+ broker)",
+                f"{services:.1f} (+ {self.cpu_ms.get('broker', 0):.1f})",
+            ),
+            ("DB commits per order (all services)", f"{po.get('commits', 0):.1f}"),
+            (
+                "messages consumed / produced per order",
+                f"{po.get('consumed', 0):.1f} / {po.get('published', 0):.1f}"
+                f" (+ {po.get('skipped', 0):.1f} dropped from their header)",
+            ),
+            ("offset commits per order", f"{po.get('offset_commits', 0):.1f}"),
+            (
+                f"sustained end-to-end orders/s ({self.orders} at {self.concurrency})",
+                f"{self.sustained:.0f}",
+            ),
+            (
+                f"received → dispatched p50 / p99 at {self.rate:.0f} orders/s",
+                f"{self.latency_ms[0]:.0f} / {self.latency_ms[1]:.0f} ms",
+            ),
+            (
+                f"intake accept p50 / p99 at {self.rate:.0f} orders/s",
+                f"{self.accept_ms[0]:.0f} / {self.accept_ms[1]:.0f} ms",
+            ),
+            ("idle CPU of the whole system", f"{self.idle_vcpu:.3f} vCPU"),
+            ("RSS after the run (MB)", rss),
+            ("raw broker CPU per message", f"{self.raw_us:.0f} µs"),
+            (
+                "Gridline CPU per consumed message ÷ raw broker's",
+                f"{self.gridline_us_per_message:.0f} µs ÷ {self.raw_us:.0f} µs = {ratio:.0f}",
+            ),
+        ]
+        lines = [f"| figure ({self.backend}) | value |", "|---|---|"]
+        return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows])
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000 if ordered else 0.0
+
+
+class _Driver:
+    def __init__(self, running: RunningSystem, ports: dict[str, int], http: httpx.AsyncClient):
+        self.running = running
+        self.ports = ports
+        self.http = http
+        now = datetime.now(UTC)
+        token = issue_token(DEV_TOKEN_SECRET, "operator", "bench", now, timedelta(hours=2))
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.watch = DispatchWatch(running.broker.bootstrap, "gridline.orders")
+        self.sent: dict[str, float] = {}
+        self.next = 0
+
+    def pids(self) -> dict[str, int]:
+        pids = {name: p.pid for name, p in self.running.processes.items()}
+        pids["broker"] = self.running.broker.pid or 0
+        return pids
+
+    def cpu(self) -> dict[str, float]:
+        return {name: cpu_seconds(pid) for name, pid in self.pids().items()}
+
+    async def counters(self) -> dict[str, float]:
+        total: dict[str, float] = {}
+        for name in SERVICE_NAMES:
+            got = await counters(self.http, f"http://127.0.0.1:{self.ports[name]}")
+            for key, value in got.items():
+                total[key] = total.get(key, 0.0) + value
+        return total
+
+    async def post(self) -> float:
+        i = self.next
+        self.next += 1
+        started = time.perf_counter()
+        reply = await self.http.post(
+            f"http://127.0.0.1:{self.ports['intake']}/v1/orders/12345",
+            json=sample_order(i, datetime.now(UTC)),
+            headers=self.auth,
         )
+        reply.raise_for_status()
+        self.sent[reply.json()["order_id"]] = started
+        return time.perf_counter() - started
+
+    async def dispatched(self, how_many: int) -> None:
+        deadline = time.monotonic() + 600
+        while sum(1 for o in self.sent if o in self.watch.seen) < how_many:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {len(self.watch.seen)} of {how_many} dispatched")
+            await asyncio.sleep(0.05)
+
+    async def quiet(self) -> None:
+        """Until every service stopped consuming: sla and scoring finish after dispatch."""
+        last = await self.counters()
+        while True:
+            await asyncio.sleep(1.5)
+            now = await self.counters()
+            if now["consumed"] == last["consumed"] and now["published"] == last["published"]:
+                return
+            last = now
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-async def _drive(
+async def _measure(
     running: RunningSystem,
     ports: dict[str, int],
-    orders: int,
-    concurrency: int,
+    result: BenchResult,
+    rate_seconds: float,
+    idle: float,
     progress: Callable[[int], None],
-) -> BenchResult:
-    template: dict[str, Any] = json.loads((EXAMPLES_DIR / "12345_order.json").read_text("utf-8"))
-    now = datetime.now(UTC)
+) -> None:
+    async with httpx.AsyncClient(timeout=60) as http:
+        d = _Driver(running, ports, http)
+        await d.watch.start()
+        try:
+            for _ in range(10):  # warm-up: connections, caches, consumer groups settled
+                await d.post()
+            await d.dispatched(len(d.sent))
+            await d.quiet()
+            cpu0, c0 = d.cpu(), await d.counters()
+            gate = asyncio.Semaphore(result.concurrency)
+            started = time.perf_counter()
 
-    def bearer(role: str) -> dict[str, str]:
-        token = issue_token(DEV_TOKEN_SECRET, role, "bench", now, timedelta(hours=2))
-        return {"Authorization": f"Bearer {token}"}
+            async def one() -> None:
+                async with gate:
+                    await d.post()
+                progress(1)
 
-    auth, admin = bearer("operator"), bearer("admin")
-    latencies: list[float] = []
-    gate = asyncio.Semaphore(concurrency)
-    intake = f"http://127.0.0.1:{ports['intake']}"
-    router = f"http://127.0.0.1:{ports['router']}"
+            await asyncio.gather(*(one() for _ in range(result.orders)))
+            await d.dispatched(len(d.sent))
+            result.sustained = result.orders / (max(d.watch.seen.values()) - started)
+            await d.quiet()
+            cpu1, c1 = d.cpu(), await d.counters()
+            result.cpu_ms = {k: (cpu1[k] - cpu0[k]) * 1000 / result.orders for k in cpu1}
+            result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1}
 
-    async with httpx.AsyncClient(
-        timeout=30, limits=httpx.Limits(max_connections=concurrency)
-    ) as http:
-
-        async def post(i: int) -> None:
-            # Distinct callers in different communities: a burst of unrelated orders, not one
-            # burst main (which intake would rightly cluster into a single incident).
-            body = {
-                **template,
-                "orderNo": f"BENCH-{i:07d}",
-                "callerPhone": f"139{i:08d}",
-                "address": f"聊城市东昌府区{COMMUNITIES[i % len(COMMUNITIES)]}{i % 30 + 1}号楼",
-                "category": CATEGORIES[i % len(CATEGORIES)],
-            }
-            async with gate:
-                t0 = time.perf_counter()
-                reply = await http.post(f"{intake}/v1/orders/12345", json=body, headers=auth)
-                latencies.append(time.perf_counter() - t0)
-            reply.raise_for_status()
-            progress(1)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(post(i) for i in range(orders)))
-        accepted = time.perf_counter() - started
-
-        async def routed() -> int:
-            total = 0
-            for department in DEPARTMENTS:
-                page = await http.get(
-                    f"{router}/v1/inbox",
-                    params={"department": department, "limit": 1},
-                    headers=admin,
-                )
-                page.raise_for_status()
-                total += int(page.json()["total"])
-            return total
-
-        while await routed() < orders:  # noqa: ASYNC110 - polling another process over HTTP
-            await asyncio.sleep(0.2)
-        dispatched = time.perf_counter() - started
-
-    latencies.sort()
-    return BenchResult(
-        orders=orders,
-        concurrency=concurrency,
-        accept_seconds=accepted,
-        accept_p50_ms=statistics.median(latencies) * 1000,
-        accept_p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        all_dispatched_seconds=dispatched,
-        rss_mb={name: _rss_mb(p.pid) for name, p in running.processes.items()},
-    )
+            accepts: list[float] = []
+            before = set(d.sent)
+            t0 = time.perf_counter()
+            tasks = []
+            for i in range(int(result.rate * rate_seconds)):  # open loop: on schedule
+                await asyncio.sleep(max(0.0, t0 + i / result.rate - time.perf_counter()))
+                tasks.append(asyncio.create_task(d.post()))
+            accepts = list(await asyncio.gather(*tasks))
+            await d.dispatched(len(d.sent))
+            waits = [d.watch.seen[o] - t for o, t in d.sent.items() if o not in before]
+            result.latency_ms = (_pct(waits, 0.5), _pct(waits, 0.99))
+            result.accept_ms = (_pct(accepts, 0.5), _pct(accepts, 0.99))
+            await d.quiet()
+            await d.watch.stop()  # the bench's own reader must not count as the system's load
+            idle0 = sum(d.cpu().values())
+            await asyncio.sleep(idle)
+            result.idle_vcpu = (sum(d.cpu().values()) - idle0) / idle
+            result.rss = {name: rss_mb(pid) for name, pid in d.pids().items()}
+        finally:
+            await d.watch.stop()
+    result.raw_us = await raw_broker_cpu_per_message() * 1e6
 
 
 def run(
-    orders: int, concurrency: int, say: Callable[[str], None], progress: Callable[[int], None]
+    orders: int,
+    concurrency: int,
+    say: Callable[[str], None],
+    progress: Callable[[int], None],
+    *,
+    postgres: str = "",
+    rate: float = 20.0,
+    rate_seconds: float = 10.0,
+    idle: float = 30.0,
 ) -> BenchResult:
-    ports = {name: free_port() for name in ("intake", "router", "sla", "scoring")}
-    with tempfile.TemporaryDirectory(prefix="gridline-bench-") as scratch:
-        plan = LaunchPlan(
-            host="127.0.0.1",
-            broker_port=free_port(),
-            ports=ports,
-            var_dir=Path(scratch),
-            extra_env={"GRIDLINE_LOG_JSON": "true"},
-        )
-        running = start(plan, say)
-        try:
-            return asyncio.run(_drive(running, ports, orders, concurrency, progress))
-        finally:
-            running.stop()
+    ports = {name: free_port() for name in SERVICE_NAMES}
+    result = BenchResult("postgresql" if postgres else "sqlite", orders, concurrency, rate=rate)
+    template = asyncio.run(postgres_template(postgres, True)) if postgres else ""
+    try:
+        with tempfile.TemporaryDirectory(prefix="gridline-bench-") as scratch:
+            plan = LaunchPlan(
+                host="127.0.0.1",
+                broker_port=free_port(),
+                ports=ports,
+                var_dir=Path(scratch),
+                database_url_template=template,
+                extra_env={"GRIDLINE_LOG_JSON": "true"},
+            )
+            running = start(plan, say)
+            try:
+                asyncio.run(_measure(running, ports, result, rate_seconds, idle, progress))
+            finally:
+                running.stop()
+    finally:
+        if postgres:
+            asyncio.run(postgres_template(postgres, False))
+    return result

@@ -190,20 +190,35 @@ def token(
 
 @app.command()
 def bench(
-    orders: Annotated[int, typer.Option(min=1, help="How many 12345 orders to post")] = 2000,
-    concurrency: Annotated[int, typer.Option(min=1, max=256)] = 32,
+    orders: Annotated[int, typer.Option(min=1, help="Orders in the burst")] = 300,
+    concurrency: Annotated[int, typer.Option(min=1, max=256)] = 16,
+    rate: Annotated[float, typer.Option(help="Open-loop orders/s for the latency figures")] = 20,
+    rate_seconds: Annotated[float, typer.Option(help="How long the open-loop phase runs")] = 10,
+    idle: Annotated[float, typer.Option(help="Seconds of idle CPU measured")] = 30,
+    postgres: Annotated[
+        str,
+        typer.Option(
+            envvar="GRIDLINE_BENCH_POSTGRES_URL",
+            help="An admin URL: run on PostgreSQL (databases gl_bench_* created and dropped)",
+        ),
+    ] = "",
 ) -> None:
-    """Measure the embedded system: accept rate, dispatch latency, memory (docs/benchmarks.md)."""
+    """Measure CPU, commits and messages per order, throughput, latency, idle CPU, memory
+    (docs/benchmarks.md)."""
     from gridline.bench import run
     from gridline.launcher import LaunchError
 
     try:
-        with typer.progressbar(length=orders, label="posting orders") as bar:
+        with typer.progressbar(length=orders, label="posting orders", file=sys.stderr) as bar:
             result = run(
                 orders,
                 concurrency,
                 say=lambda line: typer.echo(line, err=True),
                 progress=bar.update,
+                postgres=postgres,
+                rate=rate,
+                rate_seconds=rate_seconds,
+                idle=idle,
             )
     except LaunchError as exc:
         typer.secho(f"gridline bench: {exc}", fg="red", err=True)

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from shared.faults import Health
+from shared.faults import Gate, Health
 from shared.logging import get_logger
 from shared.metrics import BROKER_RESETS
 from shared.topics import TopicSpec
@@ -37,7 +37,7 @@ class BrokerWatch:
         specs: list[TopicSpec],
         sentinel: str,
         on_reset: Callable[[], Awaitable[None]],
-        gate: asyncio.Event,
+        gate: Gate,
         health: Health,
         *,
         replication: int = 1,
@@ -62,14 +62,14 @@ class BrokerWatch:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self.gate.clear()
+                self.gate.close()
                 self.health.fault(FAULT, f"broker unreachable: {exc!r}", "broker", blocking=False)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max)
                 continue
             backoff = 0.1
             self.health.clear(FAULT)
-            self.gate.set()
+            self.gate.open()
             await self._until_dropped()
 
     async def check(self) -> bool:
@@ -80,7 +80,7 @@ class BrokerWatch:
             existing = set(await admin.list_topics())
             if self.sentinel in existing:
                 return False
-            self.gate.clear()
+            self.gate.close()
             await self._create(admin, [s for s in self.specs if s.name not in existing])
             log.warning("broker_without_our_log", sentinel=self.sentinel)
             await self.on_reset()
@@ -106,7 +106,7 @@ class BrokerWatch:
                 asyncio.open_connection(host or "127.0.0.1", int(port)), timeout=5
             )
         except (OSError, TimeoutError):
-            self.gate.clear()
+            self.gate.close()
             return
         try:
             with contextlib.suppress(TimeoutError):
@@ -114,10 +114,10 @@ class BrokerWatch:
                     await reader.read(1)
                     # End of file (or a reset): the broker went away. Hold everything until
                     # the sentinel says whether it came back with our log.
-                    self.gate.clear()
+                    self.gate.close()
                     log.warning("broker_connection_dropped", bootstrap=self.bootstrap)
         except OSError:
-            self.gate.clear()
+            self.gate.close()
         finally:
             writer.close()
             with contextlib.suppress(Exception):

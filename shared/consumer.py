@@ -16,15 +16,12 @@
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.structs import ConsumerRecord
 
 from shared.contracts import PoisonMessage
-from shared.faults import Health, is_transient
+from shared.faults import Gate, Health, is_transient
 from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.metrics import (
@@ -36,49 +33,17 @@ from shared.metrics import (
     OFFSET_COMMITS,
     SKIPPED,
 )
+from shared.subscription import (
+    TYPE_HEADER,
+    DeadLetter,
+    Probe,
+    Record,
+    Subscription,
+    Tuning,
+    always_healthy,
+)
 
 log = get_logger(__name__)
-
-TYPE_HEADER = "gridline-type"
-
-RawHandler = Callable[[bytes], Awaitable[None]]
-BatchHandler = Callable[[Sequence[bytes]], Awaitable[None]]
-Record: TypeAlias = ConsumerRecord[bytes, bytes]
-DeadLetter = Callable[[Record, str], Awaitable[None]]
-Probe = Callable[[], Awaitable[bool]]
-
-
-def _opened(event: asyncio.Event) -> asyncio.Event:
-    event.set()
-    return event
-
-
-async def always_healthy() -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Subscription:
-    topic: str
-    group_id: str
-    consumer: str
-    handle: RawHandler
-    attempts: int
-    handle_batch: BatchHandler | None = None
-    wanted: frozenset[str] | None = None
-    """Event types handled, read from the header; ``None`` takes everything."""
-
-
-@dataclass(frozen=True)
-class Tuning:
-    session_timeout_ms: int = 10_000
-    fetch_max_wait_ms: int = 100
-    max_batch: int = 100
-    retry_wait_max: float = 2.0
-    stall_backoff_max: float = 5.0
-    # A stalled partition is paused while the consumer keeps polling, so the group membership
-    # survives an outage of any length; this margin only catches a wedged process.
-    max_poll_interval_ms: int = 300_000
 
 
 @dataclass
@@ -96,7 +61,7 @@ class Consumer:
     health: Health
     tuning: Tuning = field(default_factory=Tuning)
     probe: Probe = always_healthy
-    gate: asyncio.Event = field(default_factory=lambda: _opened(asyncio.Event()))
+    gate: Gate = field(default_factory=Gate)
     """Closed while the broker is suspected of having lost its memory."""
     client_id: str = "gridline"
     _restart: asyncio.Event = field(default_factory=asyncio.Event)
@@ -142,12 +107,17 @@ class Consumer:
                     await kafka.stop()
 
     async def _loop(self, kafka: AIOKafkaConsumer) -> None:
+        busy_at = time.monotonic()
         while not self._restart.is_set():
             timeout_ms = self._resume_due(kafka)
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
+                if time.monotonic() - busy_at > self.tuning.idle_after_seconds:
+                    _set_fetch_wait(kafka, self.tuning.idle_fetch_wait_ms)
                 continue
-            await self.gate.wait()  # the broker may have lost its memory: wait for the verdict
+            busy_at = time.monotonic()
+            _set_fetch_wait(kafka, self.tuning.fetch_max_wait_ms)
+            await self.gate.wait_open()  # the broker may have lost its memory: await the verdict
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
             for tp, records in batches.items():
@@ -285,19 +255,32 @@ class Consumer:
             self.health.clear(self.fault_name)
 
     async def _commit(self, kafka: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        # Not committing is always safe: the batch is read again and the inbox absorbs it.
+        # Committing an old broker's offset into a new, empty one would skip the rebuilt log.
+        if not self.gate.is_open() or self._restart.is_set():
+            return
+        commit = asyncio.ensure_future(kafka.commit({tp: offset}))
+        closed = asyncio.ensure_future(self.gate.wait_closed())
         try:
-            await kafka.commit({tp: offset})
-        except Exception as exc:
+            await asyncio.wait({commit, closed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closed.cancel()
+            if not commit.done():
+                commit.cancel()
+        if commit.cancelled():
+            log.warning("offset_commit_abandoned", consumer=self.sub.consumer)
+            return
+        exc = commit.exception()
+        if exc is not None:
             # A rebalance or a broker away: the batch is read again and the inbox absorbs it.
             log.warning("offset_commit_failed", consumer=self.sub.consumer, error=repr(exc))
             return
         OFFSET_COMMITS.labels(self.sub.consumer).inc()
 
 
-def letter_fields(record: Record) -> dict[str, Any]:
-    return {
-        "source_topic": record.topic,
-        "partition": record.partition,
-        "offset": record.offset,
-        "key": record.key.decode("utf-8", "replace") if record.key else None,
-    }
+def _set_fetch_wait(kafka: AIOKafkaConsumer, wait_ms: int) -> None:
+    # aiokafka reads the wait from its fetcher for every request it builds but offers no setter;
+    # if a release renames it, the consumer keeps the wait it was built with.
+    fetcher = getattr(kafka, "_fetcher", None)
+    if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
+        fetcher._fetch_max_wait_ms = wait_ms

@@ -91,7 +91,9 @@ class Database:
         return self._engine
 
     async def start(self) -> None:
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # A network database's pooled connection can go stale (a restart, a cut): check it out
+        # with a ping. A SQLite file's cannot, and the ping costs a thread hop per transaction.
+        kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if self.is_sqlite:
             _ensure_sqlite_dir(self.url)
             kwargs["connect_args"] = {"timeout": max(1, self._busy_timeout_ms / 1000)}

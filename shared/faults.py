@@ -137,3 +137,32 @@ class Health:
     def mark_started(self, started: bool = True) -> None:
         self.started = started
         READY.set(1 if self.ready else 0)
+
+
+class Gate:
+    """Open while the broker is known to hold our log; closed from the moment it may not (its
+    connection dropped) until it has been checked. Consumers neither handle nor commit while it
+    is closed, and an offset commit in flight when it closes is abandoned: a commit meant for the
+    old broker must never land on a new, empty one, where it would skip the rebuilt log."""
+
+    def __init__(self) -> None:
+        self._open = asyncio.Event()
+        self._closed = asyncio.Event()
+        self.open()
+
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    def open(self) -> None:
+        self._closed.clear()
+        self._open.set()
+
+    def close(self) -> None:
+        self._open.clear()
+        self._closed.set()
+
+    async def wait_open(self) -> None:
+        await self._open.wait()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()

@@ -16,12 +16,17 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
+from aiokafka.protocol.metadata import MetadataRequest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from shared.consumer import (
+from shared.consumer import Consumer
+from shared.deadletters import letter_payload, letter_reason
+from shared.faults import Gate, Health
+from shared.logging import get_logger
+from shared.settings import ServiceSettings
+from shared.subscription import (
     TYPE_HEADER,
     BatchHandler,
-    Consumer,
     Probe,
     RawHandler,
     Record,
@@ -30,25 +35,45 @@ from shared.consumer import (
     always_healthy,
     letter_fields,
 )
-from shared.deadletters import letter_payload, letter_reason
-from shared.faults import Health
-from shared.logging import get_logger
-from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
 __all__ = ["TYPE_HEADER", "Messaging", "RawHandler", "make_broker", "subscribe"]
 
 
+_original_metadata_init = MetadataRequest.__init__
+
+
+def refuse_topic_auto_creation() -> None:
+    """Our clients never ask the broker to create a topic by looking it up.
+
+    aiokafka sends ``allow_auto_topic_creation=True`` with every metadata request and offers no
+    setting for it. A broker that lost its memory would then recreate ``gridline.orders`` with
+    its own default partition count the moment any consumer looks for it, before the services
+    create it with theirs; producers that remember six partitions then send to partitions that
+    do not exist. Topics are created only by ``ensure_topics`` and ``BrokerWatch``, with their
+    partition count. (Apache Kafka in compose also runs with auto-creation off.)
+    """
+
+    def _init(
+        self: MetadataRequest,
+        topics: list[str] | None = None,
+        allow_auto_topic_creation: bool | None = False,
+    ) -> None:
+        _original_metadata_init(self, topics, allow_auto_topic_creation)
+
+    MetadataRequest.__init__ = _init
+
+
 class Messaging:
     """The service's link to Kafka: a producer for the outbox relay and the DLQ, and consumers."""
 
     def __init__(self, settings: ServiceSettings, health: Health | None = None) -> None:
+        refuse_topic_auto_creation()
         self.settings = settings
         self.bootstrap = settings.kafka_bootstrap
         self.health = health or Health()
-        self.gate = asyncio.Event()
-        self.gate.set()
+        self.gate = Gate()
         self.consumers: list[Consumer] = []
         self._producer: AIOKafkaProducer | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -170,7 +195,8 @@ def subscribe(
     handle_batch: BatchHandler | None = None,
     wanted: frozenset[str] | None = None,
     probe: Probe = always_healthy,
-    fetch_max_wait_ms: int = 100,
+    fetch_max_wait_ms: int = 20,
+    idle_fetch_wait_ms: int = 500,
     max_batch: int = 100,
 ) -> None:
     """Registers ``handle`` (raw bytes in) on ``topic`` with the delivery rules above."""
@@ -179,6 +205,7 @@ def subscribe(
         Tuning(
             session_timeout_ms=session_timeout_ms,
             fetch_max_wait_ms=fetch_max_wait_ms,
+            idle_fetch_wait_ms=idle_fetch_wait_ms,
             max_batch=max_batch,
             retry_wait_max=wait_max_seconds,
         ),

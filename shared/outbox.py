@@ -15,25 +15,20 @@ is harmless because every consumer is idempotent (see ``inbox``).
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Integer,
-    String,
-    Text,
     and_,
     delete,
     exists,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import aliased
 
 from shared.clock import Clock
 from shared.contracts import Event, OrderEnvelope, event_key
@@ -41,42 +36,19 @@ from shared.db import Database
 from shared.faults import is_refused_for_good
 from shared.logging import get_logger
 from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PARKED, OUTBOX_PARKED_TOTAL, OUTBOX_PUBLISHED
+from shared.outbox_table import OutboxMixin, relay_leader
 from shared.topics import Topics
 
 log = get_logger(__name__)
+
+__all__ = ["Outbox", "OutboxMixin", "Publish"]
 
 Publish = Callable[[str, bytes, bytes, str], Awaitable[Awaitable[object]]]
 """(topic, key, value, event type): queues one message and returns a future that resolves once
 the broker has it (acks=all); raises at once for a record the broker can never take. Queued
 sends keep their order per partition, so a batch goes out at once."""
 
-# A stable number for PostgreSQL's advisory lock: one relay per database publishes at a time,
-# so replicas never interleave (and reorder) one order's events.
-_RELAY_LOCK = 0x6772_6964
 _ADDED = "outbox_added"
-
-
-class OutboxMixin:
-    """Columns of the ``outbox`` table; each service declares it on its own base."""
-
-    __tablename__ = "outbox"
-
-    if TYPE_CHECKING:  # the declarative constructor, as the concrete table class has it
-
-        def __init__(self, **kwargs: Any) -> None: ...
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    topic: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(200))
-    event_type: Mapped[str] = mapped_column(String(60))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
-    parked_at: Mapped[datetime | None] = mapped_column(index=True)
-    parked_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Outbox:
@@ -135,7 +107,7 @@ class Outbox:
     async def relay_once(self, db: Database, publish: Publish, batch: int = 200) -> int:
         """Publishes one batch of unsent rows in id order; returns how many rows it settled
         (sent or parked). Raises on a transient failure, after marking what went out."""
-        async with _leader(db) as leading:
+        async with relay_leader(db) as leading:
             if not leading:
                 return 0
             epoch = self._epoch
@@ -317,22 +289,3 @@ class Outbox:
             result = await session.execute(query.values(parked_at=None, parked_reason=None))
         self._wake.set()
         return int(getattr(result, "rowcount", 0) or 0)
-
-
-@contextlib.asynccontextmanager
-async def _leader(db: Database) -> AsyncIterator[bool]:
-    """PostgreSQL: one relay round per database at a time, across replicas, held on a session
-    lock outside any transaction. SQLite has one process per file: always the leader."""
-    if not db.is_postgres:
-        yield True
-        return
-    async with db.engine.connect() as conn:
-        got = bool(await conn.scalar(text(f"SELECT pg_try_advisory_lock({_RELAY_LOCK})")))
-        await conn.commit()
-        try:
-            yield got
-        finally:
-            if got:
-                with contextlib.suppress(Exception):
-                    await conn.execute(text(f"SELECT pg_advisory_unlock({_RELAY_LOCK})"))
-                    await conn.commit()

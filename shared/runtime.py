@@ -125,6 +125,7 @@ class ServiceRuntime:
             wanted=frozenset(types) if types is not None else None,
             probe=self.db.ping,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            idle_fetch_wait_ms=settings.kafka_idle_fetch_wait_ms,
             max_batch=settings.consumer_max_batch,
         )
 
@@ -201,10 +202,10 @@ class ServiceRuntime:
         gate = self.broker.gate
 
         async def publish(topic: str, key: bytes, value: bytes, kind: str) -> Awaitable[object]:
-            if not gate.is_set():
+            if not gate.is_open():
                 # The broker is being checked (and perhaps given the log back): this round's
                 # rows may no longer be the oldest unsent. Wait, then read them again.
-                await gate.wait()
+                await gate.wait_open()
                 raise ConnectionError("the broker was checked meanwhile: reading rows again")
             return await self.broker.publish(topic, key, value, kind)
 

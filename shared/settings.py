@@ -74,7 +74,10 @@ class ServiceSettings(BaseSettings):
     handler_attempts: int = Field(3, ge=1, description="Tries for a failing handler before DLQ")
     kafka_linger_ms: int = Field(2, ge=0, description="Producer linger: batches a burst")
     kafka_fetch_max_wait_ms: int = Field(
-        100, ge=1, description="Longest a fetch waits at the broker for a message to arrive"
+        20, ge=1, description="Fetch wait under traffic: what a hop costs at most"
+    )
+    kafka_idle_fetch_wait_ms: int = Field(
+        500, ge=1, description="Fetch wait after 2 s without messages: what idling costs"
     )
     consumer_max_batch: int = Field(100, ge=1, description="Messages per consumer transaction")
     fault_backoff_max_seconds: float = Field(

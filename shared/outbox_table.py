@@ -1,0 +1,57 @@
+"""The ``outbox`` table's columns, and the lock that lets one relay at a time publish them."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import BigInteger, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import Database
+
+# A stable number for PostgreSQL's advisory lock: one relay per database publishes at a time,
+# so replicas never interleave (and reorder) one order's events.
+_RELAY_LOCK = 0x6772_6964
+
+
+class OutboxMixin:
+    """Columns of the ``outbox`` table; each service declares it on its own base."""
+
+    __tablename__ = "outbox"
+
+    if TYPE_CHECKING:  # the declarative constructor, as the concrete table class has it
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    parked_at: Mapped[datetime | None] = mapped_column(index=True)
+    parked_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+@contextlib.asynccontextmanager
+async def relay_leader(db: Database) -> AsyncIterator[bool]:
+    """PostgreSQL: one relay round per database at a time, across replicas, held on a session
+    lock outside any transaction. SQLite has one process per file: always the leader."""
+    if not db.is_postgres:
+        yield True
+        return
+    async with db.engine.connect() as conn:
+        got = bool(await conn.scalar(text(f"SELECT pg_try_advisory_lock({_RELAY_LOCK})")))
+        await conn.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                with contextlib.suppress(Exception):
+                    await conn.execute(text(f"SELECT pg_advisory_unlock({_RELAY_LOCK})"))
+                    await conn.commit()
