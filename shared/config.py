@@ -3,6 +3,7 @@
 A bad file stops the service with the file, the field and the reason, never a traceback.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,3 +34,15 @@ def load_yaml(path: Path, model: type[M]) -> M:
             field = ".".join(str(p) for p in err["loc"]) or "(top level)"
             problems.append(f"{path}: field '{field}': {err['msg']}")
         raise ConfigError("\n".join(problems)) from exc
+
+
+def load_checked_yaml(
+    path: Path, model: type[M], problems: Callable[[M], list[tuple[str, str]]]
+) -> M:
+    """``load_yaml``, then the checks one field alone cannot make (a name that must be in the
+    organisation, say): each problem is ``(field, why)`` and stops the service the same way."""
+    data = load_yaml(path, model)
+    found = problems(data)
+    if found:
+        raise ConfigError("\n".join(f"{path}: field '{field}': {why}" for field, why in found))
+    return data

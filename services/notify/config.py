@@ -11,7 +11,7 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from shared.config import ConfigError, load_yaml
+from shared.config import load_checked_yaml, load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
 
@@ -122,8 +122,5 @@ def load_deps(settings: NotifySettings) -> NotifyDeps:
     """The organisation and the rules; a bad file stops notify here, naming file and field."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
     path = settings.config_dir / settings.rules_file
-    rules = load_yaml(path, NotifyRules)
-    problems = rules.problems_with(org)
-    if problems:
-        raise ConfigError("\n".join(f"{path}: field '{f}': {why}" for f, why in problems))
+    rules = load_checked_yaml(path, NotifyRules, lambda loaded: loaded.problems_with(org))
     return NotifyDeps(org=org, rules=rules, settings=settings)

@@ -13,7 +13,7 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.config import ConfigError, load_yaml
+from shared.config import load_checked_yaml, load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
 
@@ -112,8 +112,5 @@ def load_deps(settings: OutreachSettings) -> OutreachDeps:
     """The organisation and the templates; a bad file stops outreach here."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
     path = settings.config_dir / settings.templates_file
-    templates = load_yaml(path, NoticeTemplates)
-    problems = templates.problems_with(org)
-    if problems:
-        raise ConfigError("\n".join(f"{path}: field '{f}': {why}" for f, why in problems))
+    templates = load_checked_yaml(path, NoticeTemplates, lambda loaded: loaded.problems_with(org))
     return OutreachDeps(org=org, templates=templates, settings=settings)

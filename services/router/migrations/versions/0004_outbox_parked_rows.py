@@ -6,10 +6,7 @@ Create Date: 2026-11-29 03:10:00.000000
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-
-import shared.db
+from shared.outbox_migration import add_parking, drop_parking
 
 revision: str = '0003_outbox_parked'
 down_revision: str | None = '0003'
@@ -18,14 +15,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('parked_at', shared.db.UtcDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('parked_reason', sa.String(length=500), nullable=True))
-        batch_op.create_index(batch_op.f('ix_outbox_parked_at'), ['parked_at'], unique=False)
+    add_parking()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_parked_at'))
-        batch_op.drop_column('parked_reason')
-        batch_op.drop_column('parked_at')
+    drop_parking()
