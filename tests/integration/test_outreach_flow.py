@@ -248,7 +248,9 @@ async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the
 ) -> None:
     clock = ManualClock(WEDNESDAY_10)
     async with (
-        run_system(environment, clocks={"intake": clock}, only=("intake",)) as system,
+        run_system(
+            environment, clocks={"intake": clock, "router": clock}, only=("intake", "router")
+        ) as system,
         running_outreach(environment, clock) as outreach,
     ):
         started = await outreach.post(
@@ -317,5 +319,17 @@ async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the
             (received["96568-A"], primary["order_id"])
         ]
         assert "计划停水期间" in links[0]["payload"]["reason"]
+
+        async def routed() -> tuple[set[str], set[str]]:
+            log = await read_json(environment.bootstrap, environment.topics.orders)
+            dispatched = {e["order_id"] for e in log if e.get("type") == "OrderDispatched"}
+            linked = {e["order_id"] for e in log if e.get("type") == "OrderLinked"}
+            assert {received["96568-B"], received["96568-C"]} <= dispatched
+            assert received["96568-A"] in linked
+            return dispatched, linked
+
+        dispatched, _ = await eventually(routed)
+        # The call in the window rides on the outage's own order: nobody is sent to it again.
+        assert received["96568-A"] not in dispatched
         timeline = await system.intake.get(f"/v1/orders/{received['96568-A']}", headers=OPERATOR)
         assert timeline.status_code == 200, timeline.text
