@@ -25,6 +25,7 @@ from shared.contracts import (
     GridActivityRecorded,
     OrderDispatched,
     OrderEvent,
+    OrderLinked,
     OrderResolved,
 )
 from shared.organisation import community_key
@@ -75,6 +76,10 @@ async def record_in_timeline(event: OrderEvent, session: AsyncSession) -> OrderR
     if isinstance(event, OrderDispatched):
         # The handling department may see a confidential caller's identity; nobody else.
         order.handling_department = event.payload.department
+        order.assignee_id = event.payload.assignee_id
+    if isinstance(event, OrderLinked):
+        # A linked order's caller is called back by whoever holds the incident.
+        order.assignee_id = event.payload.assignee_id
     if event.type == "OrderReopened":
         order.reply_cycle = (order.reply_cycle or 0) + 1  # a new resolution owes a new reply
     return order

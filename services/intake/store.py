@@ -62,6 +62,8 @@ class OrderRow(Base):
     special_care: Mapped[bool | None] = mapped_column(Boolean)
     incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
     handling_department: Mapped[str | None] = mapped_column(String(40))
+    # The person the order is assigned to now: the one reader who sees the caller's number.
+    assignee_id: Mapped[str | None] = mapped_column(String(40))
     reply_cycle: Mapped[int | None] = mapped_column(Integer)
 
 

@@ -95,12 +95,24 @@ def is_owner(who: Principal, order: OrderRow) -> bool:
     )
 
 
+def is_assignee(who: Principal, order: OrderRow) -> bool:
+    """The person the order is assigned to now (the token's subject is their person id)."""
+    return (
+        order.assignee_id is not None
+        and who.subject != ""
+        and who.subject.upper() == order.assignee_id.upper()
+    )
+
+
 def caller_identity(who: Principal, order: OrderRow) -> tuple[str | None, str | None]:
-    """Name and phone as this reader may see them: in full for the handling department; masked
-    for everyone else; a confidential 12345 caller is shown to nobody outside that department."""
+    """Name and phone as this reader may see them: the number in full only for the person the
+    order is assigned to (they call back), masked for everyone else; a confidential 12345
+    caller is shown to nobody outside the handling department."""
     name = mask_phone(order.caller_name) if order.caller_name else None
-    if is_owner(who, order):
+    if is_assignee(who, order):
         return name, order.caller_phone
+    if is_owner(who, order):
+        return name, mask_phone(order.caller_phone) if order.caller_phone else None
     if order.confidential:
         return None, None
     return name, mask_phone(order.caller_phone) if order.caller_phone else None

@@ -177,7 +177,7 @@ async def test_the_care_register_marks_orders_from_its_households_and_raises_the
     assert not has_unmasked_mobile(json.dumps(everyone, ensure_ascii=False))
 
 
-async def test_a_confidential_caller_is_shown_to_the_handling_department_only(
+async def test_a_confidential_caller_is_for_the_department_and_the_number_for_the_assignee(
     intake: Http,
 ) -> None:
     http = intake.client
@@ -195,7 +195,8 @@ async def test_a_confidential_caller_is_shown_to_the_handling_department_only(
         return view["caller_name"], view["caller_phone"]
 
     assert await caller(secret_id, WORKER) == ("王女士", "13906351234")
-    assert await caller(secret_id, HEAD) == ("王女士", "13906351234")
+    # The head knows who called but dials nobody: the number is the assignee's alone.
+    assert await caller(secret_id, HEAD) == ("王女士", "139****1234")
     for outsider in (OPERATOR, token("admin")):
         assert await caller(secret_id, outsider) == (None, None)
         assert await caller(open_id, outsider) == ("王女士", "138****2222")
