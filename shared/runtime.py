@@ -35,6 +35,20 @@ from shared.settings import ServiceSettings
 from shared.topics import ensure_topics
 
 log = get_logger(__name__)
+STOP_SECONDS = 5.0
+
+
+async def cancel_all(tasks: list[asyncio.Task[None]], within: float) -> list[str]:
+    """Cancels the tasks and waits for them at most ``within`` seconds; the names of those
+    still running. A loop that does not answer its cancellation (a Kafka client's close waiting
+    on a connection that will not finish) must not hold a service's shutdown forever."""
+    for task in tasks:
+        task.cancel()
+    if not tasks:
+        return []
+    _, stuck = await asyncio.wait(tasks, timeout=within)
+    return sorted(task.get_name() for task in stuck)
+
 
 E = TypeVar("E")
 EventHandler = Callable[[E, AsyncSession, datetime], Awaitable[Sequence[Event]]]
@@ -239,9 +253,8 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         self.health.mark_started(False)
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for name in await cancel_all(self._tasks, STOP_SECONDS):
+            log.warning("background_loop_did_not_stop", loop=name)
         self._tasks.clear()
         await self.broker.stop()
         await self.db.stop()
