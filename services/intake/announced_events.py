@@ -1,47 +1,35 @@
-"""OutageAnnounced (from outreach) in: the outage's own order and its incident
-(``announced_outages`` says what they are and links the calls)."""
+"""OutageAnnounced (from outreach) in: the announced outage is opened like one a head opens by
+hand (``outages``), so a call inside its window and area is linked by the same clustering."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import incidents
-from services.intake.announced_outages import OUTAGE, RULE, outage_order
+from services.intake import outages
 from services.intake.handlers import timeline_rows
-from services.intake.store import IncidentRow, OrderRepository
 from services.intake.submit import IntakeDeps, submit_order
 from shared.contracts import ActivityEvent, Event, OutageAnnounced
 from shared.runtime import EventHandler
+
+REF = "outage:"
 
 
 async def open_announced(
     session: AsyncSession, event: OutageAnnounced, deps: IntakeDeps, now: datetime
 ) -> list[Event]:
-    """The outage's order and incident; an announcement seen twice opens nothing new."""
-    order = outage_order(event.payload, deps.taxonomy.label(OUTAGE), event.occurred_at)
-    result = await submit_order(session, order, now, deps)
-    if not result.created:
+    """The outage's order and incident; an announcement seen twice opens nothing new (the
+    order's source key is the campaign's)."""
+    p = event.payload
+    window = outages.Window(tuple(p.communities), p.starts_at, p.ends_at, p.reason or p.title)
+    outage_id = f"{REF}{p.campaign_id}"
+    order = outages.outage_order(outage_id, window, "outreach", now)
+    made = await submit_order(session, order, now, deps, cluster=False)
+    if not made.created:
         return []
-    primary = await OrderRepository(session).get(result.order_id)
-    if primary is not None and primary.incident_id is None:
-        primary.incident_id = incidents.new_incident_id(now)
-        session.add(
-            IncidentRow(
-                incident_id=primary.incident_id,
-                rule=RULE,
-                cluster_key=f"{RULE}:{event.payload.campaign_id}",
-                primary_order_id=primary.order_id,
-                category=OUTAGE,
-                community_key=None,
-                opened_at=now,
-                last_received_at=event.occurred_at,
-                members=1,
-                major_raised_at=None,
-            )
-        )
-    session.add_all(timeline_rows(result.events))
-    return list(result.events)
+    await outages.open_outage(session, made.order_id, outage_id, window, "outreach", now)
+    session.add_all(timeline_rows(made.events))
+    return list(made.events)
 
 
 def make_outage_handler(deps: IntakeDeps) -> EventHandler[ActivityEvent]:

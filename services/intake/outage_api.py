@@ -1,17 +1,16 @@
 """Planned outages over HTTP: a head or ops opens one for some communities and a time window;
 anyone signed in lists them. The outage order and its incident commit with their events."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import incidents, outages
+from services.intake import outages
 from services.intake.handlers import timeline_rows
-from services.intake.store import IncidentRow, OrderRepository, PlannedOutageRow
+from services.intake.store import IncidentRow, PlannedOutageRow
 from services.intake.submit import IntakeDeps, submit_order
 from shared.auth import Principal
 from shared.clock import to_local
@@ -87,7 +86,7 @@ def build_outage_router(runtime: ServiceRuntime, deps: IntakeDeps) -> APIRouter:
         async with runtime.db.transaction() as session:
             order = outages.outage_order(outage_id, window, by, now)
             made = await submit_order(session, order, now, deps, cluster=False)
-            row = await _open(session, made.order_id, outage_id, window, by, now)
+            row = await outages.open_outage(session, made.order_id, outage_id, window, by, now)
             runtime.outbox.add(session, made.events)
             session.add_all(timeline_rows(made.events))
         runtime.outbox.wake()
@@ -114,46 +113,3 @@ def build_outage_router(runtime: ServiceRuntime, deps: IntakeDeps) -> APIRouter:
         return [_out(r, primaries.get(r.incident_id, "")) for r in rows]
 
     return router
-
-
-async def _open(
-    session: AsyncSession,
-    order_id: str,
-    outage_id: str,
-    window: outages.Window,
-    by: str,
-    now: datetime,
-) -> PlannedOutageRow:
-    incident_id = incidents.new_incident_id(now)
-    keys = outages.keys_of(window.communities)
-    session.add(
-        IncidentRow(
-            incident_id=incident_id,
-            rule=outages.RULE,
-            cluster_key=f"{outages.RULE}:{outage_id}",
-            primary_order_id=order_id,
-            category=outages.CATEGORY,
-            community_key=keys[0],
-            opened_at=now,
-            last_received_at=now,
-            members=1,
-            major_raised_at=None,
-        )
-    )
-    primary = await OrderRepository(session).get(order_id)
-    if primary is not None:
-        primary.incident_id = incident_id
-    row = PlannedOutageRow(
-        outage_id=outage_id,
-        incident_id=incident_id,
-        communities=list(window.communities),
-        community_keys=keys,
-        starts_at=window.starts_at,
-        ends_at=window.ends_at,
-        reason=window.reason,
-        opened_by=by,
-        opened_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row

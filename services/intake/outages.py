@@ -1,9 +1,10 @@
 """Planned outages: a head or ops opens an incident for some communities and a time window, by
-hand (the notices service may open them later). Its primary is an order of the utility's own
-(a 停水 grid-report order, no outside reply) that the router dispatches to the area's grid like
-any order; every supply-failure call (停水, 水压低, 漏水… the area group of 停水) from inside the
-window and the area links to it at once, so its callers are answered when the outage is
-resolved, and the planned outage raises no major event of its own."""
+hand, or outreach announces one with a notice (``OutageAnnounced``) and intake opens it alike.
+Its primary is an order of the utility's own (a 停水 grid-report order, no outside reply) that
+the router dispatches to the area's grid like any order; every supply-failure call (停水, 水压低,
+漏水… the area group of 停水) from inside the window and the area links to it at once, so its
+callers are answered when the outage is resolved, and the planned outage raises no major event
+of its own."""
 
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake import incidents
 from services.intake.domain import CallerIdentity, NormalizedOrder
 from services.intake.rules import ClusteringRules
-from services.intake.store import ClusterQueries, IncidentRow, OrderRow, PlannedOutageRow
+from services.intake.store import (
+    ClusterQueries,
+    IncidentRow,
+    OrderRepository,
+    OrderRow,
+    PlannedOutageRow,
+)
 from shared.clock import to_local
 from shared.contracts import Address, OrderReceivedPayload
 from shared.organisation import community_key
@@ -101,3 +108,47 @@ async def planned_link(
         incident.incident_id, False, RULE, incident.primary_order_id, (row.order_id,)
     )
     return decision, incident
+
+
+async def open_outage(
+    session: AsyncSession,
+    order_id: str,
+    outage_id: str,
+    window: Window,
+    by: str,
+    now: datetime,
+) -> PlannedOutageRow:
+    """The outage's incident (its primary the outage's own order) and its window and area."""
+    incident_id = incidents.new_incident_id(now)
+    keys = keys_of(window.communities)
+    session.add(
+        IncidentRow(
+            incident_id=incident_id,
+            rule=RULE,
+            cluster_key=f"{RULE}:{outage_id}",
+            primary_order_id=order_id,
+            category=CATEGORY,
+            community_key=keys[0],
+            opened_at=now,
+            last_received_at=now,
+            members=1,
+            major_raised_at=None,
+        )
+    )
+    primary = await OrderRepository(session).get(order_id)
+    if primary is not None:
+        primary.incident_id = incident_id
+    row = PlannedOutageRow(
+        outage_id=outage_id,
+        incident_id=incident_id,
+        communities=list(window.communities),
+        community_keys=keys,
+        starts_at=window.starts_at,
+        ends_at=window.ends_at,
+        reason=window.reason,
+        opened_by=by,
+        opened_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import announced_outages, care, clustering, grids
+from services.intake import care, clustering, grids
 from services.intake.domain import NormalizedOrder, new_order_id, received_event
 from services.intake.metrics import (
     MAJOR_EVENTS,
@@ -130,12 +130,7 @@ async def submit_order(
         return Submitted(raced.order_id, False, raced.category, raced.incident_id)
     _count(order)
     received = received_event(order_id, order, now)
-    clustered: list[OrderEvent] = []
-    if cluster:
-        # A call in an announced outage's window joins its incident; else it meets its
-        # look-alikes.
-        clustered = await announced_outages.link_to_announced(session, row, deps.rules, now)
-        clustered = clustered or await clustering.cluster(session, row, now, deps)
+    clustered = await clustering.cluster(session, row, now, deps) if cluster else []
     events: list[OrderEvent] = [_linked_on_arrival(received, clustered), *clustered]
     if order.major_event:
         MAJOR_EVENTS.labels("reported").inc()
