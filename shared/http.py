@@ -17,6 +17,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth import AuthError, Principal, read_token
 from shared.metrics import HTTP_REQUESTS
 from shared.openapi import document_errors
+from shared.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+
+# The one place a domain refusal becomes an HTTP status.
+REFUSAL_STATUS: dict[type[Refusal], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Invalid: 422,
+    Conflict: 409,
+}
+
+
+def refusal_status(refusal: Refusal) -> int:
+    for kind in type(refusal).__mro__:
+        if kind in REFUSAL_STATUS:
+            return REFUSAL_STATUS[kind]
+    return 409  # a bare Refusal: the command conflicts with the state it found
 
 
 class ApiError(Exception):
@@ -129,6 +145,10 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.detail, exc.field)
+
+    @app.exception_handler(Refusal)
+    async def _refused(_req: Request, exc: Refusal) -> JSONResponse:
+        return _error(refusal_status(exc), exc.code, exc.detail, exc.field)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:

@@ -33,6 +33,14 @@ from shared.migrations import upgrade
 from shared.outbox import Outbox, OutboxMixin
 from shared.settings import ServiceSettings
 from shared.topics import ensure_topics
+from shared.unit_of_work import (
+    CommandBus,
+    Handler,
+    HandlerTable,
+    UnitOfWork,
+    UnitsOfWork,
+    event_type_names,
+)
 
 log = get_logger(__name__)
 STOP_SECONDS = 5.0
@@ -51,6 +59,7 @@ async def cancel_all(tasks: list[asyncio.Task[None]], within: float) -> list[str
 
 
 E = TypeVar("E")
+D = TypeVar("D")
 EventHandler = Callable[[E, AsyncSession, datetime], Awaitable[Sequence[Event]]]
 """Takes an event, the open transaction and ``now``; returns the events it causes."""
 
@@ -79,6 +88,7 @@ class ServiceRuntime:
         )
         self.outbox.watch(self.db)
         self.inbox = Inbox(inbox_model)
+        self.units = UnitsOfWork(self.db, self.outbox, clock)
         self.broker_watch = BrokerWatch(
             settings.kafka_bootstrap,
             self.topics.specs(settings.kafka_partitions),
@@ -96,17 +106,29 @@ class ServiceRuntime:
 
     # --- wiring -------------------------------------------------------------------------------
 
+    def consume_orders(self, consumer: str, table: HandlerTable[D], deps: D) -> None:
+        """Consumes ``gridline.orders`` idempotently under this service's consumer group, each
+        event to its handler in ``table`` (the service's ``EVENTS``). Types not in the table are
+        dropped from their header before any decoding or transaction."""
+        self._consume(self.topics.orders, consumer, parse_order_event, table, deps)
+
+    def consume_activity(self, consumer: str, table: HandlerTable[D], deps: D) -> None:
+        self._consume(self.topics.activity, consumer, parse_activity_event, table, deps)
+
+    def commands(self, table: HandlerTable[D], deps: D) -> CommandBus[D]:
+        """The bus the HTTP layer hands commands to (the service's ``COMMANDS``)."""
+        return CommandBus(self.units, table, deps)
+
     def on_order_events(
         self,
         consumer: str,
         handler: EventHandler[OrderEvent],
         types: Iterable[str] | None = None,
     ) -> None:
-        """Consumes ``gridline.orders`` idempotently under this service's consumer group.
-
-        ``types`` names the event types the handler acts on: the others are dropped from their
-        header before any decoding or transaction. ``None`` takes every type."""
-        self._consume(self.topics.orders, consumer, parse_order_event, handler, types)
+        """The older shape ``(event, session, now)``, for services not yet on handler tables."""
+        self._consume(
+            self.topics.orders, consumer, parse_order_event, _Legacy(handler, types), None
+        )
 
     def on_activity_events(
         self,
@@ -114,7 +136,9 @@ class ServiceRuntime:
         handler: EventHandler[ActivityEvent],
         types: Iterable[str] | None = None,
     ) -> None:
-        self._consume(self.topics.activity, consumer, parse_activity_event, handler, types)
+        self._consume(
+            self.topics.activity, consumer, parse_activity_event, _Legacy(handler, types), None
+        )
 
     def on_raw(
         self,
@@ -151,10 +175,12 @@ class ServiceRuntime:
         topic: str,
         consumer: str,
         parse: Callable[[bytes], Any],
-        handler: EventHandler[Any],
-        types: Iterable[str] | None,
+        table: "HandlerTable[Any] | _Legacy",
+        deps: Any,
     ) -> None:
         service = self.settings.service_name
+        route = table.route if isinstance(table, _Legacy) else _route(table)
+        types = table.types if isinstance(table, _Legacy) else event_type_names(table)
 
         async def handle_batch(raws: Sequence[bytes]) -> None:
             # A message that cannot be parsed fails the batch; the consumer then goes one by
@@ -162,16 +188,17 @@ class ServiceRuntime:
             events = [e for e in (parse(raw) for raw in raws) if e is not None]
             if not events:
                 return  # types this consumer does not know: not ours to handle
-            async with self.db.transaction() as session:
-                now = self.clock.now()
+            async with self.units.begin() as uow:
                 ids = [getattr(e, "event_id") for e in events]  # noqa: B009 - every envelope
-                fresh = await self.inbox.claim_many(session, ids, consumer, now)
+                fresh = await self.inbox.claim_many(uow.session, ids, consumer, uow.now)
                 for event in events:
                     event_id = str(getattr(event, "event_id"))  # noqa: B009
                     if event_id not in fresh:
                         continue
                     fresh.discard(event_id)  # the same event twice in one batch: once
-                    self.outbox.add(session, await handler(event, session, now))
+                    handler = route(event)
+                    if handler is not None:
+                        uow.emit(await handler(event, uow, deps))
                 failpoints.hit(f"{service}.{consumer}.before_commit")
             failpoints.hit(f"{service}.{consumer}.after_commit")
 
@@ -268,3 +295,25 @@ class ServiceRuntime:
         finally:
             app.state.ready = False
             await self.stop()
+
+
+def _route(table: HandlerTable[Any]) -> Callable[[Any], Handler[Any, Any] | None]:
+    def route(event: Any) -> Handler[Any, Any] | None:
+        return table.get(type(event))
+
+    return route
+
+
+class _Legacy:
+    """Adapts an ``(event, session, now)`` handler to the table shape."""
+
+    def __init__(self, handler: EventHandler[Any], types: Iterable[str] | None) -> None:
+        self.types = frozenset(types) if types is not None else None
+
+        async def adapted(event: Any, uow: UnitOfWork, _deps: Any) -> Sequence[Event]:
+            return await handler(event, uow.session, uow.now)
+
+        self._adapted = adapted
+
+    def route(self, _event: Any) -> Handler[Any, Any]:
+        return self._adapted
