@@ -1,0 +1,96 @@
+"""The envelopes of ``gridline.activity``: one class per event type, and their union."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from shared.contracts.activity_payloads import (
+    GridActivityPayload,
+    LeaveChangedPayload,
+    MonthClosedPayload,
+    NoticeOverduePayload,
+    OutageAnnouncedPayload,
+    ScoreEntryRecordedPayload,
+    TrainingRecordedPayload,
+    WeChatGroupMissingPayload,
+    WeChatGroupRecordedPayload,
+)
+from shared.contracts.order_events import Envelope, OrderEnvelope
+
+
+class ActivityEnvelope(Envelope):
+    worker_id: str
+
+
+class GridActivityRecorded(ActivityEnvelope):
+    type: Literal["GridActivityRecorded"] = "GridActivityRecorded"
+    payload: GridActivityPayload
+
+
+class ScoreEntryRecorded(ActivityEnvelope):
+    type: Literal["ScoreEntryRecorded"] = "ScoreEntryRecorded"
+    payload: ScoreEntryRecordedPayload
+
+
+class MonthClosed(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: the closing concerns every worker."""
+
+    type: Literal["MonthClosed"] = "MonthClosed"
+    payload: MonthClosedPayload
+
+
+class LeaveChanged(ActivityEnvelope):
+    """``worker_id`` is the person whose leave changed."""
+
+    type: Literal["LeaveChanged"] = "LeaveChanged"
+    payload: LeaveChangedPayload
+
+
+class NoticeOverdue(ActivityEnvelope):
+    type: Literal["NoticeOverdue"] = "NoticeOverdue"
+    payload: NoticeOverduePayload
+
+
+class WeChatGroupMissing(ActivityEnvelope):
+    type: Literal["WeChatGroupMissing"] = "WeChatGroupMissing"
+    payload: WeChatGroupMissingPayload
+
+
+class WeChatGroupRecorded(ActivityEnvelope):
+    type: Literal["WeChatGroupRecorded"] = "WeChatGroupRecorded"
+    payload: WeChatGroupRecordedPayload
+
+
+class TrainingRecorded(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: a training concerns all its attendees."""
+
+    type: Literal["TrainingRecorded"] = "TrainingRecorded"
+    payload: TrainingRecordedPayload
+
+
+class OutageAnnounced(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: the outage concerns communities, not one worker."""
+
+    type: Literal["OutageAnnounced"] = "OutageAnnounced"
+    payload: OutageAnnouncedPayload
+
+
+ActivityEvent = Annotated[
+    GridActivityRecorded
+    | ScoreEntryRecorded
+    | MonthClosed
+    | LeaveChanged
+    | NoticeOverdue
+    | WeChatGroupMissing
+    | WeChatGroupRecorded
+    | TrainingRecorded
+    | OutageAnnounced,
+    Field(discriminator="type"),
+]
+ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(
+    m.model_fields["type"].default
+    for m in ActivityEnvelope.__subclasses__()
+    if "type" in m.model_fields
+)
+
+Event = OrderEnvelope | ActivityEnvelope
