@@ -5,7 +5,7 @@ import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from gridline.commands import scoring as scoring_commands
 from gridline.commands import sla as sla_commands
 from gridline.commands import users as users_commands
 from gridline.services import SERVICES
+
+if TYPE_CHECKING:
+    from gridline.launcher import LaunchPlan
 
 app = typer.Typer(
     help="Gridline: the work-order backbone of a water utility's service grids.",
@@ -89,20 +92,7 @@ def up(
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    base = f"http://{host}"
-    typer.echo("")
-    typer.secho("Gridline is up (demo organisation loaded):", fg="green", bold=True)
-    typer.echo(f"  受理 intake   {base}:{intake_port}/docs")
-    typer.echo(f"  派单 router   {base}:{router_port}/docs")
-    typer.echo(f"  时限 sla      {base}:{sla_port}/docs")
-    command = _own_command()
-    typer.echo(f"  SLA 看板      {base}:{sla_port}/#token=<{command} token --role ops>")
-    typer.echo(f"  考核 scoring  {base}:{scoring_port}/docs")
-    typer.echo(f"  通知 notify   {base}:{notify_port}/v1/messages  (本地接收：未配置企业微信/短信)")
-    typer.echo(f"  外联 outreach {base}:{outreach_port}/docs  (通知任务、微信群、培训登记)")
-    typer.echo(f"  broker        {host}:{broker_port}   data and logs: {plan.var_dir}")
-    _print_console(f"{base}:{console_port}")
-    typer.echo(f"  a token:      {command} token --role operator")
+    _print_addresses(plan)
     typer.echo("Press Ctrl-C to stop everything.")
     try:
         stopped = watch(running, say=lambda line: typer.echo(line))
@@ -115,6 +105,26 @@ def up(
         )
         raise typer.Exit(1)
     typer.echo("stopped.")
+
+
+def _print_addresses(plan: "LaunchPlan") -> None:
+    host, ports = plan.host, plan.ports
+    base = f"http://{host}"
+    typer.echo("")
+    typer.secho("Gridline is up (demo organisation loaded):", fg="green", bold=True)
+    typer.echo(f"  受理 intake   {base}:{ports['intake']}/docs")
+    typer.echo(f"  派单 router   {base}:{ports['router']}/docs")
+    typer.echo(f"  时限 sla      {base}:{ports['sla']}/docs")
+    command = _own_command()
+    typer.echo(f"  SLA 看板      {base}:{ports['sla']}/#token=<{command} token --role ops>")
+    typer.echo(f"  考核 scoring  {base}:{ports['scoring']}/docs")
+    typer.echo(
+        f"  通知 notify   {base}:{ports['notify']}/v1/messages  (本地接收：未配置企业微信/短信)"
+    )
+    typer.echo(f"  外联 outreach {base}:{ports['outreach']}/docs  (通知任务、微信群、培训登记)")
+    typer.echo(f"  broker        {host}:{plan.broker_port}   data and logs: {plan.var_dir}")
+    _print_console(f"{base}:{ports['console']}")
+    typer.echo(f"  a token:      {command} token --role operator")
 
 
 def _print_console(url: str) -> None:

@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.metrics import DB_COMMITS
+from shared.sqlite_inline import inline_connector
 
+INLINE_BUSY_MS = 1000
 READ_ONLY = "gridline_read_only"  # a snapshot's connection: deferred BEGIN, no write lock
 
 NAMING = {
@@ -63,9 +65,11 @@ class ServiceBase(DeclarativeBase):
 class Database:
     """Engine and session factory of one service's own database."""
 
-    def __init__(self, url: str, busy_timeout_ms: int = 30_000) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 30_000, *, inline: bool = True) -> None:
         self.url = url
         self._busy_timeout_ms = busy_timeout_ms
+        # SQLite statements run on the loop's thread (shared.sqlite_inline), not aiosqlite's.
+        self._inline = inline
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._one_writer: asyncio.Lock | None = None
@@ -94,13 +98,20 @@ class Database:
         # A network database's pooled connection can go stale (a restart, a cut): check it out
         # with a ping. A SQLite file's cannot, and the ping costs a thread hop per transaction.
         kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        busy_ms = self._busy_timeout_ms
         if self.is_sqlite:
-            _ensure_sqlite_dir(self.url)
-            kwargs["connect_args"] = {"timeout": max(1, self._busy_timeout_ms / 1000)}
+            path = _ensure_sqlite_dir(self.url)
+            if path is not None and self._inline:
+                # Waiting inline for another process's lock would stall the whole loop (and the
+                # consumers' heartbeats): give up within a second, a transient fault retried.
+                busy_ms = min(busy_ms, INLINE_BUSY_MS)
+                kwargs["async_creator"] = inline_connector(path, busy_ms / 1000)
+            else:
+                kwargs["connect_args"] = {"timeout": max(1, busy_ms / 1000)}
         self._engine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _serialise_sqlite_writers(self._engine, self._busy_timeout_ms)
-            self._one_writer = asyncio.Lock()
+            _serialise_sqlite_writers(self._engine, busy_ms)
+            self._one_writer = writer_lock(self.url)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
     async def stop(self) -> None:
@@ -135,8 +146,11 @@ class Database:
         """True if the database answers now. On SQLite the query takes the write lock (BEGIN
         IMMEDIATE), so a file another process holds locked does not count as answering."""
         try:
-            async with asyncio.timeout(5), self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(5):
+                # On SQLite the ping queues with this process's writers: begun beside one of
+                # them it would wait in the busy handler for a lock its own process holds.
+                async with self._one_writer or _no_lock(), self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
         except Exception:
             return False
         return True
@@ -162,10 +176,32 @@ class Database:
             yield session
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _ensure_sqlite_dir(url: str) -> str | None:
+    """The database file's path (its folder made), or None for an in-memory database."""
+    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+_writer_locks: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+
+
+def writer_lock(url: str) -> asyncio.Lock:
+    """One lock per SQLite file (and event loop): every ``Database`` of this process on that file
+    (a service restarted in a test beside its old self) queues its writers on the same one."""
+    key = str(Path(url.split(":///", 1)[-1].split("?", 1)[0]).resolve())
+    loop = asyncio.get_running_loop()
+    held = _writer_locks.get(key)
+    if held is None or held[0] is not loop:
+        held = _writer_locks[key] = (loop, asyncio.Lock())
+    return held[1]
+
+
+@asynccontextmanager
+async def _no_lock() -> AsyncIterator[None]:
+    yield
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -80,7 +80,11 @@ class ServiceRuntime:
         self.settings = settings
         self.clock = clock
         self.health = Health()
-        self.db = Database(settings.resolved_database_url(), settings.sqlite_busy_timeout_ms)
+        self.db = Database(
+            settings.resolved_database_url(),
+            settings.sqlite_busy_timeout_ms,
+            inline=settings.sqlite_inline,
+        )
         self.broker = make_broker(settings, self.health)
         self.topics = settings.topics()
         self.outbox = Outbox(

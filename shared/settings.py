@@ -89,6 +89,10 @@ class ServiceSettings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         30_000, ge=0, description="How long SQLite waits for another process's write lock"
     )
+    sqlite_inline: bool = Field(
+        True,
+        description="Run SQLite statements on the event loop's thread (no aiosqlite thread hop)",
+    )
     outbox_poll_seconds: float = Field(
         30.0, gt=0, description="Longest the relay sleeps idle; a commit wakes it at once"
     )

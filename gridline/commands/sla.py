@@ -6,9 +6,12 @@ import platform
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from services.sla.bench import BenchResult
 
 app = typer.Typer(help="时限 SLA: deadlines and their benchmark.", no_args_is_help=True)
 
@@ -82,6 +85,10 @@ def bench(
                     await drop()
 
     asyncio.run(main())
+    _print_table(results)
+
+
+def _print_table(results: "list[BenchResult]") -> None:
     typer.echo("")
     typer.echo(
         "| backend | open deadlines held | insert (s) | idle poll (ms) | fired | "
