@@ -104,6 +104,8 @@ def _scorable(deps: ScoringDeps, who: Principal, worker_id: str) -> None:
 async def _decided(
     event: ScoreEntryRecorded | MonthClosed, uow: UnitOfWork, deps: ScoringDeps
 ) -> list[Event]:
+    """A decision applied now, in this unit of work, and claimed under the activity consumer:
+    consuming it back from the log (where the outbox puts it) then changes nothing."""
     await OWN_DECISIONS.claim(uow.session, event.event_id, ACTIVITY_CONSUMER, uow.now)
     await apply_event(event, uow.session, deps.book)
     return [event]
