@@ -19,9 +19,8 @@ def rebuild(
     ] = "",
 ) -> None:
     """Replays gridline.orders and gridline.activity from the beginning into a fresh ledger."""
+    from services.scoring.config import ScoringSettings, load_rules
     from services.scoring.replay import rebuild as run_rebuild
-    from services.scoring.rules import load_rules
-    from services.scoring.settings import ScoringSettings
     from services.scoring.store import InboxRow
     from shared.config import ConfigError
     from shared.inbox import Inbox

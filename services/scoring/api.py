@@ -1,23 +1,44 @@
-"""Scoring's HTTP endpoints: the month's table, ledgers, heads' entries, closing, downloads."""
+"""Scoring's HTTP endpoints: the month's table, ledgers, heads' entries, closing, downloads.
+
+Reads run the ``queries`` in one snapshot; writes hand a command to the bus (``handlers.COMMANDS``)
+and answer from what it committed. The runtime, the bus and the deps come from ``app.state``.
+"""
 
 import re
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
-from services.scoring import exports, reports
-from services.scoring.candidates import Candidates, CandidateView
-from services.scoring.operations import Scoring
-from services.scoring.reports import EntryView, LedgerView, MonthView, PeriodView
-from services.scoring.rules import MONTH_PATTERN, Rule
-from services.scoring.store import CountRepository
-from services.scoring.workers import worker
+from services.scoring import exports, queries
+from services.scoring.config import MONTH_PATTERN, Rule, ScoringDeps
+from services.scoring.domain.grid_workers import worker, workers_seen_by
+from services.scoring.handlers import (
+    CloseMonth,
+    ConfirmCandidate,
+    CorrectEntry,
+    DismissCandidate,
+    EnterPoints,
+)
+from services.scoring.schemas import (
+    CandidateView,
+    ClosingView,
+    ConfirmRequest,
+    CorrectionRequest,
+    DismissRequest,
+    EntryRequest,
+    EntryView,
+    LedgerView,
+    MonthCounts,
+    MonthView,
+    PeriodView,
+)
 from shared.auth import Principal
+from shared.contracts import MonthClosed
 from shared.http import ApiError, PathKey, principal, require
-from shared.masking import StaffText
+from shared.refusals import Invalid
+from shared.runtime import ServiceRuntime
+from shared.unit_of_work import CommandBus
 
 MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
@@ -30,49 +51,32 @@ DOWNLOADS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class MonthCounts(BaseModel):
-    month: str
-    workers: dict[str, dict[str, int]]
+def _runtime(request: Request) -> ServiceRuntime:
+    return cast(ServiceRuntime, request.app.state.runtime)
 
 
-class EntryRequest(BaseModel):
-    rule: str = Field(min_length=1, max_length=40, examples=["PENNANT"])
-    reason: StaffText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
-    evidence: StaffText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
-    month: str | None = Field(None, pattern=MONTH_PATTERN, description="Default: this month")
+def _deps(request: Request) -> ScoringDeps:
+    return cast(ScoringDeps, request.app.state.deps)
 
 
-class CorrectionRequest(BaseModel):
-    reason: StaffText = Field(min_length=1, max_length=1000)
+def _bus(request: Request) -> CommandBus[ScoringDeps]:
+    return cast(CommandBus[ScoringDeps], request.app.state.bus)
 
 
-class DismissRequest(BaseModel):
-    reason: StaffText = Field(min_length=1, max_length=1000, examples=["当时基站故障，非本人原因"])
+Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
+Deps = Annotated[ScoringDeps, Depends(_deps)]
+Bus = Annotated[CommandBus[ScoringDeps], Depends(_bus)]
+Reader = Annotated[Principal, Depends(principal)]
+Head = Annotated[Principal, Depends(require("head"))]
+Office = Annotated[Principal, Depends(require("ops"))]
 
-
-class ConfirmRequest(BaseModel):
-    note: StaffText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
-
-
-class ClosingView(BaseModel):
-    month: str
-    event_id: str
-    closed_at: str
-
-
-@dataclass
-class ScoringContext:
-    scoring: Scoring
-
-    @property
-    def candidates(self) -> Candidates:
-        return Candidates(self.scoring)
+router = APIRouter(prefix="/v1")
 
 
 def _parse(pattern: re.Pattern[str], value: str, field: str) -> tuple[str, str | None]:
     match = pattern.match(value)
     if match is None:
-        raise ApiError(422, "invalid", f"{field} not understood: {value}", field)
+        raise Invalid(f"{field} not understood: {value}", field)
     return match.group(1), match.group(2)
 
 
@@ -93,156 +97,183 @@ def may_read_ledger(who: Principal, department: str | None) -> bool:
     return who.kind == "head" and department is not None and who.department == department
 
 
-def build_router(ctx: ScoringContext) -> APIRouter:
-    router = APIRouter(prefix="/v1")
-    s = ctx.scoring
-    Reader = Annotated[Principal, Depends(principal)]
-    Head = Annotated[Principal, Depends(require("head"))]
-    Office = Annotated[Principal, Depends(require("ops"))]
+@router.get("/counts/{month}", response_model=MonthCounts, summary="Each worker's counts")
+async def counts(month: PathKey, _who: Reader, runtime: Runtime) -> MonthCounts:
+    if not MONTH.match(month):
+        raise Invalid("month must be YYYY-MM", "month")
+    async with runtime.db.snapshot() as session:
+        return await queries.month_counts(session, month)
 
-    @router.get("/counts/{month}", response_model=MonthCounts, summary="Each worker's counts")
-    async def counts(month: PathKey, _who: Reader) -> MonthCounts:
-        if not MONTH.match(month):
-            raise ApiError(422, "invalid", "month must be YYYY-MM", "month")
-        async with s.runtime.db.transaction() as session:
-            return MonthCounts(month=month, workers=await CountRepository(session).for_month(month))
 
-    @router.get("/rules", response_model=list[Rule], summary="The Art. 18 rules in force")
-    async def rules(
-        _who: Reader, month: Annotated[str, Query(pattern=MONTH_PATTERN)]
-    ) -> list[Rule]:
-        return s.book.in_force(month)
+@router.get("/rules", response_model=list[Rule], summary="The Art. 18 rules in force")
+async def rules(
+    _who: Reader, month: Annotated[str, Query(pattern=MONTH_PATTERN)], deps: Deps
+) -> list[Rule]:
+    return deps.book.in_force(month)
 
-    @router.get(
-        "/scores/{month}",
-        response_model=MonthView,
-        summary="月度得分 YYYY-MM (add .xlsx or .csv to download)",
-        responses=DOWNLOADS,
+
+@router.get(
+    "/scores/{month}",
+    response_model=MonthView,
+    summary="月度得分 YYYY-MM (add .xlsx or .csv to download)",
+    responses=DOWNLOADS,
+)
+async def scores(month: PathKey, who: Reader, runtime: Runtime, deps: Deps) -> MonthView | Response:
+    month, kind = _parse(MONTH_FILE, month, "month")
+    async with runtime.db.snapshot() as session:
+        view, entries = await queries.month_view(session, deps.book, deps.org, month)
+    if kind is None:
+        return view
+    # The download's ledger sheet names people and reasons: only the entries this reader
+    # could read in the workers' own ledgers.
+    departments = {w.worker_id: w.department for w in view.workers}
+    entries = [e for e in entries if may_read_ledger(who, departments.get(e.worker_id))]
+    names = {d.code: d.name for d in deps.org.departments}
+    sheets = exports.month_sheets(view, entries, deps.book, names)
+    data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
+    return _download(data, f"scores-{month}", kind)
+
+
+@router.get("/workers/{worker_id}/ledger", response_model=LedgerView, summary="考核明细")
+async def ledger(
+    worker_id: PathKey,
+    who: Reader,
+    runtime: Runtime,
+    deps: Deps,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> LedgerView:
+    target = worker(deps.org, worker_id)
+    if not may_read_ledger(who, target.department if target else None):
+        raise ApiError(403, "forbidden", f"{who.role} 无权查看 {worker_id} 的考核明细", "worker_id")
+    if target is None:
+        raise ApiError(404, "not_found", f"没有网格员 {worker_id}", "worker_id")
+    async with runtime.db.snapshot() as session:
+        return await queries.ledger_view(session, deps.book, worker_id, month)
+
+
+async def _written_entry(runtime: ServiceRuntime, deps: ScoringDeps, entry_id: str) -> EntryView:
+    async with runtime.db.snapshot() as session:
+        return await queries.entry(session, deps.book, entry_id)
+
+
+@router.post(
+    "/workers/{worker_id}/entries",
+    response_model=EntryView,
+    status_code=201,
+    summary="A head enters a manual Art. 18 item for their own department's worker",
+)
+async def enter(
+    worker_id: PathKey, body: EntryRequest, who: Head, runtime: Runtime, deps: Deps, bus: Bus
+) -> EntryView:
+    command = EnterPoints(who, worker_id, body.rule, body.reason, body.evidence, body.month)
+    done = await bus.handle(command)
+    return await _written_entry(runtime, deps, done.answer)
+
+
+@router.post(
+    "/workers/{worker_id}/entries/{entry_id}/corrections",
+    response_model=EntryView,
+    status_code=201,
+    summary="A correction: a new entry that takes back an earlier one",
+)
+async def correct(
+    worker_id: PathKey,
+    entry_id: PathKey,
+    body: CorrectionRequest,
+    who: Head,
+    runtime: Runtime,
+    deps: Deps,
+    bus: Bus,
+) -> EntryView:
+    done = await bus.handle(CorrectEntry(who, worker_id, entry_id, body.reason))
+    return await _written_entry(runtime, deps, done.answer)
+
+
+@router.post(
+    "/months/{month}/close",
+    response_model=ClosingView,
+    status_code=201,
+    summary="结算: rank the counts, freeze the month's scores",
+)
+async def close(month: PathKey, who: Office, bus: Bus) -> ClosingView:
+    if not MONTH.match(month):
+        raise Invalid("month must be YYYY-MM", "month")
+    event: MonthClosed = (await bus.handle(CloseMonth(who, month))).answer
+    return ClosingView(
+        month=month, event_id=str(event.event_id), closed_at=event.occurred_at.isoformat()
     )
-    async def scores(month: PathKey, who: Reader) -> MonthView | Response:
-        month, kind = _parse(MONTH_FILE, month, "month")
-        async with s.runtime.db.transaction() as session:
-            view, entries = await reports.month_view(session, s.book, s.org, month)
-        if kind is None:
-            return view
-        # The download's ledger sheet names people and reasons: only the entries this reader
-        # could read in the workers' own ledgers.
-        departments = {w.worker_id: w.department for w in view.workers}
-        entries = [e for e in entries if may_read_ledger(who, departments.get(e.worker_id))]
-        names = {d.code: d.name for d in s.org.departments}
-        sheets = exports.month_sheets(view, entries, s.book, names)
-        data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
-        return _download(data, f"scores-{month}", kind)
 
-    @router.get("/workers/{worker_id}/ledger", response_model=LedgerView, summary="考核明细")
-    async def ledger(
-        worker_id: PathKey,
-        who: Reader,
-        month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
-    ) -> LedgerView:
-        target = worker(s.org, worker_id)
-        if not may_read_ledger(who, target.department if target else None):
-            raise ApiError(
-                403, "forbidden", f"{who.role} 无权查看 {worker_id} 的考核明细", "worker_id"
-            )
-        if target is None:
-            raise ApiError(404, "not_found", f"没有网格员 {worker_id}", "worker_id")
-        async with s.runtime.db.transaction() as session:
-            return await reports.ledger_view(session, s.book, worker_id, month)
 
-    @router.post(
-        "/workers/{worker_id}/entries",
-        response_model=EntryView,
-        status_code=201,
-        summary="A head enters a manual Art. 18 item for their own department's worker",
-    )
-    async def enter(worker_id: PathKey, body: EntryRequest, who: Head) -> EntryView:
-        entry = await s.enter(who, worker_id, body.rule, body.reason, body.evidence, body.month)
-        return reports.entry_view(entry, s.book, None)
+@router.get(
+    "/candidates",
+    response_model=list[CandidateView],
+    summary="待确认扣分: deductions an event proposed (COMM_UNREACHABLE…), for the head",
+)
+async def candidates(
+    who: Head,
+    runtime: Runtime,
+    deps: Deps,
+    state: Annotated[str | None, Query(pattern="^(pending|confirmed|dismissed)$")] = "pending",
+) -> list[CandidateView]:
+    async with runtime.db.snapshot() as session:
+        return await queries.candidates(session, deps.book, workers_seen_by(deps.org, who), state)
 
-    @router.post(
-        "/workers/{worker_id}/entries/{entry_id}/corrections",
-        response_model=EntryView,
-        status_code=201,
-        summary="A correction: a new entry that takes back an earlier one",
-    )
-    async def correct(
-        worker_id: PathKey, entry_id: PathKey, body: CorrectionRequest, who: Head
-    ) -> EntryView:
-        entry = await s.correct(who, worker_id, entry_id, body.reason)
-        return reports.entry_view(entry, s.book, None)
 
-    @router.post(
-        "/months/{month}/close",
-        response_model=ClosingView,
-        status_code=201,
-        summary="结算: rank the counts, freeze the month's scores",
-    )
-    async def close(month: PathKey, who: Office) -> ClosingView:
-        if not MONTH.match(month):
-            raise ApiError(422, "invalid", "month must be YYYY-MM", "month")
-        event = await s.close(who, month)
-        return ClosingView(
-            month=month, event_id=str(event.event_id), closed_at=event.occurred_at.isoformat()
-        )
+@router.post(
+    "/candidates/{candidate_id}/confirm",
+    response_model=CandidateView,
+    summary="The head confirms: the deduction becomes a ledger entry",
+)
+async def confirm(
+    candidate_id: PathKey, body: ConfirmRequest, who: Head, deps: Deps, bus: Bus
+) -> CandidateView:
+    done = await bus.handle(ConfirmCandidate(who, candidate_id, body.note))
+    return queries.candidate_view(done.answer, workers_seen_by(deps.org, who), deps.book)
 
-    @router.get(
-        "/candidates",
-        response_model=list[CandidateView],
-        summary="待确认扣分: deductions an event proposed (COMM_UNREACHABLE…), for the head",
-    )
-    async def candidates(
-        who: Head,
-        state: Annotated[str | None, Query(pattern="^(pending|confirmed|dismissed)$")] = "pending",
-    ) -> list[CandidateView]:
-        return await ctx.candidates.listed(who, state)
 
-    @router.post(
-        "/candidates/{candidate_id}/confirm",
-        response_model=CandidateView,
-        summary="The head confirms: the deduction becomes a ledger entry",
-    )
-    async def confirm(candidate_id: PathKey, body: ConfirmRequest, who: Head) -> CandidateView:
-        return await ctx.candidates.confirm(who, candidate_id, body.note)
+@router.post(
+    "/candidates/{candidate_id}/dismiss",
+    response_model=CandidateView,
+    summary="The head dismisses it, with the reason: nothing is deducted",
+)
+async def dismiss(
+    candidate_id: PathKey, body: DismissRequest, who: Head, deps: Deps, bus: Bus
+) -> CandidateView:
+    done = await bus.handle(DismissCandidate(who, candidate_id, body.reason))
+    return queries.candidate_view(done.answer, workers_seen_by(deps.org, who), deps.book)
 
-    @router.post(
-        "/candidates/{candidate_id}/dismiss",
-        response_model=CandidateView,
-        summary="The head dismisses it, with the reason: nothing is deducted",
-    )
-    async def dismiss(candidate_id: PathKey, body: DismissRequest, who: Head) -> CandidateView:
-        return await ctx.candidates.dismiss(who, candidate_id, body.reason)
 
-    @router.get(
-        "/quarters/{quarter}",
-        response_model=PeriodView,
-        summary="星级网格员 YYYY-Qn",
-        responses=DOWNLOADS,
-    )
-    async def quarter(quarter: PathKey, _who: Reader) -> PeriodView | Response:
-        quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
-        async with s.runtime.db.transaction() as session:
-            view = await reports.quarter_view(session, s.book, s.org, quarter)
-        if kind is None:
-            return view
-        sheet = exports.period_sheet(view, f"{quarter} 季度考核")
-        data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
-        return _download(data, f"quarter-{quarter}", kind)
+@router.get(
+    "/quarters/{quarter}",
+    response_model=PeriodView,
+    summary="星级网格员 YYYY-Qn",
+    responses=DOWNLOADS,
+)
+async def quarter(
+    quarter: PathKey, _who: Reader, runtime: Runtime, deps: Deps
+) -> PeriodView | Response:
+    quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
+    async with runtime.db.snapshot() as session:
+        view = await queries.quarter_view(session, deps.book, deps.org, quarter)
+    if kind is None:
+        return view
+    sheet = exports.period_sheet(view, f"{quarter} 季度考核")
+    data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
+    return _download(data, f"quarter-{quarter}", kind)
 
-    @router.get(
-        "/years/{year}",
-        response_model=PeriodView,
-        summary="年度最佳与不合格 YYYY",
-        responses=DOWNLOADS,
-    )
-    async def year(year: PathKey, _who: Reader) -> PeriodView | Response:
-        year, kind = _parse(YEAR_FILE, year, "year")
-        async with s.runtime.db.transaction() as session:
-            view = await reports.year_view(session, s.book, s.org, year)
-        if kind is None:
-            return view
-        sheet = exports.period_sheet(view, f"{year} 年度考核")
-        data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
-        return _download(data, f"year-{year}", kind)
 
-    return router
+@router.get(
+    "/years/{year}",
+    response_model=PeriodView,
+    summary="年度最佳与不合格 YYYY",
+    responses=DOWNLOADS,
+)
+async def year(year: PathKey, _who: Reader, runtime: Runtime, deps: Deps) -> PeriodView | Response:
+    year, kind = _parse(YEAR_FILE, year, "year")
+    async with runtime.db.snapshot() as session:
+        view = await queries.year_view(session, deps.book, deps.org, year)
+    if kind is None:
+        return view
+    sheet = exports.period_sheet(view, f"{year} 年度考核")
+    data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
+    return _download(data, f"year-{year}", kind)

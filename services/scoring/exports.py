@@ -3,14 +3,16 @@
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from services.scoring.reports import EntryView, MonthView, PeriodView, local_text
-from services.scoring.rules import RuleBook
+from services.scoring.config import RuleBook
+from services.scoring.schemas import EntryView, MonthView, PeriodView
+from shared.clock import to_local
 
 Cell = str | int | float | None
 
@@ -23,6 +25,10 @@ class Sheet:
     title: str
     headers: list[str]
     rows: list[list[Cell]]
+
+
+def local_text(when: datetime | None) -> str:
+    return f"{to_local(when):%Y-%m-%d %H:%M}" if when else ""
 
 
 def _yes(value: bool) -> str:

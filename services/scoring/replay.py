@@ -12,9 +12,8 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.scoring.handlers import apply_event
-from services.scoring.operations import ACTIVITY_CONSUMER, ORDERS_CONSUMER
-from services.scoring.rules import RuleBook
+from services.scoring.config import RuleBook
+from services.scoring.handlers import ACTIVITY_CONSUMER, ORDERS_CONSUMER, apply_event
 from services.scoring.store import wipe
 from shared.contracts import PoisonMessage, parse_activity_event, parse_order_event
 from shared.db import Database

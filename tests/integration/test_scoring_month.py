@@ -36,8 +36,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gridline.cli import app as cli
-from services.scoring import reports
-from services.scoring.operations import Scoring
+from services.scoring import queries
+from services.scoring.config import ScoringDeps
 from shared.contracts import (
     AppointmentMissed,
     AppointmentMissedPayload,
@@ -345,7 +345,7 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
 
         await eventually(decisions_on_the_log)
 
-        scoring: Scoring = system.apps["scoring"].state.scoring
+        scoring: ScoringDeps = system.apps["scoring"].state.deps
         replay_url = await environment.databases.url("scoring_replay")
         settings = environment.env(
             {"kafka_bootstrap": environment.bootstrap, "topic_namespace": environment.namespace}
@@ -360,9 +360,9 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         await replayed_db.start()
         try:
             async with replayed_db.transaction() as session:
-                replayed, _ = await reports.month_view(session, scoring.book, scoring.org, MONTH)
+                replayed, _ = await queries.month_view(session, scoring.book, scoring.org, MONTH)
                 replayed_ledgers = {
-                    w: (await reports.ledger_view(session, scoring.book, w, MONTH)).model_dump(
+                    w: (await queries.ledger_view(session, scoring.book, w, MONTH)).model_dump(
                         mode="json"
                     )
                     for w in EXPECTED

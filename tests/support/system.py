@@ -84,7 +84,7 @@ async def run_system(
     from services.router.app import create_app as router_app
     from services.router.settings import RouterSettings
     from services.scoring.app import create_app as scoring_app
-    from services.scoring.settings import ScoringSettings
+    from services.scoring.config import ScoringSettings
     from services.sla.app import create_app as sla_app
     from services.sla.settings import SlaSettings
 

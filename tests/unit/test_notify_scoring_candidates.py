@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 
+from services.scoring.config import load_rules
 from services.scoring.domain.candidates import candidates_for, marker
 from services.scoring.handlers import apply_event
-from services.scoring.rules import load_rules
 from services.scoring.store import Base, CandidateRepository, LedgerRepository
 from shared.clock import LOCAL_TZ
 from shared.contracts import (

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from services.scoring.config import NO_ANNUAL_AWARD, load_rules
 from services.scoring.domain import counter_moves
 from services.scoring.domain.entries import (
     ManualEntryRefused,
@@ -12,7 +13,6 @@ from services.scoring.domain.entries import (
     automatic_entries,
     manual_rule,
 )
-from services.scoring.rules import NO_ANNUAL_AWARD, load_rules
 from shared.contracts import (
     AppointmentMissed,
     AppointmentMissedPayload,

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 
 from services.scoring import exports
-from services.scoring.reports import (
+from services.scoring.config import load_rules
+from services.scoring.domain.grid_workers import grid_workers
+from services.scoring.schemas import (
     EntryView,
     MonthView,
     PeriodRowView,
@@ -15,8 +17,6 @@ from services.scoring.reports import (
     PlaceView,
     ScoreRow,
 )
-from services.scoring.rules import load_rules
-from services.scoring.workers import grid_workers
 from shared.config import load_yaml
 from shared.organisation import Organisation
 from shared.paths import CONFIG_DIR

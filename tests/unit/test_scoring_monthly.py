@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from services.scoring.config import NO_ANNUAL_AWARD, PAY_FORFEITED, RuleBook, load_rules
 from services.scoring.domain.entries import LedgerEntry
 from services.scoring.domain.monthly import Worker, closing_entries, month_scores, rank_awards
-from services.scoring.rules import NO_ANNUAL_AWARD, PAY_FORFEITED, RuleBook, load_rules
 from shared.paths import CONFIG_DIR
 
 BOOK = load_rules(CONFIG_DIR / "scoring_rules.yaml")

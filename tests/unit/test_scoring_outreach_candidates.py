@@ -3,9 +3,9 @@ notice not posted by its deadline, WECHAT_GROUP_MISSING for a register gap (Art.
 
 from datetime import datetime
 
+from services.scoring.config import load_rules
 from services.scoring.domain.candidates import candidates_for
 from services.scoring.domain.entries import automatic_entries
-from services.scoring.rules import load_rules
 from shared.clock import LOCAL_TZ
 from shared.contracts import (
     NoticeOverdue,

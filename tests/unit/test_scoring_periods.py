@@ -1,5 +1,6 @@
 """Quarter stars, the best of the year, the unqualified: averages of closed months by hand."""
 
+from services.scoring.config import NO_ANNUAL_AWARD, RuleBook, Unqualified, load_rules
 from services.scoring.domain.monthly import MonthScore, Worker
 from services.scoring.domain.periods import (
     months_of_quarter,
@@ -7,7 +8,6 @@ from services.scoring.domain.periods import (
     quarter_results,
     year_results,
 )
-from services.scoring.rules import NO_ANNUAL_AWARD, RuleBook, Unqualified, load_rules
 from shared.paths import CONFIG_DIR
 
 BOOK = load_rules(CONFIG_DIR / "scoring_rules.yaml")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.scoring.rules import PAY_FORFEITED, RuleBook, load_rules
+from services.scoring.config import PAY_FORFEITED, RuleBook, load_rules
 from shared.config import ConfigError
 from shared.paths import CONFIG_DIR
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
+from services.scoring.config import RuleBook
 from services.scoring.domain.counts import month_of
-from services.scoring.rules import RuleBook
 from shared.clock import to_local
 from shared.contracts import (
     ActivityEvent,
@@ -45,6 +45,10 @@ def marker(candidate_id: str) -> str:
     """How a confirming ledger entry names its candidate (in its evidence), so that a replay of
     the log finds the candidate decided whichever of the two it applies first."""
     return f"候选 {candidate_id}"
+
+
+PENDING, CONFIRMED, DISMISSED = "pending", "confirmed", "dismissed"
+STATE_LABELS = {PENDING: "待确认", CONFIRMED: "已确认扣分", DISMISSED: "已驳回"}
 
 
 def confirmed_candidate(evidence: str | None) -> str | None:

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from services.scoring.config import Rule, RuleBook
 from services.scoring.domain.counts import month_of
-from services.scoring.rules import Rule, RuleBook
 from shared.contracts import (
     ActivityEvent,
     AppointmentMissed,
@@ -20,6 +20,7 @@ from shared.contracts import (
     ScoreEntryRecorded,
     SlaBreached,
 )
+from shared.refusals import Invalid
 
 Source = Literal["event", "manual", "closing"]
 _NAMESPACE = uuid5(NAMESPACE_URL, "gridline:scoring:ledger")
@@ -118,12 +119,11 @@ def recorded_entry(event: ScoreEntryRecorded) -> LedgerEntry:
     )
 
 
-class ManualEntryRefused(ValueError):
+class ManualEntryRefused(Invalid):
     """A head's entry the rule book does not allow; the message says why (Chinese)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,19 @@
-"""The assessment as people read it: a month's table, a worker's ledger, quarter and year results.
+"""Scoring's read side: the assessment as people read it — a month's table, a worker's ledger,
+quarter and year results, the head's candidates.
 
 Views are computed from the ledger, the counts and the closings each time they are asked for; the
-same functions serve the API, the downloads and the replay check.
+same functions serve the API, the downloads and the replay check. Each takes an open session
+(the API runs them inside ``runtime.db.snapshot()``).
 """
 
 from datetime import datetime
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.scoring.config import RuleBook
+from services.scoring.domain.candidates import STATE_LABELS
 from services.scoring.domain.entries import LedgerEntry
+from services.scoring.domain.grid_workers import grid_workers
 from services.scoring.domain.monthly import MonthScore, Worker, month_scores, rank_awards
 from services.scoring.domain.periods import (
     PeriodRow,
@@ -20,89 +24,26 @@ from services.scoring.domain.periods import (
     year_results,
     year_to_quarter_end,
 )
-from services.scoring.rules import RuleBook
-from services.scoring.store import ClosureRepository, CountRepository, LedgerRepository
-from services.scoring.workers import grid_workers
+from services.scoring.schemas import (
+    CandidateView,
+    EntryView,
+    LedgerView,
+    MonthCounts,
+    MonthView,
+    PeriodRowView,
+    PeriodView,
+    PlaceView,
+    ScoreRow,
+)
+from services.scoring.store import (
+    CandidateRepository,
+    CandidateRow,
+    ClosureRepository,
+    CountRepository,
+    LedgerRepository,
+)
 from shared.clock import to_local
 from shared.organisation import Organisation
-
-
-class PlaceView(BaseModel):
-    count: int
-    place: int | None
-    points: int
-
-
-class ScoreRow(BaseModel):
-    worker_id: str
-    name: str
-    department: str
-    base: int
-    deductions: int
-    bonuses: int
-    ranks: dict[str, PlaceView]
-    adjustments: int
-    at_close: int | None
-    final: int
-    passed: bool
-    flags: list[str]
-
-
-class MonthView(BaseModel):
-    month: str
-    closed: bool
-    closed_at: datetime | None
-    base: int
-    pass_line: int
-    workers: list[ScoreRow]
-
-
-class EntryView(BaseModel):
-    entry_id: str
-    worker_id: str
-    month: str
-    rule: str
-    label: str
-    article: str
-    points: int
-    source: str
-    event_id: str | None
-    event_type: str | None
-    order_id: str | None
-    entered_by: str | None
-    reason: str
-    evidence: str | None
-    flag: str | None
-    corrects: str | None
-    occurred_at: datetime
-    adjustment: bool
-
-
-class LedgerView(BaseModel):
-    worker_id: str
-    month: str | None
-    entries: list[EntryView]
-    total: int
-
-
-class PeriodRowView(BaseModel):
-    worker_id: str
-    name: str
-    department: str
-    monthly: dict[str, int]
-    total: int
-    average: float
-    place: int | None
-    star: bool
-    best: bool
-    award_excluded: bool
-    unqualified: bool
-
-
-class PeriodView(BaseModel):
-    period: str
-    months_closed: list[str]
-    rows: list[PeriodRowView]
 
 
 def _score_row(s: MonthScore) -> ScoreRow:
@@ -236,5 +177,42 @@ async def year_view(
     return PeriodView(period=year, months_closed=list(scores), rows=[_period_row(r) for r in rows])
 
 
-def local_text(when: datetime | None) -> str:
-    return f"{to_local(when):%Y-%m-%d %H:%M}" if when else ""
+async def month_counts(session: AsyncSession, month: str) -> MonthCounts:
+    return MonthCounts(month=month, workers=await CountRepository(session).for_month(month))
+
+
+async def entry(session: AsyncSession, book: RuleBook, entry_id: str) -> EntryView:
+    """An entry just written, as its writer is answered."""
+    found = await LedgerRepository(session).get(entry_id)
+    assert found is not None  # written in the unit of work that just committed
+    return entry_view(found, book, None)
+
+
+def candidate_view(row: CandidateRow, names: dict[str, str], book: RuleBook) -> CandidateView:
+    rule = book.rule(row.rule, row.month)
+    return CandidateView(
+        candidate_id=row.candidate_id,
+        rule=row.rule,
+        rule_label=rule.label if rule else row.rule,
+        points=rule.points if rule else None,
+        worker_id=row.worker_id,
+        worker_name=names.get(row.worker_id, row.worker_id),
+        month=row.month,
+        reason=row.reason,
+        source=row.source,
+        source_ref=row.source_ref,
+        occurred_at=to_local(row.occurred_at),
+        state=row.state,
+        state_label=STATE_LABELS.get(row.state, row.state),
+        decided_by=row.decided_by,
+        note=row.note,
+        entry_id=row.entry_id,
+    )
+
+
+async def candidates(
+    session: AsyncSession, book: RuleBook, names: dict[str, str], state: str | None
+) -> list[CandidateView]:
+    """The candidates of the workers in ``names`` (those the reader sees), in ``state``."""
+    rows = await CandidateRepository(session).listed(list(names), state)
+    return [candidate_view(r, names, book) for r in rows]

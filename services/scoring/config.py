@@ -1,12 +1,27 @@
-"""The Art. 18 rule book as validated data (config/scoring_rules.yaml), versioned by month."""
+"""Scoring's configuration: its settings, the Art. 18 rule book (config/scoring_rules.yaml, as
+validated data versioned by month) and the deps bundle every handler receives."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.config import load_yaml
+from shared.organisation import Organisation
+from shared.settings import ServiceSettings
+
+
+class ScoringSettings(ServiceSettings):
+    service_name: ClassVar[str] = "scoring"
+    default_port: ClassVar[int] = 8104
+
+    org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
+    rules_file: Path = Field(
+        Path("scoring_rules.yaml"), description="Art. 18 rule book, relative to config_dir"
+    )
+
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH = re.compile(MONTH_PATTERN)
@@ -108,3 +123,12 @@ class RuleBook(_Model):
 
 def load_rules(path: Path) -> RuleBook:
     return load_yaml(path, RuleBook)
+
+
+@dataclass(frozen=True)
+class ScoringDeps:
+    """What scoring's handlers and routes work with: the rule book and the organisation (who is
+    assessed, in which department)."""
+
+    book: RuleBook
+    org: Organisation

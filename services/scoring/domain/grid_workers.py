@@ -1,6 +1,7 @@
 """Who is assessed: the grid workers of the organisation file, each with their department."""
 
 from services.scoring.domain.monthly import Worker
+from shared.auth import Principal
 from shared.organisation import Organisation
 
 
@@ -19,3 +20,13 @@ def grid_workers(org: Organisation) -> list[Worker]:
 
 def worker(org: Organisation, worker_id: str) -> Worker | None:
     return next((w for w in grid_workers(org) if w.id == worker_id), None)
+
+
+def workers_seen_by(org: Organisation, who: Principal) -> dict[str, str]:
+    """The workers (id → name) whose candidates ``who`` sees: a head their department's, the
+    company office all."""
+    return {
+        w.id: w.name
+        for w in grid_workers(org)
+        if who.kind in ("admin", "ops") or w.department == who.department
+    }

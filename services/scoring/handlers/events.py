@@ -1,19 +1,18 @@
-"""Scoring's handlers: every score change comes from an event on the log, each applied once.
+"""Events from the log: every count, automatic entry and candidate comes from one, applied once.
 
-The live consumers and ``gridline scoring rebuild`` apply events through the same function, so a
-replay writes the same ledger.
+The live consumers and ``gridline scoring rebuild`` apply events through the same function
+(``apply_event``), so a replay writes the same ledger.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.scoring import domain
+from services.scoring.config import RuleBook, ScoringDeps
 from services.scoring.domain.candidates import candidates_for
 from services.scoring.domain.entries import automatic_entries, recorded_entry
 from services.scoring.domain.monthly import Worker, closing_entries, rank_awards
-from services.scoring.rules import RuleBook
 from services.scoring.store import (
     CandidateRepository,
     ClosureRepository,
@@ -21,15 +20,18 @@ from services.scoring.store import (
     LedgerRepository,
 )
 from shared.contracts import ActivityEvent, Event, MonthClosed, OrderEvent, ScoreEntryRecorded
-from shared.runtime import EventHandler
+from shared.unit_of_work import UnitOfWork
+
+ORDERS_CONSUMER = "counts"  # the consumer names the inbox records; kept for replay
+ACTIVITY_CONSUMER = "activity"
 
 
 async def apply_event(
     event: OrderEvent | ActivityEvent, session: AsyncSession, book: RuleBook
 ) -> None:
     counts = CountRepository(session)
-    for worker, month, counter in domain.counter_moves(event):
-        await counts.increment(worker, month, counter)
+    for worker_id, month, counter in domain.counter_moves(event):
+        await counts.increment(worker_id, month, counter)
     ledger = LedgerRepository(session)
     match event:
         case ScoreEntryRecorded():
@@ -63,11 +65,9 @@ async def apply_event(
             await CandidateRepository(session).add(candidates_for(event, book))
 
 
-def make_handler(book: RuleBook) -> EventHandler[OrderEvent | ActivityEvent]:
-    async def on_event(
-        event: OrderEvent | ActivityEvent, session: AsyncSession, now: datetime
-    ) -> Sequence[Event]:
-        await apply_event(event, session, book)
-        return []
-
-    return on_event
+async def score_event(
+    event: OrderEvent | ActivityEvent, uow: UnitOfWork, deps: ScoringDeps
+) -> Sequence[Event]:
+    """Counts, automatic entries and candidates from one event of either topic."""
+    await apply_event(event, uow.session, deps.book)
+    return []

@@ -1,0 +1,141 @@
+"""Scoring's HTTP models: what the month's table, ledgers, periods and candidates look like, and
+what a head or the office sends."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from services.scoring.config import MONTH_PATTERN
+from shared.masking import StaffText
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+class PlaceView(BaseModel):
+    count: int
+    place: int | None
+    points: int
+
+
+class ScoreRow(BaseModel):
+    worker_id: str
+    name: str
+    department: str
+    base: int
+    deductions: int
+    bonuses: int
+    ranks: dict[str, PlaceView]
+    adjustments: int
+    at_close: int | None
+    final: int
+    passed: bool
+    flags: list[str]
+
+
+class MonthView(BaseModel):
+    month: str
+    closed: bool
+    closed_at: datetime | None
+    base: int
+    pass_line: int
+    workers: list[ScoreRow]
+
+
+class EntryView(BaseModel):
+    entry_id: str
+    worker_id: str
+    month: str
+    rule: str
+    label: str
+    article: str
+    points: int
+    source: str
+    event_id: str | None
+    event_type: str | None
+    order_id: str | None
+    entered_by: str | None
+    reason: str
+    evidence: str | None
+    flag: str | None
+    corrects: str | None
+    occurred_at: datetime
+    adjustment: bool
+
+
+class LedgerView(BaseModel):
+    worker_id: str
+    month: str | None
+    entries: list[EntryView]
+    total: int
+
+
+class PeriodRowView(BaseModel):
+    worker_id: str
+    name: str
+    department: str
+    monthly: dict[str, int]
+    total: int
+    average: float
+    place: int | None
+    star: bool
+    best: bool
+    award_excluded: bool
+    unqualified: bool
+
+
+class PeriodView(BaseModel):
+    period: str
+    months_closed: list[str]
+    rows: list[PeriodRowView]
+
+
+class CandidateView(BaseModel):
+    candidate_id: str
+    rule: str
+    rule_label: str
+    points: int | None
+    worker_id: str
+    worker_name: str
+    month: str
+    reason: str
+    source: str
+    source_ref: str | None
+    occurred_at: datetime
+    state: str
+    state_label: str
+    decided_by: str | None
+    note: str | None
+    entry_id: str | None
+
+
+class MonthCounts(BaseModel):
+    month: str
+    workers: dict[str, dict[str, int]]
+
+
+class ClosingView(BaseModel):
+    month: str
+    event_id: str
+    closed_at: str
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+class EntryRequest(BaseModel):
+    rule: str = Field(min_length=1, max_length=40, examples=["PENNANT"])
+    reason: StaffText = Field(min_length=1, max_length=1000, examples=["用户赠送锦旗"])
+    evidence: StaffText | None = Field(None, max_length=500, examples=["照片 IMG_0312"])
+    month: str | None = Field(None, pattern=MONTH_PATTERN, description="Default: this month")
+
+
+class CorrectionRequest(BaseModel):
+    reason: StaffText = Field(min_length=1, max_length=1000)
+
+
+class DismissRequest(BaseModel):
+    reason: StaffText = Field(min_length=1, max_length=1000, examples=["当时基站故障，非本人原因"])
+
+
+class ConfirmRequest(BaseModel):
+    note: StaffText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
