@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, get_args
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from services.notify.config import NotifyDeps
 from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
 from services.notify.domain.facts import Notification
-from services.notify.domain.notices import notification_for
+from services.notify.domain.notices import alert_notification, notification_for
 from services.notify.domain.plan import Planned, Unreachable, plan
 from services.notify.schemas import Alert
 from services.notify.store import (
@@ -246,20 +247,6 @@ class ReceiveAlerts:
     alerts: tuple[Alert, ...]
 
 
-def alert_notification(alert: Alert) -> Notification:
-    name = alert.labels.get("alertname", "告警")
-    summary = alert.annotations.get("summary", "")
-    severity = alert.labels.get("severity", "warning")
-    cause = f"{alert.fingerprint or name}:{alert.startsAt.isoformat()}"
-    return Notification(
-        "alert",
-        cause,
-        None,
-        "critical" if severity == "critical" else "normal",
-        reason=f"{name}（{severity}）：{summary}".rstrip("："),
-    )
-
-
 async def receive_alerts(
     command: ReceiveAlerts, uow: UnitOfWork, deps: NotifyDeps
 ) -> Sequence[Event]:
@@ -271,14 +258,24 @@ async def receive_alerts(
         metrics.ALERTS.labels(alert.status).inc()
         if alert.status != "firing":
             continue
-        done = await enqueue(uow.session, deps, alert_notification(alert), uow.now)
+        n = alert_notification(alert.labels, alert.annotations, alert.startsAt, alert.fingerprint)
+        done = await enqueue(uow.session, deps, n, uow.now)
         planned += done.messages
         events += done.events
     uow.answer = planned
     return events
 
 
+async def passed_over(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -> Sequence[Event]:
+    """Nothing anyone must hear of. The event is taken all the same, claimed in the inbox, so
+    the inbox counts the whole log and shows how far notify has read."""
+    return []
+
+
+_EVERY_ORDER_EVENT: tuple[type[Any], ...] = get_args(get_args(OrderEvent)[0])
+
 EVENTS: HandlerTable[NotifyDeps] = {
+    **{kind: passed_over for kind in _EVERY_ORDER_EVENT},  # the rest of the order log
     OrderReceived: on_order_event,  # remember the address, category and deadline
     DuplicateLinked: on_order_event,  # remember the incident (storm control)
     OrderDispatched: on_order_event,  # dispatched / escalated → the new assignee

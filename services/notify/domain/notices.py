@@ -1,5 +1,8 @@
 """Which events someone must hear of, and the notice each gives (before the rules say who)."""
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from services.notify.domain import texts
 from services.notify.domain.facts import Notification, OrderFacts
 from shared.contracts import MajorEventRaised, OrderDispatched, OrderEvent, SlaBreached, SlaWarning
@@ -47,3 +50,21 @@ def notification_for(event: OrderEvent, facts: OrderFacts) -> Notification | Non
                 cause_event_id=cause,
             )
     return None
+
+
+def alert_notification(
+    labels: Mapping[str, str], annotations: Mapping[str, str], starts_at: datetime, fingerprint: str
+) -> Notification:
+    """An Alertmanager alert, for ops: keyed on its fingerprint and start, so a repeat of one
+    plans nothing new."""
+    name = labels.get("alertname", "告警")
+    summary = annotations.get("summary", "")
+    severity = labels.get("severity", "warning")
+    cause = f"{fingerprint or name}:{starts_at.isoformat()}"
+    return Notification(
+        "alert",
+        cause,
+        None,
+        "critical" if severity == "critical" else "normal",
+        reason=f"{name}（{severity}）：{summary}".rstrip("："),
+    )
