@@ -3,7 +3,6 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -20,11 +19,12 @@ Password = Annotated[
 VarDir = Annotated[Path, typer.Option(help="The embedded default's data directory")]
 
 
-def _run(var_dir: Path, work: Callable[[Any, Any], Awaitable[T]]) -> T:
+def _run(var_dir: Path, work: Callable[[Any], Awaitable[T]]) -> T:
     from services.console.app import MIGRATIONS
     from services.console.config import ConsoleSettings
     from services.console.domain.accounts import LockPolicy
-    from services.console.handlers import AccountDeps
+    from services.console.handlers import AccountDeps, Accounts
+    from shared.clock import SystemClock
     from shared.db import Database
     from shared.migrations import upgrade
 
@@ -35,8 +35,8 @@ def _run(var_dir: Path, work: Callable[[Any, Any], Awaitable[T]]) -> T:
         await db.start()
         try:
             await upgrade(db, MIGRATIONS)
-            async with db.transaction() as session:
-                return await work(session, AccountDeps(LockPolicy(settings.lockout_attempts)))
+            deps = AccountDeps(LockPolicy(settings.lockout_attempts))
+            return await work(Accounts(db, SystemClock(), deps))
         finally:
             await db.stop()
 
@@ -59,12 +59,12 @@ def add(
 ) -> None:
     """Add an account."""
     from services.console.domain.accounts import AccountSpec
-    from services.console.handlers import AccountError, AddUser, add_user
+    from services.console.handlers import AccountError, AddUser
     from shared.auth import AuthError
 
     spec = AccountSpec(username.strip().lower(), name, role, person or None)
     try:
-        _run(var_dir, lambda s, d: add_user(AddUser(spec, password), s, d, datetime.now(UTC)))
+        _run(var_dir, lambda accounts: accounts.handle(AddUser(spec, password)))
     except (AccountError, AuthError) as exc:
         raise _fail(exc) from None
     typer.echo(f"added {spec.username} ({role})")
@@ -77,11 +77,11 @@ def reset(
     var_dir: VarDir = Path("var"),
 ) -> None:
     """Set a new password; this also lifts a lock-out and re-enables the account."""
-    from services.console.handlers import AccountError, ResetPassword, reset_password
+    from services.console.handlers import AccountError, ResetPassword
 
     command = ResetPassword(username.strip().lower(), password)
     try:
-        _run(var_dir, lambda s, d: reset_password(command, s, d, datetime.now(UTC)))
+        _run(var_dir, lambda accounts: accounts.handle(command))
     except AccountError as exc:
         raise _fail(exc) from None
     typer.echo(f"reset {command.username}: unlocked, new password set")
@@ -90,11 +90,11 @@ def reset(
 @app.command()
 def disable(username: Annotated[str, typer.Argument()], var_dir: VarDir = Path("var")) -> None:
     """Disable an account: it can no longer sign in, and its open sessions end."""
-    from services.console.handlers import AccountError, DisableUser, disable_user
+    from services.console.handlers import AccountError, DisableUser
 
     command = DisableUser(username.strip().lower())
     try:
-        _run(var_dir, lambda s, d: disable_user(command, s, d, datetime.now(UTC)))
+        _run(var_dir, lambda accounts: accounts.handle(command))
     except AccountError as exc:
         raise _fail(exc) from None
     typer.echo(f"disabled {command.username}")

@@ -25,9 +25,8 @@ from services.console.api.web import (
 )
 from services.console.config import ConsoleSettings, load_deps
 from services.console.domain.accounts import LockPolicy, demo_accounts
-from services.console.handlers import AccountDeps, AddUser, add_user
+from services.console.handlers import AccountDeps, Accounts, SeedAccounts
 from services.console.queries import ServiceError, Services
-from services.console.store import UserRepository
 from shared.clock import Clock, SystemClock
 from shared.db import Database
 from shared.logging import get_logger
@@ -47,14 +46,9 @@ class ConsoleRuntime:
 
 async def seed_demo_accounts(ctx: ConsoleContext) -> int:
     """The demo organisation's accounts, once, into an empty accounts table."""
-    async with ctx.db.transaction() as session:
-        if await UserRepository(session).any():
-            return 0
-        accounts = demo_accounts(ctx.deps.org)
-        for spec in accounts:
-            command = AddUser(spec, ctx.settings.demo_password)
-            await add_user(command, session, ctx.accounts, ctx.clock.now())
-    return len(accounts)
+    command = SeedAccounts(tuple(demo_accounts(ctx.deps.org)), ctx.settings.demo_password)
+    created: int = (await ctx.accounts.handle(command)).answer
+    return created
 
 
 def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -62,15 +56,15 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     settings.refuse_dev_secrets()
     deps = load_deps(settings)
     clock = clock or SystemClock()
+    db = Database(settings.resolved_database_url())
+    policy = LockPolicy(settings.lockout_attempts, timedelta(minutes=settings.lockout_minutes))
     ctx = ConsoleContext(
         settings=settings,
         deps=deps,
         services=Services(settings, clock),
-        db=Database(settings.resolved_database_url()),
+        db=db,
         clock=clock,
-        accounts=AccountDeps(
-            LockPolicy(settings.lockout_attempts, timedelta(minutes=settings.lockout_minutes))
-        ),
+        accounts=Accounts(db, clock, AccountDeps(policy)),
         templates=make_templates(deps, clock),
     )
 

@@ -1,10 +1,14 @@
 """Every write the console makes is to its own accounts: sign-in attempts, add, reset, disable.
-One shape: ``(command, session, deps, now) -> outcome``; the COMMANDS table is at the bottom."""
+One shape: ``(command, uow, deps) -> events``; the EVENTS and COMMANDS tables are at the bottom.
 
-from collections.abc import Awaitable, Callable
+The console publishes nothing and consumes nothing (it reads the other services over HTTP), so
+it has no outbox: its unit of work is the accounts database's transaction alone (``Accounts``),
+every handler returns no events and answers its caller through ``uow.answer``.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +24,11 @@ from services.console.domain.accounts import (
 )
 from services.console.store import UserRepository, UserRow
 from shared.auth import validate_role
+from shared.clock import Clock
+from shared.contracts import Event
+from shared.db import Database
+from shared.refusals import Refusal
+from shared.unit_of_work import HandlerTable, UnitOfWork
 
 _hasher = PasswordHasher()
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
@@ -61,8 +70,16 @@ class DisableUser:
     username: str
 
 
-class AccountError(Exception):
-    pass
+@dataclass(frozen=True)
+class SeedAccounts:
+    """The demo organisation's accounts, once, into an empty accounts table."""
+
+    accounts: tuple[AccountSpec, ...]
+    password: str
+
+
+class AccountError(Refusal):
+    code = "account"
 
 
 def hash_password(password: str) -> str:
@@ -82,7 +99,13 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-async def sign_in(
+async def sign_in(command: SignIn, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
+    """``uow.answer``: ``SignedIn``, the user's row when the password was right."""
+    uow.answer = await _sign_in(command, uow.session, deps, uow.now)
+    return []
+
+
+async def _sign_in(
     command: SignIn, session: AsyncSession, deps: AccountDeps, now: datetime
 ) -> SignedIn:
     row = await UserRepository(session).get_for_update(command.username.strip().lower())
@@ -100,12 +123,11 @@ async def sign_in(
     return SignedIn(True, user=row)
 
 
-async def add_user(
-    command: AddUser, session: AsyncSession, deps: AccountDeps, now: datetime
-) -> UserRow:
+async def add_user(command: AddUser, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
+    """``uow.answer``: the new row."""
     spec = command.account
     validate_role(spec.role)
-    repo = UserRepository(session)
+    repo = UserRepository(uow.session)
     if await repo.get(spec.username) is not None:
         raise AccountError(f"用户 {spec.username} 已存在 (already exists)")
     row = UserRow(
@@ -118,11 +140,25 @@ async def add_user(
         locked_until=None,
         disabled=False,
         must_change_password=False,
-        created_at=now,
+        created_at=uow.now,
         last_sign_in_at=None,
     )
     repo.add(row)
-    return row
+    uow.answer = row
+    return []
+
+
+async def seed_accounts(
+    command: SeedAccounts, uow: UnitOfWork, deps: AccountDeps
+) -> Sequence[Event]:
+    """``uow.answer``: how many accounts were created (none when any account exists)."""
+    uow.answer = 0
+    if await UserRepository(uow.session).any():
+        return []
+    for spec in command.accounts:
+        await add_user(AddUser(spec, command.password), uow, deps)
+    uow.answer = len(command.accounts)
+    return []
 
 
 async def _existing(session: AsyncSession, username: str) -> UserRow:
@@ -133,28 +169,49 @@ async def _existing(session: AsyncSession, username: str) -> UserRow:
 
 
 async def reset_password(
-    command: ResetPassword, session: AsyncSession, deps: AccountDeps, now: datetime
-) -> UserRow:
+    command: ResetPassword, uow: UnitOfWork, deps: AccountDeps
+) -> Sequence[Event]:
     """A new password also lifts a lock-out and re-enables the account."""
-    row = await _existing(session, command.username)
+    row = await _existing(uow.session, command.username)
     row.password_hash = hash_password(command.password)
     row.failed_attempts, row.locked_until, row.disabled = 0, None, False
-    return row
+    uow.answer = row
+    return []
 
 
-async def disable_user(
-    command: DisableUser, session: AsyncSession, deps: AccountDeps, now: datetime
-) -> UserRow:
-    row = await _existing(session, command.username)
+async def disable_user(command: DisableUser, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
+    row = await _existing(uow.session, command.username)
     row.disabled = True
-    return row
+    uow.answer = row
+    return []
 
 
-Handler = Callable[[Any, AsyncSession, AccountDeps, datetime], Awaitable[Any]]
-
-COMMANDS: dict[type, Handler] = {
-    SignIn: sign_in,
-    AddUser: add_user,
-    ResetPassword: reset_password,
-    DisableUser: disable_user,
+EVENTS: HandlerTable[AccountDeps] = {}  # the console consumes no events
+COMMANDS: HandlerTable[AccountDeps] = {
+    SignIn: sign_in,  # POST /login: a sign-in attempt; failures count towards a lock-out
+    AddUser: add_user,  # gridline users add
+    ResetPassword: reset_password,  # gridline users reset: also lifts a lock-out
+    DisableUser: disable_user,  # gridline users disable
+    SeedAccounts: seed_accounts,  # the demo accounts at start-up (demo_accounts=true)
 }
+
+
+class Accounts:
+    """The console's command bus: each command in its own transaction on the accounts database.
+    The console has no outbox, so a handler that returned events would be a mistake."""
+
+    def __init__(self, db: Database, clock: Clock, deps: AccountDeps) -> None:
+        self.db = db
+        self.clock = clock
+        self.deps = deps
+
+    async def handle(self, command: object) -> UnitOfWork:
+        handler = COMMANDS.get(type(command))
+        if handler is None:
+            raise LookupError(f"no handler for {type(command).__name__} in COMMANDS")
+        async with self.db.transaction() as session:
+            uow = UnitOfWork(session, self.clock.now())
+            uow.emit(await handler(command, uow, self.deps))
+            if uow.events:
+                raise RuntimeError("the console publishes no events: it has no outbox")
+        return uow

@@ -1,17 +1,14 @@
 """Notify's HTTP: the local receiver's messages (the console's “消息” page), an order's
 deliveries, Alertmanager's webhook receiver, and the signed links in messages."""
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from services.notify import links, metrics, queries
+from services.notify import links, queries
 from services.notify.config import NotifyDeps
-from services.notify.domain.facts import Notification
-from services.notify.handlers import enqueue
+from services.notify.handlers import ReceiveAlerts
 from services.notify.schemas import (
-    Alert,
     AlertmanagerWebhook,
     AlertsAccepted,
     DeliveryView,
@@ -22,92 +19,81 @@ from services.notify.schemas import (
 from shared.auth import Principal
 from shared.http import ApiError, principal, require
 from shared.runtime import ServiceRuntime
+from shared.unit_of_work import CommandBus
 
 
-@dataclass
-class NotifyContext:
-    runtime: ServiceRuntime
-    deps: NotifyDeps
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
 
 
-def alert_notification(alert: Alert) -> Notification:
-    name = alert.labels.get("alertname", "告警")
-    summary = alert.annotations.get("summary", "")
-    severity = alert.labels.get("severity", "warning")
-    cause = f"{alert.fingerprint or name}:{alert.startsAt.isoformat()}"
-    return Notification(
-        "alert",
-        cause,
-        None,
-        "critical" if severity == "critical" else "normal",
-        reason=f"{name}（{severity}）：{summary}".rstrip("："),
+def deps_of(request: Request) -> NotifyDeps:
+    deps: NotifyDeps = request.app.state.deps
+    return deps
+
+
+def bus_of(request: Request) -> CommandBus[NotifyDeps]:
+    bus: CommandBus[NotifyDeps] = request.app.state.bus
+    return bus
+
+
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+Deps = Annotated[NotifyDeps, Depends(deps_of)]
+Bus = Annotated[CommandBus[NotifyDeps], Depends(bus_of)]
+Reader = Annotated[Principal, Depends(principal)]
+Ops = Annotated[Principal, Depends(require("ops"))]
+
+router = APIRouter()
+
+
+@router.get(
+    "/v1/messages",
+    response_model=MessagePage,
+    summary="消息：what the built-in local receiver recorded (newest first)",
+)
+async def messages(
+    _who: Reader,
+    runtime: Runtime,
+    person: str | None = None,
+    order_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MessagePage:
+    async with runtime.db.snapshot() as session:
+        rows, total = await queries.messages(session, person, order_id, limit, offset)
+    return MessagePage(items=[MessageView.of(r) for r in rows], total=total)
+
+
+@router.get(
+    "/v1/orders/{order_id}/notifications",
+    response_model=list[DeliveryView],
+    summary="Who was told of the order, on which channel, and whether it arrived",
+)
+async def deliveries(order_id: str, _who: Reader, runtime: Runtime) -> list[DeliveryView]:
+    async with runtime.db.snapshot() as session:
+        rows = await queries.deliveries_of(session, order_id)
+    return [DeliveryView.of(r) for r in rows]
+
+
+@router.post(
+    "/v1/alerts",
+    response_model=AlertsAccepted,
+    summary="Alertmanager webhook receiver: firing alerts go to ops by the rules",
+)
+async def alerts(body: AlertmanagerWebhook, _who: Ops, bus: Bus) -> AlertsAccepted:
+    done = await bus.handle(ReceiveAlerts(tuple(body.alerts)))
+    return AlertsAccepted(accepted=len(body.alerts), messages=done.answer)
+
+
+@router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")
+async def open_link(token: str, runtime: Runtime, deps: Deps) -> LinkView:
+    try:
+        claims = links.verify(deps.settings.token_secret, token, runtime.clock.now())
+    except links.BadLink as exc:
+        raise ApiError(404, "bad_link", str(exc), "token") from exc
+    return LinkView(
+        order_id=claims.order_id,
+        person_id=claims.person_id,
+        assignment_id=claims.assignment_id,
+        acknowledge=f"POST /v1/orders/{claims.order_id}/acknowledge (router, 登录后)",
     )
-
-
-async def accept_alerts(ctx: NotifyContext, body: AlertmanagerWebhook) -> AlertsAccepted:
-    """Firing alerts become ``alert`` notifications; a repeat of one plans nothing new."""
-    now = ctx.runtime.clock.now()
-    planned = 0
-    async with ctx.runtime.db.transaction() as session:
-        for alert in body.alerts:
-            metrics.ALERTS.labels(alert.status).inc()
-            if alert.status != "firing":
-                continue
-            done = await enqueue(session, ctx.deps, alert_notification(alert), now)
-            planned += done.messages
-    return AlertsAccepted(accepted=len(body.alerts), messages=planned)
-
-
-def build_router(ctx: NotifyContext) -> APIRouter:
-    router = APIRouter()
-    Reader = Annotated[Principal, Depends(principal)]
-    Ops = Annotated[Principal, Depends(require("ops"))]
-
-    @router.get(
-        "/v1/messages",
-        response_model=MessagePage,
-        summary="消息：what the built-in local receiver recorded (newest first)",
-    )
-    async def messages(
-        _who: Reader,
-        person: str | None = None,
-        order_id: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> MessagePage:
-        async with ctx.runtime.db.snapshot() as session:
-            rows, total = await queries.messages(session, person, order_id, limit, offset)
-        return MessagePage(items=[MessageView.of(r) for r in rows], total=total)
-
-    @router.get(
-        "/v1/orders/{order_id}/notifications",
-        response_model=list[DeliveryView],
-        summary="Who was told of the order, on which channel, and whether it arrived",
-    )
-    async def deliveries(order_id: str, _who: Reader) -> list[DeliveryView]:
-        async with ctx.runtime.db.snapshot() as session:
-            rows = await queries.deliveries_of(session, order_id)
-        return [DeliveryView.of(r) for r in rows]
-
-    @router.post(
-        "/v1/alerts",
-        response_model=AlertsAccepted,
-        summary="Alertmanager webhook receiver: firing alerts go to ops by the rules",
-    )
-    async def alerts(body: AlertmanagerWebhook, _who: Ops) -> AlertsAccepted:
-        return await accept_alerts(ctx, body)
-
-    @router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")
-    async def open_link(token: str) -> LinkView:
-        try:
-            claims = links.verify(ctx.deps.settings.token_secret, token, ctx.runtime.clock.now())
-        except links.BadLink as exc:
-            raise ApiError(404, "bad_link", str(exc), "token") from exc
-        return LinkView(
-            order_id=claims.order_id,
-            person_id=claims.person_id,
-            assignment_id=claims.assignment_id,
-            acknowledge=f"POST /v1/orders/{claims.order_id}/acknowledge (router, 登录后)",
-        )
-
-    return router

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.notify.api import NotifyContext, build_router
+from services.notify.api import router
 from services.notify.channels import Channel
 from services.notify.channels.local import LocalReceiver
 from services.notify.channels.robot import WeComRobot
@@ -15,7 +15,7 @@ from services.notify.channels.sms import AliyunSms
 from services.notify.channels.webhook import Webhook
 from services.notify.channels.wecom import WeComApp
 from services.notify.config import NotifySettings, load_deps
-from services.notify.handlers import make_order_handler
+from services.notify.handlers import COMMANDS, EVENTS
 from services.notify.jobs import Deliverer
 from services.notify.store import InboxRow, OutboxRow
 from shared.clock import Clock, StartedClock, SystemClock
@@ -66,7 +66,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
     )
-    runtime.on_order_events(CONSUMER, make_order_handler(deps))
+    runtime.consume_orders(CONSUMER, EVENTS, deps)
     client = httpx.AsyncClient(timeout=settings.http_timeout_seconds)
     channels = build_channels(settings, client, LocalReceiver(runtime.db, clock))
     runtime.background("deliveries", Deliverer(runtime, deps, channels).run)
@@ -84,6 +84,8 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         description="通知：派单、升级、黄红牌、重大事项与系统告警送达责任人（企业微信、短信、Webhook）",
     )
     install_conventions(app, settings.token_secret)
-    app.include_router(build_router(NotifyContext(runtime=runtime, deps=deps)))
+    app.include_router(router)
     app.state.runtime = runtime
+    app.state.deps = deps
+    app.state.bus = runtime.commands(COMMANDS, deps)
     return app

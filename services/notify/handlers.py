@@ -1,21 +1,26 @@
 """Notify's handlers: keep what messages need from the log, plan who hears of what, and store
 each message as a delivery in the same transaction as the inbox claim. Sending is the delivery
-job's (jobs.py): a message is planned once, however often its event is delivered."""
+job's (jobs.py): a message is planned once, however often its event is delivered.
+
+One shape, ``(message, uow, deps) -> events``; the EVENTS and COMMANDS tables are at the bottom."""
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, get_args
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import links
+from services.notify import links, metrics
 from services.notify.config import NotifyDeps
 from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
 from services.notify.domain.facts import Notification
+from services.notify.domain.notices import alert_notification, notification_for
 from services.notify.domain.plan import Planned, Unreachable, plan
+from services.notify.schemas import Alert
 from services.notify.store import (
     FAILED,
     PENDING,
@@ -36,7 +41,7 @@ from shared.contracts import (
     SlaBreached,
     SlaWarning,
 )
-from shared.runtime import EventHandler
+from shared.unit_of_work import HandlerTable, UnitOfWork
 
 PRODUCER = "notify"
 
@@ -184,50 +189,6 @@ def failed_event(
 # --- what the log tells notify ------------------------------------------------------------------
 
 
-def _notification(event: OrderEvent, row: OrderFactRow) -> Notification | None:
-    facts = row.facts()
-    cause = str(event.event_id)
-    match event:
-        case OrderDispatched(payload=p):
-            notice = "dispatched" if p.reason == "initial" else "escalated"
-            return Notification(
-                notice,
-                f"{event.order_id}:{p.assignment_id}",
-                facts,
-                p.priority,
-                assignment_id=p.assignment_id,
-                cause_event_id=cause,
-            )
-        case MajorEventRaised(payload=p):
-            return Notification(
-                "major", cause, facts, "critical", p.reason, p.notify, cause_event_id=cause
-            )
-        case SlaWarning(payload=p):
-            notice = "reply_due" if p.deadline == "reply" else "yellow_card"
-            # Keyed on the deadline, not the event: a card the SLA service fires again (after
-            # a restart, say) tells nobody twice.
-            return Notification(
-                notice,
-                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
-                facts,
-                facts.priority,
-                texts.deadline_reason(p.deadline),
-                deadline=p.due,
-                cause_event_id=cause,
-            )
-        case SlaBreached(payload=p):
-            return Notification(
-                "red_card",
-                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
-                facts,
-                facts.priority,
-                texts.deadline_reason(p.deadline),
-                deadline=p.due,
-                cause_event_id=cause,
-            )
-    return None
-
-
 async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | None:
     """Updates what notify knows of the order; the row, for events that may notify."""
     match event:
@@ -266,26 +227,62 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
     return None
 
 
-def make_order_handler(deps: NotifyDeps) -> EventHandler[OrderEvent]:
-    async def on_order_event(
-        event: OrderEvent, session: AsyncSession, now: datetime
-    ) -> Sequence[Event]:
-        row = await remember(event, FactRepository(session))
-        if row is None:
-            return []
-        await session.flush()
-        n = _notification(event, row)
-        return (await enqueue(session, deps, n, now)).events if n is not None else []
-
-    return on_order_event
+async def on_order_event(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -> Sequence[Event]:
+    """Keeps what the event tells of its order; plans the messages it causes."""
+    row = await remember(event, FactRepository(uow.session))
+    if row is None:
+        return []
+    await uow.session.flush()
+    n = notification_for(event, row.facts())
+    return (await enqueue(uow.session, deps, n, uow.now)).events if n is not None else []
 
 
-EVENTS = {
-    "OrderReceived": "remember the address, category and deadline",
-    "DuplicateLinked": "remember the incident (storm control)",
-    "OrderDispatched": "dispatched / escalated → the new assignee",
-    "MajorEventRaised": "major → the heads it names, at once",
-    "SlaWarning": "yellow_card / reply_due",
-    "SlaBreached": "red_card",
+# --- Alertmanager's alerts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiveAlerts:
+    """Alertmanager's webhook body: its firing alerts go to ops by the rules."""
+
+    alerts: tuple[Alert, ...]
+
+
+async def receive_alerts(
+    command: ReceiveAlerts, uow: UnitOfWork, deps: NotifyDeps
+) -> Sequence[Event]:
+    """Firing alerts become ``alert`` notifications; a repeat of one plans nothing new.
+    ``uow.answer``: the number of messages planned."""
+    planned = 0
+    events: list[Event] = []
+    for alert in command.alerts:
+        metrics.ALERTS.labels(alert.status).inc()
+        if alert.status != "firing":
+            continue
+        n = alert_notification(alert.labels, alert.annotations, alert.startsAt, alert.fingerprint)
+        done = await enqueue(uow.session, deps, n, uow.now)
+        planned += done.messages
+        events += done.events
+    uow.answer = planned
+    return events
+
+
+async def passed_over(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -> Sequence[Event]:
+    """Nothing anyone must hear of. The event is taken all the same, claimed in the inbox, so
+    the inbox counts the whole log and shows how far notify has read."""
+    return []
+
+
+_EVERY_ORDER_EVENT: tuple[type[Any], ...] = get_args(get_args(OrderEvent)[0])
+
+EVENTS: HandlerTable[NotifyDeps] = {
+    **{kind: passed_over for kind in _EVERY_ORDER_EVENT},  # the rest of the order log
+    OrderReceived: on_order_event,  # remember the address, category and deadline
+    DuplicateLinked: on_order_event,  # remember the incident (storm control)
+    OrderDispatched: on_order_event,  # dispatched / escalated → the new assignee
+    MajorEventRaised: on_order_event,  # major → the heads it names, at once
+    SlaWarning: on_order_event,  # yellow_card / reply_due
+    SlaBreached: on_order_event,  # red_card
 }
-COMMANDS = {"POST /v1/alerts": "alert → ops (Alertmanager's webhook)"}
+COMMANDS: HandlerTable[NotifyDeps] = {
+    ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)
+}

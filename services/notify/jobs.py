@@ -86,8 +86,8 @@ class Deliverer:
 
     async def _claim(self) -> list[Claimed]:
         db = self._runtime.db
-        now = self._runtime.clock.now()
-        async with db.transaction() as session:
+        async with self._runtime.units.begin() as uow:
+            session, now = uow.session, uow.now
             rows = await DeliveryRepository(session).due(now, BATCH, db.is_postgres)
             claimed = []
             for row in rows:
@@ -112,9 +112,9 @@ class Deliverer:
             self._runtime.outbox.wake()
 
     async def _record(self, c: Claimed, outcome: Outcome) -> list[Event]:
-        now = self._runtime.clock.now()
-        async with self._runtime.db.transaction() as session:
-            repo = DeliveryRepository(session)
+        async with self._runtime.units.begin() as uow:
+            now = uow.now
+            repo = DeliveryRepository(uow.session)
             row = await repo.get(c.delivery_id)
             if row is None or row.state != SENDING or row.attempts != c.attempts:
                 return []  # a newer claim owns it (our lease ran out)
@@ -129,7 +129,7 @@ class Deliverer:
                 row.next_attempt_at = step.at
             elif step.state == FAILED:
                 events = await self._failed(repo, row, now)
-            self._runtime.outbox.add(session, events)
+            uow.emit(events)
         label = {"sent": "sent", "pending": "retry", "failed": "failed"}[step.state]
         metrics.MESSAGES.labels(c.message.channel, label).inc()
         log.info(

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.outreach.api import OutreachContext, build_router
+from services.outreach.api import router
 from services.outreach.config import OutreachSettings, load_deps
-from services.outreach.handlers import make_activity_handler
+from services.outreach.handlers import COMMANDS, EVENTS
 from services.outreach.jobs import check_groups, every, sweep_overdue
 from services.outreach.store import InboxRow, OutboxRow
 from shared.clock import Clock, StartedClock, SystemClock
@@ -28,16 +28,17 @@ def create_app(settings: OutreachSettings | None = None, clock: Clock | None = N
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
     )
-    runtime.on_activity_events("leave", make_activity_handler())
+    runtime.consume_activity("leave", EVENTS, deps)
+    bus = runtime.commands(COMMANDS, deps)
     runtime.background(
-        "overdue-notices", every(settings.sweep_seconds, "overdue", lambda: sweep_overdue(runtime))
+        "overdue-notices", every(settings.sweep_seconds, "overdue", lambda: sweep_overdue(bus))
     )
     runtime.background(
         "group-gaps",
         every(
             settings.group_check_seconds,
             "group_gaps",
-            lambda: check_groups(runtime, deps),
+            lambda: check_groups(bus),
             wait_first=True,
         ),
     )
@@ -48,6 +49,8 @@ def create_app(settings: OutreachSettings | None = None, clock: Clock | None = N
         description="涉水通知（模板、按小区派发、发送确认）、微信群登记、培训登记",
     )
     install_conventions(app, settings.token_secret)
-    app.include_router(build_router(OutreachContext(runtime=runtime, deps=deps)))
+    app.include_router(router)
     app.state.runtime = runtime
+    app.state.deps = deps
+    app.state.bus = bus
     return app

@@ -6,12 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from services.outreach import metrics
 from services.outreach.config import OutreachDeps
-from services.outreach.domain import groups
-from services.outreach.handlers import covered, raise_group_gaps, raise_overdue
-from services.outreach.store import OutreachRepository
+from services.outreach.handlers import CheckGroups, RaiseOverdue
 from shared.contracts import NoticeOverdue
 from shared.logging import get_logger
-from shared.runtime import ServiceRuntime
+from shared.unit_of_work import CommandBus
 
 log = get_logger(__name__)
 
@@ -19,34 +17,21 @@ Step = Callable[[], Awaitable[int]]
 Loop = Callable[[], Awaitable[None]]
 
 
-async def sweep_overdue(runtime: ServiceRuntime) -> int:
-    now = runtime.clock.now()
-    async with runtime.db.transaction() as session:
-        events = await raise_overdue(session, now)
-        runtime.outbox.add(session, events)
-    for event in events:
+async def sweep_overdue(bus: CommandBus[OutreachDeps]) -> int:
+    done = await bus.handle(RaiseOverdue())
+    for event in done.events:
         if isinstance(event, NoticeOverdue):
             metrics.NOTICE_TASKS.labels(event.payload.department, "overdue").inc()
-    if events:
-        runtime.outbox.wake()
-    return len(events)
+    return len(done.events)
 
 
-async def check_groups(
-    runtime: ServiceRuntime, deps: OutreachDeps, department: str | None = None
-) -> int:
+async def check_groups(bus: CommandBus[OutreachDeps], department: str | None = None) -> int:
     """Each gap goes to scoring once a month (the head's candidate queue); the gauge is set."""
-    now = runtime.clock.now()
-    async with runtime.db.transaction() as session:
-        rows = await OutreachRepository(session).groups()
-        found = Counter(g.department for g in groups.gaps(deps.org, covered(rows)))
-        events = await raise_group_gaps(session, deps, now, department)
-        runtime.outbox.add(session, events)
-    for department in {d.code for d in deps.org.departments}:
-        metrics.GROUP_GAPS.labels(department).set(found.get(department, 0))
-    if events:
-        runtime.outbox.wake()
-    return len(events)
+    done = await bus.handle(CheckGroups(department))
+    found: Counter[str] = done.answer
+    for code in {d.code for d in bus.deps.org.departments}:
+        metrics.GROUP_GAPS.labels(code).set(found.get(code, 0))
+    return len(done.events)
 
 
 def every(seconds: float, name: str, step: Step, wait_first: bool = False) -> Loop:

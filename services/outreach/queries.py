@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.outreach.config import OutreachDeps
 from services.outreach.domain import groups, training
-from services.outreach.handlers import covered
 from services.outreach.schemas import GapView, TrainingReport, TrainingView, WorkerTraining
 from services.outreach.store import OutreachRepository, TaskRow
 from shared.clock import to_local
@@ -55,7 +54,7 @@ async def gaps(session: AsyncSession, deps: OutreachDeps, department: str) -> li
             grid=g.grid,
             community=g.community,
         )
-        for g in groups.gaps(deps.org, covered(rows))
+        for g in groups.gaps(deps.org, groups.covered(rows))
         if g.department == department
     ]
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.intake.timeline import summarize
 from services.notify.config import NotifySettings, load_deps
-from services.notify.handlers import make_order_handler
+from services.notify.handlers import EVENTS
 from services.notify.store import Base, DeliveryRow
 from shared.clock import LOCAL_TZ
 from shared.contracts import (
@@ -31,10 +31,10 @@ from shared.contracts import (
     SlaWarningPayload,
 )
 from shared.db import Database
+from shared.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 DEPS = load_deps(NotifySettings())
-handle = make_order_handler(DEPS)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 async def on(db: Database, event: OrderEvent) -> Sequence[Event]:
     async with db.transaction() as session:
-        return await handle(event, session, NOW)
+        return await EVENTS[type(event)](event, UnitOfWork(session, NOW), DEPS)
 
 
 async def deliveries(db: Database) -> list[tuple[str, str, str]]:

@@ -2,21 +2,17 @@
 
 from fastapi import APIRouter
 
-from services.console.api.auth import build_auth_router
-from services.console.api.duty import build_duty_router
-from services.console.api.head import build_head_router
-from services.console.api.operator import build_operator_router
-from services.console.api.worker import build_worker_router
+from services.console.api import auth, duty, head, operator, worker
 
 
 def build_pages() -> APIRouter:
     router = APIRouter()
     for part in (
-        build_auth_router(),
-        build_operator_router(),
-        build_head_router(),
-        build_duty_router(),
-        build_worker_router(),  # last: its /orders/{id}/{action} is the widest pattern
+        auth.router,
+        operator.router,
+        head.router,
+        duty.router,
+        worker.router,  # last: its /orders/{id}/{action} is the widest pattern
     ):
         router.include_router(part)
     return router

@@ -6,54 +6,52 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.console.api.web import Ctx, CurrentUser, Form, back_to, render
-from services.console.handlers import SignIn, sign_in
+from services.console.handlers import SignedIn, SignIn
 from services.console.metrics import SIGN_INS
 
+router = APIRouter()
 
-def build_auth_router() -> APIRouter:
-    router = APIRouter()
 
-    @router.get("/", include_in_schema=False)
-    async def home(user: CurrentUser) -> Response:
-        return back_to(user.home)
+@router.get("/", include_in_schema=False)
+async def home(user: CurrentUser) -> Response:
+    return back_to(user.home)
 
-    @router.get("/login", include_in_schema=False)
-    async def login_page(request: Request, ctx: Ctx) -> Response:
-        return render(request, ctx, "login.html", username="", error=None)
 
-    @router.post("/login", include_in_schema=False)
-    async def login(request: Request, ctx: Ctx, form: Form) -> Response:
-        username = form.get("username", "").strip().lower()
-        async with ctx.db.transaction() as session:
-            outcome = await sign_in(
-                SignIn(username, form.get("password", "")), session, ctx.accounts, ctx.clock.now()
-            )
-            user = outcome.user
-            home = None
-            if user is not None:
-                from services.console.api.web import HOME
+@router.get("/login", include_in_schema=False)
+async def login_page(request: Request, ctx: Ctx) -> Response:
+    return render(request, ctx, "login.html", username="", error=None)
 
-                home = HOME.get(user.role.split(":", 1)[0], "/")
-        if user is None or home is None:
-            SIGN_INS.labels("refused").inc()
-            return render(
-                request,
-                ctx,
-                "login.html",
-                status_code=401,
-                username=username,
-                error=outcome.message,
-            )
-        SIGN_INS.labels("ok").inc()
-        # A fresh session (and CSRF token) at sign-in: a token planted before cannot be reused.
-        request.session.clear()
-        request.session["user"] = user.username
-        request.session["csrf"] = secrets.token_urlsafe(32)
-        return back_to(home)
 
-    @router.post("/logout", include_in_schema=False)
-    async def logout(request: Request, _form: Form) -> Response:
-        request.session.clear()
-        return back_to("/login")
+@router.post("/login", include_in_schema=False)
+async def login(request: Request, ctx: Ctx, form: Form) -> Response:
+    username = form.get("username", "").strip().lower()
+    done = await ctx.accounts.handle(SignIn(username, form.get("password", "")))
+    outcome: SignedIn = done.answer
+    user = outcome.user
+    home = None
+    if user is not None:
+        from services.console.api.web import HOME
 
-    return router
+        home = HOME.get(user.role.split(":", 1)[0], "/")
+    if user is None or home is None:
+        SIGN_INS.labels("refused").inc()
+        return render(
+            request,
+            ctx,
+            "login.html",
+            status_code=401,
+            username=username,
+            error=outcome.message,
+        )
+    SIGN_INS.labels("ok").inc()
+    # A fresh session (and CSRF token) at sign-in: a token planted before cannot be reused.
+    request.session.clear()
+    request.session["user"] = user.username
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return back_to(home)
+
+
+@router.post("/logout", include_in_schema=False)
+async def logout(request: Request, _form: Form) -> Response:
+    request.session.clear()
+    return back_to("/login")

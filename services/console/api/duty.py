@@ -14,38 +14,37 @@ from services.console.queries import ServiceError
 OPS = require_kind("ops")
 
 
-def build_duty_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/duty", include_in_schema=False)
-    async def duty_page(request: Request, ctx: Ctx, user: User = OPS) -> Response:
-        at_risk = await ctx.services.get(
-            user.caller, "sla", "/v1/sla/at-risk", within_hours=24, limit=200
-        )
-        replies = await ctx.services.get(user.caller, "intake", "/v1/replies/pending", limit=100)
-        heads = {d.head for d in ctx.deps.org.departments}
-        items: list[dict[str, Any]] = at_risk["items"]
-        return render(
-            request,
-            ctx,
-            "duty.html",
-            user,
-            at_risk=items,
-            at_heads=[i for i in items if i.get("assignee_id") in heads],
-            replies=replies,
-            sla_dashboard=ctx.services.urls["sla"] + "/",
-            month=this_month(ctx.clock.now()),
-        )
 
-    @router.post("/duty/months/close", include_in_schema=False)
-    async def close_month(request: Request, ctx: Ctx, form: Form, user: User = OPS) -> Response:
-        month = form.get("month", "")
-        try:
-            await ctx.services.post(user.caller, "scoring", f"/v1/months/{month}/close", {})
-        except ServiceError as exc:
-            flash(request, exc.message(), "error")
-        else:
-            flash(request, f"{month} 已结算")
-        return back_to("/duty")
+@router.get("/duty", include_in_schema=False)
+async def duty_page(request: Request, ctx: Ctx, user: User = OPS) -> Response:
+    at_risk = await ctx.services.get(
+        user.caller, "sla", "/v1/sla/at-risk", within_hours=24, limit=200
+    )
+    replies = await ctx.services.get(user.caller, "intake", "/v1/replies/pending", limit=100)
+    heads = {d.head for d in ctx.deps.org.departments}
+    items: list[dict[str, Any]] = at_risk["items"]
+    return render(
+        request,
+        ctx,
+        "duty.html",
+        user,
+        at_risk=items,
+        at_heads=[i for i in items if i.get("assignee_id") in heads],
+        replies=replies,
+        sla_dashboard=ctx.services.urls["sla"] + "/",
+        month=this_month(ctx.clock.now()),
+    )
 
-    return router
+
+@router.post("/duty/months/close", include_in_schema=False)
+async def close_month(request: Request, ctx: Ctx, form: Form, user: User = OPS) -> Response:
+    month = form.get("month", "")
+    try:
+        await ctx.services.post(user.caller, "scoring", f"/v1/months/{month}/close", {})
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, f"{month} 已结算")
+    return back_to("/duty")

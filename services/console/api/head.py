@@ -42,156 +42,162 @@ async def _waiting(ctx: Ctx, user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def build_head_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/head", include_in_schema=False)
-    async def head_page(request: Request, ctx: Ctx, month: str = "", user: User = HEAD) -> Response:
-        month = month or this_month(ctx.clock.now())
-        scores = await ctx.services.get(user.caller, "scoring", f"/v1/scores/{month}")
-        rules = await ctx.services.get(user.caller, "scoring", "/v1/rules", month=month)
-        workers = _own(scores["workers"], user.department)
-        return render(
-            request,
-            ctx,
-            "head.html",
-            user,
-            month=month,
-            scores=scores,
-            workers=workers,
-            manual_rules=[r for r in rules if r["entry"] == "manual"],
-            waiting=await _waiting(ctx, user),
+
+@router.get("/head", include_in_schema=False)
+async def head_page(request: Request, ctx: Ctx, month: str = "", user: User = HEAD) -> Response:
+    month = month or this_month(ctx.clock.now())
+    scores = await ctx.services.get(user.caller, "scoring", f"/v1/scores/{month}")
+    rules = await ctx.services.get(user.caller, "scoring", "/v1/rules", month=month)
+    workers = _own(scores["workers"], user.department)
+    return render(
+        request,
+        ctx,
+        "head.html",
+        user,
+        month=month,
+        scores=scores,
+        workers=workers,
+        manual_rules=[r for r in rules if r["entry"] == "manual"],
+        waiting=await _waiting(ctx, user),
+    )
+
+
+@router.get("/head/workers/{worker_id}", include_in_schema=False)
+async def ledger(
+    request: Request, ctx: Ctx, worker_id: str, month: str = "", user: User = HEAD
+) -> Response:
+    month = month or this_month(ctx.clock.now())
+    found = await ctx.services.get(
+        user.caller, "scoring", f"/v1/workers/{worker_id}/ledger", month=month
+    )
+    return render(request, ctx, "ledger.html", user, month=month, ledger=found)
+
+
+@router.post("/head/entries", include_in_schema=False)
+async def enter(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+    month = form.get("month", "")
+    try:
+        entry = EntryForm.model_validate(form)
+        await ctx.services.post(
+            user.caller,
+            "scoring",
+            f"/v1/workers/{entry.worker_id}/entries",
+            {
+                "rule": entry.rule,
+                "reason": entry.reason,
+                "evidence": entry.evidence or None,
+                "month": entry.month,
+            },
         )
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, f"已记录：{ctx.deps.person_name(entry.worker_id)}")
+    return back_to(f"/head?month={month}")
 
-    @router.get("/head/workers/{worker_id}", include_in_schema=False)
-    async def ledger(
-        request: Request, ctx: Ctx, worker_id: str, month: str = "", user: User = HEAD
-    ) -> Response:
-        month = month or this_month(ctx.clock.now())
-        found = await ctx.services.get(
-            user.caller, "scoring", f"/v1/workers/{worker_id}/ledger", month=month
+
+@router.post("/head/workers/{worker_id}/entries/{entry_id}/correct", include_in_schema=False)
+async def correct(
+    request: Request,
+    ctx: Ctx,
+    worker_id: str,
+    entry_id: str,
+    form: Form,
+    user: User = HEAD,
+) -> Response:
+    try:
+        await ctx.services.post(
+            user.caller,
+            "scoring",
+            f"/v1/workers/{worker_id}/entries/{entry_id}/corrections",
+            {"reason": form.get("reason", "")},
         )
-        return render(request, ctx, "ledger.html", user, month=month, ledger=found)
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, "已更正")
+    return back_to(f"/head/workers/{worker_id}?month={form.get('month', '')}")
 
-    @router.post("/head/entries", include_in_schema=False)
-    async def enter(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-        month = form.get("month", "")
-        try:
-            entry = EntryForm.model_validate(form)
-            await ctx.services.post(
-                user.caller,
-                "scoring",
-                f"/v1/workers/{entry.worker_id}/entries",
-                {
-                    "rule": entry.rule,
-                    "reason": entry.reason,
-                    "evidence": entry.evidence or None,
-                    "month": entry.month,
-                },
-            )
-        except ValidationError as exc:
-            flash(request, form_errors(exc), "error")
-        except ServiceError as exc:
-            flash(request, exc.message(), "error")
-        else:
-            flash(request, f"已记录：{ctx.deps.person_name(entry.worker_id)}")
-        return back_to(f"/head?month={month}")
 
-    @router.post("/head/workers/{worker_id}/entries/{entry_id}/correct", include_in_schema=False)
-    async def correct(
-        request: Request,
-        ctx: Ctx,
-        worker_id: str,
-        entry_id: str,
-        form: Form,
-        user: User = HEAD,
-    ) -> Response:
-        try:
-            await ctx.services.post(
-                user.caller,
-                "scoring",
-                f"/v1/workers/{worker_id}/entries/{entry_id}/corrections",
-                {"reason": form.get("reason", "")},
-            )
-        except ServiceError as exc:
-            flash(request, exc.message(), "error")
-        else:
-            flash(request, "已更正")
-        return back_to(f"/head/workers/{worker_id}?month={form.get('month', '')}")
+@router.get("/head/scores/{month}.xlsx", include_in_schema=False)
+async def xlsx(ctx: Ctx, month: str, user: User = HEAD) -> Response:
+    found = await ctx.services.call(user.caller, "scoring", "GET", f"/v1/scores/{month}.xlsx")
+    return Response(
+        found.content,
+        media_type=found.headers.get("content-type"),
+        headers={"Content-Disposition": f'attachment; filename="scores-{month}.xlsx"'},
+    )
 
-    @router.get("/head/scores/{month}.xlsx", include_in_schema=False)
-    async def xlsx(ctx: Ctx, month: str, user: User = HEAD) -> Response:
-        found = await ctx.services.call(user.caller, "scoring", "GET", f"/v1/scores/{month}.xlsx")
-        return Response(
-            found.content,
-            media_type=found.headers.get("content-type"),
-            headers={"Content-Disposition": f'attachment; filename="scores-{month}.xlsx"'},
-        )
 
-    @router.get("/head/roster", include_in_schema=False)
-    async def roster(request: Request, ctx: Ctx, user: User = HEAD) -> Response:
-        now = ctx.clock.now()
-        days = [to_local(now).date() + timedelta(days=n) for n in range(7)]
-        # The duty at noon of each day: one duty day runs from one handover to the next.
-        found, *week = await asyncio.gather(
-            ctx.services.get(user.caller, "router", "/v1/roster", department=user.department),
-            *(
-                ctx.services.get(
-                    user.caller,
-                    "router",
-                    "/v1/roster",
-                    department=user.department,
-                    at=datetime.combine(day, time(12), LOCAL_TZ).isoformat(),
-                )
-                for day in days
-            ),
-        )
-        calendar = [
-            {"date": day, "duty": {u["unit"]: u["on_duty_now"] for u in on_day["units"]}}
-            for day, on_day in zip(days, week, strict=True)
-        ]
-        return render(request, ctx, "roster.html", user, roster=found, calendar=calendar)
-
-    @router.post("/head/roster/swaps", include_in_schema=False)
-    async def add_swap(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-        try:
-            swap = SwapForm.model_validate(form)
-            found = await ctx.services.get(
-                user.caller, "router", "/v1/roster", department=user.department
-            )
-            unit: dict[str, Any] = next(
-                (u for u in found["units"] if u["unit"] == swap.unit), {"swaps": []}
-            )
-            standing = [
-                {k: v for k, v in s.items() if k != "unit"}
-                for s in unit["swaps"]
-                if s["date"] != swap.date.isoformat()
-            ]
-            await ctx.services.put(
+@router.get("/head/roster", include_in_schema=False)
+async def roster(request: Request, ctx: Ctx, user: User = HEAD) -> Response:
+    now = ctx.clock.now()
+    days = [to_local(now).date() + timedelta(days=n) for n in range(7)]
+    # The duty at noon of each day: one duty day runs from one handover to the next.
+    found, *week = await asyncio.gather(
+        ctx.services.get(user.caller, "router", "/v1/roster", department=user.department),
+        *(
+            ctx.services.get(
                 user.caller,
                 "router",
-                f"/v1/roster/swaps/{swap.unit}",
-                {"swaps": [*standing, swap.entry()], "note": swap.reason},
+                "/v1/roster",
+                department=user.department,
+                at=datetime.combine(day, time(12), LOCAL_TZ).isoformat(),
             )
-        except ValidationError as exc:
-            flash(request, form_errors(exc), "error")
-        except ServiceError as exc:
-            flash(request, exc.message(), "error")
-        else:
-            flash(request, f"已换班：{swap.date} 由 {ctx.deps.person_name(swap.person)} 值班")
-        return back_to("/head/roster")
+            for day in days
+        ),
+    )
+    calendar = [
+        {"date": day, "duty": {u["unit"]: u["on_duty_now"] for u in on_day["units"]}}
+        for day, on_day in zip(days, week, strict=True)
+    ]
+    return render(request, ctx, "roster.html", user, roster=found, calendar=calendar)
 
-    @router.post("/head/roster/overrides", include_in_schema=False)
-    async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-        await _roster_change(request, ctx, user, form, OverrideForm, "overrides")
-        return back_to("/head/roster")
 
-    @router.post("/head/roster/leave", include_in_schema=False)
-    async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-        await _roster_change(request, ctx, user, form, LeaveForm, "leave")
-        return back_to("/head/roster")
+@router.post("/head/roster/swaps", include_in_schema=False)
+async def add_swap(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+    try:
+        swap = SwapForm.model_validate(form)
+        found = await ctx.services.get(
+            user.caller, "router", "/v1/roster", department=user.department
+        )
+        unit: dict[str, Any] = next(
+            (u for u in found["units"] if u["unit"] == swap.unit), {"swaps": []}
+        )
+        standing = [
+            {k: v for k, v in s.items() if k != "unit"}
+            for s in unit["swaps"]
+            if s["date"] != swap.date.isoformat()
+        ]
+        await ctx.services.put(
+            user.caller,
+            "router",
+            f"/v1/roster/swaps/{swap.unit}",
+            {"swaps": [*standing, swap.entry()], "note": swap.reason},
+        )
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, f"已换班：{swap.date} 由 {ctx.deps.person_name(swap.person)} 值班")
+    return back_to("/head/roster")
 
-    return router
+
+@router.post("/head/roster/overrides", include_in_schema=False)
+async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+    await _roster_change(request, ctx, user, form, OverrideForm, "overrides")
+    return back_to("/head/roster")
+
+
+@router.post("/head/roster/leave", include_in_schema=False)
+async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+    await _roster_change(request, ctx, user, form, LeaveForm, "leave")
+    return back_to("/head/roster")
 
 
 async def _roster_change(

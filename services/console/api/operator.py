@@ -31,91 +31,89 @@ async def _duplicates(ctx: Ctx, user: User, phone: str, community: str, building
     return [o for o in found["items"] if "phone" in o["matched_by"] or "address" in o["matched_by"]]
 
 
-def build_operator_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/operator", include_in_schema=False)
-    async def operator_page(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
-        return render(
-            request,
-            ctx,
-            "operator.html",
-            user,
-            categories=ctx.deps.categories,
-            communities=ctx.deps.org.known_communities(),
-            form={},
-            error=None,
-        )
 
-    @router.get("/operator/preview", include_in_schema=False)
-    async def preview(
-        request: Request,
-        ctx: Ctx,
-        category: str = "",
-        community: str = "",
-        phone: str = "",
-        building: str = "",
-        account_no: str = "",
-        user: User = OPERATOR,
-    ) -> Response:
-        routing, routing_error = None, None
-        if category:
-            try:
-                routing = await ctx.services.get(
-                    user.caller,
-                    "router",
-                    "/v1/routing/preview",
-                    category=category,
-                    community=community,
-                    account_no=account_no or None,
-                )
-            except ServiceError as exc:
-                routing_error = exc.message()
-        duplicates = await _duplicates(ctx, user, phone.strip(), community.strip(), building)
-        return render(
-            request,
-            ctx,
-            "_preview.html",
-            user,
-            routing=routing,
-            routing_error=routing_error,
-            duplicates=duplicates,
-        )
+@router.get("/operator", include_in_schema=False)
+async def operator_page(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
+    return render(
+        request,
+        ctx,
+        "operator.html",
+        user,
+        categories=ctx.deps.categories,
+        communities=ctx.deps.org.known_communities(),
+        form={},
+        error=None,
+    )
 
-    @router.post("/operator/calls", include_in_schema=False)
-    async def submit_call(
-        request: Request, ctx: Ctx, form: Form, user: User = OPERATOR
-    ) -> Response:
+
+@router.get("/operator/preview", include_in_schema=False)
+async def preview(
+    request: Request,
+    ctx: Ctx,
+    category: str = "",
+    community: str = "",
+    phone: str = "",
+    building: str = "",
+    account_no: str = "",
+    user: User = OPERATOR,
+) -> Response:
+    routing, routing_error = None, None
+    if category:
         try:
-            call = CallForm.model_validate(form)
-        except ValidationError as exc:
-            return _form_again(request, ctx, user, form, form_errors(exc))
-        body = call.to_call(ctx.deps.category_label(call.category), user.username, ctx.clock.now())
-        try:
-            accepted = await ctx.services.post(user.caller, "intake", "/v1/orders/96568", body)
-        except ServiceError as exc:
-            return _form_again(request, ctx, user, form, exc.message())
-        flash(request, f"已受理，工单号 {accepted['order_id']}")
-        return back_to(f"/orders/{accepted['order_id']}")
-
-    @router.get("/operator/live", include_in_schema=False)
-    async def live(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
-        found = await ctx.services.get(
-            user.caller, "intake", "/v1/search/orders", source="12345", limit=20
-        )
-        return render(request, ctx, "_orders.html", user, orders=found["items"])
-
-    @router.get("/search", include_in_schema=False)
-    async def search(request: Request, ctx: Ctx, q: str = "", user: User = ANYONE) -> Response:
-        orders = []
-        if q.strip():
-            found = await ctx.services.get(
-                user.caller, "intake", "/v1/search/orders", q=q, limit=50
+            routing = await ctx.services.get(
+                user.caller,
+                "router",
+                "/v1/routing/preview",
+                category=category,
+                community=community,
+                account_no=account_no or None,
             )
-            orders = found["items"]
-        return render(request, ctx, "search.html", user, q=q, orders=orders)
+        except ServiceError as exc:
+            routing_error = exc.message()
+    duplicates = await _duplicates(ctx, user, phone.strip(), community.strip(), building)
+    return render(
+        request,
+        ctx,
+        "_preview.html",
+        user,
+        routing=routing,
+        routing_error=routing_error,
+        duplicates=duplicates,
+    )
 
-    return router
+
+@router.post("/operator/calls", include_in_schema=False)
+async def submit_call(request: Request, ctx: Ctx, form: Form, user: User = OPERATOR) -> Response:
+    try:
+        call = CallForm.model_validate(form)
+    except ValidationError as exc:
+        return _form_again(request, ctx, user, form, form_errors(exc))
+    body = call.to_call(ctx.deps.category_label(call.category), user.username, ctx.clock.now())
+    try:
+        accepted = await ctx.services.post(user.caller, "intake", "/v1/orders/96568", body)
+    except ServiceError as exc:
+        return _form_again(request, ctx, user, form, exc.message())
+    flash(request, f"已受理，工单号 {accepted['order_id']}")
+    return back_to(f"/orders/{accepted['order_id']}")
+
+
+@router.get("/operator/live", include_in_schema=False)
+async def live(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
+    found = await ctx.services.get(
+        user.caller, "intake", "/v1/search/orders", source="12345", limit=20
+    )
+    return render(request, ctx, "_orders.html", user, orders=found["items"])
+
+
+@router.get("/search", include_in_schema=False)
+async def search(request: Request, ctx: Ctx, q: str = "", user: User = ANYONE) -> Response:
+    orders = []
+    if q.strip():
+        found = await ctx.services.get(user.caller, "intake", "/v1/search/orders", q=q, limit=50)
+        orders = found["items"]
+    return render(request, ctx, "search.html", user, q=q, orders=orders)
 
 
 def _form_again(

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from services.console.config import ConsoleDeps, ConsoleSettings
 from services.console.domain import labels
-from services.console.handlers import AccountDeps
+from services.console.handlers import Accounts
 from services.console.queries import Caller, ServiceError, Services
 from services.console.store import UserRepository, UserRow
 from shared.clock import Clock
@@ -47,7 +47,7 @@ class ConsoleContext:
     services: Services
     db: Database
     clock: Clock
-    accounts: AccountDeps
+    accounts: Accounts
     templates: Jinja2Templates
 
 

@@ -52,62 +52,63 @@ def _callers(ctx: Ctx, user: User, **params: str | int) -> Awaitable[Any]:
     return ctx.services.get(user.caller, "intake", "/v1/search/orders", **params)
 
 
-def build_worker_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/inbox", include_in_schema=False)
-    async def inbox(request: Request, ctx: Ctx, all: bool = False, user: User = STAFF) -> Response:
-        with PAGE_SECONDS.labels("inbox").time():
-            mine = not all and user.kind == "department" and user.person_id is not None
-            rows = await load_inbox(ctx, user, mine)
-            return render(request, ctx, "inbox.html", user, rows=rows, mine=mine)
 
-    @router.get("/inbox/rows", include_in_schema=False)
-    async def inbox_fragment(
-        request: Request, ctx: Ctx, all: bool = False, user: User = STAFF
-    ) -> Response:
+@router.get("/inbox", include_in_schema=False)
+async def inbox(request: Request, ctx: Ctx, all: bool = False, user: User = STAFF) -> Response:
+    with PAGE_SECONDS.labels("inbox").time():
         mine = not all and user.kind == "department" and user.person_id is not None
         rows = await load_inbox(ctx, user, mine)
-        return render(request, ctx, "_inbox_rows.html", user, rows=rows, mine=mine)
+        return render(request, ctx, "inbox.html", user, rows=rows, mine=mine)
 
-    @router.get("/orders/{order_id}", include_in_schema=False)
-    async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUser) -> Response:
-        routing = None
-        if user.kind in ("department", "head"):
-            # The router answers 403 for another department's order: shown as such.
-            routing = await ctx.services.get(user.caller, "router", f"/v1/orders/{order_id}")
-        order = await ctx.services.get(user.caller, "intake", f"/v1/orders/{order_id}")
-        try:
-            clocks = await ctx.services.get(user.caller, "sla", f"/v1/sla/orders/{order_id}")
-        except ServiceError:
-            clocks = None
-        return render(
-            request,
-            ctx,
-            "order.html",
-            user,
-            order=order,
-            routing=routing,
-            clocks=clocks,
-            received=order["timeline"][0]["payload"] if order["timeline"] else {},
-        )
 
-    @router.post("/orders/{order_id}/{action}", include_in_schema=False)
-    async def act(
-        request: Request, ctx: Ctx, order_id: str, action: str, form: Form, user: User = STAFF
-    ) -> Response:
-        try:
-            body = _body(action, form)
-            await ctx.services.post(user.caller, "router", f"/v1/orders/{order_id}/{action}", body)
-        except ValidationError as exc:
-            flash(request, form_errors(exc), "error")
-        except ServiceError as exc:
-            flash(request, exc.message(), "error")
-        else:
-            flash(request, f"{ACTIONS[action]}成功")
-        return back_to(f"/orders/{order_id}")
+@router.get("/inbox/rows", include_in_schema=False)
+async def inbox_fragment(
+    request: Request, ctx: Ctx, all: bool = False, user: User = STAFF
+) -> Response:
+    mine = not all and user.kind == "department" and user.person_id is not None
+    rows = await load_inbox(ctx, user, mine)
+    return render(request, ctx, "_inbox_rows.html", user, rows=rows, mine=mine)
 
-    return router
+
+@router.get("/orders/{order_id}", include_in_schema=False)
+async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUser) -> Response:
+    routing = None
+    if user.kind in ("department", "head"):
+        # The router answers 403 for another department's order: shown as such.
+        routing = await ctx.services.get(user.caller, "router", f"/v1/orders/{order_id}")
+    order = await ctx.services.get(user.caller, "intake", f"/v1/orders/{order_id}")
+    try:
+        clocks = await ctx.services.get(user.caller, "sla", f"/v1/sla/orders/{order_id}")
+    except ServiceError:
+        clocks = None
+    return render(
+        request,
+        ctx,
+        "order.html",
+        user,
+        order=order,
+        routing=routing,
+        clocks=clocks,
+        received=order["timeline"][0]["payload"] if order["timeline"] else {},
+    )
+
+
+@router.post("/orders/{order_id}/{action}", include_in_schema=False)
+async def act(
+    request: Request, ctx: Ctx, order_id: str, action: str, form: Form, user: User = STAFF
+) -> Response:
+    try:
+        body = _body(action, form)
+        await ctx.services.post(user.caller, "router", f"/v1/orders/{order_id}/{action}", body)
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, f"{ACTIONS[action]}成功")
+    return back_to(f"/orders/{order_id}")
 
 
 ACTIONS = {

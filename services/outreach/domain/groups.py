@@ -3,6 +3,7 @@ group nor a direct contact with its property manager (Art. 9, 18(一)6)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from shared.organisation import Organisation, community_key
 
@@ -13,6 +14,28 @@ class Gap:
     department: str
     grid: str
     community: str
+
+
+class Entry(Protocol):
+    """One line of the register (a stored row)."""
+
+    @property
+    def worker_id(self) -> str: ...
+    @property
+    def community_key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def worker_in_group(self) -> bool: ...
+
+
+def covered(rows: Iterable[Entry]) -> list[tuple[str, str]]:
+    """A group counts only when the worker is in it; a manager contact counts as it is."""
+    return [
+        (r.worker_id, r.community_key)
+        for r in rows
+        if r.kind == "manager_contact" or r.worker_in_group
+    ]
 
 
 def gaps(org: Organisation, covered: Iterable[tuple[str, str]]) -> list[Gap]:

@@ -1,5 +1,5 @@
 """Notices: campaigns rendered per community, tasks marked sent, overdue tasks raised; the
-leave the router announces. One shape: (message, session, deps, now) -> the events caused.
+leave the router announces. One shape: ``(message, uow, deps) -> events``.
 
 Everything a command changes and the events it causes commit together (the outbox); the
 activity consumer keeps the leave the router announces, each event once (the inbox).
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.outreach.config import NoticeTemplate, OutreachDeps
 from services.outreach.domain import notices
+from services.outreach.domain.access import own
 from services.outreach.schemas import CampaignIn, SentIn
 from services.outreach.store import (
     OPEN,
@@ -22,9 +23,9 @@ from services.outreach.store import (
     OutreachRepository,
     TaskRow,
 )
+from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import (
-    ActivityEvent,
     Event,
     GridActivityPayload,
     GridActivityRecorded,
@@ -35,16 +36,36 @@ from shared.contracts import (
     OutageAnnounced,
     OutageAnnouncedPayload,
 )
-from shared.runtime import EventHandler
+from shared.refusals import Invalid, NotFound
+from shared.unit_of_work import UnitOfWork
 
 PRODUCER = "outreach"
 
 
 @dataclass(frozen=True)
+class StartCampaign:
+    body: CampaignIn
+    who: Principal
+
+
+@dataclass(frozen=True)
 class Started:
+    """What a started campaign answers: the campaign and its tasks."""
+
     campaign: CampaignRow
     tasks: list[TaskRow]
-    events: list[Event]
+
+
+@dataclass(frozen=True)
+class MarkSent:
+    task_id: str
+    body: SentIn
+    who: Principal
+
+
+@dataclass(frozen=True)
+class RaiseOverdue:
+    """The overdue job's round."""
 
 
 async def known_leave(
@@ -70,6 +91,42 @@ def _deadline(template: NoticeTemplate, body: CampaignIn, now: datetime) -> date
 
 
 async def start_campaign(
+    command: StartCampaign, uow: UnitOfWork, deps: OutreachDeps
+) -> Sequence[Event]:
+    """Renders the text per community and gives each its responsible worker a task.
+    ``uow.answer``: the ``Started`` campaign."""
+    body, who = command.body, command.who
+    template = deps.templates.get(body.template)
+    if template is None:
+        raise Invalid(f"没有通知模板 {body.template}", "template")
+    if who.kind != "operator":
+        own(who, template.department)
+    try:
+        started = await _start(uow.session, deps, template, body, who.subject, uow.now)
+    except notices.UnknownCommunity as exc:
+        raise Invalid(str(exc), "communities") from exc
+    uow.answer = started
+    if not (template.opens_incident and body.starts_at and body.ends_at):
+        return []
+    return [
+        OutageAnnounced(
+            occurred_at=uow.now,
+            producer=PRODUCER,
+            worker_id="*",
+            payload=OutageAnnouncedPayload(
+                campaign_id=started.campaign.campaign_id,
+                department=started.campaign.department,
+                communities=tuple(body.communities),
+                starts_at=body.starts_at,
+                ends_at=body.ends_at,
+                reason=body.reason,
+                title=template.title,
+            ),
+        )
+    ]
+
+
+async def _start(
     session: AsyncSession,
     deps: OutreachDeps,
     template: NoticeTemplate,
@@ -77,8 +134,7 @@ async def start_campaign(
     by: str,
     now: datetime,
 ) -> Started:
-    """Renders the text per community and gives each its responsible worker a task.
-    Raises ``notices.UnknownCommunity`` for a community no grid of the department holds."""
+    """Raises ``notices.UnknownCommunity`` for a community no grid of the department holds."""
     leave = await known_leave(session, deps)
     campaign = CampaignRow(
         campaign_id=f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}",
@@ -97,25 +153,7 @@ async def start_campaign(
         for i, community in enumerate(body.communities, start=1)
     ]
     OutreachRepository(session).add(campaign, *tasks)
-    events: list[Event] = []
-    if template.opens_incident and body.starts_at and body.ends_at:
-        events.append(
-            OutageAnnounced(
-                occurred_at=now,
-                producer=PRODUCER,
-                worker_id="*",
-                payload=OutageAnnouncedPayload(
-                    campaign_id=campaign.campaign_id,
-                    department=campaign.department,
-                    communities=tuple(body.communities),
-                    starts_at=body.starts_at,
-                    ends_at=body.ends_at,
-                    reason=body.reason,
-                    title=template.title,
-                ),
-            )
-        )
-    return Started(campaign, tasks, events)
+    return Started(campaign, tasks)
 
 
 def _task(
@@ -153,12 +191,19 @@ def _task(
     )
 
 
-def mark_sent(task: TaskRow, body: SentIn, by: str, now: datetime) -> list[Event]:
-    """A notice posted counts as a message sent (Art. 18(二)3), once: sending twice is a no-op."""
+async def mark_sent(command: MarkSent, uow: UnitOfWork, deps: OutreachDeps) -> Sequence[Event]:
+    """A notice posted counts as a message sent (Art. 18(二)3), once: sending twice is a no-op.
+    ``uow.answer``: the task."""
+    task = await OutreachRepository(uow.session).task(command.task_id)
+    if task is None:
+        raise NotFound(f"没有发送任务 {command.task_id}", "task_id")
+    own(command.who, task.department)
+    uow.answer = task
     if task.state == SENT:
         return []
-    task.state, task.sent_at, task.sent_by = SENT, now, by
-    task.screenshot = body.screenshot
+    now = uow.now
+    task.state, task.sent_at, task.sent_by = SENT, now, command.who.subject
+    task.screenshot = command.body.screenshot
     return [
         GridActivityRecorded(
             occurred_at=now,
@@ -176,10 +221,13 @@ def mark_sent(task: TaskRow, body: SentIn, by: str, now: datetime) -> list[Event
     ]
 
 
-async def raise_overdue(session: AsyncSession, now: datetime) -> list[Event]:
+async def raise_overdue(
+    _command: RaiseOverdue, uow: UnitOfWork, _deps: OutreachDeps
+) -> Sequence[Event]:
     """Open tasks past their deadline become NoticeOverdue, each once (the head decides)."""
+    now = uow.now
     events: list[Event] = []
-    repo = OutreachRepository(session)
+    repo = OutreachRepository(uow.session)
     for task in await repo.overdue(now):
         task.overdue_at = now
         campaign = await repo.campaign(task.campaign_id)
@@ -201,14 +249,8 @@ async def raise_overdue(session: AsyncSession, now: datetime) -> list[Event]:
     return events
 
 
-def make_activity_handler() -> EventHandler[ActivityEvent]:
-    async def on_activity(
-        event: ActivityEvent, session: AsyncSession, now: datetime
-    ) -> Sequence[Event]:
-        match event:
-            case LeaveChanged(payload=p):
-                periods = [lv.model_dump(mode="json", by_alias=True) for lv in p.leave]
-                await OutreachRepository(session).set_leave(p.person_id, periods, now)
-        return []
-
-    return on_activity
+async def keep_leave(event: LeaveChanged, uow: UnitOfWork, _deps: OutreachDeps) -> Sequence[Event]:
+    """The leave the router announces replaces the organisation file's for that person."""
+    periods = [lv.model_dump(mode="json", by_alias=True) for lv in event.payload.leave]
+    await OutreachRepository(uow.session).set_leave(event.payload.person_id, periods, uow.now)
+    return []

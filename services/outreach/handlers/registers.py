@@ -1,14 +1,16 @@
 """The registers: WeChat groups (and the gaps scoring offers the head) and trainings. Each
 record goes on the log as it commits (the outbox): WeChatGroupRecorded, TrainingRecorded."""
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from services.outreach import queries
 from services.outreach.config import OutreachDeps
 from services.outreach.domain import groups
+from services.outreach.domain.access import own
 from services.outreach.handlers.notices import PRODUCER
 from services.outreach.schemas import GroupIn, TrainingIn
 from services.outreach.store import (
@@ -17,6 +19,7 @@ from services.outreach.store import (
     OutreachRepository,
     TrainingRow,
 )
+from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import (
     Event,
@@ -28,8 +31,30 @@ from shared.contracts import (
     WeChatGroupRecordedPayload,
 )
 from shared.organisation import community_key
+from shared.refusals import Invalid
+from shared.unit_of_work import UnitOfWork
 
 _GAPS = uuid5(NAMESPACE_URL, "gridline:outreach:wechat-group-missing")
+
+
+@dataclass(frozen=True)
+class RecordGroup:
+    body: GroupIn
+    who: Principal
+
+
+@dataclass(frozen=True)
+class RecordTraining:
+    body: TrainingIn
+    who: Principal
+
+
+@dataclass(frozen=True)
+class CheckGroups:
+    """A round of the group-gap check (the job's, or the head's “立即检查”), for one department
+    or all."""
+
+    department: str | None = None
 
 
 def group_recorded(row: GroupRow) -> WeChatGroupRecorded:
@@ -66,7 +91,7 @@ def training_recorded(row: TrainingRow) -> TrainingRecorded:
     )
 
 
-def record_group(body: GroupIn, department: str, by: str, now: datetime) -> GroupRow:
+def _group(body: GroupIn, department: str, by: str, now: datetime) -> GroupRow:
     return GroupRow(
         community=body.community,
         community_key=community_key(body.community),
@@ -83,24 +108,34 @@ def record_group(body: GroupIn, department: str, by: str, now: datetime) -> Grou
     )
 
 
-def covered(rows: Sequence[GroupRow]) -> list[tuple[str, str]]:
-    """A group counts only when the worker is in it; a manager contact counts as it is."""
-    return [
-        (r.worker_id, r.community_key)
-        for r in rows
-        if r.kind == "manager_contact" or r.worker_in_group
-    ]
+async def record_group(
+    command: RecordGroup, uow: UnitOfWork, deps: OutreachDeps
+) -> Sequence[Event]:
+    """A group or property-manager contact on the register. ``uow.answer``: the row."""
+    body = command.body
+    home = deps.org.department_of_person(body.worker_id)
+    if home is None or body.worker_id not in queries.workers_of(deps, home):
+        raise Invalid(f"{body.worker_id} 不是网格员", "worker_id")
+    department = own(command.who, home)
+    row = _group(body, department, command.who.subject, uow.now)
+    uow.session.add(row)
+    await uow.session.flush()
+    uow.answer = row
+    return [group_recorded(row)]
 
 
 async def raise_group_gaps(
-    session: AsyncSession, deps: OutreachDeps, now: datetime, department: str | None = None
-) -> list[Event]:
-    """Each gap goes on the log once a month, for the head's candidate queue in scoring."""
-    repo = OutreachRepository(session)
+    command: CheckGroups, uow: UnitOfWork, deps: OutreachDeps
+) -> Sequence[Event]:
+    """Each gap goes on the log once a month, for the head's candidate queue in scoring.
+    ``uow.answer``: the number of gaps per department (all departments, for the gauge)."""
+    session, now = uow.session, uow.now
+    found = groups.gaps(deps.org, groups.covered(await OutreachRepository(session).groups()))
+    uow.answer = Counter(g.department for g in found)
     month = f"{to_local(now):%Y-%m}"
     events: list[Event] = []
-    for gap in groups.gaps(deps.org, covered(await repo.groups())):
-        if department is not None and gap.department != department:
+    for gap in found:
+        if command.department is not None and gap.department != command.department:
             continue
         key = f"{gap.worker_id}:{community_key(gap.community)}:{gap.department}:{month}"
         if await session.get(GapRaisedRow, key) is not None:
@@ -120,13 +155,26 @@ async def raise_group_gaps(
     return events
 
 
-def record_training(body: TrainingIn, department: str, by: str, now: datetime) -> TrainingRow:
-    return TrainingRow(
+async def record_training(
+    command: RecordTraining, uow: UnitOfWork, deps: OutreachDeps
+) -> Sequence[Event]:
+    """A training with its attendees, Art. 6. ``uow.answer``: the row."""
+    body = command.body
+    department = own(command.who, None)
+    workers = queries.workers_of(deps, department)
+    unknown = [a for a in body.attendees if a not in workers]
+    if unknown:
+        raise Invalid(f"不是本部门网格员：{'、'.join(unknown)}", "attendees")
+    row = TrainingRow(
         department=department,
         held_on=body.held_on,
         topic=body.topic,
         trainer=body.trainer,
         attendees=list(dict.fromkeys(body.attendees)),
-        recorded_by=by,
-        recorded_at=now,
+        recorded_by=command.who.subject,
+        recorded_at=uow.now,
     )
+    uow.session.add(row)
+    await uow.session.flush()
+    uow.answer = row
+    return [training_recorded(row)]

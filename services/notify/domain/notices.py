@@ -1,0 +1,70 @@
+"""Which events someone must hear of, and the notice each gives (before the rules say who)."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from services.notify.domain import texts
+from services.notify.domain.facts import Notification, OrderFacts
+from shared.contracts import MajorEventRaised, OrderDispatched, OrderEvent, SlaBreached, SlaWarning
+
+
+def notification_for(event: OrderEvent, facts: OrderFacts) -> Notification | None:
+    """What someone must hear of this event, given what notify knows of its order."""
+    cause = str(event.event_id)
+    match event:
+        case OrderDispatched(payload=p):
+            notice = "dispatched" if p.reason == "initial" else "escalated"
+            return Notification(
+                notice,
+                f"{event.order_id}:{p.assignment_id}",
+                facts,
+                p.priority,
+                assignment_id=p.assignment_id,
+                cause_event_id=cause,
+            )
+        case MajorEventRaised(payload=p):
+            return Notification(
+                "major", cause, facts, "critical", p.reason, p.notify, cause_event_id=cause
+            )
+        case SlaWarning(payload=p):
+            notice = "reply_due" if p.deadline == "reply" else "yellow_card"
+            # Keyed on the deadline, not the event: a card the SLA service fires again (after
+            # a restart, say) tells nobody twice.
+            return Notification(
+                notice,
+                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+                facts,
+                facts.priority,
+                texts.deadline_reason(p.deadline),
+                deadline=p.due,
+                cause_event_id=cause,
+            )
+        case SlaBreached(payload=p):
+            return Notification(
+                "red_card",
+                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+                facts,
+                facts.priority,
+                texts.deadline_reason(p.deadline),
+                deadline=p.due,
+                cause_event_id=cause,
+            )
+    return None
+
+
+def alert_notification(
+    labels: Mapping[str, str], annotations: Mapping[str, str], starts_at: datetime, fingerprint: str
+) -> Notification:
+    """An Alertmanager alert, for ops: keyed on its fingerprint and start, so a repeat of one
+    plans nothing new."""
+    name = labels.get("alertname", "告警")
+    summary = annotations.get("summary", "")
+    severity = labels.get("severity", "warning")
+    cause = f"{fingerprint or name}:{starts_at.isoformat()}"
+    return Notification(
+        "alert",
+        cause,
+        None,
+        "critical" if severity == "critical" else "normal",
+        reason=f"{name}（{severity}）：{summary}".rstrip("："),
+    )
