@@ -20,7 +20,6 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from gridline.bench_probe import (
     raw_broker_cpu_per_message,
     rss_mb,
 )
+from gridline.bench_result import SERVICE_NAMES, BenchResult, percentile_ms
 from gridline.broker import free_port
 from gridline.launcher import LaunchPlan, RunningSystem, start
 from shared.auth import issue_token
@@ -77,78 +77,6 @@ def sample_order(i: int, now: datetime) -> dict[str, Any]:
         "address": f"聊城市东昌府区{COMMUNITIES[i % len(COMMUNITIES)]}{i % 30 + 1}号楼",
         "category": CATEGORIES[i % len(CATEGORIES)],
     }
-
-
-SERVICE_NAMES = ("intake", "router", "sla", "scoring")
-
-
-@dataclass
-class BenchResult:
-    backend: str
-    orders: int
-    concurrency: int
-    cpu_ms: dict[str, float] = field(default_factory=dict)
-    per_order: dict[str, float] = field(default_factory=dict)
-    sustained: float = 0.0
-    rate: float = 0.0
-    latency_ms: tuple[float, float] = (0.0, 0.0)
-    accept_ms: tuple[float, float] = (0.0, 0.0)
-    idle_vcpu: float = 0.0
-    rss: dict[str, float] = field(default_factory=dict)
-    raw_us: float = 0.0
-
-    @property
-    def gridline_us_per_message(self) -> float:
-        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
-        consumed = self.per_order.get("consumed", 0.0) or 1.0
-        return services * 1000 / consumed
-
-    def markdown(self) -> str:
-        cpu = " / ".join(f"{k} {v:.1f}" for k, v in self.cpu_ms.items())
-        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
-        po = self.per_order
-        ratio = self.gridline_us_per_message / self.raw_us if self.raw_us else float("nan")
-        rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss.items())
-        rows = [
-            ("CPU ms per order, per process", cpu),
-            (
-                "total CPU ms per order, all services (+ broker)",
-                f"{services:.1f} (+ {self.cpu_ms.get('broker', 0):.1f})",
-            ),
-            ("DB commits per order (all services)", f"{po.get('commits', 0):.1f}"),
-            (
-                "messages consumed / produced per order",
-                f"{po.get('consumed', 0):.1f} / {po.get('published', 0):.1f}"
-                f" (+ {po.get('skipped', 0):.1f} dropped from their header)",
-            ),
-            ("offset commits per order", f"{po.get('offset_commits', 0):.1f}"),
-            (
-                f"sustained end-to-end orders/s ({self.orders} at {self.concurrency})",
-                f"{self.sustained:.0f}",
-            ),
-            (
-                f"received → dispatched p50 / p99 at {self.rate:.0f} orders/s",
-                f"{self.latency_ms[0]:.0f} / {self.latency_ms[1]:.0f} ms",
-            ),
-            (
-                f"intake accept p50 / p99 at {self.rate:.0f} orders/s",
-                f"{self.accept_ms[0]:.0f} / {self.accept_ms[1]:.0f} ms",
-            ),
-            ("idle CPU of the whole system", f"{self.idle_vcpu:.3f} vCPU"),
-            ("RSS after the run (MB)", rss),
-            ("raw broker CPU per message", f"{self.raw_us:.0f} µs"),
-            (
-                "Gridline CPU per consumed message ÷ raw broker's",
-                f"{self.gridline_us_per_message:.0f} µs ÷ {self.raw_us:.0f} µs = {ratio:.0f}",
-            ),
-        ]
-        lines = [f"| figure ({self.backend}) | value |", "|---|---|"]
-        return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows])
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000 if ordered else 0.0
 
 
 class _Driver:
@@ -253,8 +181,8 @@ async def _measure(
             accepts = list(await asyncio.gather(*tasks))
             await d.dispatched(len(d.sent))
             waits = [d.watch.seen[o] - t for o, t in d.sent.items() if o not in before]
-            result.latency_ms = (_pct(waits, 0.5), _pct(waits, 0.99))
-            result.accept_ms = (_pct(accepts, 0.5), _pct(accepts, 0.99))
+            result.latency_ms = (percentile_ms(waits, 0.5), percentile_ms(waits, 0.99))
+            result.accept_ms = (percentile_ms(accepts, 0.5), percentile_ms(accepts, 0.99))
             await d.quiet()
             await d.watch.stop()  # the bench's own reader must not count as the system's load
             idle0 = sum(d.cpu().values())
