@@ -55,9 +55,9 @@ HandlerTable = Mapping[type[Any], Handler[Any, D]]
 class UnitsOfWork:
     """Opens units of work on one service's database and outbox."""
 
-    def __init__(self, db: Database, outbox: Outbox, clock: Clock) -> None:
+    def __init__(self, db: Database, outbox: Outbox | None, clock: Clock) -> None:
         self.db = db
-        self.outbox = outbox
+        self.outbox = outbox  # None: a service that publishes nothing (the console)
         self.clock = clock
 
     @asynccontextmanager
@@ -66,7 +66,10 @@ class UnitsOfWork:
         async with self.db.transaction() as session:
             uow = UnitOfWork(session, self.clock.now())
             yield uow
-            self.outbox.add(session, uow.events)
+            if self.outbox is not None:
+                self.outbox.add(session, uow.events)
+            elif uow.events:
+                raise RuntimeError("this service has no outbox: its handlers emit no events")
 
     async def run(self, handler: Handler[M, D], message: M, deps: D) -> UnitOfWork:
         """Runs one handler in its own unit of work; the finished unit (events, answer)."""

@@ -28,7 +28,7 @@ from shared.clock import Clock
 from shared.contracts import Event
 from shared.db import Database
 from shared.refusals import Refusal
-from shared.unit_of_work import HandlerTable, UnitOfWork
+from shared.unit_of_work import CommandBus, HandlerTable, UnitOfWork, UnitsOfWork
 
 _hasher = PasswordHasher()
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
@@ -196,22 +196,9 @@ COMMANDS: HandlerTable[AccountDeps] = {
 }
 
 
-class Accounts:
-    """The console's command bus: each command in its own transaction on the accounts database.
+class Accounts(CommandBus[AccountDeps]):
+    """The console's command bus: each command in its own unit of work on the accounts database.
     The console has no outbox, so a handler that returned events would be a mistake."""
 
     def __init__(self, db: Database, clock: Clock, deps: AccountDeps) -> None:
-        self.db = db
-        self.clock = clock
-        self.deps = deps
-
-    async def handle(self, command: object) -> UnitOfWork:
-        handler = COMMANDS.get(type(command))
-        if handler is None:
-            raise LookupError(f"no handler for {type(command).__name__} in COMMANDS")
-        async with self.db.transaction() as session:
-            uow = UnitOfWork(session, self.clock.now())
-            uow.emit(await handler(command, uow, self.deps))
-            if uow.events:
-                raise RuntimeError("the console publishes no events: it has no outbox")
-        return uow
+        super().__init__(UnitsOfWork(db, None, clock), COMMANDS, deps)

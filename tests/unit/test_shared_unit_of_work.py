@@ -126,3 +126,12 @@ def test_the_http_layer_alone_turns_a_refusal_into_its_status(
     answer = TestClient(app).get("/refuse")
     assert answer.status_code == status
     assert answer.json() == {"error": refusal.code, "detail": "不行 (no)", "field": "order_id"}
+
+
+async def test_a_service_without_an_outbox_refuses_a_handler_that_emits(tmp_path: Path) -> None:
+    db, _ = await _units(tmp_path)
+    bus = CommandBus(UnitsOfWork(db, None, ManualClock(NOW)), {Acknowledge: acknowledge}, "d")
+    with pytest.raises(RuntimeError, match="no outbox"):
+        await bus.handle(Acknowledge("GL-1"))
+    assert await _outbox_rows(db) == 0
+    await db.stop()
