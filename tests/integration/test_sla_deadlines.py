@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sla.app import MIGRATIONS
 from services.sla.config import Policies, SlaDeps
-from services.sla.handlers import EVENTS
+from services.sla.handlers import EVENTS, watching_resolve
 from services.sla.jobs import fire_due
 from services.sla.queries import Scope, SlaQueries
 from services.sla.queries import at_risk as build_at_risk
@@ -32,6 +32,8 @@ from shared.contracts import (
     OrderDispatched,
     OrderDispatchedPayload,
     OrderEvent,
+    OrderLinked,
+    OrderLinkedPayload,
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
@@ -40,6 +42,8 @@ from shared.contracts import (
     OrderResolvedPayload,
     OrderReturned,
     OrderReturnedPayload,
+    OrderSplit,
+    OrderSplitPayload,
     ProgressNoted,
     ProgressNotedPayload,
     ReplySent,
@@ -559,3 +563,89 @@ async def test_a_missed_time_is_explained_only_by_a_word_to_the_caller_before_it
         if e["type"] == "AppointmentMissed"
     }
     assert missed == {"GL-NOTE": False, "GL-TOLD": True, "GL-LATE": False}
+
+
+async def test_only_the_events_that_can_move_the_resolve_deadline_read_it_and_nothing_is_lost(
+    databases: DatabaseFactory,
+) -> None:
+    """Issue 14: the handler table reads the 办结时限 before and after only the events that can
+    open or move it; every event of an order's life, run once that way and once with every
+    handler watched, says the same ``ResolveDeadlineSet`` events."""
+    watched_always = {
+        cls: watching_resolve(getattr(handler, "__wrapped__", handler))
+        for cls, handler in EVENTS.items()
+    }
+    late = T0 + timedelta(hours=20)
+
+    def by(cls: Any, order_id: str, payload: Any, at: datetime = T0) -> OrderEvent:
+        event: OrderEvent = cls(
+            order_id=order_id, occurred_at=at, producer="router", payload=payload
+        )
+        return event
+
+    linked = received("GL-L", at=T0).model_copy(
+        update={"payload": received("GL-L").payload.model_copy(update={"incident_id": "INC-1"})}
+    )
+    life: list[OrderEvent] = [
+        received("GL-W", platform_deadline=T0 + timedelta(days=2)),
+        dispatched("GL-W", 1, "METER_READING", "W-0101", T0),
+        acknowledged("GL-W", 1, "METER_READING", T0 + timedelta(minutes=5)),
+        by(ProgressNoted, "GL-W", ProgressNotedPayload(note="晚到", caller_told=True, by="W")),
+        by(
+            AppointmentSet,
+            "GL-W",
+            AppointmentSetPayload(
+                appointment_at=T0 + timedelta(hours=3), requested_by="caller", by="W"
+            ),
+        ),
+        by(ProgressNoted, "GL-W", ProgressNotedPayload(note="到场", arrived_on_site=True, by="W")),
+        by(
+            OrderReturned,
+            "GL-W",
+            OrderReturnedPayload(by="W", department="METER_READING", reason="非本部门"),
+            late,
+        ),
+        dispatched("GL-W", 2, "USER_MAINTENANCE", "W-0301", late),
+        by(
+            ExtensionGranted,
+            "GL-W",
+            ExtensionGrantedPayload(
+                new_deadline=T0 + timedelta(days=10),
+                extra_working_days=5,
+                approved_by="P-0200",
+                reason="管网改造",
+            ),
+            late,
+        ),
+        by(OrderResolved, "GL-W", OrderResolvedPayload(by="W", department="USER_MAINTENANCE")),
+        by(ReplySent, "GL-W", ReplySentPayload(channel="12345", target="platform")),
+        by(OrderReopened, "GL-W", OrderReopenedPayload(reason="仍在漏水", by="P-0400"), late),
+        linked,
+        by(
+            OrderSplit,
+            "GL-L",
+            OrderSplitPayload(
+                incident_id="INC-1", primary_order_id="GL-W", rule="vulnerable", reason="独居老人"
+            ),
+        ),
+        received("GL-K"),
+        by(OrderLinked, "GL-K", OrderLinkedPayload(incident_id="INC-1", primary_order_id="GL-W")),
+    ]
+    assert {type(e) for e in life} == set(EVENTS)
+
+    async def said(table: dict[type[Any], Any], service: str) -> list[tuple[str, str, Any]]:
+        db = await open_db(databases, await databases.url(service))
+        out = []
+        try:
+            for event in life:
+                async with db.transaction() as session:
+                    uow = UnitOfWork(session, event.occurred_at)
+                    for e in await table[type(event)](event, uow, DEPS):
+                        out.append((type(e).__name__, e.order_id, e.payload.model_dump()))
+        finally:
+            await db.stop()
+        return out
+
+    table_said = await said(EVENTS, "sla_table")
+    assert table_said == await said(watched_always, "sla_every")
+    assert {order_id for _, order_id, _ in table_said} == {"GL-W", "GL-L", "GL-K"}

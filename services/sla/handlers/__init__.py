@@ -1,16 +1,18 @@
 """The SLA service's writes. Order events start, move and stop an order's deadlines
 (``orders``, ``deadlines``, ``incidents``); the due ones are fired by the poller in ``jobs``.
 
-A handler emits nothing of its own but ``ResolveDeadlineSet`` when the order's 办结时限 opened or
-moved, so that the router's inbox shows the deadline this service breaches on. Only the events
-that can open or move it (``watching_resolve`` below) read it before and after; the others
-leave it where it was or close it, and a closed one is not said.
+A handler emits nothing of its own but ``ResolveDeadlineSet`` when the order's 办结时限 changed
+(see ``watching_resolve`` for which changes are said), so that the router's inbox shows the
+deadline this service breaches on. Only the events that can open or move it are watched (read
+it before and after: issue 14); the others leave it where it was or close it, and a closed one
+is not said.
 
 The service takes no commands: its HTTP side only reads.
 """
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from services.sla import domain
@@ -54,8 +56,15 @@ from shared.unit_of_work import Handler, UnitOfWork
 
 def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
     """The handler, followed by ``ResolveDeadlineSet`` when the order's resolution deadline
-    opened or moved in it."""
+    opened or moved in it.
 
+    ``before`` and ``after`` are the session's row objects: a deadline moved in place (a
+    caller's pause, an extension) is the same object read twice and compares equal, so only a
+    new resolution deadline (received, restarted, reopened, split) is said. That is how the
+    service has always behaved; saying moves in place would compare ``before``'s due time
+    taken before the handler runs."""
+
+    @wraps(handler)
     async def watched(event: OrderEnvelope, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
         deadlines = DeadlineRepository(uow.session)
         before = await _resolve_deadline(deadlines, event.order_id)
@@ -63,8 +72,6 @@ def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
         after = await _resolve_deadline(deadlines, event.order_id)
         return [*caused, *_resolve_moved(event.order_id, before, after, uow.now)]
 
-    watched.__name__ = watched.__qualname__ = handler.__name__
-    watched.__doc__ = handler.__doc__
     return watched
 
 
