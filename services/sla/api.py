@@ -79,7 +79,7 @@ async def order(ctx: Context, order_id: PathKey, who: Reader) -> OrderClocks:
     """An order's clocks (policy and platform deadlines side by side) and each
     department's own share of its time. A department sees orders it has held."""
     async with ctx.runtime.db.snapshot() as session:
-        found = await queries.order_clocks(
+        found = await queries.order_deadlines(
             session, scope_of(who), order_id, ctx.runtime.clock.now()
         )
     if found is None:

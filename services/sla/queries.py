@@ -143,7 +143,7 @@ class SlaQueries:
         return to_ack, to_resolve
 
     async def at_risk(self, now: datetime, within: timedelta, limit: int) -> list[DeadlineRow]:
-        """Open red-card clocks due within ``within``, soonest first."""
+        """Open card deadlines due within ``within``, soonest first."""
         query = self.scope.deadlines(
             select(DeadlineRow)
             .where(
@@ -251,7 +251,7 @@ async def at_risk(q: SlaQueries, now: datetime, within: timedelta, limit: int) -
     return AtRiskList(as_of=now, items=[AtRisk.of(r, orders.get(r.order_id), now) for r in rows])
 
 
-async def order_clocks(
+async def order_deadlines(
     session: AsyncSession, scope: Scope, order_id: str, now: datetime
 ) -> OrderClocks | None:
     """An order's deadlines and each department's share of its time; None when the order is

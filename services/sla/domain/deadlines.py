@@ -102,7 +102,7 @@ def opening_deadlines(
     calendar: WorkCalendar,
     warning: Warning,
 ) -> list[NewDeadline]:
-    """The clocks a new order starts: sign-for, on site, resolution and reply."""
+    """The deadlines a new order starts: sign-for, on site, resolution and reply."""
     made = []
     for kind in ("acknowledge", "arrive", "resolve", "reply"):
         if kind == "reply" and not needs_reply:
