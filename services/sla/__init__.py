@@ -1,0 +1,6 @@
+"""The SLA service (时限): order deadlines, yellow and red cards, the operations-room numbers."""
+
+EXTRA_MODULES = {
+    "dashboard": "the operations-room page (运营监控大屏): one self-contained HTML document",
+    "bench": "the deadline poller's benchmark behind `gridline sla bench`",
+}

@@ -2,7 +2,7 @@
 
 A fresh database gets ``size`` open deadlines: most due weeks ahead (the load the index must
 carry), ``due`` of them spread over a window starting a few seconds from now. The real poller
-(``fire_due``, the service's code and batch size) then runs on the real clock as the service
+(``jobs.fire_due``, the service's code and batch size) then runs on the real clock as the service
 does; lateness is each fired row's ``fired_at − due_at``."""
 
 import asyncio
@@ -16,14 +16,15 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import func, insert, select
 
-from services.sla.handlers import fire_due
-from services.sla.reports import percentiles
+from services.sla.domain.numbers import percentiles
+from services.sla.jobs import fire_due
 from services.sla.store import FIRED, OPEN, DeadlineRow, OutboxRow
 from shared.clock import SystemClock
 from shared.db import Database
 from shared.migrations import upgrade
 from shared.outbox import Outbox
 from shared.topics import Topics
+from shared.unit_of_work import UnitsOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CHUNK = 10_000
@@ -136,17 +137,18 @@ async def measure(
     how late each deadline fired."""
     db = prepared.db
     try:
-        outbox = Outbox(OutboxRow, SystemClock(), Topics.named("bench"))
+        clock = SystemClock()
+        units = UnitsOfWork(db, Outbox(OutboxRow, clock, Topics.named("bench")), clock)
         if datetime.now(UTC) >= prepared.first_due:
             raise RuntimeError("inserting took longer than the lead: lateness would be wrong")
         idle = []
         for _ in range(5):  # nothing due yet: the cost of one look at the index
             t = time.perf_counter()
-            await fire_due(db, outbox, prepared.first_due - timedelta(seconds=1), batch)
+            await fire_due(units, prepared.first_due - timedelta(seconds=1), batch)
             idle.append(time.perf_counter() - t)
         end = prepared.first_due + timedelta(seconds=window_seconds + 2 * poll_seconds + 1)
         while datetime.now(UTC) < end:
-            fired = await fire_due(db, outbox, datetime.now(UTC), batch)
+            fired = await fire_due(units, datetime.now(UTC), batch)
             on_fired(fired)
             if fired == 0:
                 await asyncio.sleep(poll_seconds)

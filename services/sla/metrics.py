@@ -1,11 +1,19 @@
 """The SLA service's Prometheus metrics. Labels are bounded sets (deadline kind, event type,
-department code, order state): never an order id or a person."""
+department code, order state): never an order id or a person.
+
+The gauges are state, not events: ``recount`` sets them from the database, so every replica
+reports the same numbers (alert rules take ``max`` across replicas)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Gauge, Histogram
+
+from services.sla.domain.calendar import local_month_start
+from services.sla.domain.numbers import resolved_per_department
+from services.sla.queries import Scope, SlaQueries
+from shared.db import Database
 
 FIRED = Counter(
     "gridline_sla_deadlines_fired_total",
@@ -41,6 +49,8 @@ UNACKNOWLEDGED = Gauge(
     ["department"],
 )
 ON_TIME_RATIO = Gauge("gridline_sla_on_time_ratio", "按时办结率 this month", ["department"])
+# Open deadlines this far past their time mean the poller is behind (or stopped).
+OVERDUE_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -67,3 +77,25 @@ def observe_fired(fired: Sequence[Fired], now: datetime) -> None:
 def poller_started(now: datetime) -> None:
     """A (re)started poller counts "no deadline fired for too long" from its start."""
     LAST_FIRED.set(now.timestamp())
+
+
+async def recount(db: Database, now: datetime) -> None:
+    async with db.snapshot() as session:
+        q = SlaQueries(session, Scope())
+        open_deadlines = await q.deadline_counts("open")
+        open_orders = await q.open_orders()
+        on_time = await q.on_time(local_month_start(now))
+        overdue = await q.overdue_open(now, OVERDUE_GRACE)
+    OPEN_DEADLINES.clear()
+    for kind, n in open_deadlines.items():
+        OPEN_DEADLINES.labels(kind).set(n)
+    OPEN_ORDERS.clear()
+    UNACKNOWLEDGED.clear()
+    for state, department, n in open_orders:
+        OPEN_ORDERS.labels(state, department).set(n)
+        if state == "dispatched":
+            UNACKNOWLEDGED.labels(department).set(n)
+    OVERDUE_OPEN.set(overdue)
+    ON_TIME_RATIO.clear()
+    for department, (n, ok) in resolved_per_department(on_time).items():
+        ON_TIME_RATIO.labels(department).set(ok / n)

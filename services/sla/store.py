@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Index, Integer, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.sla.domain import NewDeadline
 from shared.db import ServiceBase, new_metadata
 from shared.inbox import InboxMixin
 from shared.outbox import OutboxMixin
@@ -106,6 +107,32 @@ class DeadlineRepository:
 
     def add(self, row: DeadlineRow) -> None:
         self.session.add(row)
+
+    def open(self, order_id: str, d: NewDeadline, now: datetime) -> None:
+        """Starts a deadline the domain made."""
+        self.add(
+            DeadlineRow(
+                order_id=order_id,
+                kind=d.kind,
+                purpose=d.purpose,
+                assignment_id=d.assignment_id,
+                department=d.department,
+                assignee_id=d.assignee_id,
+                clock=d.clock,
+                started_at=d.started_at,
+                policy_due=d.policy_due,
+                platform_due=d.platform_due,
+                due_at=d.due,
+                warn_at=d.warn_at,
+                warned=False,
+                next_at=d.next_at,
+                paused_seconds=0,
+                explained=d.explained,
+                state="open",
+                created_at=now,
+                fired_at=None,
+            )
+        )
 
     async def open_of(
         self, order_id: str, kinds: tuple[str, ...] | None = None

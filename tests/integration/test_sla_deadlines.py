@@ -10,17 +10,21 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sla.app import MIGRATIONS
-from services.sla.handlers import SlaDeps, fire_due, make_order_handler
-from services.sla.policies import Policies
-from services.sla.reports import Reports, Scope
+from services.sla.config import Policies, SlaDeps
+from services.sla.handlers import EVENTS, watching_resolve
+from services.sla.jobs import fire_due
+from services.sla.queries import Scope, SlaQueries
+from services.sla.queries import at_risk as build_at_risk
+from services.sla.queries import overview as build_overview
 from services.sla.store import DeadlineRow, OutboxRow, ShareRepository
-from services.sla.views import build_at_risk, build_overview
-from shared.clock import ManualClock
+from shared.clock import ManualClock, SystemClock
 from shared.contracts import (
     AppointmentSet,
     AppointmentSetPayload,
+    Event,
     ExtensionGranted,
     ExtensionGrantedPayload,
     OrderAcknowledged,
@@ -28,6 +32,8 @@ from shared.contracts import (
     OrderDispatched,
     OrderDispatchedPayload,
     OrderEvent,
+    OrderLinked,
+    OrderLinkedPayload,
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
@@ -36,6 +42,8 @@ from shared.contracts import (
     OrderResolvedPayload,
     OrderReturned,
     OrderReturnedPayload,
+    OrderSplit,
+    OrderSplitPayload,
     ProgressNoted,
     ProgressNotedPayload,
     ReplySent,
@@ -47,6 +55,7 @@ from shared.migrations import upgrade
 from shared.outbox import Outbox
 from shared.paths import CONFIG_DIR
 from shared.topics import Topics
+from shared.unit_of_work import UnitOfWork, UnitsOfWork
 from shared.workdays import WorkCalendar
 from tests.support.databases import DatabaseFactory
 
@@ -55,7 +64,10 @@ DEPS = SlaDeps(
     Policies.from_file(CONFIG_DIR / "sla_policies.yaml"),
     WorkCalendar.from_file(CONFIG_DIR / "calendar_overrides.yaml"),
 )
-HANDLER = make_order_handler(DEPS)
+
+
+async def handle(event: OrderEvent, session: AsyncSession, now: datetime) -> Sequence[Event]:
+    return await EVENTS[type(event)](event, UnitOfWork(session, now), DEPS)
 
 
 async def open_db(databases: DatabaseFactory, url: str | None = None) -> Database:
@@ -76,11 +88,16 @@ def outbox_at(clock: ManualClock) -> Outbox:
     return Outbox(OutboxRow, clock, Topics.named("t"))
 
 
+def units(db: Database, outbox: Outbox) -> UnitsOfWork:
+    """The poller's units of work (``fire_due`` is told its ``now``)."""
+    return UnitsOfWork(db, outbox, SystemClock())
+
+
 async def feed(db: Database, events: Sequence[OrderEvent], now: datetime) -> None:
     for event in events:
         async with db.transaction() as session:
             # Cards come from the poller only; a handler says just where the 办结时限 now is.
-            caused = await HANDLER(event, session, now)
+            caused = await handle(event, session, now)
             assert all(isinstance(e, ResolveDeadlineSet) for e in caused), caused
 
 
@@ -180,7 +197,7 @@ async def test_an_order_left_alone_gets_a_yellow_then_a_red_card(db: Database) -
     async def fire_at(when: datetime) -> list[tuple[str, str | None]]:
         clock.set(when)
         before = len(await emitted(db))
-        while await fire_due(db, outbox, when, batch=3):
+        while await fire_due(units(db, outbox), when, batch=3):
             pass
         return [(e["type"], e["payload"].get("deadline")) for e in (await emitted(db))[before:]]
 
@@ -223,8 +240,10 @@ async def test_deadlines_passed_during_a_stop_fire_once_after_start(
     restarted = await open_db(databases, url)
     try:
         outbox = outbox_at(ManualClock(later))
-        assert sum([await fire_due(restarted, outbox, later, batch=7) for _ in range(20)]) > 0
-        assert await fire_due(restarted, outbox, later + timedelta(seconds=1)) == 0
+        assert (
+            sum([await fire_due(units(restarted, outbox), later, batch=7) for _ in range(20)]) > 0
+        )
+        assert await fire_due(units(restarted, outbox), later + timedelta(seconds=1)) == 0
         fired = Counter((e["order_id"], e["payload"]["deadline"]) for e in await emitted(restarted))
         # 96568 leak: acknowledge, arrive, resolve, reply — each one red card, no late yellow one.
         assert set(fired.values()) == {1}
@@ -260,7 +279,7 @@ async def test_two_pollers_never_fire_the_same_deadline_twice(
 
             async def drain(db: Database, outbox: Outbox, now: datetime = now) -> int:
                 total = 0
-                while fired := await fire_due(db, outbox, now, batch=7):
+                while fired := await fire_due(units(db, outbox), now, batch=7):
                     total += fired
                 return total
 
@@ -395,9 +414,12 @@ async def test_acknowledgement_return_and_re_dispatch_move_the_right_clocks(db: 
 
     async with db.transaction() as session:
         overview = await build_overview(
-            Reports(session, Scope()), done, {"USER_MAINTENANCE": "用户维修处"}, timedelta(days=30)
+            SlaQueries(session, Scope()),
+            done,
+            {"USER_MAINTENANCE": "用户维修处"},
+            timedelta(days=30),
         )
-        risk = await build_at_risk(Reports(session, Scope()), done, timedelta(days=30), 10)
+        risk = await build_at_risk(SlaQueries(session, Scope()), done, timedelta(days=30), 10)
     line = next(d for d in overview.departments if d.department == "USER_MAINTENANCE")
     assert (line.name, line.resolved_month, line.on_time_month, line.on_time_rate) == (
         "用户维修处",
@@ -491,7 +513,7 @@ async def test_an_agreed_time_passed_with_no_arrival_and_no_new_time_is_a_missed
         T0,
     )
     later = T0 + timedelta(hours=4, minutes=1)
-    while await fire_due(db, outbox, later):
+    while await fire_due(units(db, outbox), later):
         pass
     missed = [e for e in await emitted(db) if e["type"] == "AppointmentMissed"]
     assert sorted(
@@ -532,7 +554,7 @@ async def test_a_missed_time_is_explained_only_by_a_word_to_the_caller_before_it
         appointment("GL-LATE", T0 + timedelta(hours=2), T0),
     ]
     await feed(db, events, T0)
-    while await fire_due(db, outbox, T0 + timedelta(hours=2, minutes=1)):
+    while await fire_due(units(db, outbox), T0 + timedelta(hours=2, minutes=1)):
         pass
     await feed(db, [told("GL-LATE", T0 + timedelta(hours=3))], T0 + timedelta(hours=3))
     missed = {
@@ -541,3 +563,89 @@ async def test_a_missed_time_is_explained_only_by_a_word_to_the_caller_before_it
         if e["type"] == "AppointmentMissed"
     }
     assert missed == {"GL-NOTE": False, "GL-TOLD": True, "GL-LATE": False}
+
+
+async def test_only_the_events_that_can_move_the_resolve_deadline_read_it_and_nothing_is_lost(
+    databases: DatabaseFactory,
+) -> None:
+    """Issue 14: the handler table reads the 办结时限 before and after only the events that can
+    open or move it; every event of an order's life, run once that way and once with every
+    handler watched, says the same ``ResolveDeadlineSet`` events."""
+    watched_always = {
+        cls: watching_resolve(getattr(handler, "__wrapped__", handler))
+        for cls, handler in EVENTS.items()
+    }
+    late = T0 + timedelta(hours=20)
+
+    def by(cls: Any, order_id: str, payload: Any, at: datetime = T0) -> OrderEvent:
+        event: OrderEvent = cls(
+            order_id=order_id, occurred_at=at, producer="router", payload=payload
+        )
+        return event
+
+    linked = received("GL-L", at=T0).model_copy(
+        update={"payload": received("GL-L").payload.model_copy(update={"incident_id": "INC-1"})}
+    )
+    life: list[OrderEvent] = [
+        received("GL-W", platform_deadline=T0 + timedelta(days=2)),
+        dispatched("GL-W", 1, "METER_READING", "W-0101", T0),
+        acknowledged("GL-W", 1, "METER_READING", T0 + timedelta(minutes=5)),
+        by(ProgressNoted, "GL-W", ProgressNotedPayload(note="晚到", caller_told=True, by="W")),
+        by(
+            AppointmentSet,
+            "GL-W",
+            AppointmentSetPayload(
+                appointment_at=T0 + timedelta(hours=3), requested_by="caller", by="W"
+            ),
+        ),
+        by(ProgressNoted, "GL-W", ProgressNotedPayload(note="到场", arrived_on_site=True, by="W")),
+        by(
+            OrderReturned,
+            "GL-W",
+            OrderReturnedPayload(by="W", department="METER_READING", reason="非本部门"),
+            late,
+        ),
+        dispatched("GL-W", 2, "USER_MAINTENANCE", "W-0301", late),
+        by(
+            ExtensionGranted,
+            "GL-W",
+            ExtensionGrantedPayload(
+                new_deadline=T0 + timedelta(days=10),
+                extra_working_days=5,
+                approved_by="P-0200",
+                reason="管网改造",
+            ),
+            late,
+        ),
+        by(OrderResolved, "GL-W", OrderResolvedPayload(by="W", department="USER_MAINTENANCE")),
+        by(ReplySent, "GL-W", ReplySentPayload(channel="12345", target="platform")),
+        by(OrderReopened, "GL-W", OrderReopenedPayload(reason="仍在漏水", by="P-0400"), late),
+        linked,
+        by(
+            OrderSplit,
+            "GL-L",
+            OrderSplitPayload(
+                incident_id="INC-1", primary_order_id="GL-W", rule="vulnerable", reason="独居老人"
+            ),
+        ),
+        received("GL-K"),
+        by(OrderLinked, "GL-K", OrderLinkedPayload(incident_id="INC-1", primary_order_id="GL-W")),
+    ]
+    assert {type(e) for e in life} == set(EVENTS)
+
+    async def said(table: dict[type[Any], Any], service: str) -> list[tuple[str, str, Any]]:
+        db = await open_db(databases, await databases.url(service))
+        out = []
+        try:
+            for event in life:
+                async with db.transaction() as session:
+                    uow = UnitOfWork(session, event.occurred_at)
+                    for e in await table[type(event)](event, uow, DEPS):
+                        out.append((type(e).__name__, e.order_id, e.payload.model_dump()))
+        finally:
+            await db.stop()
+        return out
+
+    table_said = await said(EVENTS, "sla_table")
+    assert table_said == await said(watched_always, "sla_every")
+    assert {order_id for _, order_id, _ in table_said} == {"GL-W", "GL-L", "GL-K"}

@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from services.sla.app import create_app
-from services.sla.settings import SlaSettings
+from services.sla.config import SlaSettings
 from shared.clock import ManualClock
 from shared.contracts import Address, OrderReceived, OrderReceivedPayload
 from tests.support.kafka import events_of, produce

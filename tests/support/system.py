@@ -86,7 +86,7 @@ async def run_system(
     from services.scoring.app import create_app as scoring_app
     from services.scoring.config import ScoringSettings
     from services.sla.app import create_app as sla_app
-    from services.sla.settings import SlaSettings
+    from services.sla.config import SlaSettings
 
     clocks = clocks or {}
     factories = {

@@ -4,7 +4,7 @@
 from pathlib import Path
 
 from gridline.launcher import LaunchPlan, _console_env
-from services.sla.dashboard_page import render_dashboard
+from services.sla.dashboard import render_dashboard
 
 
 def test_the_dashboard_knows_the_console_and_links_orders_to_it() -> None:

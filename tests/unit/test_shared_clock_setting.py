@@ -15,7 +15,7 @@ from services.router.settings import RouterSettings
 from services.scoring.app import create_app as scoring_app
 from services.scoring.config import ScoringSettings
 from services.sla.app import create_app as sla_app
-from services.sla.settings import SlaSettings
+from services.sla.config import SlaSettings
 from shared.clock import LOCAL_TZ
 from shared.settings import describe_invalid
 

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from services.sla.dashboard_page import render_dashboard
-from services.sla.reports import local_day_start, local_month_start, percentiles
+from services.sla.dashboard import render_dashboard
+from services.sla.domain.calendar import local_day_start, local_month_start
+from services.sla.domain.numbers import percentiles
 
 
 def test_percentiles_are_nearest_rank_in_seconds() -> None:

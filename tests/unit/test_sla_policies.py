@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.sla import domain
-from services.sla.policies import LIMIT_NAMES, Limit, Policies, PolicyFile, Rule
+from services.sla.config import Policies, PolicyFile
+from services.sla.domain.limits import LIMIT_NAMES, Limit, Rule
 from shared.config import ConfigError
 from shared.paths import CONFIG_DIR
 from shared.workdays import WorkCalendar
@@ -186,7 +187,7 @@ def test_the_sla_service_reads_the_organisation_file_its_settings_name(tmp_path:
     import shutil
 
     from services.sla.app import create_app
-    from services.sla.settings import SlaSettings
+    from services.sla.config import SlaSettings
 
     for name in ("sla_policies.yaml", "calendar_overrides.yaml"):
         shutil.copy(CONFIG_DIR / name, tmp_path / name)

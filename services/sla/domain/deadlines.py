@@ -1,26 +1,15 @@
-"""Deadline decisions, pure: when a clock is due and warns, how fair clocks move, and what a
-deadline emits when its time comes."""
+"""Deadline arithmetic, pure: when a deadline is due and when it warns, and how a fair deadline
+moves (a caller's pause, an extension, a fresh start for a receiving department)."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import cast, get_args
 
-from services.sla.policies import Limit, LimitName, Limits
-from shared.contracts import (
-    AckOverdue,
-    AckOverduePayload,
-    AppointmentMissed,
-    AppointmentMissedPayload,
-    DeadlineKind,
-    OrderEnvelope,
-    SlaBreached,
-    SlaBreachedPayload,
-    SlaWarning,
-    SlaWarningPayload,
-)
+from services.sla.domain.limits import Limit, LimitName, Limits
+from shared.contracts import DeadlineKind
 from shared.workdays import WorkCalendar
 
-PRODUCER = "sla"
+# The deadlines that belong to the department holding the order (the reply is the utility's).
+DEPARTMENT_DEADLINES: tuple[LimitName, ...] = ("acknowledge", "arrive", "resolve")
 # Limits a 12345 platform deadline caps (办理时限 covers handling and the reply to the platform).
 PLATFORM_CAPPED: frozenset[str] = frozenset({"resolve", "reply"})
 
@@ -113,7 +102,7 @@ def opening_deadlines(
     calendar: WorkCalendar,
     warning: Warning,
 ) -> list[NewDeadline]:
-    """The clocks a new order starts: sign-for, on site, resolution and reply."""
+    """The deadlines a new order starts: sign-for, on site, resolution and reply."""
     made = []
     for kind in ("acknowledge", "arrive", "resolve", "reply"):
         if kind == "reply" and not needs_reply:
@@ -192,86 +181,3 @@ def extended(
         due=new_deadline,
         warn_at=warn_time(start, new_deadline, clock, warning, calendar),
     )
-
-
-def as_kind(kind: str) -> DeadlineKind:
-    for known in get_args(DeadlineKind):
-        if kind == known:
-            return cast(DeadlineKind, known)
-    raise ValueError(f"unknown deadline kind {kind!r}")
-
-
-@dataclass(frozen=True)
-class DueDeadline:
-    order_id: str
-    kind: str
-    purpose: str
-    due: datetime
-    warn_at: datetime | None
-    warned: bool
-    assignment_id: int | None
-    department: str | None
-    assignee_id: str | None
-    explained: bool = False
-
-
-@dataclass(frozen=True)
-class Firing:
-    event: OrderEnvelope
-    done: bool
-    """True: the deadline has fired for good; False: only its yellow card."""
-    next_at: datetime | None
-
-
-def fired(deadline: DueDeadline, acknowledged: bool, now: datetime) -> Firing:
-    """What a deadline whose time has come emits: AckOverdue for the router's chain, a missed
-    appointment, a yellow card before the deadline, or a red card once it passed. A deadline
-    that passed while the service was down gets its red card only: a late yellow one helps
-    nobody."""
-    if deadline.purpose == "chain" and deadline.assignment_id is not None:
-        event: OrderEnvelope = AckOverdue(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=AckOverduePayload(assignment_id=deadline.assignment_id, due=deadline.due),
-        )
-        return Firing(event, done=True, next_at=None)
-    if deadline.purpose == "appointment":
-        event = AppointmentMissed(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=AppointmentMissedPayload(
-                appointment_at=deadline.due,
-                assignee_id=deadline.assignee_id,
-                explained=deadline.explained,
-            ),
-        )
-        return Firing(event, done=True, next_at=None)
-    kind = as_kind(deadline.kind)
-    if deadline.due > now:
-        event = SlaWarning(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=SlaWarningPayload(
-                deadline=kind,
-                due=deadline.due,
-                department=deadline.department,
-                assignee_id=deadline.assignee_id,
-            ),
-        )
-        return Firing(event, done=False, next_at=deadline.due)
-    event = SlaBreached(
-        order_id=deadline.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=SlaBreachedPayload(
-            deadline=kind,
-            due=deadline.due,
-            department=deadline.department,
-            assignee_id=deadline.assignee_id,
-            acknowledged=acknowledged,
-        ),
-    )
-    return Firing(event, done=True, next_at=None)

@@ -1,4 +1,5 @@
-"""SLA policies as data: which limits apply to an order, and on which clock.
+"""Which limits apply to an order, and on which time basis: the rules of the policy file and
+how they layer (the file itself is read in ``config``).
 
 ``config/sla_policies.yaml`` holds layered rules. Every rule names what it matches (source,
 categories, priorities; left out = any) and the limits it sets. All matching rules apply, the
@@ -8,19 +9,19 @@ names. A limit is written ``30m``, ``24h``, ``2d`` (24-hour clock) or ``5wd`` (w
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.config import load_yaml
 from shared.workdays import WorkCalendar
 
 LimitName = Literal["acknowledge", "arrive", "resolve", "reply"]
 LIMIT_NAMES: tuple[LimitName, ...] = ("acknowledge", "arrive", "resolve", "reply")
-Clock = Literal["24h", "working_days"]
+TimeBasis = Literal["24h", "working_days"]
+"""The 24-hour clock or working days: how a limit counts (the ``clock`` column and field)."""
 
 _LIMIT = re.compile(r"^\s*(\d+)\s*(m|h|d|wd)\s*$")
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
@@ -30,7 +31,7 @@ class Limit(BaseModel):
     """One limit: an amount on the 24-hour clock (minutes) or a number of working days."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    clock: Clock
+    clock: TimeBasis
     minutes: int = 0
     working_days: int = 0
 
@@ -71,7 +72,7 @@ def _limit_or_none(value: object) -> Limit | None:
     raise ValueError(f"{value!r} is not a limit")
 
 
-_UNSET = "unset"
+UNSET = "unset"
 
 
 class Rule(BaseModel):
@@ -89,7 +90,7 @@ class Rule(BaseModel):
     @field_validator("acknowledge", "arrive", "resolve", "reply", mode="before")
     @classmethod
     def _parse_limit(cls, value: object) -> object:
-        if value == _UNSET:
+        if value == UNSET:
             return value
         return _limit_or_none(value)
 
@@ -110,23 +111,6 @@ class Rule(BaseModel):
         return bool(self.sources) + bool(self.categories) + bool(self.priorities)
 
 
-class PolicyFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    warning_share: float = Field(
-        0.8, gt=0, lt=1, description="Yellow card once this share of a limit has passed"
-    )
-    warn_working_days_before: int = Field(
-        1, ge=0, description="Yellow card this many working days before a working-day deadline"
-    )
-    rules: tuple[Rule, ...]
-
-    @model_validator(mode="after")
-    def _has_a_default(self) -> "PolicyFile":
-        if not any(r.specificity == 0 for r in self.rules):
-            raise ValueError("one rule must match every order (no sources/categories/priorities)")
-        return self
-
-
 @dataclass(frozen=True)
 class Limits:
     """The limits one order gets, and the rules they came from (shown to people)."""
@@ -142,35 +126,31 @@ class Limits:
         return limit
 
 
-class Policies:
-    def __init__(self, spec: PolicyFile) -> None:
-        self.spec = spec
-        # Stable sort: equally specific rules keep their file order (the later one wins).
-        self._layers = sorted(spec.rules, key=lambda r: r.specificity)
+def layered(rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The rules from least to most specific. The sort is stable: equally specific rules keep
+    their file order (the later one wins)."""
+    return tuple(sorted(rules, key=lambda r: r.specificity))
 
-    @classmethod
-    def from_file(cls, path: Path) -> "Policies":
-        return cls(load_yaml(path, PolicyFile))
 
-    @property
-    def warning_share(self) -> float:
-        return self.spec.warning_share
-
-    def limits_for(self, source: str, category: str, priority: str) -> Limits:
-        chosen: dict[str, Limit | None] = dict.fromkeys(LIMIT_NAMES)
-        names = []
-        for rule in self._layers:
-            if not rule.matches(source, category, priority):
-                continue
-            names.append(rule.name or f"rule{self.spec.rules.index(rule) + 1}")
-            for limit_name in LIMIT_NAMES:
-                value = getattr(rule, limit_name)
-                if value != _UNSET:
-                    chosen[limit_name] = value
-        return Limits(
-            acknowledge=chosen["acknowledge"],
-            arrive=chosen["arrive"],
-            resolve=chosen["resolve"],
-            reply=chosen["reply"],
-            rules=tuple(names),
-        )
+def limits_for(
+    layers: Sequence[Rule], rules: Sequence[Rule], source: str, category: str, priority: str
+) -> Limits:
+    """Every matching layer applies, the less specific first; ``rules`` in file order names an
+    unnamed rule by its place."""
+    chosen: dict[str, Limit | None] = dict.fromkeys(LIMIT_NAMES)
+    names = []
+    for rule in layers:
+        if not rule.matches(source, category, priority):
+            continue
+        names.append(rule.name or f"rule{rules.index(rule) + 1}")
+        for limit_name in LIMIT_NAMES:
+            value = getattr(rule, limit_name)
+            if value != UNSET:
+                chosen[limit_name] = value
+    return Limits(
+        acknowledge=chosen["acknowledge"],
+        arrive=chosen["arrive"],
+        resolve=chosen["resolve"],
+        reply=chosen["reply"],
+        rules=tuple(names),
+    )

@@ -1,0 +1,119 @@
+"""The SLA service's writes. Order events start, move and stop an order's deadlines
+(``orders``, ``deadlines``, ``incidents``); the due ones are fired by the poller in ``jobs``.
+
+A handler emits nothing of its own but ``ResolveDeadlineSet`` when the order's 办结时限 changed
+(see ``watching_resolve`` for which changes are said), so that the router's inbox shows the
+deadline this service breaches on. Only the events that can open or move it are watched (read
+it before and after: issue 14); the others leave it where it was or close it, and a closed one
+is not said.
+
+The service takes no commands: its HTTP side only reads.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from services.sla import domain
+from services.sla.config import SlaDeps
+from services.sla.handlers.deadlines import (
+    appointment_set,
+    extension_granted,
+    progress_noted,
+    reply_sent,
+)
+from services.sla.handlers.incidents import order_linked, order_split
+from services.sla.handlers.orders import (
+    order_acknowledged,
+    order_dispatched,
+    order_received,
+    order_reopened,
+    order_resolved,
+    order_returned,
+)
+from services.sla.store import CARD, DeadlineRepository, DeadlineRow
+from shared.contracts import (
+    AppointmentSet,
+    Event,
+    ExtensionGranted,
+    OrderAcknowledged,
+    OrderDispatched,
+    OrderEnvelope,
+    OrderLinked,
+    OrderReceived,
+    OrderReopened,
+    OrderResolved,
+    OrderReturned,
+    OrderSplit,
+    ProgressNoted,
+    ReplySent,
+    ResolveDeadlineSet,
+    ResolveDeadlineSetPayload,
+)
+from shared.unit_of_work import Handler, UnitOfWork
+
+
+def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
+    """The handler, followed by ``ResolveDeadlineSet`` when the order's resolution deadline
+    opened or moved in it.
+
+    ``before`` and ``after`` are the session's row objects: a deadline moved in place (a
+    caller's pause, an extension) is the same object read twice and compares equal, so only a
+    new resolution deadline (received, restarted, reopened, split) is said. That is how the
+    service has always behaved; saying moves in place would compare ``before``'s due time
+    taken before the handler runs."""
+
+    @wraps(handler)
+    async def watched(event: OrderEnvelope, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
+        deadlines = DeadlineRepository(uow.session)
+        before = await _resolve_deadline(deadlines, event.order_id)
+        caused = await handler(event, uow, deps)
+        after = await _resolve_deadline(deadlines, event.order_id)
+        return [*caused, *_resolve_moved(event.order_id, before, after, uow.now)]
+
+    return watched
+
+
+async def _resolve_deadline(deadlines: DeadlineRepository, order_id: str) -> DeadlineRow | None:
+    rows = await deadlines.open_of(order_id, ("resolve",))
+    return next((r for r in rows if r.purpose == CARD), None)
+
+
+def _resolve_moved(
+    order_id: str, before: DeadlineRow | None, after: DeadlineRow | None, now: datetime
+) -> list[Event]:
+    """The 办结时限 opened or moved: said on the order's log."""
+    if after is None or (before is not None and before.due_at == after.due_at):
+        return []
+    payload = ResolveDeadlineSetPayload(
+        due=after.due_at,
+        policy_due=after.policy_due,
+        platform_due=after.platform_due,
+        clock="24h" if after.clock == "24h" else "working_days",
+    )
+    return [
+        ResolveDeadlineSet(
+            order_id=order_id, occurred_at=now, producer=domain.PRODUCER, payload=payload
+        )
+    ]
+
+
+EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
+    # Those that can open or move the resolution deadline are watched.
+    OrderReceived: watching_resolve(order_received),
+    OrderDispatched: watching_resolve(order_dispatched),  # a returned order's fresh deadlines
+    AppointmentSet: watching_resolve(appointment_set),  # the caller's pause
+    ExtensionGranted: watching_resolve(extension_granted),
+    OrderReopened: watching_resolve(order_reopened),
+    OrderSplit: watching_resolve(order_split),
+    # Those that leave it alone or close it.
+    OrderAcknowledged: order_acknowledged,
+    ProgressNoted: progress_noted,
+    OrderReturned: order_returned,
+    OrderResolved: order_resolved,
+    ReplySent: reply_sent,
+    OrderLinked: order_linked,
+}
+
+COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}
