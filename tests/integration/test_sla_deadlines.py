@@ -649,3 +649,15 @@ async def test_only_the_events_that_can_move_the_resolve_deadline_read_it_and_no
     table_said = await said(EVENTS, "sla_table")
     assert table_said == await said(watched_always, "sla_every")
     assert {order_id for _, order_id, _ in table_said} == {"GL-W", "GL-L", "GL-K"}
+    # A deadline moved in place is said too: the caller's pause and the extension each move
+    # GL-W's 办结时限 (the router's inbox follows them).
+    # A deadline moved in place is said too: the caller's 3-hour pause and the extension move
+    # GL-W's 办结时限 where it stands, and the router's inbox must follow them.
+    moves = [p["due"] - T0 for _, order_id, p in table_said if order_id == "GL-W"]
+    assert moves == [
+        timedelta(days=1),  # received: 24 hours
+        timedelta(days=1, hours=3),  # the caller's pause of 3 hours
+        late + timedelta(days=1) - T0,  # a fresh deadline after the return
+        timedelta(days=10),  # the extension granted to the new deadline
+        late + timedelta(days=1) - T0,  # reopened
+    ]

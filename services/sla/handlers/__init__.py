@@ -56,21 +56,21 @@ from shared.unit_of_work import Handler, UnitOfWork
 
 def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
     """The handler, followed by ``ResolveDeadlineSet`` when the order's resolution deadline
-    opened or moved in it.
+    opened or moved in it — a new one (received, restarted, reopened, split) or the same one
+    moved in place (a caller's pause, an extension).
 
-    ``before`` and ``after`` are the session's row objects: a deadline moved in place (a
-    caller's pause, an extension) is the same object read twice and compares equal, so only a
-    new resolution deadline (received, restarted, reopened, split) is said. That is how the
-    service has always behaved; saying moves in place would compare ``before``'s due time
-    taken before the handler runs."""
+    The due time before is kept as a value: the session hands back the same row object after
+    the handler, so comparing rows would never see a move in place (the router's inbox kept the
+    old deadline after an extension or a pause until this was fixed)."""
 
     @wraps(handler)
     async def watched(event: OrderEnvelope, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
         deadlines = DeadlineRepository(uow.session)
         before = await _resolve_deadline(deadlines, event.order_id)
+        due_before = before.due_at if before is not None else None
         caused = await handler(event, uow, deps)
         after = await _resolve_deadline(deadlines, event.order_id)
-        return [*caused, *_resolve_moved(event.order_id, before, after, uow.now)]
+        return [*caused, *_resolve_moved(event.order_id, due_before, after, uow.now)]
 
     return watched
 
@@ -81,10 +81,10 @@ async def _resolve_deadline(deadlines: DeadlineRepository, order_id: str) -> Dea
 
 
 def _resolve_moved(
-    order_id: str, before: DeadlineRow | None, after: DeadlineRow | None, now: datetime
+    order_id: str, due_before: datetime | None, after: DeadlineRow | None, now: datetime
 ) -> list[Event]:
     """The 办结时限 opened or moved: said on the order's log."""
-    if after is None or (before is not None and before.due_at == after.due_at):
+    if after is None or after.due_at == due_before:
         return []
     payload = ResolveDeadlineSetPayload(
         due=after.due_at,
