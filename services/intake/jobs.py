@@ -98,10 +98,7 @@ def reply_sender(
     async def send_replies() -> None:
         while True:
             try:
-                while (
-                    await deliver_due(runtime.db, runtime.outbox, sinks, runtime.clock.now(), rules)
-                    > 0
-                ):
+                while await _one_round(runtime.units, sinks, rules, lock=runtime.db.is_postgres):
                     pass
             except Exception as exc:
                 log.warning("reply_round_failed", error=repr(exc))
@@ -118,9 +115,23 @@ async def deliver_due(
     rules: ReplyRules,
     batch: int = 20,
 ) -> int:
-    """One round over the replies due at ``now``, in one unit of work; how many were delivered."""
-    async with UnitsOfWork(db, outbox, ManualClock(now)).begin() as uow:
-        return await _deliver_round(uow, sinks, rules, batch, lock=db.is_postgres)
+    """One round over the replies due at a chosen ``now`` (a test, a replay); how many were
+    delivered."""
+    units = UnitsOfWork(db, outbox, ManualClock(now))
+    return await _one_round(units, sinks, rules, lock=db.is_postgres, batch=batch)
+
+
+async def _one_round(
+    units: UnitsOfWork,
+    sinks: Mapping[str, ReplySink],
+    rules: ReplyRules,
+    lock: bool,
+    batch: int = 20,
+) -> int:
+    """The due replies in one unit of work: each sent is marked and its ``ReplySent`` emitted
+    (the outbox wakes the relay once the round commits)."""
+    async with units.begin() as uow:
+        return await _deliver_round(uow, sinks, rules, batch, lock)
 
 
 async def _deliver_round(
