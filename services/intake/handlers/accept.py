@@ -91,8 +91,8 @@ async def accept_items(command: AcceptItems, uow: UnitOfWork, deps: IntakeDeps) 
             accepted.outcomes.append(Outcome(status, activity_id=item.activity_id))
         elif (
             isinstance(item, GridReport)
+            and item.kind == "vulnerable_household"
             and item.household is not None
-            and (item.kind == "vulnerable_household")
         ):
             entry = await register_household(
                 uow.session, item.household, household_place(item), item.worker_id, uow.now
