@@ -30,7 +30,9 @@ class ServiceSpec:
 
 
 SERVICES: dict[str, ServiceSpec] = {
-    "intake": ServiceSpec("intake", "受理 intake", 8101, "services.intake", "IntakeSettings"),
+    "intake": ServiceSpec(
+        "intake", "受理 intake", 8101, "services.intake", "IntakeSettings", "config"
+    ),
     "router": ServiceSpec("router", "派单 router", 8102, "services.router", "RouterSettings"),
     "sla": ServiceSpec("sla", "时限 sla", 8103, "services.sla", "SlaSettings", "config"),
     "scoring": ServiceSpec(

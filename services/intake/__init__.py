@@ -1,0 +1,13 @@
+"""Intake: 12345, 96568 and grid reports in, one canonical order and one timeline out.
+
+The common file set (``app``, ``config``, ``domain/``, ``handlers/``, ``store/``, ``queries/``,
+``schemas``, ``api/``, ``jobs``, ``metrics``) plus the extras named here.
+
+The 12345 / 96568 reply path: ``handlers/replies.py`` queues a resolved order's reply,
+``jobs.py`` sends it (and writes ``ReplySent``), ``domain/replies.py`` says what it says.
+"""
+
+EXTRA_MODULES = {
+    "sources": "the three sources' own formats (12345, 96568, grid reports and activity) and "
+    "the gridline.intake.raw envelope, validated exactly as they arrive",
+}

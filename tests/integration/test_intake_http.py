@@ -17,11 +17,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.intake.app import MIGRATIONS, create_app
-from services.intake.delivery import deliver_due
-from services.intake.formats import Call96568, GridActivity, GridReport, Order12345
-from services.intake.handlers import queue_replies, record_in_timeline
-from services.intake.rules import ReplyRules
-from services.intake.settings import IntakeSettings
+from services.intake.config import IntakeSettings, ReplyRules
+from services.intake.handlers.replies import queue_replies
+from services.intake.handlers.timeline import record_in_timeline
+from services.intake.jobs import deliver_due
+from services.intake.sources import Call96568, GridActivity, GridReport, Order12345
 from services.intake.store import OrderRepository, OutboxRow
 from shared.clock import SystemClock
 from shared.contracts import (

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.intake.app import create_app
-from services.intake.settings import IntakeSettings
+from services.intake.config import IntakeSettings
 from shared.clock import Clock, SystemClock
 from shared.masking import has_unmasked_mobile
 from shared.paths import EXAMPLES_DIR

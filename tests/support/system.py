@@ -80,7 +80,7 @@ async def run_system(
     overrides: dict[str, dict[str, Any]] | None = None,
 ) -> AsyncIterator[System]:
     from services.intake.app import create_app as intake_app
-    from services.intake.settings import IntakeSettings
+    from services.intake.config import IntakeSettings
     from services.router.app import create_app as router_app
     from services.router.settings import RouterSettings
     from services.scoring.app import create_app as scoring_app

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from services.intake import care, incidents, phones, replies
-from services.intake.delivery import FileSink
-from services.intake.domain import parse_address
-from services.intake.grids import match_grid
-from services.intake.people import named_worker
-from services.intake.rules import CareRules, IntakeRules, ReplyRules
-from services.intake.timeline import summarize
+from services.intake.config import CareRules, IntakeRules, ReplyRules
+from services.intake.domain import care, incidents, phones, replies
+from services.intake.domain.grids import match_grid
+from services.intake.domain.normalize import parse_address
+from services.intake.domain.people import named_worker
+from services.intake.domain.timeline import summarize
+from services.intake.jobs import FileSink
 from shared.config import ConfigError, load_yaml
 from shared.contracts import (
     Address,

@@ -8,16 +8,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.intake.domain import (
+from services.intake.domain.normalize import (
     activity_event,
     normalize_12345,
     normalize_96568,
     normalize_grid_report,
     parse_address,
 )
-from services.intake.formats import Call96568, GridActivity, GridReport, Order12345
-from services.intake.raw import parse_raw
-from services.intake.taxonomy import Taxonomy
+from services.intake.domain.taxonomy import Taxonomy
+from services.intake.sources import Call96568, GridActivity, GridReport, Order12345, parse_raw
 from shared.config import ConfigError, load_yaml
 from shared.contracts import PoisonMessage
 from shared.paths import CONFIG_DIR, EXAMPLES_DIR
@@ -183,7 +182,7 @@ def test_poison_reasons_name_the_field_but_never_echo_a_phone() -> None:
 
 def test_every_way_in_is_documented_in_the_openapi_schema() -> None:
     from services.intake.app import create_app
-    from services.intake.settings import IntakeSettings
+    from services.intake.config import IntakeSettings
 
     paths = create_app(IntakeSettings()).openapi()["paths"]
     for path in (

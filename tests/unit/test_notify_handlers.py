@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.intake.timeline import summarize
+from services.intake.domain.timeline import summarize
 from services.notify.config import NotifySettings, load_deps
 from services.notify.handlers import EVENTS
 from services.notify.store import Base, DeliveryRow

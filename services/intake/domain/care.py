@@ -6,8 +6,8 @@ and unit, and the same room when both name one), is ``special_care`` and more ur
 
 from dataclasses import dataclass
 
-from services.intake.phones import digits
-from services.intake.rules import CareRules
+from services.intake.config import CareRules
+from services.intake.domain.phones import digits
 from shared.contracts import Address, Priority
 from shared.organisation import community_key
 

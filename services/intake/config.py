@@ -1,10 +1,37 @@
-"""Intake's tunable rules (``config/intake.yaml``): clustering windows, thresholds, care."""
+"""Intake's configuration: its settings (env ``GRIDLINE_*``), its rule file
+(``config/intake.yaml``: clustering windows, thresholds, care, reply retries) and the deps bundle
+every handler receives (organisation, taxonomy, rules), loaded once at start."""
 
-from typing import Self
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.intake.domain.taxonomy import Taxonomy
+from shared.config import load_yaml
 from shared.contracts import Priority
+from shared.organisation import Organisation
+from shared.settings import ServiceSettings
+
+
+class IntakeSettings(ServiceSettings):
+    service_name: ClassVar[str] = "intake"
+    default_port: ClassVar[int] = 8101
+
+    taxonomy_file: Path = Field(Path("taxonomy.yaml"), description="Relative to config_dir")
+    rules_file: Path = Field(Path("intake.yaml"), description="Relative to config_dir")
+    org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest accepted request body")
+    max_batch: int = Field(200, ge=1, description="Most items in one batch request")
+    reply_12345_url: str = Field(
+        "", description="Where 12345 replies are POSTed; empty: a file under var_dir/replies"
+    )
+    reply_callback_url: str = Field(
+        "", description="The SMS/callback gateway for 96568 callers; empty: a file under var_dir"
+    )
+    reply_timeout_seconds: float = Field(10, gt=0)
+    reply_poll_seconds: float = Field(1.0, gt=0, description="How often the reply queue is read")
 
 
 class _Model(BaseModel):
@@ -60,4 +87,23 @@ class IntakeRules(_Model):
     replies: ReplyRules = Field(default_factory=ReplyRules)
     major_event_department: str = Field(
         "DISPATCH", description="Told of every major event, with the owning department (Art. 7)"
+    )
+
+
+@dataclass(frozen=True)
+class IntakeDeps:
+    """What every intake handler is given besides its message and unit of work."""
+
+    org: Organisation
+    taxonomy: Taxonomy
+    rules: IntakeRules
+
+
+def load_deps(settings: IntakeSettings) -> IntakeDeps:
+    """The organisation, taxonomy and rule files under ``config_dir``, validated at start."""
+    config = settings.config_dir
+    return IntakeDeps(
+        org=load_yaml(config / settings.org_file, Organisation),
+        taxonomy=load_yaml(config / settings.taxonomy_file, Taxonomy),
+        rules=load_yaml(config / settings.rules_file, IntakeRules),
     )

@@ -5,8 +5,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.intake.formats import Call96568, GridActivity, GridReport, Order12345
-from services.intake.taxonomy import Taxonomy
+from services.intake.domain.taxonomy import Taxonomy
+from services.intake.sources import Call96568, GridActivity, GridReport, Order12345
 from shared.clock import ensure_aware, to_local
 from shared.contracts import (
     Address,

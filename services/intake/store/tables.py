@@ -1,23 +1,19 @@
-"""Intake's own database: orders as received, source keys (dedup), each order's timeline,
-incidents (clustered duplicates), the vulnerable-household register, grid activity and the
+"""Intake's tables: orders as received, source keys (dedup), each order's timeline, incidents
+(clustered duplicates), planned outages, the vulnerable-household register, grid activity and the
 durable queue of replies to the sources."""
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    ColumnElement,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    select,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import ServiceBase, new_metadata
@@ -78,45 +74,6 @@ class TimelineRow(Base):
     producer: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(Text, default="")
-
-
-class OrderRepository:
-    """Named queries on intake's tables; it never commits (the caller's transaction does)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def by_source_ref(self, source: str, source_ref: str) -> OrderRow | None:
-        return await self.session.scalar(
-            select(OrderRow).where(OrderRow.source == source, OrderRow.source_ref == source_ref)
-        )
-
-    async def get(self, order_id: str) -> OrderRow | None:
-        return await self.session.get(OrderRow, order_id)
-
-    async def add(self, row: OrderRow) -> bool:
-        """False if another request stored the same source key first."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(row)
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True
-
-    async def timeline(self, order_id: str) -> list[TimelineRow]:
-        result = await self.session.scalars(
-            select(TimelineRow)
-            .where(TimelineRow.order_id == order_id)
-            .order_by(TimelineRow.occurred_at, TimelineRow.id)
-        )
-        return list(result)
-
-    async def has_timeline_entry(self, event_id: str) -> bool:
-        found = await self.session.scalar(
-            select(TimelineRow.id).where(TimelineRow.event_id == event_id)
-        )
-        return found is not None
 
 
 class IncidentRow(Base):
@@ -209,68 +166,3 @@ class ReplyRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     target: Mapped[str | None] = mapped_column(String(300))
-
-
-class Lookalike(NamedTuple):
-    order_id: str
-    received_at: datetime
-    incident_id: str | None
-
-
-class ClusterQueries:
-    """The look-alikes of a new order and the incidents they belong to."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def same_caller(
-        self, phones: list[str], category: str, since: datetime, until: datetime, exclude: str
-    ) -> list[Lookalike]:
-        return await self._lookalikes(
-            OrderRow.caller_phone.in_(phones),
-            OrderRow.category == category,
-            OrderRow.received_at >= since,
-            OrderRow.received_at <= until,
-            OrderRow.order_id != exclude,
-        )
-
-    async def same_area(
-        self,
-        community: str,
-        categories: tuple[str, ...],
-        since: datetime,
-        until: datetime,
-        exclude: str,
-    ) -> list[Lookalike]:
-        return await self._lookalikes(
-            OrderRow.community_key == community,
-            OrderRow.category.in_(categories),
-            OrderRow.received_at >= since,
-            OrderRow.received_at <= until,
-            OrderRow.order_id != exclude,
-        )
-
-    async def _lookalikes(self, *conditions: ColumnElement[bool]) -> list[Lookalike]:
-        # Three columns, not whole rows: a big incident has hundreds of look-alikes.
-        result = await self.session.execute(
-            select(OrderRow.order_id, OrderRow.received_at, OrderRow.incident_id).where(*conditions)
-        )
-        return [Lookalike(*r) for r in result.all()]
-
-    async def incidents(self, ids: set[str]) -> list[IncidentRow]:
-        if not ids:
-            return []
-        return list(
-            await self.session.scalars(select(IncidentRow).where(IncidentRow.incident_id.in_(ids)))
-        )
-
-    async def incident(self, incident_id: str) -> IncidentRow | None:
-        return await self.session.get(IncidentRow, incident_id)
-
-    async def members(self, incident_id: str) -> list[OrderRow]:
-        result = await self.session.scalars(
-            select(OrderRow)
-            .where(OrderRow.incident_id == incident_id)
-            .order_by(OrderRow.received_at, OrderRow.order_id)
-        )
-        return list(result)

@@ -4,47 +4,21 @@ id; and, before a call is entered, the open orders at the same address or from t
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from services.intake.domain.access import caller_identity
+from services.intake.schemas import FoundOrder
 from services.intake.store import OrderRow
-from services.intake.views import caller_identity
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import ApiError, require
 from shared.organisation import community_key
-from shared.runtime import ServiceRuntime
 
 CLOSED_STATES = ("resolved", "replied")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
-
-
-class FoundOrder(BaseModel):
-    order_id: str
-    source: str
-    source_ref: str
-    category: str
-    category_label: str
-    state: str
-    open: bool
-    received_at: str
-    caller_name: str | None
-    caller_phone: str | None
-    address: str
-    community: str | None
-    building: str | None
-    grid: str | None
-    handling_department: str | None
-    matched_by: list[str]
-
-
-class FoundOrders(BaseModel):
-    items: list[FoundOrder]
 
 
 @dataclass(frozen=True)
@@ -131,37 +105,3 @@ def _found(row: OrderRow, who: Principal, why: list[str]) -> FoundOrder:
         handling_department=row.handling_department,
         matched_by=why,
     )
-
-
-def build_search_router(runtime: ServiceRuntime) -> APIRouter:
-    router = APIRouter(prefix="/v1/search", tags=["search"])
-    Reader = Annotated[Principal, Depends(require("operator", "ops", "department", "head"))]
-
-    @router.get(
-        "/orders", response_model=FoundOrders, summary="查询工单：电话、地址、12345编号、工单号"
-    )
-    async def search_orders(
-        who: Reader,
-        q: Annotated[str, Query(max_length=100, description="电话、小区、12345编号或工单号")] = "",
-        phone: Annotated[str, Query(max_length=32)] = "",
-        community: Annotated[str, Query(max_length=100)] = "",
-        building: Annotated[str, Query(max_length=20)] = "",
-        source: Annotated[str, Query(pattern="^(|12345|96568|grid_report)$")] = "",
-        department: Annotated[str, Query(max_length=40, description="承办部门")] = "",
-        ids: Annotated[
-            str, Query(max_length=4200, description="Comma-separated order ids (up to 200)")
-        ] = "",
-        open_only: bool = False,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    ) -> FoundOrders:
-        """With phone/community: the orders at that address or from that phone (``matched_by``
-        says which); with ``source`` or ``department`` alone: the latest of those orders. A
-        department sees its own department's list only."""
-        if department and who.is_any("department", "head") and who.department != department:
-            raise ApiError(403, "forbidden", f"{who.role} may not list {department}", "department")
-        order_ids = tuple(i for i in ids.split(",") if i)[:200]
-        wanted = Wanted(q, phone, community, building, source, open_only, department, order_ids)
-        async with runtime.db.snapshot() as session:
-            return FoundOrders(items=await find(session, who, wanted, limit))
-
-    return router

@@ -1,9 +1,25 @@
-"""The sources' own formats, accepted exactly as they arrive (see ``examples/``)."""
+"""The three intake sources' own formats (12345, 96568, the grid app's reports and activity),
+accepted exactly as they arrive over HTTP or on ``gridline.intake.raw`` (see ``examples/``).
 
+On the raw topic outside systems push ``{"source": …, "payload": {…}}`` envelopes; the payload is
+validated exactly as over HTTP, and what cannot be read is a ``PoisonMessage`` that lands in
+``gridline.dlq`` with the field and the reason."""
+
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from shared.contracts import PoisonMessage, brief_errors
 
 PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$"
 MAX_TEXT = 4000
@@ -170,3 +186,34 @@ class RawEnvelope(SourceModel):
 
     source: RawSource
     payload: dict[str, object] | list[object]
+
+
+_ACTIVITIES: TypeAdapter[list[GridActivity]] = TypeAdapter(list[GridActivity])
+_FORMATS: dict[str, type[BaseModel]] = {
+    "12345": Order12345,
+    "96568": Call96568,
+    "grid_report": GridReport,
+    "grid_activity": GridActivity,
+}
+
+
+def parse_raw(raw: bytes) -> list[BaseModel]:
+    """The typed items inside one raw message (a list payload is a batch)."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PoisonMessage(f"not JSON: {exc}") from exc
+    try:
+        envelope = RawEnvelope.model_validate(data)
+    except ValidationError as exc:
+        raise PoisonMessage(f"bad envelope: {brief_errors(exc)}") from exc
+    model = _FORMATS[envelope.source]
+    items = envelope.payload if isinstance(envelope.payload, list) else [envelope.payload]
+    parsed: list[BaseModel] = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append(model.model_validate(item))
+        except ValidationError as exc:
+            where = f"payload[{index}]" if isinstance(envelope.payload, list) else "payload"
+            raise PoisonMessage(f"invalid {envelope.source} {where}: {brief_errors(exc)}") from exc
+    return parsed

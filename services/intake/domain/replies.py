@@ -8,7 +8,7 @@ reports are the utility's own and get no outside reply.
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.intake.rules import ReplyRules
+from services.intake.config import ReplyRules
 from shared.clock import to_local
 from shared.contracts import OrderResolvedPayload
 

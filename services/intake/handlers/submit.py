@@ -10,36 +10,29 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import care, clustering, grids
-from services.intake.domain import NormalizedOrder, new_order_id, received_event
+from services.intake.config import IntakeDeps
+from services.intake.domain import care, grids
+from services.intake.domain.normalize import NormalizedOrder, new_order_id, received_event
+from services.intake.domain.people import named_worker
+from services.intake.domain.taxonomy import UNCLASSIFIED as UNCLASSIFIED_CODE
+from services.intake.handlers.clustering import cluster as cluster_with_lookalikes
+from services.intake.handlers.clustering import major_event
 from services.intake.metrics import (
     MAJOR_EVENTS,
     SPECIAL_CARE,
     UNCLASSIFIED,
     UNMATCHED_ADDRESSES,
 )
-from services.intake.people import named_worker
-from services.intake.queues import CareRepository
-from services.intake.rules import IntakeRules
 from services.intake.store import (
+    CareRepository,
     OrderRepository,
     OrderRow,
 )
-from services.intake.taxonomy import UNCLASSIFIED as UNCLASSIFIED_CODE
-from services.intake.taxonomy import Taxonomy
 from shared.contracts import (
     DuplicateLinked,
     OrderEvent,
     OrderReceived,
 )
-from shared.organisation import Organisation
-
-
-@dataclass(frozen=True)
-class IntakeDeps:
-    org: Organisation
-    taxonomy: Taxonomy
-    rules: IntakeRules
 
 
 @dataclass(frozen=True)
@@ -130,13 +123,11 @@ async def submit_order(
         return Submitted(raced.order_id, False, raced.category, raced.incident_id)
     _count(order)
     received = received_event(order_id, order, now)
-    clustered = await clustering.cluster(session, row, now, deps) if cluster else []
+    clustered = await cluster_with_lookalikes(session, row, now, deps) if cluster else []
     events: list[OrderEvent] = [_linked_on_arrival(received, clustered), *clustered]
     if order.major_event:
         MAJOR_EVENTS.labels("reported").inc()
-        events.append(
-            clustering.major_event(order_id, order.major_event, p.category, None, now, deps)
-        )
+        events.append(major_event(order_id, order.major_event, p.category, None, now, deps))
     return Submitted(order_id, True, p.category, row.incident_id, tuple(events))
 
 

@@ -1,6 +1,8 @@
-"""The incident page, pure: an incident's members by channel, the callers still owed a reply,
-the clocks the log has shown (the assignment's sign-for time, the cards, each 12345 caller's
-platform deadline) and one timeline of the incident's own events.
+"""An incident as anyone signed in reads it: its members (``GET /v1/incidents/{id}``), and its
+page: members by channel, the callers still owed a reply, the clocks the log has shown (the
+assignment's sign-for time, the cards, each 12345 caller's platform deadline) and one timeline
+of the incident's own events. Callers' phones are masked for everyone (the handling department
+sees them in full on each order's view).
 
 The SLA service holds every clock in full (``GET /v1/sla/orders/{primary}``); the page shows
 what the incident's timeline says, so a reader sees the incident without three services open.
@@ -10,12 +12,22 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import replies
-from services.intake.store import IncidentRow, OrderRow, ReplyRow, TimelineRow
+from services.intake.domain import incidents, phones, replies
+from services.intake.schemas import (
+    IncidentMember,
+    IncidentPage,
+    IncidentView,
+    PageClock,
+    PageEntry,
+    PageMember,
+)
+from services.intake.store import ClusterQueries, IncidentRow, OrderRow, ReplyRow, TimelineRow
 from shared.clock import to_local
 from shared.masking import mask_phone
+from shared.refusals import NotFound
 
 # The incident's own story: what happened to the work, not every member's copy of it.
 PRIMARY_EVENTS = frozenset(
@@ -39,43 +51,58 @@ MEMBER_EVENTS = frozenset({"DuplicateLinked", "OrderSplit", "MajorEventRaised"})
 CHANNEL_LABELS = {"12345": "12345热线", "96568": "96568服务热线", "grid_report": "网格上报"}
 
 
-class PageMember(BaseModel):
-    order_id: str
-    source: str
-    state: str
-    split: bool
-    caller_phone: str | None
-    reply: str = Field(examples=["not_needed", "owed", "queued", "sent"])
-    platform_deadline: str | None
+async def incident_view(session: AsyncSession, incident_id: str) -> IncidentView:
+    queries = ClusterQueries(session)
+    incident = await queries.incident(incident_id)
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}", "incident_id")
+    members = await queries.members(incident_id)
+    return IncidentView(
+        incident_id=incident.incident_id,
+        rule=incident.rule,
+        primary_order_id=incident.primary_order_id,
+        category=incident.category,
+        members=incident.members,
+        major_event=incident.major_raised_at is not None,
+        orders=[
+            IncidentMember(
+                order_id=m.order_id,
+                source=m.source,
+                category=m.category,
+                received_at=to_local(m.received_at).isoformat(),
+                caller_phone=None
+                if m.confidential or not m.caller_phone
+                else mask_phone(m.caller_phone),
+            )
+            for m in members
+        ],
+    )
 
 
-class PageClock(BaseModel):
-    kind: str = Field(examples=["acknowledge", "card", "reply"])
-    order_id: str
-    due: str | None
-    note: str
-
-
-class PageEntry(BaseModel):
-    order_id: str
-    occurred_at: str
-    type: str
-    summary: str
-
-
-class IncidentPage(BaseModel):
-    incident_id: str
-    primary_order_id: str
-    category: str
-    state: str
-    members: int
-    callers: int
-    by_channel: dict[str, int]
-    by_channel_label: dict[str, int]
-    owed_replies: list[PageMember]
-    clocks: list[PageClock]
-    timeline: list[PageEntry]
-    orders: list[PageMember]
+async def incident_page(session: AsyncSession, incident_id: str) -> IncidentPage:
+    queries = ClusterQueries(session)
+    incident = await queries.incident(incident_id)
+    if incident is None:
+        raise NotFound(f"没有事件 {incident_id}", "incident_id")
+    members = await queries.members(incident_id)
+    ids = [m.order_id for m in members]
+    timeline = list(
+        await session.scalars(
+            select(TimelineRow)
+            .where(TimelineRow.order_id.in_(ids))
+            .order_by(TimelineRow.occurred_at, TimelineRow.id)
+        )
+    )
+    reply_rows = list(
+        await session.scalars(
+            select(ReplyRow).where(ReplyRow.order_id.in_(ids)).order_by(ReplyRow.cycle)
+        )
+    )
+    latest = {r.order_id: r for r in reply_rows}  # the last cycle's reply per order
+    callers = incidents.distinct_callers(
+        [(m.order_id, phones.digits(m.caller_phone) or None) for m in members]
+    )
+    return build_page(incident, members, latest, timeline, callers)
 
 
 def _local(when: datetime | None) -> str | None:

@@ -1,0 +1,20 @@
+"""Intake over HTTP, one module per area, each a module-level ``router``; the only place that
+knows HTTP (domain refusals become statuses in ``shared.http``).
+
+- ``orders``: the sources' items in, an order's timeline, the replies owed;
+- ``incidents``: an incident and its page; ``outages``: planned outages;
+- ``care``: the vulnerable-household register; ``search``: looking orders up;
+- ``state``: what routes get from the app's state (runtime, command bus, settings).
+"""
+
+from fastapi import APIRouter
+
+from services.intake.api import care, incidents, orders, outages, search
+
+ROUTERS: tuple[APIRouter, ...] = (
+    orders.router,
+    incidents.router,
+    care.router,
+    outages.router,
+    search.router,
+)

@@ -1,0 +1,8 @@
+"""Intake's read side: functions over a session (run inside ``runtime.db.snapshot()`` or a
+read transaction) that return the HTTP answers of ``schemas``.
+
+- ``orders``: an order and its timeline (who may read it, whose phone is shown), pending replies;
+- ``incidents``: an incident's members and the incident page;
+- ``outages``: planned outages; ``care``: the care register as heads read it;
+- ``search``: orders by phone, address, 12345 number or id.
+"""

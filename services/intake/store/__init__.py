@@ -1,0 +1,43 @@
+"""Intake's own database: ``tables`` (orders as received, each order's timeline, incidents,
+planned outages, the care register, grid activity, the durable reply queue, outbox and inbox)
+and ``repositories`` (the named queries on them; none of them commits)."""
+
+from services.intake.store.repositories import (
+    ActivityRepository,
+    CareRepository,
+    ClusterQueries,
+    Lookalike,
+    OrderRepository,
+    ReplyRepository,
+)
+from services.intake.store.tables import (
+    ActivityRow,
+    Base,
+    CareEntryRow,
+    InboxRow,
+    IncidentRow,
+    OrderRow,
+    OutboxRow,
+    PlannedOutageRow,
+    ReplyRow,
+    TimelineRow,
+)
+
+__all__ = [
+    "ActivityRepository",
+    "ActivityRow",
+    "Base",
+    "CareEntryRow",
+    "CareRepository",
+    "ClusterQueries",
+    "InboxRow",
+    "IncidentRow",
+    "Lookalike",
+    "OrderRepository",
+    "OrderRow",
+    "OutboxRow",
+    "PlannedOutageRow",
+    "ReplyRepository",
+    "ReplyRow",
+    "TimelineRow",
+]

@@ -1,0 +1,256 @@
+"""Named queries on intake's tables: orders and their timeline, look-alikes and incidents, the
+care register, grid activity and the durable reply queue. None of them commits: the caller's
+unit of work does."""
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.domain.outages import covers
+from services.intake.domain.phones import variants
+from services.intake.store.tables import (
+    ActivityRow,
+    CareEntryRow,
+    IncidentRow,
+    OrderRow,
+    PlannedOutageRow,
+    ReplyRow,
+    TimelineRow,
+)
+
+
+class CareRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def active_for(self, phone: str | None, community_key: str | None) -> list[CareEntryRow]:
+        """Active entries that could match an order from this phone or community."""
+        conditions: list[ColumnElement[bool]] = []
+        if phone:
+            conditions.append(CareEntryRow.phone.in_(variants(phone)))
+        if community_key:
+            conditions.append(CareEntryRow.community_key == community_key)
+        if not conditions:
+            return []
+        result = await self.session.scalars(
+            select(CareEntryRow)
+            .where(CareEntryRow.retired_at.is_(None), or_(*conditions))
+            .order_by(CareEntryRow.id)
+        )
+        return list(result)
+
+    async def same_household(
+        self,
+        name: str,
+        phone: str | None,
+        community_key: str | None,
+        building: str | None,
+        unit: str | None,
+        room: str | None,
+    ) -> CareEntryRow | None:
+        """An active entry for the same person at the same place (a resent report)."""
+        return await self.session.scalar(
+            select(CareEntryRow).where(
+                CareEntryRow.retired_at.is_(None),
+                CareEntryRow.name == name,
+                _equal(CareEntryRow.phone, phone),
+                _equal(CareEntryRow.community_key, community_key),
+                _equal(CareEntryRow.building, building),
+                _equal(CareEntryRow.unit, unit),
+                _equal(CareEntryRow.room, room),
+            )
+        )
+
+    async def get(self, entry_id: int) -> CareEntryRow | None:
+        return await self.session.get(CareEntryRow, entry_id)
+
+    async def listing(self, include_retired: bool, grid: str | None) -> list[CareEntryRow]:
+        query = select(CareEntryRow).order_by(CareEntryRow.id)
+        if not include_retired:
+            query = query.where(CareEntryRow.retired_at.is_(None))
+        if grid:
+            query = query.where(CareEntryRow.grid == grid)
+        return list(await self.session.scalars(query))
+
+    def add(self, row: CareEntryRow) -> None:
+        self.session.add(row)
+
+
+def _equal(column: Any, value: str | None) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
+class ActivityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def exists(self, activity_id: str) -> bool:
+        return await self.session.get(ActivityRow, activity_id) is not None
+
+    def add(self, row: ActivityRow) -> None:
+        self.session.add(row)
+
+
+class ReplyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def has(self, order_id: str, cycle: int) -> bool:
+        found = await self.session.scalar(
+            select(ReplyRow.id).where(ReplyRow.order_id == order_id, ReplyRow.cycle == cycle)
+        )
+        return found is not None
+
+    def add(self, row: ReplyRow) -> None:
+        self.session.add(row)
+
+    async def due(self, now: datetime, limit: int, lock: bool) -> list[ReplyRow]:
+        query = (
+            select(ReplyRow)
+            .where(ReplyRow.sent_at.is_(None), ReplyRow.next_attempt_at <= now)
+            # The platform's nearest deadline first; replies without one after them.
+            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
+            .limit(limit)
+        )
+        if lock:  # PostgreSQL: replicas share the queue, each row goes to one of them
+            query = query.with_for_update(skip_locked=True)
+        return list(await self.session.scalars(query))
+
+    async def pending(self, limit: int) -> list[ReplyRow]:
+        result = await self.session.scalars(
+            select(ReplyRow)
+            .where(ReplyRow.sent_at.is_(None))
+            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
+            .limit(limit)
+        )
+        return list(result)
+
+    async def pending_count(self) -> int:
+        found = await self.session.scalar(
+            select(func.count()).select_from(ReplyRow).where(ReplyRow.sent_at.is_(None))
+        )
+        return int(found or 0)
+
+    async def for_order(self, order_id: str) -> list[ReplyRow]:
+        result = await self.session.scalars(
+            select(ReplyRow).where(ReplyRow.order_id == order_id).order_by(ReplyRow.id)
+        )
+        return list(result)
+
+
+class OrderRepository:
+    """Named queries on intake's tables; it never commits (the caller's transaction does)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_source_ref(self, source: str, source_ref: str) -> OrderRow | None:
+        return await self.session.scalar(
+            select(OrderRow).where(OrderRow.source == source, OrderRow.source_ref == source_ref)
+        )
+
+    async def get(self, order_id: str) -> OrderRow | None:
+        return await self.session.get(OrderRow, order_id)
+
+    async def add(self, row: OrderRow) -> bool:
+        """False if another request stored the same source key first."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def timeline(self, order_id: str) -> list[TimelineRow]:
+        result = await self.session.scalars(
+            select(TimelineRow)
+            .where(TimelineRow.order_id == order_id)
+            .order_by(TimelineRow.occurred_at, TimelineRow.id)
+        )
+        return list(result)
+
+    async def has_timeline_entry(self, event_id: str) -> bool:
+        found = await self.session.scalar(
+            select(TimelineRow.id).where(TimelineRow.event_id == event_id)
+        )
+        return found is not None
+
+
+class Lookalike(NamedTuple):
+    order_id: str
+    received_at: datetime
+    incident_id: str | None
+
+
+class ClusterQueries:
+    """The look-alikes of a new order and the incidents they belong to."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def same_caller(
+        self, phones: list[str], category: str, since: datetime, until: datetime, exclude: str
+    ) -> list[Lookalike]:
+        return await self._lookalikes(
+            OrderRow.caller_phone.in_(phones),
+            OrderRow.category == category,
+            OrderRow.received_at >= since,
+            OrderRow.received_at <= until,
+            OrderRow.order_id != exclude,
+        )
+
+    async def same_area(
+        self,
+        community: str,
+        categories: tuple[str, ...],
+        since: datetime,
+        until: datetime,
+        exclude: str,
+    ) -> list[Lookalike]:
+        return await self._lookalikes(
+            OrderRow.community_key == community,
+            OrderRow.category.in_(categories),
+            OrderRow.received_at >= since,
+            OrderRow.received_at <= until,
+            OrderRow.order_id != exclude,
+        )
+
+    async def _lookalikes(self, *conditions: ColumnElement[bool]) -> list[Lookalike]:
+        # Three columns, not whole rows: a big incident has hundreds of look-alikes.
+        result = await self.session.execute(
+            select(OrderRow.order_id, OrderRow.received_at, OrderRow.incident_id).where(*conditions)
+        )
+        return [Lookalike(*r) for r in result.all()]
+
+    async def incidents(self, ids: set[str]) -> list[IncidentRow]:
+        if not ids:
+            return []
+        return list(
+            await self.session.scalars(select(IncidentRow).where(IncidentRow.incident_id.in_(ids)))
+        )
+
+    async def incident(self, incident_id: str) -> IncidentRow | None:
+        return await self.session.get(IncidentRow, incident_id)
+
+    async def members(self, incident_id: str) -> list[OrderRow]:
+        result = await self.session.scalars(
+            select(OrderRow)
+            .where(OrderRow.incident_id == incident_id)
+            .order_by(OrderRow.received_at, OrderRow.order_id)
+        )
+        return list(result)
+
+    async def planned_outage_covering(self, key: str, at: datetime) -> PlannedOutageRow | None:
+        """The latest-opened planned outage whose window and area hold the call, if any."""
+        rows = await self.session.scalars(
+            select(PlannedOutageRow)
+            .where(PlannedOutageRow.starts_at <= at, PlannedOutageRow.ends_at >= at)
+            .order_by(PlannedOutageRow.opened_at.desc())
+        )
+        return next(
+            (r for r in rows if covers(r.community_keys, r.starts_at, r.ends_at, key, at)), None
+        )
