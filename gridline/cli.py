@@ -252,7 +252,7 @@ def migrations_new(
     service: Annotated[str, typer.Argument(help="intake | router | sla | scoring")],
     message: Annotated[str, typer.Argument(help="What the revision changes")],
 ) -> None:
-    """Autogenerate the service's next revision from its tables in store.py."""
+    """Autogenerate the service's next revision from its tables (its store module)."""
     from gridline.migrations import new_revision
 
     typer.echo(f"wrote {new_revision(service, message)}")
