@@ -31,7 +31,9 @@ class ServiceSpec:
 
 SERVICES: dict[str, ServiceSpec] = {
     "intake": ServiceSpec("intake", "受理 intake", 8101, "services.intake", "IntakeSettings"),
-    "router": ServiceSpec("router", "派单 router", 8102, "services.router", "RouterSettings"),
+    "router": ServiceSpec(
+        "router", "派单 router", 8102, "services.router", "RouterSettings", "config"
+    ),
     "sla": ServiceSpec("sla", "时限 sla", 8103, "services.sla", "SlaSettings"),
     "scoring": ServiceSpec("scoring", "考核 scoring", 8104, "services.scoring", "ScoringSettings"),
     "notify": ServiceSpec(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import commands, lifecycle
+from services.router import commands
 from services.router.commands import (
     AppointmentIn,
     ComplaintVerdictIn,
@@ -19,8 +19,9 @@ from services.router.commands import (
     ResolveIn,
     ReturnIn,
 )
-from services.router.handlers import RouterDeps
-from services.router.lifecycle import Refused
+from services.router.config import RouterDeps
+from services.router.domain import lifecycle
+from services.router.domain.lifecycle import Refused
 from services.router.store import AssignmentRow, InboxFilter, RoutedOrder, RoutingRepository
 from shared.auth import Principal
 from shared.clock import to_local

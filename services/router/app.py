@@ -6,34 +6,18 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
+from services.router.config import RouterSettings, load_deps
 from services.router.coverage_api import build_coverage_router, coverage_loop
-from services.router.handlers import RouterDeps, make_order_handler
+from services.router.handlers import make_order_handler
 from services.router.incident_api import build_incident_router
-from services.router.policy import RouterPolicy
 from services.router.preview import build_preview_router
 from services.router.roster_api import build_roster_router
-from services.router.settings import RouterSettings
 from services.router.store import InboxRow, OutboxRow
 from shared.clock import Clock, started_or_system
-from shared.config import ConfigError, load_yaml
 from shared.http import install_conventions
-from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
-from shared.workdays import WorkCalendar
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def load_deps(settings: RouterSettings) -> RouterDeps:
-    """The organisation, the rules and the calendar; a bad file stops the router here."""
-    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    policy_path = settings.config_dir / settings.policy_file
-    policy = load_yaml(policy_path, RouterPolicy)
-    problems = policy.problems_with(org)
-    if problems:
-        raise ConfigError("\n".join(f"{policy_path}: field '{f}': {why}" for f, why in problems))
-    calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
-    return RouterDeps(org=org, policy=policy, calendar=calendar)
 
 
 def create_app(settings: RouterSettings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -10,9 +10,12 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import domain, lifecycle, linking
-from services.router.handlers import RouterDeps, current_roster, follow, order_of, reassign
-from services.router.lifecycle import Refused
+from services.router import linking
+from services.router.config import RouterDeps
+from services.router.domain import chain as domain
+from services.router.domain import lifecycle
+from services.router.domain.lifecycle import Refused
+from services.router.handlers import current_roster, follow, order_of, reassign
 from services.router.store import RoutedOrder, RoutingRepository
 from shared.auth import Principal
 from shared.contracts import (

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from services.router.api import RouterContext
-from services.router.coverage import KIND_LABELS, Finding, findings
+from services.router.domain.coverage import KIND_LABELS, Finding, findings
 from services.router.handlers import current_roster
 from services.router.store import RosterAudit
 from shared.auth import Principal

@@ -1,14 +1,16 @@
 """The router's event handlers: load, decide (domain), save + the events it causes."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import domain, incidents, lifecycle, linking
-from services.router.policy import RouterPolicy
-from services.router.roster import Roster, with_changes
+from services.router import linking
+from services.router.config import RouterDeps
+from services.router.domain import chain as domain
+from services.router.domain import incidents, lifecycle
+from services.router.domain.roster import Roster, with_changes
 from services.router.store import AssignmentRow, RosterRepository, RoutedOrder, RoutingRepository
 from shared.contracts import (
     AckOverdue,
@@ -23,25 +25,15 @@ from shared.contracts import (
     ResolveDeadlineSet,
     SkippedLink,
 )
-from shared.organisation import Organisation
 from shared.runtime import EventHandler
-from shared.workdays import WorkCalendar
-
-
-@dataclass(frozen=True)
-class RouterDeps:
-    org: Organisation
-    policy: RouterPolicy
-    calendar: WorkCalendar
-
-    def base_roster(self) -> Roster:
-        return Roster.from_org(self.org, self.calendar)
 
 
 async def current_roster(session: AsyncSession, deps: RouterDeps) -> Roster:
     """The file's roster with the heads' changes made over HTTP."""
     entries = await RosterRepository(session).entries()
-    return with_changes(deps.base_roster(), [(e.kind, e.subject, e.body) for e in entries])
+    return with_changes(
+        Roster.from_org(deps.org, deps.calendar), [(e.kind, e.subject, e.body) for e in entries]
+    )
 
 
 def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:

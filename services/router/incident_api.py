@@ -9,10 +9,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router import domain, incidents, lifecycle, linking
+from services.router import linking
 from services.router.api import RouterContext
-from services.router.handlers import RouterDeps, assignment_row, current_roster, order_of
-from services.router.lifecycle import Refused
+from services.router.config import RouterDeps
+from services.router.domain import chain as domain
+from services.router.domain import incidents, lifecycle
+from services.router.domain.lifecycle import Refused
+from services.router.handlers import assignment_row, current_roster, order_of
 from services.router.store import RoutingRepository
 from shared.auth import Principal
 from shared.contracts import Event

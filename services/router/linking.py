@@ -5,7 +5,8 @@ event once per incident. The decisions are in ``incidents.py`` (pure)."""
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.router import domain, incidents, lifecycle
+from services.router.domain import chain as domain
+from services.router.domain import incidents, lifecycle
 from services.router.store import MajorNotice, RoutedOrder, RoutingRepository
 from shared.contracts import (
     DuplicateLinked,

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from services.router import domain
-from services.router.handlers import RouterDeps, current_roster
+from services.router.config import RouterDeps
+from services.router.domain import chain as domain
+from services.router.handlers import current_roster
 from shared.auth import Principal
 from shared.contracts import Address, OrderReceivedPayload
 from shared.http import require

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 from services.router.api import RouterContext
+from services.router.domain.roster import Roster
 from services.router.handlers import current_roster
-from services.router.roster import Roster
 from services.router.store import RosterAudit, RosterEntry, RosterRepository
 from shared.auth import Principal
 from shared.clock import to_local

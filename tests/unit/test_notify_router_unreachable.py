@@ -5,7 +5,8 @@ A real SQLite database, no broker (the broker path is tests/integration/test_not
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.router import commands, lifecycle
+from services.router import commands
+from services.router.domain import lifecycle
 from shared.contracts import (
     Event,
     NotificationFailed,

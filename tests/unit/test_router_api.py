@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 
 from services.router.api import RouterContext, build_router
-from services.router.app import MIGRATIONS, load_deps
+from services.router.app import MIGRATIONS
+from services.router.config import RouterSettings, load_deps
 from services.router.handlers import make_order_handler
 from services.router.roster_api import build_roster_router
-from services.router.settings import RouterSettings
 from services.router.store import Base, InboxRow, OutboxRow
 from shared.auth import issue_token
 from shared.clock import ManualClock

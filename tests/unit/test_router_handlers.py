@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.router import commands
-from services.router.handlers import RouterDeps, make_order_handler
-from services.router.lifecycle import Refused
-from services.router.policy import RouterPolicy
+from services.router.config import RouterDeps, RouterPolicy
+from services.router.domain.lifecycle import Refused
+from services.router.handlers import make_order_handler
 from services.router.store import Base, RosterEntry, RoutedOrder, RoutingRepository
 from shared.auth import Principal
 from shared.config import load_yaml

@@ -8,8 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from services.router import commands, incidents
-from services.router.lifecycle import Refused
+from services.router import commands
+from services.router.domain import incidents
+from services.router.domain.lifecycle import Refused
 from shared.contracts import (
     Address,
     DuplicateLinked,

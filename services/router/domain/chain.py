@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast, get_args
 
-from services.router.policy import RouterPolicy
-from services.router.roster import Roster
+from services.router.config import RouterPolicy
+from services.router.domain.roster import Roster
 from shared.contracts import (
     ChainPosition,
     MajorEventRaised,
