@@ -1,39 +1,20 @@
-"""The one place that wires the router: settings, organisation, rules, runtime, subscribers and
-HTTP."""
+"""The one place that wires the router: settings → deps (organisation, rules, calendar) →
+runtime → the handler tables (consumer and command bus) → routers → the FastAPI app."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.router.api import RouterContext, build_router
-from services.router.coverage_api import build_coverage_router, coverage_loop
-from services.router.handlers import RouterDeps, make_order_handler
-from services.router.incident_api import build_incident_router
-from services.router.policy import RouterPolicy
-from services.router.preview import build_preview_router
-from services.router.roster_api import build_roster_router
-from services.router.settings import RouterSettings
+from services.router.api import ROUTERS
+from services.router.config import RouterSettings, load_deps
+from services.router.handlers import COMMANDS, EVENTS
+from services.router.jobs import coverage_loop
 from services.router.store import InboxRow, OutboxRow
 from shared.clock import Clock, started_or_system
-from shared.config import ConfigError, load_yaml
 from shared.http import install_conventions
-from shared.organisation import Organisation
 from shared.runtime import ServiceRuntime
-from shared.workdays import WorkCalendar
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def load_deps(settings: RouterSettings) -> RouterDeps:
-    """The organisation, the rules and the calendar; a bad file stops the router here."""
-    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    policy_path = settings.config_dir / settings.policy_file
-    policy = load_yaml(policy_path, RouterPolicy)
-    problems = policy.problems_with(org)
-    if problems:
-        raise ConfigError("\n".join(f"{policy_path}: field '{f}': {why}" for f, why in problems))
-    calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
-    return RouterDeps(org=org, policy=policy, calendar=calendar)
 
 
 def create_app(settings: RouterSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -48,7 +29,11 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
         outbox_model=OutboxRow,
         inbox_model=InboxRow,
     )
-    runtime.on_order_events("dispatch", make_order_handler(deps))
+    runtime.consume_orders("dispatch", EVENTS, deps)
+    runtime.background(
+        "coverage",
+        coverage_loop(runtime, deps, settings.coverage_check_seconds, settings.coverage_days),
+    )
 
     app = FastAPI(
         title="Gridline router",
@@ -57,15 +42,9 @@ def create_app(settings: RouterSettings | None = None, clock: Clock | None = Non
         description="派单：部门、网格、A/B岗、值班、签收与升级；退单、延期、办结；投诉核实；值班表",
     )
     install_conventions(app, settings.token_secret)
-    ctx = RouterContext(runtime=runtime, deps=deps)
-    app.include_router(build_router(ctx))
-    app.include_router(build_roster_router(ctx))
-    app.include_router(build_incident_router(ctx))
-    app.include_router(build_preview_router(runtime, deps))
-    app.include_router(build_coverage_router(ctx))
-    runtime.background(
-        "coverage",
-        coverage_loop(ctx, settings.coverage_check_seconds, settings.coverage_days),
-    )
+    for router in ROUTERS:
+        app.include_router(router)
     app.state.runtime = runtime
+    app.state.bus = runtime.commands(COMMANDS, deps)
+    app.state.deps = deps
     return app

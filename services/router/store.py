@@ -9,6 +9,10 @@ from sqlalchemy import JSON, Boolean, Integer, Select, String, Text, false, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.router.config import RouterDeps
+from services.router.domain.chain import Assignment
+from services.router.domain.roster import Roster, with_changes
+from shared.contracts import OrderReceivedPayload
 from shared.db import ServiceBase, new_metadata
 from shared.inbox import InboxMixin
 from shared.outbox import OutboxMixin
@@ -71,6 +75,27 @@ class AssignmentRow(Base):
     skipped: Mapped[list[Any]] = mapped_column(JSON)
 
 
+def order_of(row: RoutedOrder) -> OrderReceivedPayload:
+    """The order as received, kept whole on its routing row."""
+    return OrderReceivedPayload.model_validate(row.order)
+
+
+def assignment_row(
+    order_id: str, number: int, chosen: Assignment, now: datetime, due: datetime
+) -> AssignmentRow:
+    return AssignmentRow(
+        order_id=order_id,
+        assignment_id=number,
+        department=chosen.department,
+        assignee_id=chosen.assignee_id,
+        chain_position=chosen.position,
+        dispatched_at=now,
+        ack_due=due,
+        acknowledged_at=None,
+        skipped=[s.model_dump(mode="json") for s in chosen.skipped],
+    )
+
+
 class MajorNotice(Base):
     """Who was told of a major event, per incident (keyed by its primary order) or order: one
     notice per incident per recipient (Art. 7 at once, not once per caller)."""
@@ -131,6 +156,17 @@ class RosterRepository:
             query = query.where(RosterAudit.subject == subject)
         query = query.order_by(RosterAudit.id.desc()).limit(limit).offset(offset)
         return list(await self.session.scalars(query))
+
+    async def last_change(self) -> int | None:
+        """The newest audit row's id: it grows with every roster or leave change."""
+        return await self.session.scalar(select(func.max(RosterAudit.id)))
+
+
+async def current_roster(session: AsyncSession, deps: RouterDeps) -> Roster:
+    """The file's roster with the heads' changes made over HTTP."""
+    entries = await RosterRepository(session).entries()
+    base = Roster.from_org(deps.org, deps.calendar)
+    return with_changes(base, [(e.kind, e.subject, e.body) for e in entries])
 
 
 @dataclass(frozen=True)

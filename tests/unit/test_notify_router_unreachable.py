@@ -5,7 +5,8 @@ A real SQLite database, no broker (the broker path is tests/integration/test_not
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.router import commands, lifecycle
+from services.router.domain import lifecycle
+from services.router.handlers.commands import Acknowledge
 from shared.contracts import (
     Event,
     NotificationFailed,
@@ -77,6 +78,6 @@ async def test_a_failure_for_someone_no_longer_responsible_changes_nothing(db: D
 
 async def test_a_failure_after_the_order_was_signed_for_changes_nothing(db: Database) -> None:
     only_dispatch(await on(db, received()))
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     assert dispatches(await on(db, failed("W-0301"))) == []
     assert (await order_row(db)).state == lifecycle.ACKNOWLEDGED

@@ -12,7 +12,7 @@ import yaml
 from prometheus_client import REGISTRY, generate_latest
 
 import services.outreach.metrics  # registers the dashboard's register-gap count
-import services.router.coverage_api  # registers the dashboard's coverage count
+import services.router.metrics  # registers the dashboard's coverage count
 import services.sla.metrics
 import shared.metrics  # noqa: F401 - registers the shared metrics
 from shared.paths import PROJECT_ROOT

@@ -9,18 +9,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.router.api import RouterContext, build_router
-from services.router.app import MIGRATIONS, load_deps
-from services.router.handlers import make_order_handler
-from services.router.roster_api import build_roster_router
-from services.router.settings import RouterSettings
-from services.router.store import Base, InboxRow, OutboxRow
+from services.router.app import create_app
+from services.router.config import RouterSettings, load_deps
+from services.router.handlers import EVENTS
+from services.router.store import Base
 from shared.auth import issue_token
 from shared.clock import ManualClock
 from shared.contracts import Address, OrderReceived, OrderReceivedPayload
-from shared.http import install_conventions
 from shared.runtime import ServiceRuntime
 from shared.settings import DEV_TOKEN_SECRET
 
@@ -57,32 +53,19 @@ class Router:
         event = OrderReceived(
             order_id=order_id, occurred_at=WEDNESDAY_10, producer="intake", payload=payload
         )
-        handler = make_order_handler(load_deps(RouterSettings()))
-        async with self.runtime.db.transaction() as session:
-            self.runtime.outbox.add(
-                session, await handler(event, session, self.runtime.clock.now())
-            )
+        deps = load_deps(RouterSettings())
+        await self.runtime.units.run(EVENTS[OrderReceived], event, deps)
 
 
 @pytest.fixture
 async def router(tmp_path: Path) -> AsyncIterator[Router]:
     settings = RouterSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'router.db'}")
     clock = ManualClock(WEDNESDAY_10)
-    runtime = ServiceRuntime(
-        settings,
-        clock=clock,
-        migrations_dir=MIGRATIONS,
-        outbox_model=OutboxRow,
-        inbox_model=InboxRow,
-    )
+    app = create_app(settings, clock)  # the production wiring, without its lifespan (broker)
+    runtime: ServiceRuntime = app.state.runtime
     await runtime.db.start()
     async with runtime.db.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
-    app = FastAPI()
-    install_conventions(app, settings.token_secret)
-    ctx = RouterContext(runtime=runtime, deps=load_deps(settings))
-    app.include_router(build_router(ctx))
-    app.include_router(build_roster_router(ctx))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://router") as client:
         yield Router(client, runtime)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.router import domain
-from services.router.policy import RouterPolicy
-from services.router.roster import Roster
+from services.router.config import RouterPolicy
+from services.router.domain import chain as domain
+from services.router.domain.roster import Roster
 from shared.config import load_yaml
 from shared.contracts import Address, ChainPosition, OrderReceivedPayload
 from shared.organisation import DutySwap, Leave, Organisation, Override

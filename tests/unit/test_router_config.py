@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services.router.app import load_deps
-from services.router.settings import RouterSettings
+from services.router.config import RouterSettings, load_deps
 from shared.config import ConfigError
 from shared.paths import CONFIG_DIR
 

@@ -3,14 +3,14 @@
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from services.router.coverage import (
+from services.router.domain.coverage import (
     DUTY_GAP,
     GRID_UNCOVERED,
     HEAD_NO_STAND_IN,
     NO_CONTACT,
     findings,
 )
-from services.router.roster import Roster
+from services.router.domain.roster import Roster
 from shared.clock import LOCAL_TZ
 from shared.config import load_yaml
 from shared.organisation import DutySwap, Leave, Organisation, Override

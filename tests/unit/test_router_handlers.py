@@ -10,10 +10,27 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.router import commands
-from services.router.handlers import RouterDeps, make_order_handler
-from services.router.lifecycle import Refused
-from services.router.policy import RouterPolicy
+from services.router.config import RouterDeps, RouterPolicy
+from services.router.handlers import COMMANDS, EVENTS
+from services.router.handlers.commands import (
+    Acknowledge,
+    DecideExtension,
+    NoteProgress,
+    RequestExtension,
+    Resolve,
+    ReturnOrder,
+    SetAppointment,
+    VerifyComplaint,
+)
+from services.router.schemas import (
+    AppointmentIn,
+    ComplaintVerdictIn,
+    ExtensionDecisionIn,
+    ExtensionIn,
+    ProgressIn,
+    ResolveIn,
+    ReturnIn,
+)
 from services.router.store import Base, RosterEntry, RoutedOrder, RoutingRepository
 from shared.auth import Principal
 from shared.config import load_yaml
@@ -32,8 +49,12 @@ from shared.contracts import (
     OrderReopenedPayload,
 )
 from shared.db import Database
+from shared.http import ApiError as Refused
+from shared.http import refusal_status
 from shared.organisation import Organisation
 from shared.paths import CONFIG_DIR
+from shared.refusals import Refusal
+from shared.unit_of_work import UnitOfWork
 from shared.workdays import WorkCalendar
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -47,7 +68,6 @@ UM = Principal(role="department:USER_MAINTENANCE", subject="W-0301")
 MR = Principal(role="department:METER_READING", subject="W-0101")
 UM_HEAD = Principal(role="head:USER_MAINTENANCE", subject="P-0200")
 MR_HEAD = Principal(role="head:METER_READING", subject="P-0100")
-handle = make_order_handler(DEPS)
 
 
 @pytest.fixture
@@ -75,8 +95,11 @@ def received(order_id: str = "GL-1", **changes: Any) -> OrderReceived:
 
 
 async def on(db: Database, event: OrderEvent, now: datetime = WEDNESDAY_10) -> Sequence[Event]:
+    handler = EVENTS.get(type(event))
+    if handler is None:
+        return []
     async with db.transaction() as session:
-        return await handle(event, session, now)
+        return await handler(event, UnitOfWork(session, now), DEPS)
 
 
 async def order_row(db: Database, order_id: str = "GL-1") -> RoutedOrder:
@@ -101,10 +124,17 @@ def only_dispatch(events: Sequence[Event]) -> OrderDispatched:
     return found[0]
 
 
-async def command(db: Database, fn: Any, *args: Any) -> Sequence[Event]:
-    async with db.transaction() as session:
-        result: Sequence[Event] = await fn(session, *args)
-        return result
+async def command(db: Database, kind: Any, who: Any, order_id: str, *rest: Any) -> Sequence[Event]:
+    """Runs the command as the bus does (one transaction, nothing kept when refused); a refusal
+    comes out as the caller is answered over HTTP (status, code)."""
+    *body, now = [r for r in rest if r is not DEPS]
+    message = kind(order_id, who, *body)
+    try:
+        async with db.transaction() as session:
+            return await COMMANDS[kind](message, UnitOfWork(session, now), DEPS)
+    except Refusal as refused:
+        status = refusal_status(refused)
+        raise Refused(status, refused.code, refused.detail, refused.field) from None
 
 
 # --- escalation ---------------------------------------------------------------------------------
@@ -128,7 +158,7 @@ async def test_a_stale_ack_overdue_changes_nothing(db: Database) -> None:
     assert await on(db, overdue(1)) == []  # for assignment 1, already replaced by 2
     assert (await order_row(db)).assignment_id == 2
 
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     assert await on(db, overdue(2)) == []  # acknowledged meanwhile
     assert (await order_row(db)).state == "acknowledged"
 
@@ -196,7 +226,7 @@ async def test_an_incident_flagged_by_intake_reaches_the_head_and_dispatch(db: D
 async def test_another_department_cannot_acknowledge_and_nothing_changes(db: Database) -> None:
     await on(db, received())
     with pytest.raises(Refused) as refused:
-        await command(db, commands.acknowledge, MR, "GL-1", WEDNESDAY_10)
+        await command(db, Acknowledge, MR, "GL-1", WEDNESDAY_10)
     assert refused.value.status == 403
     row = await order_row(db)
     assert (row.state, row.assignment_id, row.assignee_id) == ("dispatched", 1, "W-0301")
@@ -214,13 +244,13 @@ async def test_invalid_moves_are_refused_with_409(db: Database, action: str) -> 
     await on(db, received())
     calls = {
         "resolve": (
-            commands.resolve,
-            commands.ResolveIn(handling_notes="修好", public_reply="已修复"),
+            Resolve,
+            ResolveIn(handling_notes="修好", public_reply="已修复"),
         ),
-        "progress": (commands.progress, commands.ProgressIn(note="到场")),
+        "progress": (NoteProgress, ProgressIn(note="到场")),
         "extension": (
-            commands.request_extension,
-            commands.ExtensionIn(extra_working_days=2, reason="等配件"),
+            RequestExtension,
+            ExtensionIn(extra_working_days=2, reason="等配件"),
         ),
     }
     fn, body = calls[action]
@@ -235,58 +265,56 @@ async def test_invalid_moves_are_refused_with_409(db: Database, action: str) -> 
 
 async def test_signing_twice_is_refused(db: Database) -> None:
     await on(db, received())
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     with pytest.raises(Refused) as refused:
-        await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+        await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     assert refused.value.status == 409
 
 
 async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Database) -> None:
     await on(db, received())
-    ack = await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    ack = await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     first = datetime(2026, 12, 2, 15, 0, tzinfo=BJ)
     appt = await command(
         db,
-        commands.appointment,
+        SetAppointment,
         UM,
         "GL-1",
-        commands.AppointmentIn(appointment_at=first),
+        AppointmentIn(appointment_at=first),
         WEDNESDAY_10,
     )
     with pytest.raises(Refused) as unexplained:
         await command(
             db,
-            commands.appointment,
+            SetAppointment,
             UM,
             "GL-1",
-            commands.AppointmentIn(appointment_at=first + timedelta(days=1)),
+            AppointmentIn(appointment_at=first + timedelta(days=1)),
             WEDNESDAY_10,
         )
     assert unexplained.value.status == 422
     moved = await command(
         db,
-        commands.appointment,
+        SetAppointment,
         UM,
         "GL-1",
-        commands.AppointmentIn(appointment_at=first + timedelta(days=1), explanation="住户出差"),
+        AppointmentIn(appointment_at=first + timedelta(days=1), explanation="住户出差"),
         WEDNESDAY_10,
     )
     arrived = await command(
         db,
-        commands.progress,
+        NoteProgress,
         UM,
         "GL-1",
-        commands.ProgressIn(note="已到场", arrived_on_site=True),
+        ProgressIn(note="已到场", arrived_on_site=True),
         WEDNESDAY_10,
     )
     done = await command(
         db,
-        commands.resolve,
+        Resolve,
         UM,
         "GL-1",
-        commands.ResolveIn(
-            contacted_at=WEDNESDAY_10, handling_notes="更换阀门", public_reply="漏水已修复"
-        ),
+        ResolveIn(contacted_at=WEDNESDAY_10, handling_notes="更换阀门", public_reply="漏水已修复"),
         WEDNESDAY_10,
     )
     events = [*ack, *appt, *moved, *arrived, *done]
@@ -311,10 +339,10 @@ async def test_a_returned_order_goes_to_the_department_the_reason_names(db: Data
     await on(db, received())
     events = await command(
         db,
-        commands.return_order,
+        ReturnOrder,
         UM,
         "GL-1",
-        commands.ReturnIn(reason="属水表问题，应由抄表处处理", target_department="METER_READING"),
+        ReturnIn(reason="属水表问题，应由抄表处处理", target_department="METER_READING"),
         WEDNESDAY_10,
         DEPS,
     )
@@ -334,10 +362,10 @@ async def test_a_return_naming_nobody_goes_to_triage(db: Database) -> None:
     await on(db, received())
     events = await command(
         db,
-        commands.return_order,
+        ReturnOrder,
         UM,
         "GL-1",
-        commands.ReturnIn(reason="非我处职责"),
+        ReturnIn(reason="非我处职责"),
         WEDNESDAY_10,
         DEPS,
     )
@@ -347,10 +375,10 @@ async def test_a_return_naming_nobody_goes_to_triage(db: Database) -> None:
 
 async def test_a_second_return_goes_to_the_head(db: Database) -> None:
     await on(db, received())
-    back = commands.ReturnIn(reason="水表问题", target_department="METER_READING")
-    await command(db, commands.return_order, UM, "GL-1", back, WEDNESDAY_10, DEPS)
-    again = commands.ReturnIn(reason="是管道漏水", target_department="USER_MAINTENANCE")
-    events = await command(db, commands.return_order, MR, "GL-1", again, WEDNESDAY_10, DEPS)
+    back = ReturnIn(reason="水表问题", target_department="METER_READING")
+    await command(db, ReturnOrder, UM, "GL-1", back, WEDNESDAY_10, DEPS)
+    again = ReturnIn(reason="是管道漏水", target_department="USER_MAINTENANCE")
+    events = await command(db, ReturnOrder, MR, "GL-1", again, WEDNESDAY_10, DEPS)
     dispatch = only_dispatch(events)
     assert (dispatch.payload.assignee_id, dispatch.payload.chain_position) == ("P-0200", "HEAD")
 
@@ -360,29 +388,29 @@ async def test_a_second_return_goes_to_the_head(db: Database) -> None:
 
 async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(db: Database) -> None:
     await on(db, received())
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
     assert before is not None
-    asked = commands.ExtensionIn(extra_working_days=3, reason="需停水施工，等待审批")
-    requested = await command(db, commands.request_extension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
+    asked = ExtensionIn(extra_working_days=3, reason="需停水施工，等待审批")
+    requested = await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
     assert [type(e).__name__ for e in requested] == ["ExtensionRequested"]
     with pytest.raises(Refused) as not_head:
         await command(
             db,
-            commands.decide_extension,
+            DecideExtension,
             UM,
             "GL-1",
-            commands.ExtensionDecisionIn(approve=True),
+            ExtensionDecisionIn(approve=True),
             WEDNESDAY_10,
             DEPS,
         )
     assert not_head.value.status == 403
     granted = await command(
         db,
-        commands.decide_extension,
+        DecideExtension,
         UM_HEAD,
         "GL-1",
-        commands.ExtensionDecisionIn(approve=True),
+        ExtensionDecisionIn(approve=True),
         WEDNESDAY_10,
         DEPS,
     )
@@ -405,22 +433,22 @@ EXTENSION_REFUSALS = [
 )
 async def test_extensions_are_bounded(db: Database, days: int, when: datetime, status: int) -> None:
     await on(db, received())
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
-    asked = commands.ExtensionIn(extra_working_days=days, reason="等配件")
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
+    asked = ExtensionIn(extra_working_days=days, reason="等配件")
     with pytest.raises(Refused) as refused:
-        await command(db, commands.request_extension, UM, "GL-1", asked, when, DEPS)
+        await command(db, RequestExtension, UM, "GL-1", asked, when, DEPS)
     assert refused.value.status == status
     assert (await order_row(db)).extension_request is None
 
 
 async def test_a_refused_extension_keeps_the_deadline(db: Database) -> None:
     await on(db, received())
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
-    asked = commands.ExtensionIn(extra_working_days=3, reason="等配件")
-    await command(db, commands.request_extension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
-    no = commands.ExtensionDecisionIn(approve=False, reason="配件库存充足")
-    events = await command(db, commands.decide_extension, UM_HEAD, "GL-1", no, WEDNESDAY_10, DEPS)
+    asked = ExtensionIn(extra_working_days=3, reason="等配件")
+    await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
+    no = ExtensionDecisionIn(approve=False, reason="配件库存充足")
+    events = await command(db, DecideExtension, UM_HEAD, "GL-1", no, WEDNESDAY_10, DEPS)
     assert [type(e).__name__ for e in events] == ["ExtensionRefused"]
     assert (await order_row(db)).deadline == before
 
@@ -437,32 +465,32 @@ async def test_a_complaint_is_verified_by_the_head_of_the_named_workers_departme
         "METER_READING",
         "P-0100",
     )
-    verdict = commands.ComplaintVerdictIn(verified=True, note="属实：未按约定时间上门")
+    verdict = ComplaintVerdictIn(verified=True, note="属实：未按约定时间上门")
     with pytest.raises(Refused) as other_head:
-        await command(db, commands.verify_complaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
+        await command(db, VerifyComplaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert other_head.value.status == 403
-    events = await command(db, commands.verify_complaint, MR_HEAD, "GL-1", verdict, WEDNESDAY_10)
+    events = await command(db, VerifyComplaint, MR_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert [(e.payload.worker_id, e.payload.verified) for e in events] == [  # type: ignore[union-attr]
         ("W-0101", True)
     ]
     with pytest.raises(Refused) as twice:
-        await command(db, commands.verify_complaint, MR_HEAD, "GL-1", verdict, WEDNESDAY_10)
+        await command(db, VerifyComplaint, MR_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert twice.value.status == 409
 
 
 async def test_only_complaints_can_be_verified(db: Database) -> None:
     await on(db, received())
-    verdict = commands.ComplaintVerdictIn(verified=True)
+    verdict = ComplaintVerdictIn(verified=True)
     with pytest.raises(Refused) as refused:
-        await command(db, commands.verify_complaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
+        await command(db, VerifyComplaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert refused.value.status == 409
 
 
 async def test_a_reopened_order_goes_back_to_its_departments_chain(db: Database) -> None:
     await on(db, received())
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
-    done = commands.ResolveIn(handling_notes="更换阀门", public_reply="已修复")
-    await command(db, commands.resolve, UM, "GL-1", done, WEDNESDAY_10)
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
+    done = ResolveIn(handling_notes="更换阀门", public_reply="已修复")
+    await command(db, Resolve, UM, "GL-1", done, WEDNESDAY_10)
     reopened = OrderReopened(
         order_id="GL-1",
         occurred_at=WEDNESDAY_10,
@@ -481,10 +509,10 @@ async def test_a_return_after_two_working_days_is_refused(db: Database) -> None:
     # Dispatched on Wednesday 10:00: Friday 10:00 is the last moment to return it.
     friday_10 = datetime(2026, 12, 4, 10, 0, tzinfo=BJ)
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=BJ)
-    late = commands.ReturnIn(reason="非我处职责", target_department="METER_READING")
+    late = ReturnIn(reason="非我处职责", target_department="METER_READING")
     with pytest.raises(Refused) as refused:
-        await command(db, commands.return_order, UM, "GL-1", late, saturday, DEPS)
+        await command(db, ReturnOrder, UM, "GL-1", late, saturday, DEPS)
     assert (refused.value.status, refused.value.code) == (409, "return_too_late")
     assert (await order_row(db)).department == "USER_MAINTENANCE"
-    events = await command(db, commands.return_order, UM, "GL-1", late, friday_10, DEPS)
+    events = await command(db, ReturnOrder, UM, "GL-1", late, friday_10, DEPS)
     assert only_dispatch(events).payload.department == "METER_READING"

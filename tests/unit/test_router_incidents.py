@@ -8,8 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from services.router import commands, incidents
-from services.router.lifecycle import Refused
+from services.router.domain import incidents
+from services.router.handlers.commands import Acknowledge, Resolve
+from services.router.schemas import ResolveIn
 from shared.contracts import (
     Address,
     DuplicateLinked,
@@ -21,6 +22,7 @@ from shared.contracts import (
     OrderReceivedPayload,
 )
 from shared.db import Database
+from shared.http import ApiError as Refused
 from tests.unit.test_router_handlers import (
     UM,
     WEDNESDAY_10,
@@ -52,7 +54,7 @@ async def test_a_linked_call_is_attached_to_the_incident_not_dispatched(db: Data
     attached = payload(events[0])
     assert (attached.incident_id, attached.assignee_id) == ("INC-1", "W-0301")
     with pytest.raises(Refused) as refused:
-        await command(db, commands.acknowledge, UM, "GL-2", WEDNESDAY_10)
+        await command(db, Acknowledge, UM, "GL-2", WEDNESDAY_10)
     assert refused.value.status == 409
 
 
@@ -88,10 +90,10 @@ async def test_resolving_the_incident_resolves_every_linked_order_once(db: Datab
     await on(db, received("GL-1"))
     for n in (2, 3, 4):
         await on(db, linked(f"GL-{n}"))
-    await command(db, commands.acknowledge, UM, "GL-1", WEDNESDAY_10)
-    body = commands.ResolveIn(handling_notes="更换主管", public_reply="已修复")
+    await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
+    body = ResolveIn(handling_notes="更换主管", public_reply="已修复")
     later = WEDNESDAY_10 + timedelta(hours=2)
-    events = await command(db, commands.resolve, UM, "GL-1", body, later)
+    events = await command(db, Resolve, UM, "GL-1", body, later)
     assert [(vars(e)["order_id"], payload(e).cascaded_from) for e in events] == [
         ("GL-1", None),
         ("GL-2", "GL-1"),
@@ -129,7 +131,8 @@ def test_the_split_rule_attaches_what_the_primary_already_covers() -> None:
 
 
 async def test_the_assignee_splits_a_linked_order_off_with_a_reason(db: Database) -> None:
-    from services.router.incident_api import SplitIn, split
+    from services.router.handlers.commands import SplitOff as split
+    from services.router.schemas import SplitIn
     from tests.unit.test_router_handlers import DEPS, MR
 
     await on(db, received("GL-1"))

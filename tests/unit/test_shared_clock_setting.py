@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from services.intake.app import create_app as intake_app
 from services.intake.config import IntakeSettings
 from services.router.app import create_app as router_app
-from services.router.settings import RouterSettings
+from services.router.config import RouterSettings
 from services.scoring.app import create_app as scoring_app
 from services.scoring.config import ScoringSettings
 from services.sla.app import create_app as sla_app

@@ -1,5 +1,6 @@
 """An order's life in its department, pure: which moves are allowed in which state, and what
-each move decides. Invalid moves are refused (409); other departments are refused (403).
+each move decides. Invalid moves are refused (``InvalidState``); other departments' orders are
+refused (``NotYours``); a refused move changes nothing.
 
     dispatched ──acknowledge──► acknowledged ──progress──► in_progress ──resolve──► resolved
         │  ▲                        │   appointment, extension (request / decide) keep the state
@@ -9,7 +10,17 @@ each move decides. Invalid moves are refused (409); other departments are refuse
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.router.domain.refusals import (
+    DeadlinePassed,
+    ExplanationRequired,
+    ExtensionPending,
+    ExtensionTooLong,
+    InvalidState,
+    NotYours,
+    ReturnTooLate,
+)
 from shared.auth import Principal
+from shared.refusals import Invalid
 from shared.workdays import WorkCalendar
 
 DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
@@ -18,7 +29,7 @@ DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
     "in_progress",
     "resolved",
 )
-LINKED = "linked"  # riding on its incident's assignment (services/router/incidents.py)
+LINKED = "linked"  # riding on its incident's assignment (domain/incidents.py)
 STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED)
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -47,35 +58,20 @@ LABELS = {
 }
 
 
-class Refused(Exception):
-    """A move the order's state or the caller's role does not allow; nothing changes."""
-
-    def __init__(self, status: int, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.field = field
-
-
 def may_act(who: Principal, department: str, heads_only: bool = False) -> None:
     """A department acts on its own orders only; admins act everywhere."""
     if who.kind == "admin":
         return
     if heads_only and who.kind != "head":
-        raise Refused(403, "forbidden", f"{who.role} may not do this: a department head may")
+        raise NotYours(f"{who.role} may not do this: a department head may")
     if who.department != department:
-        raise Refused(
-            403, "forbidden", f"{who.role} may not act on {department}'s orders", "order_id"
-        )
+        raise NotYours(f"{who.role} may not act on {department}'s orders", "order_id")
 
 
 def check_move(action: str, state: str) -> str:
-    """The state after ``action``; 409 when the order's state does not allow it."""
+    """The state after ``action``; refused when the order's state does not allow it."""
     if state not in ALLOWED[action]:
-        raise Refused(
-            409, "invalid_state", f"不能{LABELS[action]}：工单当前状态为 {state}", "state"
-        )
+        raise InvalidState(f"不能{LABELS[action]}：工单当前状态为 {state}", "state")
     return AFTER.get(action, state)
 
 
@@ -108,19 +104,17 @@ def check_extension_request(
 ) -> None:
     """延期: asked before the deadline, one request at a time, bounded in total."""
     if pending:
-        raise Refused(409, "extension_pending", "已有待审批的延期申请", "extra_working_days")
+        raise ExtensionPending("已有待审批的延期申请", "extra_working_days")
     if deadline is not None and now >= deadline:
-        raise Refused(409, "deadline_passed", "办结时限已过，不能再申请延期", "extra_working_days")
+        raise DeadlinePassed("办结时限已过，不能再申请延期", "extra_working_days")
     left = max_days - granted_days
     if ask.extra_working_days > left:
-        raise Refused(
-            422,
-            "extension_too_long",
+        raise ExtensionTooLong(
             f"延期最多 {max_days} 个工作日，还可申请 {max(left, 0)} 个工作日",
             "extra_working_days",
         )
     if not ask.reason.strip():
-        raise Refused(422, "invalid", "延期须说明理由", "reason")
+        raise Invalid("延期须说明理由", "reason")
 
 
 def extended_deadline(deadline: datetime, extra_days: int, calendar: WorkCalendar) -> datetime:
@@ -130,7 +124,7 @@ def extended_deadline(deadline: datetime, extra_days: int, calendar: WorkCalenda
 def check_reappointment(previous: datetime | None, explanation: str) -> None:
     """Art. 18.1.4: an agreed time may be changed only with an explanation."""
     if previous is not None and not explanation.strip():
-        raise Refused(422, "explanation_required", "改约须说明原因", "explanation")
+        raise ExplanationRequired("改约须说明原因", "explanation")
 
 
 def check_return_in_time(
@@ -138,9 +132,7 @@ def check_return_in_time(
 ) -> None:
     """退单 is for orders that are not ours, said soon: within the working days allowed."""
     if now > calendar.add_working_days(received, working_days):
-        raise Refused(
-            409,
-            "return_too_late",
+        raise ReturnTooLate(
             f"退单须在接单后 {working_days} 个工作日内提出；请办理或申请延期",
             "reason",
         )
@@ -148,8 +140,8 @@ def check_return_in_time(
 
 def check_return(reason: str, target: str | None, current: str, departments: set[str]) -> None:
     if not reason.strip():
-        raise Refused(422, "invalid", "退单须说明原因", "reason")
+        raise Invalid("退单须说明原因", "reason")
     if target is not None and target not in departments:
-        raise Refused(422, "invalid", f"unknown department {target}", "target_department")
+        raise Invalid(f"unknown department {target}", "target_department")
     if target == current:
-        raise Refused(422, "invalid", "不能退回本部门", "target_department")
+        raise Invalid("不能退回本部门", "target_department")

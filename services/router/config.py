@@ -1,12 +1,37 @@
-"""The router's rules as validated data (config/router.yaml): acknowledgement limits, major
-events, triage, returns and extensions."""
+"""The router's configuration: its settings, its rule file (config/router.yaml: acknowledgement
+limits, major events, triage, returns and extensions) as validated data, and the deps bundle
+every handler receives (organisation, rules, calendar), loaded and checked once at start."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.config import ConfigError, load_yaml
 from shared.contracts import OrderReceivedPayload, Priority, Source
 from shared.organisation import Organisation
+from shared.settings import ServiceSettings
+from shared.workdays import WorkCalendar
+
+
+class RouterSettings(ServiceSettings):
+    service_name: ClassVar[str] = "router"
+    default_port: ClassVar[int] = 8102
+
+    org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
+    policy_file: Path = Field(Path("router.yaml"), description="Relative to config_dir")
+    calendar_file: Path = Field(
+        Path("calendar_overrides.yaml"), description="Relative to config_dir"
+    )
+    coverage_check_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often coverage readiness looks a week ahead (roster changes "
+        "made over HTTP are seen at the next round)",
+    )
+    coverage_days: int = Field(7, ge=1, le=31, description="How far ahead coverage looks")
 
 
 class _Model(BaseModel):
@@ -89,3 +114,22 @@ class RouterPolicy(_Model):
         return order.category in rules.area_wide_categories and any(
             k in text for k in rules.area_wide_keywords
         )
+
+
+@dataclass(frozen=True)
+class RouterDeps:
+    org: Organisation
+    policy: RouterPolicy
+    calendar: WorkCalendar
+
+
+def load_deps(settings: RouterSettings) -> RouterDeps:
+    """The organisation, the rules and the calendar; a bad file stops the router here."""
+    org = load_yaml(settings.config_dir / settings.org_file, Organisation)
+    policy_path = settings.config_dir / settings.policy_file
+    policy = load_yaml(policy_path, RouterPolicy)
+    problems = policy.problems_with(org)
+    if problems:
+        raise ConfigError("\n".join(f"{policy_path}: field '{f}': {why}" for f, why in problems))
+    calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
+    return RouterDeps(org=org, policy=policy, calendar=calendar)

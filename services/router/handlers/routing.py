@@ -1,81 +1,40 @@
-"""The router's event handlers: load, decide (domain), save + the events it causes."""
+"""The router's event handlers: an order arrives and is dispatched; an unsigned order escalates
+down its chain; an unreachable assignee is skipped; a reopened order goes back to its chain; a
+major event raised elsewhere reaches the people; the SLA's deadline replaces the router's own.
+Each loads, decides (``domain``), saves, and returns the events it causes."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.router import domain, incidents, lifecycle, linking
-from services.router.policy import RouterPolicy
-from services.router.roster import Roster, with_changes
-from services.router.store import AssignmentRow, RosterRepository, RoutedOrder, RoutingRepository
+from services.router.config import RouterDeps
+from services.router.domain import chain, events, incidents, lifecycle
+from services.router.handlers import incidents as linking
+from services.router.store import (
+    RoutedOrder,
+    RoutingRepository,
+    assignment_row,
+    current_roster,
+    order_of,
+)
 from shared.contracts import (
     AckOverdue,
-    DuplicateLinked,
     Event,
     MajorEventRaised,
     NotificationFailed,
-    OrderEvent,
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
     ResolveDeadlineSet,
     SkippedLink,
 )
-from shared.organisation import Organisation
-from shared.runtime import EventHandler
-from shared.workdays import WorkCalendar
-
-
-@dataclass(frozen=True)
-class RouterDeps:
-    org: Organisation
-    policy: RouterPolicy
-    calendar: WorkCalendar
-
-    def base_roster(self) -> Roster:
-        return Roster.from_org(self.org, self.calendar)
-
-
-async def current_roster(session: AsyncSession, deps: RouterDeps) -> Roster:
-    """The file's roster with the heads' changes made over HTTP."""
-    entries = await RosterRepository(session).entries()
-    return with_changes(deps.base_roster(), [(e.kind, e.subject, e.body) for e in entries])
-
-
-def make_order_handler(deps: RouterDeps) -> EventHandler[OrderEvent]:
-    async def on_order_event(
-        event: OrderEvent, session: AsyncSession, now: datetime
-    ) -> Sequence[Event]:
-        match event:
-            case OrderReceived():
-                return await dispatch_new_order(event, session, now, deps)
-            case DuplicateLinked():
-                return await linking.link_existing(event, RoutingRepository(session), now)
-            case AckOverdue():
-                return await escalate_overdue(event, session, now, deps)
-            case MajorEventRaised() if event.producer != domain.PRODUCER:
-                return await major_from_elsewhere(event, session, now, deps)
-            case OrderReopened():
-                return await dispatch_reopened(event, session, now, deps)
-            case NotificationFailed():
-                return await skip_unreachable(event, session, now, deps)
-            case ResolveDeadlineSet():
-                return await follow_sla_deadline(event, session)
-        return []
-
-    return on_order_event
-
-
-def order_of(row: RoutedOrder) -> OrderReceivedPayload:
-    return OrderReceivedPayload.model_validate(row.order)
+from shared.unit_of_work import UnitOfWork
 
 
 async def dispatch_new_order(
-    event: OrderReceived, session: AsyncSession, now: datetime, deps: RouterDeps
+    event: OrderReceived, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
-    repo = RoutingRepository(session)
+    repo, now = RoutingRepository(uow.session), uow.now
     if await repo.get(event.order_id) is not None:
         return []  # already routed: a replayed OrderReceived changes nothing
     order = event.payload
@@ -86,18 +45,44 @@ async def dispatch_new_order(
         split = incidents.split_rule(order, linking.primary_of(primary))
         if split is None:
             return linking.attach_new(repo, event, primary, now)
-    roster = await current_roster(session, deps)
-    chosen = domain.first_assignment(order, roster, deps.policy, now)
+    roster = await current_roster(uow.session, deps)
+    chosen = chain.first_assignment(order, roster, deps.policy, now)
     due = deps.policy.ack_due(order, now)
     key = incidents.notice_key(event.order_id, order.primary_order_id)
     majors = [
         told
-        for raised in domain.major_on_arrival(
+        for raised in chain.major_on_arrival(
             event.order_id, chosen, order, roster, deps.policy, now
         )
         if (told := await linking.tell_once(repo, key, raised, now)) is not None
     ]
-    row = RoutedOrder(
+    row = _routed(event, chosen, due, bool(majors), split, deps, now)
+    repo.add(row, assignment_row(event.order_id, 1, chosen, now, due))
+    linking.adopt_early_links(row, await repo.linked_to(event.order_id))
+    out: list[Event] = []
+    if split is not None:
+        assert order.incident_id is not None and order.primary_order_id is not None
+        out.append(
+            events.split_event(
+                event.order_id, order.incident_id, order.primary_order_id, split, now
+            )
+        )
+    out.append(events.dispatched(event.order_id, 1, chosen, order, due, now))
+    return out + list(majors)
+
+
+def _routed(
+    event: OrderReceived,
+    chosen: chain.Assignment,
+    due: datetime,
+    major: bool,
+    split: incidents.Split | None,
+    deps: RouterDeps,
+    now: datetime,
+) -> RoutedOrder:
+    """A new order's routing row, at its first assignment."""
+    order = event.payload
+    return RoutedOrder(
         order_id=event.order_id,
         category=order.category,
         priority=order.priority,
@@ -111,7 +96,7 @@ async def dispatch_new_order(
         received_at=order.received_at,
         order=order.model_dump(mode="json"),
         returns=0,
-        major=bool(majors),
+        major=major,
         deadline=lifecycle.resolve_deadline(
             order.received_at,
             order.platform_deadline,
@@ -124,43 +109,31 @@ async def dispatch_new_order(
         primary_order_id=order.primary_order_id if split else None,
         split_rule=split.rule if split else None,
     )
-    repo.add(row, assignment_row(event.order_id, 1, chosen, now, due))
-    linking.adopt_early_links(row, await repo.linked_to(event.order_id))
-    out: list[Event] = []
-    if split is not None:
-        assert order.incident_id is not None and order.primary_order_id is not None
-        out.append(
-            linking.split_event(
-                event.order_id, order.incident_id, order.primary_order_id, split, now
-            )
-        )
-    out.append(domain.dispatched(event.order_id, 1, chosen, order, due, now))
-    return out + list(majors)
 
 
-async def follow_sla_deadline(event: ResolveDeadlineSet, session: AsyncSession) -> Sequence[Event]:
+async def follow_sla_deadline(
+    event: ResolveDeadlineSet, uow: UnitOfWork, _deps: RouterDeps
+) -> Sequence[Event]:
     """The SLA service computes the 办结时限 (policy by category, platform cap, fair pauses); the
     router's own figure set at dispatch stands only until this arrives."""
-    row = await RoutingRepository(session).get_for_update(event.order_id)
+    row = await RoutingRepository(uow.session).get_for_update(event.order_id)
     if row is not None:
         row.deadline = event.payload.due
     return []
 
 
-async def escalate_overdue(
-    event: AckOverdue, session: AsyncSession, now: datetime, deps: RouterDeps
-) -> Sequence[Event]:
-    repo = RoutingRepository(session)
+async def escalate_overdue(event: AckOverdue, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     if row is None or row.state != lifecycle.DISPATCHED:
         return []  # unknown, or already acknowledged: a stale AckOverdue changes nothing
     if event.payload.assignment_id != row.assignment_id:
         return []  # for an assignment already replaced
     order = order_of(row)
-    roster = await current_roster(session, deps)
+    roster = await current_roster(uow.session, deps)
     asked = await repo.asked(row.order_id, row.department)
-    position = domain.as_position(row.chain_position)
-    step = domain.escalate(order, row.department, position, asked, roster, now)
+    position = chain.as_position(row.chain_position)
+    step = chain.escalate(order, row.department, position, asked, roster, now)
     out: list[Event] = []
     if step.next is not None:
         out += reassign(repo, row, step.next, order, now, deps, "ack_overdue")
@@ -171,7 +144,7 @@ async def escalate_overdue(
             if step.next is not None
             else "无人签收：部门负责人亦未按时签收"
         )
-        unsigned = domain.major_event(
+        unsigned = events.major_event(
             row.order_id,
             row.department,
             reason,
@@ -190,11 +163,11 @@ async def escalate_overdue(
 
 
 async def skip_unreachable(
-    event: NotificationFailed, session: AsyncSession, now: datetime, deps: RouterDeps
+    event: NotificationFailed, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
     """Notify could not reach the current assignee: they are unreachable, so the order moves
     down the A/B chain at once (reason 通知失败) instead of waiting for the ack deadline."""
-    repo = RoutingRepository(session)
+    repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     failed = event.payload
     if row is None or row.state != lifecycle.DISPATCHED or row.chain_position == "HEAD":
@@ -205,44 +178,44 @@ async def skip_unreachable(
     ):
         return []  # about someone no longer responsible: stale
     order = order_of(row)
-    roster = await current_roster(session, deps)
+    roster = await current_roster(uow.session, deps)
     asked = await repo.asked(row.order_id, row.department) | {failed.person_id}
-    position = domain.as_position(row.chain_position)
-    step = domain.escalate(order, row.department, position, asked, roster, now)
+    position = chain.as_position(row.chain_position)
+    step = chain.escalate(order, row.department, position, asked, roster, now)
     if step.next is None:
         return []
-    why = f"{domain.UNREACHABLE_REASON}：{failed.reason}"
+    why = f"{chain.UNREACHABLE_REASON}：{failed.reason}"
     gone = SkippedLink(person_id=failed.person_id, position=position, reason=why)
     chosen = replace(step.next, skipped=(gone, *step.next.skipped))
     return reassign(repo, row, chosen, order, now, deps, "notification_failed")
 
 
 async def dispatch_reopened(
-    event: OrderReopened, session: AsyncSession, now: datetime, deps: RouterDeps
+    event: OrderReopened, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
     """A resolved order reopened (the caller says it is not fixed) goes back to its
     department's chain, as it stands now."""
-    repo = RoutingRepository(session)
+    repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     if row is None or row.state != lifecycle.RESOLVED:
         return []
     order = order_of(row)
-    roster = await current_roster(session, deps)
+    roster = await current_roster(uow.session, deps)
     if row.department == deps.policy.triage_department:
-        chosen = domain.triage_assignment(deps.policy, roster, now)
+        chosen = chain.triage_assignment(deps.policy, roster, now)
     else:
-        chosen = domain.route_in(row.department, order, roster, now)
+        chosen = chain.route_in(row.department, order, roster, now)
     return reassign(repo, row, chosen, order, now, deps, "reopened")
 
 
 def reassign(
     repo: RoutingRepository,
     row: RoutedOrder,
-    chosen: domain.Assignment,
+    chosen: chain.Assignment,
     order: OrderReceivedPayload,
     now: datetime,
     deps: RouterDeps,
-    reason: domain.DispatchReason,
+    reason: events.DispatchReason,
 ) -> list[Event]:
     """The order's next assignment: the row moves on, a new assignment is kept, and the
     dispatch is announced with the next assignment_id (the SLA restarts the ack clock)."""
@@ -257,7 +230,7 @@ def reassign(
     row.state = lifecycle.DISPATCHED
     row.updated_at = now
     repo.add(assignment_row(row.order_id, number, chosen, now, due))
-    return [domain.dispatched(row.order_id, number, chosen, order, due, now, reason)]
+    return [events.dispatched(row.order_id, number, chosen, order, due, now, reason)]
 
 
 async def follow(repo: RoutingRepository, row: RoutedOrder) -> None:
@@ -267,12 +240,14 @@ async def follow(repo: RoutingRepository, row: RoutedOrder) -> None:
 
 
 async def major_from_elsewhere(
-    event: MajorEventRaised, session: AsyncSession, now: datetime, deps: RouterDeps
+    event: MajorEventRaised, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
     """Intake flags major events (a major-event report; an incident reaching many callers).
     The router tells the people (Art. 7): the department head and 调度中心 — each once per
-    incident, whoever raised the event first."""
-    repo = RoutingRepository(session)
+    incident, whoever raised the event first. The router's own major events are not news."""
+    if event.producer == events.PRODUCER:
+        return []
+    repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     if row is None:
         return []
@@ -281,8 +256,8 @@ async def major_from_elsewhere(
     if event.payload.notify:  # told by the event itself (older intakes named them)
         told = incidents.still_to_tell(event.payload.notify, await repo.told(key))
         linking.record(repo, key, told, event, now)
-    roster = await current_roster(session, deps)
-    raised = domain.major_event(
+    roster = await current_roster(uow.session, deps)
+    raised = events.major_event(
         row.order_id,
         row.department,
         event.payload.reason,
@@ -296,19 +271,3 @@ async def major_from_elsewhere(
     ).model_copy(update={"causation_id": event.event_id})
     told_now = await linking.tell_once(repo, key, raised, now)
     return [told_now] if told_now is not None else []
-
-
-def assignment_row(
-    order_id: str, number: int, chosen: domain.Assignment, now: datetime, due: datetime
-) -> AssignmentRow:
-    return AssignmentRow(
-        order_id=order_id,
-        assignment_id=number,
-        department=chosen.department,
-        assignee_id=chosen.assignee_id,
-        chain_position=chosen.position,
-        dispatched_at=now,
-        ack_due=due,
-        acknowledged_at=None,
-        skipped=[s.model_dump(mode="json") for s in chosen.skipped],
-    )

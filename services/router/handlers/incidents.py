@@ -1,27 +1,34 @@
 """An incident's orders in the router's database: attach a linked order to the incident's
-assignment, split one off, resolve them all with the incident, and tell each person of a major
-event once per incident. The decisions are in ``incidents.py`` (pure)."""
+assignment, split one off (on arrival by the split rule, later by its assignee: ``split_off``),
+resolve them all with the incident, and tell each person of a major event once per incident.
+The decisions are in ``domain/incidents.py`` (pure)."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.router import domain, incidents, lifecycle
-from services.router.store import MajorNotice, RoutedOrder, RoutingRepository
+from services.router.config import RouterDeps
+from services.router.domain import chain, incidents, lifecycle
+from services.router.domain.events import PRODUCER, dispatched, linked_event, split_event
+from services.router.domain.refusals import NoSuchOrder, NotLinked
+from services.router.handlers.commands import SplitOff
+from services.router.store import (
+    MajorNotice,
+    RoutedOrder,
+    RoutingRepository,
+    assignment_row,
+    current_roster,
+    order_of,
+)
 from shared.contracts import (
     DuplicateLinked,
     Event,
     MajorEventRaised,
-    OrderLinked,
-    OrderLinkedPayload,
     OrderReceived,
     OrderReceivedPayload,
     OrderResolved,
     OrderResolvedPayload,
-    OrderSplit,
-    OrderSplitPayload,
 )
-
-P = domain.PRODUCER
+from shared.unit_of_work import UnitOfWork
 
 
 def arrives_linked(order_id: str, order: OrderReceivedPayload) -> bool:
@@ -72,11 +79,24 @@ def attach_new(
     return [_linked(event.order_id, order.incident_id, order.primary_order_id, primary, now)]
 
 
+def _linked(
+    order_id: str,
+    incident_id: str,
+    primary_order_id: str,
+    primary: RoutedOrder | None,
+    now: datetime,
+) -> Event:
+    department = primary.department if primary else None
+    assignee = primary.assignee_id if primary else None
+    return linked_event(order_id, incident_id, primary_order_id, department, assignee, now)
+
+
 async def link_existing(
-    event: DuplicateLinked, repo: RoutingRepository, now: datetime
-) -> list[Event]:
+    event: DuplicateLinked, uow: UnitOfWork, _deps: RouterDeps
+) -> Sequence[Event]:
     """An order already dispatched on its own that intake links to an incident afterwards (the
     incident opened after it): attached unless the split rule keeps it apart."""
+    repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     link = event.payload
     if row is None or row.primary_order_id is not None or row.order_id == link.primary_order_id:
@@ -119,48 +139,6 @@ def follow_primary(primary: RoutedOrder, linked: Sequence[RoutedOrder]) -> None:
     adopt_early_links(primary, linked)
 
 
-def split_event(
-    order_id: str,
-    incident_id: str,
-    primary_order_id: str,
-    split: incidents.Split,
-    now: datetime,
-    by: str = P,
-) -> OrderSplit:
-    return OrderSplit(
-        order_id=order_id,
-        occurred_at=now,
-        producer=P,
-        payload=OrderSplitPayload(
-            incident_id=incident_id,
-            primary_order_id=primary_order_id,
-            rule=split.rule,
-            reason=split.reason,
-            by=by,
-        ),
-    )
-
-
-def _linked(
-    order_id: str,
-    incident_id: str,
-    primary_order_id: str,
-    primary: RoutedOrder | None,
-    now: datetime,
-) -> OrderLinked:
-    return OrderLinked(
-        order_id=order_id,
-        occurred_at=now,
-        producer=P,
-        payload=OrderLinkedPayload(
-            incident_id=incident_id,
-            primary_order_id=primary_order_id,
-            department=primary.department if primary else None,
-            assignee_id=primary.assignee_id if primary else None,
-        ),
-    )
-
-
 async def cascade_resolution(
     repo: RoutingRepository, primary: RoutedOrder, resolved: OrderResolved, now: datetime
 ) -> list[Event]:
@@ -180,7 +158,7 @@ async def cascade_resolution(
             OrderResolved(
                 order_id=row.order_id,
                 occurred_at=now,
-                producer=P,
+                producer=PRODUCER,
                 payload=OrderResolvedPayload.model_validate(payload.model_dump()),
                 causation_id=resolved.event_id,
             )
@@ -218,3 +196,38 @@ def record(
                 at=now,
             )
         )
+
+
+async def split_off(command: SplitOff, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    """The incident's assignee (or their department's head) takes a linked order out of the
+    incident: it is dispatched on its own like a new order."""
+    repo, now, who, order_id = (
+        RoutingRepository(uow.session),
+        uow.now,
+        command.who,
+        command.order_id,
+    )
+    row = await repo.get_for_update(order_id)
+    if row is None:
+        raise NoSuchOrder(order_id)
+    primary = await repo.get(row.primary_order_id) if row.primary_order_id else None
+    lifecycle.may_act(who, primary.department if primary else row.department)
+    if row.state != incidents.LINKED or row.primary_order_id is None or row.incident_id is None:
+        raise NotLinked(f"不能拆单：工单当前状态为 {row.state}", "state")
+    order = order_of(row)
+    roster = await current_roster(uow.session, deps)
+    chosen = chain.first_assignment(order, roster, deps.policy, now)
+    due = deps.policy.ack_due(order, now)
+    row.state, row.split_rule, row.assignment_id = lifecycle.DISPATCHED, "assignee", 1
+    row.department, row.grid, row.assignee_id = chosen.department, chosen.grid, chosen.assignee_id
+    row.chain_position, row.ack_due, row.updated_at = chosen.position, due, now
+    row.deadline = lifecycle.resolve_deadline(
+        order.received_at, order.platform_deadline, deps.policy.resolve_working_days, deps.calendar
+    )
+    repo.add(assignment_row(order_id, 1, chosen, now, due))
+    reason = incidents.Split("assignee", command.body.reason)
+    by = who.subject or who.role
+    return [
+        split_event(order_id, row.incident_id, row.primary_order_id, reason, now, by),
+        dispatched(order_id, 1, chosen, order, due, now, "manual"),
+    ]

@@ -10,26 +10,15 @@ the last link and is never skipped.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, cast, get_args
+from typing import cast, get_args
 
-from services.router.policy import RouterPolicy
-from services.router.roster import Roster
-from shared.contracts import (
-    ChainPosition,
-    MajorEventRaised,
-    MajorEventRaisedPayload,
-    OrderDispatched,
-    OrderDispatchedPayload,
-    OrderReceivedPayload,
-    SkippedLink,
-)
+from services.router.config import RouterPolicy
+from services.router.domain.events import major_event
+from services.router.domain.roster import Roster
+from shared.contracts import ChainPosition, MajorEventRaised, OrderReceivedPayload, SkippedLink
 from shared.organisation import COMPLAINT_ROUTE, Grid
 
-PRODUCER = "router"
 CHAIN: tuple[ChainPosition, ...] = ("A", "B", "TEAM_DUTY", "DEPT_DUTY", "HEAD")
-DispatchReason = Literal[
-    "initial", "ack_overdue", "returned", "reopened", "manual", "notification_failed"
-]
 UNREACHABLE_REASON = "通知失败"
 
 
@@ -234,63 +223,7 @@ def escalate(
     return Escalation(next=chosen, chain_end=chosen.position == "HEAD")
 
 
-# --- events ---------------------------------------------------------------------------------
-
-
-def dispatched(
-    order_id: str,
-    assignment_id: int,
-    chosen: Assignment,
-    order: OrderReceivedPayload,
-    due: datetime,
-    now: datetime,
-    reason: DispatchReason = "initial",
-) -> OrderDispatched:
-    return OrderDispatched(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderDispatchedPayload(
-            assignment_id=assignment_id,
-            department=chosen.department,
-            grid=chosen.grid,
-            team=chosen.team,
-            assignee_id=chosen.assignee_id,
-            assignee_name=chosen.assignee_name,
-            chain_position=chosen.position,
-            ack_due=due,
-            skipped=chosen.skipped,
-            category=order.category,
-            priority=order.priority,
-            reason=reason,
-        ),
-    )
-
-
-def major_event(
-    order_id: str,
-    department: str,
-    reason: str,
-    roster: Roster,
-    policy: RouterPolicy,
-    now: datetime,
-    area_wide: bool = False,
-    incident_id: str | None = None,
-) -> MajorEventRaised:
-    """Art. 7: the department head is told at once; an area-wide event also tells 调度中心."""
-    notify = [roster.org.department(department).head]
-    if area_wide:
-        dispatch_head = roster.org.department(policy.major_events.dispatch_department).head
-        if dispatch_head not in notify:
-            notify.append(dispatch_head)
-    return MajorEventRaised(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=MajorEventRaisedPayload(
-            reason=reason, department=department, notify=tuple(notify), incident_id=incident_id
-        ),
-    )
+# --- on arrival -----------------------------------------------------------------------------
 
 
 def major_on_arrival(

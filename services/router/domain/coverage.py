@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import pairwise
 
-from services.router.roster import Roster
+from services.router.domain.roster import Roster
 from shared.clock import LOCAL_TZ, to_local
 
 DUTY_GAP, GRID_UNCOVERED, HEAD_NO_STAND_IN, NO_CONTACT = (

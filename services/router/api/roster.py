@@ -1,0 +1,86 @@
+"""Rosters and leave over HTTP: anyone on staff reads them; heads change their own department's
+(admins any) through the roster commands, each change on the record (``handlers/roster.py``)."""
+
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from services.router import queries
+from services.router.api.context import Bus, Deps, Runtime
+from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
+from services.router.schemas import (
+    AuditOut,
+    LeavePut,
+    OverridesPut,
+    RosterOut,
+    RotationPut,
+    SwapsPut,
+)
+from services.router.store import current_roster
+from shared.auth import Principal
+from shared.http import Offset, PathKey, QueryKey, require
+
+router = APIRouter(prefix="/v1")
+Reader = Annotated[Principal, Depends(require("head", "department", "ops"))]
+Head = Annotated[Principal, Depends(require("head"))]
+
+
+async def _changed(bus: Bus, command: object) -> list[Any]:
+    """The items now in force."""
+    return cast(list[Any], (await bus.handle(command)).answer)
+
+
+@router.get("/roster", response_model=RosterOut, summary="值班表：谁在岗、谁值班、请假")
+async def get_roster(
+    _who: Reader,
+    runtime: Runtime,
+    deps: Deps,
+    at: AwareDatetime | None = None,
+    department: QueryKey = None,
+) -> RosterOut:
+    when = at or runtime.clock.now()
+    async with runtime.db.snapshot() as session:
+        roster = await current_roster(session, deps)
+    return queries.roster_view(roster, when, department)
+
+
+@router.get("/leave", summary="请假记录")
+async def get_leave(
+    _who: Reader, runtime: Runtime, deps: Deps, person: QueryKey = None
+) -> list[dict[str, Any]]:
+    async with runtime.db.snapshot() as session:
+        roster = await current_roster(session, deps)
+    return queries.leave_of(roster, person)
+
+
+@router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
+async def put_leave(person_id: PathKey, body: LeavePut, who: Head, bus: Bus) -> list[Any]:
+    return await _changed(bus, SetLeave(person_id, who, body))
+
+
+@router.put("/roster/overrides/{person_id}", summary="临时调整某人是否在岗")
+async def put_overrides(person_id: PathKey, body: OverridesPut, who: Head, bus: Bus) -> list[Any]:
+    return await _changed(bus, SetOverrides(person_id, who, body))
+
+
+@router.put("/roster/rotations/{unit}", summary="设置班组/部门的值班轮换")
+async def put_rotation(unit: PathKey, body: RotationPut, who: Head, bus: Bus) -> list[Any]:
+    return await _changed(bus, SetRotation(unit, who, body))
+
+
+@router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")
+async def put_swaps(unit: PathKey, body: SwapsPut, who: Head, bus: Bus) -> list[Any]:
+    return await _changed(bus, SetSwaps(unit, who, body))
+
+
+@router.get("/roster/audit", response_model=list[AuditOut], summary="值班与请假变更记录")
+async def audit(
+    _who: Head,
+    runtime: Runtime,
+    subject: QueryKey = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
+) -> list[AuditOut]:
+    async with runtime.db.snapshot() as session:
+        return await queries.roster_audit(session, subject, limit, offset)

@@ -1,0 +1,67 @@
+"""Everything the router does, in two tables: the events it consumes from ``gridline.orders``
+(``EVENTS``) and the commands people give it over HTTP (``COMMANDS``). Each handler has the one
+shape ``(message, uow, deps) -> events``; the unit of work commits the change with its events
+in the outbox, or nothing when a handler refuses.
+
+- ``routing``: dispatch, escalation, unreachable assignees, reopened orders, major events;
+- ``incidents``: linked orders riding on their incident, split off, resolved with it;
+- ``orders``: a department's actions on its orders; ``deadlines``: returns and extensions;
+- ``roster``: roster and leave changes, each on the record;
+- ``commands``: the command messages themselves.
+"""
+
+from typing import Any
+
+from services.router.config import RouterDeps
+from services.router.handlers import deadlines, incidents, orders, roster, routing
+from services.router.handlers.commands import (
+    Acknowledge,
+    DecideExtension,
+    NoteProgress,
+    RequestExtension,
+    Resolve,
+    ReturnOrder,
+    SetAppointment,
+    SetLeave,
+    SetOverrides,
+    SetRotation,
+    SetSwaps,
+    SplitOff,
+    VerifyComplaint,
+)
+from shared.contracts import (
+    AckOverdue,
+    DuplicateLinked,
+    MajorEventRaised,
+    NotificationFailed,
+    OrderReceived,
+    OrderReopened,
+    ResolveDeadlineSet,
+)
+from shared.unit_of_work import Handler
+
+EVENTS: dict[type[Any], Handler[Any, RouterDeps]] = {
+    OrderReceived: routing.dispatch_new_order,
+    DuplicateLinked: incidents.link_existing,
+    AckOverdue: routing.escalate_overdue,
+    MajorEventRaised: routing.major_from_elsewhere,
+    OrderReopened: routing.dispatch_reopened,
+    NotificationFailed: routing.skip_unreachable,
+    ResolveDeadlineSet: routing.follow_sla_deadline,
+}
+
+COMMANDS: dict[type[Any], Handler[Any, RouterDeps]] = {
+    Acknowledge: orders.acknowledge,
+    SetAppointment: orders.set_appointment,
+    NoteProgress: orders.note_progress,
+    ReturnOrder: deadlines.return_order,
+    RequestExtension: deadlines.request_extension,
+    DecideExtension: deadlines.decide_extension,
+    Resolve: orders.resolve,
+    VerifyComplaint: orders.verify_complaint,
+    SplitOff: incidents.split_off,
+    SetLeave: roster.set_leave,
+    SetOverrides: roster.set_overrides,
+    SetRotation: roster.set_rotation,
+    SetSwaps: roster.set_swaps,
+}

@@ -1,0 +1,127 @@
+"""Returns and extensions, a department's answers to an order it cannot finish as dispatched:
+退单 (not ours: to the department the reason names, else triage; a second return goes to a
+head) and 延期 (more working days, asked by the department and decided by its head)."""
+
+from collections.abc import Sequence
+
+from services.router.config import RouterDeps
+from services.router.domain import chain, lifecycle
+from services.router.domain.events import PRODUCER as P
+from services.router.domain.refusals import NoExtensionRequest
+from services.router.handlers.commands import DecideExtension, RequestExtension, ReturnOrder
+from services.router.handlers.orders import by, load
+from services.router.handlers.routing import follow, reassign
+from services.router.store import current_roster, order_of
+from shared.contracts import (
+    Event,
+    ExtensionGranted,
+    ExtensionGrantedPayload,
+    ExtensionRefused,
+    ExtensionRefusedPayload,
+    ExtensionRequested,
+    ExtensionRequestedPayload,
+    OrderReturned,
+    OrderReturnedPayload,
+)
+from shared.unit_of_work import UnitOfWork
+
+
+async def return_order(command: ReturnOrder, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    """退单: to the department the reason names, else to triage; a second return goes to a
+    head (of the named department, else of triage) so the order stops bouncing."""
+    order_id, who, body, now = command.order_id, command.who, command.body, uow.now
+    repo, row = await load(uow, order_id)
+    lifecycle.may_act(who, row.department)
+    lifecycle.check_move("return", row.state)
+    codes = {d.code for d in deps.org.departments}
+    lifecycle.check_return(body.reason, body.target_department, row.department, codes)
+    received = await repo.received_by_department(order_id, row.department)
+    lifecycle.check_return_in_time(
+        received or now, now, deps.policy.return_within_working_days, deps.calendar
+    )
+    returned = OrderReturned(
+        order_id=order_id,
+        occurred_at=now,
+        producer=P,
+        payload=OrderReturnedPayload(
+            by=by(who),
+            department=row.department,
+            reason=body.reason,
+            target_department=body.target_department,
+            assignment_id=row.assignment_id,
+        ),
+    )
+    roster = await current_roster(uow.session, deps)
+    order = order_of(row)
+    row.returns += 1
+    target = body.target_department or deps.policy.triage_department
+    if row.returns > deps.policy.returns_before_head:
+        chosen = chain.head_assignment(target, None, roster)
+    elif body.target_department is None:
+        chosen = chain.triage_assignment(deps.policy, roster, now)
+    else:
+        chosen = chain.route_in(target, order, roster, now)
+    moved = reassign(repo, row, chosen, order, now, deps, "returned")
+    await follow(repo, row)
+    return [returned, *moved]
+
+
+async def request_extension(
+    command: RequestExtension, uow: UnitOfWork, deps: RouterDeps
+) -> Sequence[Event]:
+    order_id, who, body, now = command.order_id, command.who, command.body, uow.now
+    _, row = await load(uow, order_id)
+    lifecycle.may_act(who, row.department)
+    lifecycle.check_move("extension", row.state)
+    ask = lifecycle.ExtensionAsk(body.extra_working_days, body.reason)
+    lifecycle.check_extension_request(
+        ask,
+        row.deadline,
+        row.extension_days,
+        row.extension_request is not None,
+        deps.policy.max_extension_working_days,
+        now,
+    )
+    row.extension_request = {"days": ask.extra_working_days, "reason": ask.reason, "by": by(who)}
+    row.updated_at = now
+    payload = ExtensionRequestedPayload(
+        by=by(who),
+        department=row.department,
+        assignment_id=row.assignment_id,
+        extra_working_days=ask.extra_working_days,
+        reason=ask.reason,
+        current_deadline=row.deadline,
+    )
+    return [ExtensionRequested(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+
+
+async def decide_extension(
+    command: DecideExtension, uow: UnitOfWork, deps: RouterDeps
+) -> Sequence[Event]:
+    order_id, who, body, now = command.order_id, command.who, command.body, uow.now
+    _, row = await load(uow, order_id)
+    lifecycle.may_act(who, row.department, heads_only=True)
+    lifecycle.check_move("extension_decision", row.state)
+    asked = row.extension_request
+    if asked is None:
+        raise NoExtensionRequest("没有待审批的延期申请", "approve")
+    row.extension_request = None
+    row.updated_at = now
+    if not body.approve:
+        refused = ExtensionRefusedPayload(
+            refused_by=by(who), department=row.department, reason=body.reason
+        )
+        return [ExtensionRefused(order_id=order_id, occurred_at=now, producer=P, payload=refused)]
+    days = int(asked["days"])
+    base = row.deadline or now
+    row.deadline = lifecycle.extended_deadline(base, days, deps.calendar)
+    row.extension_days += days
+    granted = ExtensionGrantedPayload(
+        new_deadline=row.deadline,
+        extra_working_days=days,
+        approved_by=by(who),
+        reason=str(asked["reason"]),
+        department=row.department,
+        requested_by=str(asked["by"]),
+    )
+    return [ExtensionGranted(order_id=order_id, occurred_at=now, producer=P, payload=granted)]

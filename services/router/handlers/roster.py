@@ -1,0 +1,196 @@
+"""Rosters and leave changed over HTTP: heads change their own department's, admins any; every
+change is on the record (``roster_audit``: who, when, before, after, note). The file
+(config/org.yaml) is the starting point; a change made here replaces the file's items for that
+person or unit. A leave change is also announced (``LeaveChanged``: outreach's B posts learn
+that A is away). Each handler answers the items now in force (``uow.answer``)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.router.config import RouterDeps
+from services.router.domain.events import PRODUCER
+from services.router.domain.roster import Roster
+from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
+from services.router.store import RosterAudit, RosterEntry, RosterRepository
+from shared.auth import Principal
+from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeriod
+from shared.organisation import DutySwap, Leave, Organisation, Override
+from shared.refusals import Forbidden, Invalid, NotFound
+from shared.unit_of_work import UnitOfWork
+
+
+def _owns(who: Principal, department: str | None) -> None:
+    if who.kind != "admin" and (department is None or who.department != department):
+        raise Forbidden(f"{who.role} may not change {department or 'this'} roster")
+
+
+def _person_department(org: Organisation, person_id: str) -> str | None:
+    if org.person(person_id) is None:
+        raise NotFound(f"no person {person_id}", "person_id")
+    return org.department_of_person(person_id)
+
+
+def _unit_department(org: Organisation, unit: str) -> str:
+    if unit in {d.code for d in org.departments}:
+        return unit
+    team = next((t for t in org.teams if t.code == unit), None)
+    if team is None:
+        raise NotFound(f"no team or department {unit}", "unit")
+    return team.department
+
+
+def _no_foreign_staff(
+    org: Organisation, who: Principal, department: str, people: list[str], field: str
+) -> None:
+    """A head puts only their own department's people on its duty: another department's
+    staff are that department's to roster (an admin may do either)."""
+    others = [p for p in people if org.department_of_person(p) != department]
+    if others and who.kind != "admin":
+        raise Forbidden(f"{', '.join(others)} 不属于 {department}，不能排入本部门值班", field)
+
+
+def _checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
+    """An item as the organisation file would hold it; refused as the HTTP layer refuses a bad
+    body (each field with its reason, the first one named)."""
+    try:
+        return model.model_validate(item).model_dump(mode="json", by_alias=True)
+    except ValidationError as exc:
+        details = [{"field": _field_of(e["loc"]), "reason": e["msg"]} for e in exc.errors()[:20]]
+        raise Invalid(details, details[0]["field"] if details else "body") from None
+
+
+def _field_of(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _change(
+    uow: UnitOfWork, deps: RouterDeps, who: Principal, kind: str, subject: str, after: list[Any]
+) -> list[Any]:
+    """Puts ``after`` in force and returns what it replaced (the file's items before any change
+    made over HTTP)."""
+    repo, now = RosterRepository(uow.session), uow.now
+    entry = await repo.entry(kind, subject)
+    if entry is not None:
+        before = list(entry.body)
+        entry.body, entry.updated_at, entry.updated_by = after, now, who.subject
+        return before
+    repo.add(
+        RosterEntry(kind=kind, subject=subject, body=after, updated_at=now, updated_by=who.subject)
+    )
+    return _in_file(Roster.from_org(deps.org, deps.calendar), kind, subject)
+
+
+def _in_file(roster: Roster, kind: str, subject: str) -> list[Any]:
+    if kind == "leave":
+        return [
+            lv.model_dump(mode="json", by_alias=True) for lv in roster.leave if lv.person == subject
+        ]
+    if kind == "overrides":
+        return [
+            o.model_dump(mode="json", by_alias=True)
+            for o in roster.overrides
+            if o.person == subject
+        ]
+    if kind == "swaps":
+        return [s.model_dump(mode="json") for s in roster.swaps if s.unit == subject]
+    return list(roster.rotations.get(subject, ()))
+
+
+async def _on_record(
+    uow: UnitOfWork,
+    deps: RouterDeps,
+    who: Principal,
+    change: tuple[str, str, list[Any]],
+    note: str,
+) -> None:
+    """The change in force and on the record: who, when, before, after, note. The caller is
+    answered the items now in force."""
+    kind, subject, after = change
+    before = await _change(uow, deps, who, kind, subject, after)
+    RosterRepository(uow.session).add(
+        RosterAudit(
+            kind=kind,
+            subject=subject,
+            who=who.subject,
+            role=who.role,
+            at=uow.now,
+            before=before,
+            after=after,
+            note=note,
+        )
+    )
+    uow.answer = after
+
+
+async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    who, person, org = command.who, command.person_id, deps.org
+    _owns(who, _person_department(org, person))
+    for i in command.body.leave:
+        if i.stand_in is not None and org.person(i.stand_in) is None:
+            raise Invalid(f"代理人 {i.stand_in} 不在人员名单中", "stand_in")
+    items = [
+        _checked(Leave, {"person": person, **i.model_dump(by_alias=True)})
+        for i in command.body.leave
+    ]
+    # Outreach (B posts a notice when A is away) learns of leave from the log.
+    changed = _leave_changed(person, items, who, uow.now)
+    await _on_record(uow, deps, who, ("leave", person, items), command.body.note)
+    return [changed]
+
+
+async def set_overrides(
+    command: SetOverrides, uow: UnitOfWork, deps: RouterDeps
+) -> Sequence[Event]:
+    who, person = command.who, command.person_id
+    _owns(who, _person_department(deps.org, person))
+    items = [
+        _checked(Override, {"person": person, **i.model_dump(by_alias=True)})
+        for i in command.body.overrides
+    ]
+    await _on_record(uow, deps, who, ("overrides", person, items), command.body.note)
+    return []
+
+
+async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    who, unit, org, people = command.who, command.unit, deps.org, command.body.people
+    _owns(who, _unit_department(org, unit))
+    department = _unit_department(org, unit)
+    unknown = [p for p in people if org.person(p) is None]
+    if unknown:
+        raise Invalid(f"not among people: {', '.join(unknown)}", "people")
+    _no_foreign_staff(org, who, department, people, "people")
+    await _on_record(uow, deps, who, ("rotation", unit, list(people)), command.body.note)
+    return []
+
+
+async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
+    who, unit, org = command.who, command.unit, deps.org
+    _owns(who, _unit_department(org, unit))
+    items = []
+    for s in command.body.swaps:
+        if org.person(s.person) is None:
+            raise Invalid(f"{s.person} is not among people", "swaps.person")
+        _no_foreign_staff(org, who, _unit_department(org, unit), [s.person], "swaps.person")
+        items.append(_checked(DutySwap, {"unit": unit, **s.model_dump()}))
+    await _on_record(uow, deps, who, ("swaps", unit, items), command.body.note)
+    return []
+
+
+def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime) -> LeaveChanged:
+    return LeaveChanged(
+        occurred_at=now,
+        producer=PRODUCER,
+        worker_id=person,
+        payload=LeaveChangedPayload(
+            person_id=person,
+            leave=tuple(
+                LeavePeriod.model_validate({k: v for k, v in lv.items() if k != "person"})
+                for lv in leave
+            ),
+            by=who.subject,
+        ),
+    )

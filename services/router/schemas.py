@@ -1,0 +1,275 @@
+"""The router's HTTP models: what a request may carry (bodies are checked here, and staff text is
+masked as it is parsed: ``StaffText``) and what each answer looks like."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from services.router.domain.coverage import KIND_LABELS, Finding
+from shared.clock import to_local
+from shared.masking import StaffText
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+class AppointmentIn(BaseModel):
+    appointment_at: AwareDatetime
+    requested_by: Literal["caller", "utility"] = "utility"
+    explanation: StaffText = Field("", max_length=1000, description="Required when re-agreeing")
+
+
+class ProgressIn(BaseModel):
+    note: StaffText = Field(min_length=1, max_length=2000)
+    arrived_on_site: bool = False
+    caller_told: bool = Field(False, description="已向来电人说明（未能按约定时间服务的解释）")
+
+
+class ReturnIn(BaseModel):
+    reason: StaffText = Field(min_length=1, max_length=1000, description="退单理由")
+    target_department: str | None = Field(
+        None, max_length=40, description="The department it belongs to"
+    )
+
+
+class ExtensionIn(BaseModel):
+    extra_working_days: int = Field(ge=1, le=365)
+    reason: StaffText = Field(min_length=1, max_length=1000)
+
+
+class ExtensionDecisionIn(BaseModel):
+    approve: bool
+    reason: StaffText = Field("", max_length=1000)
+
+
+class ResolveIn(BaseModel):
+    verified: bool = True
+    solved: bool = True
+    contacted_at: AwareDatetime | None = None
+    handling_notes: StaffText = Field(min_length=1, max_length=4000)
+    public_reply: StaffText = Field(min_length=1, max_length=2000)
+
+
+class ComplaintVerdictIn(BaseModel):
+    verified: bool
+    note: StaffText = Field("", max_length=1000)
+
+
+class InboxItem(BaseModel):
+    order_id: str
+    category: str
+    priority: str
+    state: str
+    grid: str | None
+    assignee_id: str
+    chain_position: str
+    assignment_id: int
+    ack_due: str
+    seconds_to_ack: int
+    deadline: str | None
+    seconds_to_deadline: int | None
+    major: bool
+    incident_id: str | None = None
+    callers: int = 1  # the orders this assignment answers: the incident's, not split off
+    appointment_at: str | None = None
+    address: str = ""
+
+
+class Inbox(BaseModel):
+    department: str
+    total: int
+    items: list[InboxItem]
+
+
+class AssignmentOut(BaseModel):
+    assignment_id: int
+    department: str
+    assignee_id: str
+    chain_position: str
+    dispatched_at: str
+    ack_due: str
+    acknowledged_at: str | None
+    skipped: list[dict[str, Any]]
+
+
+class OrderOut(BaseModel):
+    order_id: str
+    category: str
+    priority: str
+    state: str
+    department: str
+    grid: str | None
+    assignee_id: str
+    chain_position: str
+    assignment_id: int
+    returns: int
+    major: bool
+    deadline: str | None
+    extension_days: int
+    extension_request: dict[str, Any] | None
+    appointment_at: str | None
+    complaint_verdict: str | None
+    assignments: list[AssignmentOut]
+
+
+class ActionResult(BaseModel):
+    order_id: str
+    events: list[str]
+    order: OrderOut
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+
+class SplitIn(BaseModel):
+    reason: StaffText = Field(min_length=1, max_length=1000, description="拆单理由")
+
+
+class SplitOut(BaseModel):
+    order_id: str
+    events: list[str]
+
+
+class RiderOut(BaseModel):
+    order_id: str
+    state: str
+    split_rule: str | None
+
+
+class IncidentOut(BaseModel):
+    primary_order_id: str
+    incident_id: str | None
+    department: str
+    assignee_id: str
+    state: str
+    callers: int
+    orders: list[RiderOut]
+
+
+# --- roster ---------------------------------------------------------------------------------
+
+Note = Annotated[StaffText, Field(max_length=500)]
+PersonId = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class LeaveIn(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    reason: Note = ""
+    stand_in: PersonId | None = Field(None, description="代理人（负责人请假时）")
+
+
+class OverrideIn(BaseModel):
+    from_: AwareDatetime = Field(alias="from")
+    to: AwareDatetime
+    available: bool
+    reason: Note = ""
+
+
+class SwapIn(BaseModel):
+    date: date
+    person: PersonId
+    reason: Note = ""
+
+
+class LeavePut(BaseModel):
+    leave: list[LeaveIn] = Field(max_length=366)
+    note: Note = ""
+
+
+class OverridesPut(BaseModel):
+    overrides: list[OverrideIn] = Field(max_length=366)
+    note: Note = ""
+
+
+class RotationPut(BaseModel):
+    people: list[PersonId] = Field(min_length=1, max_length=200)
+    note: Note = ""
+
+
+class SwapsPut(BaseModel):
+    swaps: list[SwapIn] = Field(max_length=366)
+    note: Note = ""
+
+
+class UnitDuty(BaseModel):
+    unit: str
+    name: str
+    rotation: list[str]
+    on_duty_now: str | None
+    swaps: list[dict[str, Any]]
+
+
+class PersonNow(BaseModel):
+    id: str
+    name: str
+    role: str
+    department: str | None
+    available: bool
+    why_not: str | None
+    on_duty_for: list[str] = []  # the units they are the person on duty for now
+
+
+class RosterOut(BaseModel):
+    at: str
+    duty_date: str
+    units: list[UnitDuty]
+    people: list[PersonNow]
+    leave: list[dict[str, Any]]
+    overrides: list[dict[str, Any]]
+
+
+class AuditOut(BaseModel):
+    id: int
+    kind: str
+    subject: str
+    who: str
+    role: str
+    at: str
+    before: list[Any]
+    after: list[Any]
+    note: str
+
+
+# --- coverage and the routing preview ---------------------------------------------------------
+
+
+class FindingView(BaseModel):
+    kind: str
+    kind_label: str
+    department: str
+    subject: str
+    start: datetime
+    end: datetime
+    detail: str
+
+    @classmethod
+    def of(cls, f: Finding) -> "FindingView":
+        return cls(
+            kind=f.kind,
+            kind_label=KIND_LABELS[f.kind],
+            department=f.department,
+            subject=f.subject,
+            start=to_local(f.start),
+            end=to_local(f.end),
+            detail=f.detail,
+        )
+
+
+class SkippedOut(BaseModel):
+    person_id: str | None
+    person_name: str
+    position: str
+    reason: str
+
+
+class RoutingPreview(BaseModel):
+    department: str
+    department_name: str
+    grid: str | None
+    team: str | None
+    assignee_id: str
+    assignee_name: str
+    chain_position: str
+    skipped: list[SkippedOut]
+    ack_minutes: int
