@@ -7,20 +7,16 @@ nothing here runs at import time.
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import failpoints
 from shared.broker_watch import BrokerWatch
 from shared.clock import Clock
 from shared.contracts import (
-    ActivityEvent,
-    Event,
-    OrderEvent,
     parse_activity_event,
     parse_order_event,
 )
@@ -37,7 +33,6 @@ from shared.unit_of_work import (
     CommandBus,
     Handler,
     HandlerTable,
-    UnitOfWork,
     UnitsOfWork,
     event_type_names,
 )
@@ -58,10 +53,7 @@ async def cancel_all(tasks: list[asyncio.Task[None]], within: float) -> list[str
     return sorted(task.get_name() for task in stuck)
 
 
-E = TypeVar("E")
 D = TypeVar("D")
-EventHandler = Callable[[E, AsyncSession, datetime], Awaitable[Sequence[Event]]]
-"""Takes an event, the open transaction and ``now``; returns the events it causes."""
 
 Background = Callable[[], Awaitable[None]]
 
@@ -123,27 +115,6 @@ class ServiceRuntime:
         """The bus the HTTP layer hands commands to (the service's ``COMMANDS``)."""
         return CommandBus(self.units, table, deps)
 
-    def on_order_events(
-        self,
-        consumer: str,
-        handler: EventHandler[OrderEvent],
-        types: Iterable[str] | None = None,
-    ) -> None:
-        """The older shape ``(event, session, now)``, for services not yet on handler tables."""
-        self._consume(
-            self.topics.orders, consumer, parse_order_event, _Legacy(handler, types), None
-        )
-
-    def on_activity_events(
-        self,
-        consumer: str,
-        handler: EventHandler[ActivityEvent],
-        types: Iterable[str] | None = None,
-    ) -> None:
-        self._consume(
-            self.topics.activity, consumer, parse_activity_event, _Legacy(handler, types), None
-        )
-
     def on_raw(
         self,
         topic: str,
@@ -179,12 +150,12 @@ class ServiceRuntime:
         topic: str,
         consumer: str,
         parse: Callable[[bytes], Any],
-        table: "HandlerTable[Any] | _Legacy",
+        table: HandlerTable[Any],
         deps: Any,
     ) -> None:
         service = self.settings.service_name
-        route = table.route if isinstance(table, _Legacy) else _route(table)
-        types = table.types if isinstance(table, _Legacy) else event_type_names(table)
+        route = _route(table)
+        types = event_type_names(table)
 
         async def handle_batch(raws: Sequence[bytes]) -> None:
             # A message that cannot be parsed fails the batch; the consumer then goes one by
@@ -306,18 +277,3 @@ def _route(table: HandlerTable[Any]) -> Callable[[Any], Handler[Any, Any] | None
         return table.get(type(event))
 
     return route
-
-
-class _Legacy:
-    """Adapts an ``(event, session, now)`` handler to the table shape."""
-
-    def __init__(self, handler: EventHandler[Any], types: Iterable[str] | None) -> None:
-        self.types = frozenset(types) if types is not None else None
-
-        async def adapted(event: Any, uow: UnitOfWork, _deps: Any) -> Sequence[Event]:
-            return await handler(event, uow.session, uow.now)
-
-        self._adapted = adapted
-
-    def route(self, _event: Any) -> Handler[Any, Any]:
-        return self._adapted
