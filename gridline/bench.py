@@ -34,9 +34,9 @@ from gridline.bench_probe import (
     raw_broker_cpu_per_message,
     rss_mb,
 )
-from gridline.bench_result import SERVICE_NAMES, BenchResult, percentile_ms
+from gridline.bench_result import REPLICATED, SERVICE_NAMES, BenchResult, is_service, percentile_ms
 from gridline.broker import free_port
-from gridline.launcher import LaunchPlan, RunningSystem, start
+from gridline.launcher import LaunchError, LaunchPlan, RunningSystem, start
 from shared.auth import issue_token
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
@@ -99,10 +99,17 @@ class _Driver:
     def cpu(self) -> dict[str, float]:
         return {name: cpu_seconds(pid) for name, pid in self.pids().items()}
 
+    async def each(self) -> dict[str, dict[str, float]]:
+        """Each service process's counters (replicas apart)."""
+        return {
+            name: await counters(self.http, f"http://127.0.0.1:{port}")
+            for name, port in self.ports.items()
+            if is_service(name)
+        }
+
     async def counters(self) -> dict[str, float]:
         total: dict[str, float] = {}
-        for name in SERVICE_NAMES:
-            got = await counters(self.http, f"http://127.0.0.1:{self.ports[name]}")
+        for got in (await self.each()).values():
             for key, value in got.items():
                 total[key] = total.get(key, 0.0) + value
         return total
@@ -154,7 +161,7 @@ async def _measure(
                 await d.post()
             await d.dispatched(len(d.sent))
             await d.quiet()
-            cpu0, c0 = d.cpu(), await d.counters()
+            cpu0, c0, each0 = d.cpu(), await d.counters(), await d.each()
             gate = asyncio.Semaphore(result.concurrency)
             started = time.perf_counter()
 
@@ -170,6 +177,7 @@ async def _measure(
             cpu1, c1 = d.cpu(), await d.counters()
             result.cpu_ms = {k: (cpu1[k] - cpu0[k]) * 1000 / result.orders for k in cpu1}
             result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1}
+            result.shares = _shares(each0, await d.each(), result.orders)
 
             accepts: list[float] = []
             before = set(d.sent)
@@ -194,6 +202,16 @@ async def _measure(
     result.raw_us = await raw_broker_cpu_per_message() * 1e6
 
 
+def _shares(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], orders: int
+) -> dict[str, tuple[float, float]]:
+    return {
+        name: (got["partitions"], (got["consumed"] - before[name]["consumed"]) / orders)
+        for name, got in after.items()
+        if name.split("#", 1)[0] in REPLICATED
+    }
+
+
 def run(
     orders: int,
     concurrency: int,
@@ -204,9 +222,17 @@ def run(
     rate: float = 20.0,
     rate_seconds: float = 10.0,
     idle: float = 30.0,
+    replicas: int = 1,
 ) -> BenchResult:
+    if replicas > 1 and not postgres:
+        # A SQLite file has one writer: replicas would queue on it, not share the work.
+        raise LaunchError("--replicas needs --postgres: replicas share a PostgreSQL database")
     ports = {name: free_port() for name in SERVICE_NAMES}
-    result = BenchResult("postgresql" if postgres else "sqlite", orders, concurrency, rate=rate)
+    for name in REPLICATED:
+        ports.update({f"{name}#{n}": free_port() for n in range(2, replicas + 1)})
+    result = BenchResult(
+        "postgresql" if postgres else "sqlite", orders, concurrency, rate=rate, replicas=replicas
+    )
     template = asyncio.run(postgres_template(postgres, True)) if postgres else ""
     try:
         with tempfile.TemporaryDirectory(prefix="gridline-bench-") as scratch:

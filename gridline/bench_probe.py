@@ -22,6 +22,7 @@ COUNTERS = {
     "published": "gridline_outbox_published_total",
     "offset_commits": "gridline_offset_commits_total",
     "skipped": "gridline_events_skipped_total",
+    "partitions": "gridline_consumer_assigned_partitions",  # a gauge: read, not differenced
 }
 
 

@@ -3,6 +3,12 @@
 from dataclasses import dataclass, field
 
 SERVICE_NAMES = ("intake", "router", "sla", "scoring")
+REPLICATED = ("router", "sla")  # ``--replicas N`` runs N of each in one consumer group
+
+
+def is_service(process: str) -> bool:
+    """A service process (``router#2`` is a replica of the router), not the broker."""
+    return process.split("#", 1)[0] in SERVICE_NAMES
 
 
 @dataclass
@@ -19,16 +25,19 @@ class BenchResult:
     idle_vcpu: float = 0.0
     rss: dict[str, float] = field(default_factory=dict)
     raw_us: float = 0.0
+    replicas: int = 1
+    shares: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Each replicated process: (partitions held, messages it consumed per order)."""
 
     @property
     def gridline_us_per_message(self) -> float:
-        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
+        services = sum(v for k, v in self.cpu_ms.items() if is_service(k))
         consumed = self.per_order.get("consumed", 0.0) or 1.0
         return services * 1000 / consumed
 
     def markdown(self) -> str:
         cpu = " / ".join(f"{k} {v:.1f}" for k, v in self.cpu_ms.items())
-        services = sum(v for k, v in self.cpu_ms.items() if k in SERVICE_NAMES)
+        services = sum(v for k, v in self.cpu_ms.items() if is_service(k))
         po = self.per_order
         ratio = self.gridline_us_per_message / self.raw_us if self.raw_us else float("nan")
         rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss.items())
@@ -65,7 +74,11 @@ class BenchResult:
                 f"{self.gridline_us_per_message:.0f} µs ÷ {self.raw_us:.0f} µs = {ratio:.0f}",
             ),
         ]
-        lines = [f"| figure ({self.backend}) | value |", "|---|---|"]
+        if self.replicas > 1:
+            held = ", ".join(f"{k} {p:.0f} / {c:.1f}" for k, (p, c) in self.shares.items())
+            rows.append(("partitions held / messages consumed per order, per replica", held))
+        backend = self.backend + (f", {self.replicas} replicas" if self.replicas > 1 else "")
+        lines = [f"| figure ({backend}) | value |", "|---|---|"]
         return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows])
 
 

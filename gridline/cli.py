@@ -212,6 +212,10 @@ def bench(
             help="An admin URL: run on PostgreSQL (databases gl_bench_* created and dropped)",
         ),
     ] = "",
+    replicas: Annotated[
+        int,
+        typer.Option(min=1, max=4, help="Router and SLA processes each, in one consumer group"),
+    ] = 1,
 ) -> None:
     """Measure CPU, commits and messages per order, throughput, latency, idle CPU, memory
     (docs/benchmarks.md)."""
@@ -229,6 +233,7 @@ def bench(
                 rate=rate,
                 rate_seconds=rate_seconds,
                 idle=idle,
+                replicas=replicas,
             )
     except LaunchError as exc:
         typer.secho(f"gridline bench: {exc}", fg="red", err=True)

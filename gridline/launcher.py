@@ -75,6 +75,7 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
     running = RunningSystem(broker, {}, [])
     try:
         for name, port in plan.ports.items():
+            service = service_of(name)
             env = {
                 **os.environ,
                 **plan.extra_env,
@@ -85,12 +86,14 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
             }
             env.update(_console_env(plan, name))
             if plan.database_url_template:
-                env["GRIDLINE_DATABASE_URL"] = plan.database_url_template.format(service=name)
-            log = (logs_dir / f"{name}.log").open("ab")
+                # Replicas of a service share its database (PostgreSQL: they share the work).
+                env["GRIDLINE_DATABASE_URL"] = plan.database_url_template.format(service=service)
+            log = log_path(plan, name).open("ab")
             running.logs.append(log)
-            say(f"· starting {SERVICES[name].label} on port {port} (log: {log.name})")
+            label = SERVICES[service].label + ("" if name == service else f" ({name})")
+            say(f"· starting {label} on port {port} (log: {log.name})")
             running.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "gridline", "serve", name],
+                [sys.executable, "-m", "gridline", "serve", service],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -100,6 +103,15 @@ def start(plan: LaunchPlan, say: Callable[[str], None], ready_timeout: float = 9
         running.stop()
         raise
     return running
+
+
+def service_of(process: str) -> str:
+    """``router#2`` is the second replica of ``router``: a process name beside its service's."""
+    return process.split("#", 1)[0]
+
+
+def log_path(plan: LaunchPlan, process: str) -> Path:
+    return plan.var_dir / "logs" / f"{process.replace('#', '-')}.log"
 
 
 def _console_env(plan: LaunchPlan, name: str) -> dict[str, str]:
@@ -112,7 +124,7 @@ def _console_env(plan: LaunchPlan, name: str) -> dict[str, str]:
     urls = {
         f"GRIDLINE_{name.upper()}_URL": f"http://{plan.host}:{port}"
         for name, port in plan.ports.items()
-        if name != "console"
+        if name != "console" and name == service_of(name)
     }
     return {**urls, "GRIDLINE_EMBEDDED": "true", "GRIDLINE_DEMO_ACCOUNTS": "true"}
 
@@ -127,7 +139,7 @@ def _wait_ready(
             for name, port in list(pending.items()):
                 proc = running.processes[name]
                 if proc.poll() is not None:
-                    log = plan.var_dir / "logs" / f"{name}.log"
+                    log = log_path(plan, name)
                     tail = "\n    ".join(log.read_text("utf-8", "replace").splitlines()[-8:])
                     raise LaunchError(
                         f"{name} stopped while starting (exit {proc.returncode}); "

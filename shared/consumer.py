@@ -25,6 +25,7 @@ from shared.faults import Gate, Health, is_transient
 from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.metrics import (
+    ASSIGNED_PARTITIONS,
     BATCHES,
     CONSUMER_STALLED,
     DEAD_LETTERED,
@@ -129,6 +130,7 @@ class Consumer:
         """Resumes stalled partitions whose wait is over; returns how long the next poll may
         wait."""
         assigned = kafka.assignment()
+        ASSIGNED_PARTITIONS.labels(self.sub.consumer).set(len(assigned))
         for tp in [tp for tp in self._stalled if tp not in assigned]:
             del self._stalled[tp]  # moved to another member by a rebalance
         now = time.monotonic()

@@ -30,6 +30,11 @@ CONSUMER_STALLED = Gauge(
     "Partitions a consumer has stopped reading until a transient fault clears",
     ["consumer"],
 )
+ASSIGNED_PARTITIONS = Gauge(
+    "gridline_consumer_assigned_partitions",
+    "Partitions the consumer group gave this process's consumer (replicas share them)",
+    ["consumer"],
+)
 OFFSET_COMMITS = Counter(
     "gridline_offset_commits_total", "Kafka offset commits made by a consumer", ["consumer"]
 )
