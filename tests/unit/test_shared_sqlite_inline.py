@@ -1,0 +1,56 @@
+"""SQLite statements run on the event loop's thread (issue 14): aiosqlite ran each on its worker
+thread, several hops per statement. Writes still commit, roll back and keep WAL readers apart."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+
+from shared.db import Database
+
+
+async def _thread_of_a_statement(db: Database) -> int:
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _register(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.create_function("tid", 0, threading.get_ident)  # type: ignore[attr-defined]
+
+    async with db.snapshot() as session:
+        return int((await session.execute(text("SELECT tid()"))).scalar_one())
+
+
+@pytest.mark.parametrize(("inline", "on_loop"), [(True, True), (False, False)])
+async def test_a_statement_runs_on_the_loops_thread_unless_told_otherwise(
+    tmp_path: Path, inline: bool, on_loop: bool
+) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}", inline=inline)
+    await db.start()
+    try:
+        ran_on = await _thread_of_a_statement(db)
+        assert (ran_on == threading.get_ident()) is on_loop
+    finally:
+        await db.stop()
+
+
+async def test_inline_writes_commit_roll_back_and_a_reader_sees_one_moment(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    await db.start()
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE t (n INTEGER)"))
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await session.execute(text("INSERT INTO t VALUES (2)"))
+                raise RuntimeError("refused")
+        async with db.snapshot() as reader:
+            before = (await reader.execute(text("SELECT count(*) FROM t"))).scalar_one()
+            async with db.transaction() as writer:
+                await writer.execute(text("INSERT INTO t VALUES (3)"))
+            during = (await reader.execute(text("SELECT count(*) FROM t"))).scalar_one()
+        async with db.snapshot() as after:
+            total = (await after.execute(text("SELECT sum(n) FROM t"))).scalar_one()
+        assert (before, during, total) == (1, 1, 4)
+        assert await db.ping()
+    finally:
+        await db.stop()
