@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from gridline.broker import free_port
-from shared.contracts import Address, OrderReceived, OrderReceivedPayload
+from shared.contracts import OrderReceived
 from shared.failpoints import CRASH_EXIT_CODE
 from shared.topics import ensure_topics
+from tests.support.builders import order_received
 from tests.support.kafka import events_of, produce
 from tests.support.polling import eventually
 from tests.support.system import Environment
@@ -28,19 +29,7 @@ def _router(env_vars: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def _received(order_id: str) -> OrderReceived:
-    return OrderReceived(
-        order_id=order_id,
-        occurred_at=datetime.now(UTC),
-        producer="intake",
-        payload=OrderReceivedPayload(
-            source="96568",
-            source_ref=f"ref-{order_id}",
-            category="LEAK",
-            category_label="漏水",
-            address=Address(text="水城花园5号楼", community="水城花园"),
-            received_at=datetime.now(UTC),
-        ),
-    )
+    return order_received(order_id, datetime.now(UTC))
 
 
 @pytest.mark.parametrize("crash_at", ["before_commit", "after_commit"])

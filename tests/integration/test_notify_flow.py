@@ -15,9 +15,10 @@ from services.notify.config import NotifySettings
 from services.notify.handlers import EVENTS
 from services.notify.store import InboxRow
 from shared.clock import LOCAL_TZ, ManualClock, StartedClock
-from shared.contracts import Address, OrderReceived, OrderReceivedPayload
+from shared.contracts import Address, OrderReceived
 from shared.db import Database
 from shared.unit_of_work import event_type_names
+from tests.support.builders import order_received
 from tests.support.kafka import events_of, produce, read_json
 from tests.support.polling import eventually
 from tests.support.providers import running_providers
@@ -34,17 +35,8 @@ FAST_RETRIES = {"retry_base_seconds": 0.05, "retry_max_seconds": 0.2, "delivery_
 
 
 def received(order_id: str, **changes: Any) -> OrderReceived:
-    payload = OrderReceivedPayload(
-        source="96568",
-        source_ref=f"ref-{order_id}",
-        category="LEAK",
-        category_label="漏水",
-        address=Address(text="水城花园5号楼2单元", community="水城花园"),
-        received_at=WEDNESDAY_10,
-    ).model_copy(update=changes)
-    return OrderReceived(
-        order_id=order_id, occurred_at=WEDNESDAY_10, producer="intake", payload=payload
-    )
+    address = Address(text="水城花园5号楼2单元", community="水城花园")
+    return order_received(order_id, WEDNESDAY_10, **{"address": address, **changes})
 
 
 async def send(env: Environment, order_id: str, body: bytes) -> None:

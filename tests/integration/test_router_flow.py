@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.clock import LOCAL_TZ, ManualClock
-from shared.contracts import Address, OrderReceived, OrderReceivedPayload
+from shared.contracts import OrderReceived
+from tests.support.builders import order_received
 from tests.support.kafka import events_of, produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
@@ -18,19 +19,7 @@ UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 
 
 def received(order_id: str, at: datetime) -> OrderReceived:
-    return OrderReceived(
-        order_id=order_id,
-        occurred_at=at,
-        producer="intake",
-        payload=OrderReceivedPayload(
-            source="96568",
-            source_ref=f"ref-{order_id}",
-            category="LEAK",
-            category_label="漏水",
-            address=Address(text="水城花园5号楼", community="水城花园"),
-            received_at=at,
-        ),
-    )
+    return order_received(order_id, at)
 
 
 async def send(env: Environment, event: OrderReceived) -> None:

@@ -22,20 +22,18 @@ from services.sla.queries import overview as build_overview
 from services.sla.store import DeadlineRow, OutboxRow, ShareRepository
 from shared.clock import ManualClock, SystemClock
 from shared.contracts import (
+    Address,
     AppointmentSet,
     AppointmentSetPayload,
     Event,
     ExtensionGranted,
     ExtensionGrantedPayload,
     OrderAcknowledged,
-    OrderAcknowledgedPayload,
     OrderDispatched,
-    OrderDispatchedPayload,
     OrderEvent,
     OrderLinked,
     OrderLinkedPayload,
     OrderReceived,
-    OrderReceivedPayload,
     OrderReopened,
     OrderReopenedPayload,
     OrderResolved,
@@ -57,6 +55,7 @@ from shared.paths import CONFIG_DIR
 from shared.topics import Topics
 from shared.unit_of_work import UnitOfWork, UnitsOfWork
 from shared.workdays import WorkCalendar
+from tests.support.builders import order_acknowledged, order_dispatched, order_received
 from tests.support.databases import DatabaseFactory
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Beijing
@@ -124,49 +123,31 @@ def received(
     platform_deadline: datetime | None = None,
     appointment_at: datetime | None = None,
 ) -> OrderReceived:
-    return OrderReceived(
-        order_id=order_id,
-        occurred_at=at,
-        producer="intake",
-        payload=OrderReceivedPayload(
-            source=source,
-            source_ref=f"ref-{order_id}",
-            category=category,
-            category_label={"LEAK": "漏水", "CONSULTATION": "咨询"}.get(category, category),
-            priority="urgent",
-            received_at=at,
-            platform_deadline=platform_deadline,
-            appointment_at=appointment_at,
-        ),
+    return order_received(
+        order_id,
+        at,
+        source=source,
+        category=category,
+        category_label={"LEAK": "漏水", "CONSULTATION": "咨询"}.get(category, category),
+        priority="urgent",
+        address=Address(),
+        platform_deadline=platform_deadline,
+        appointment_at=appointment_at,
     )
 
 
 def dispatched(
     order_id: str, assignment: int, department: str, assignee: str, at: datetime
 ) -> OrderDispatched:
-    return OrderDispatched(
-        order_id=order_id,
-        occurred_at=at,
-        producer="router",
-        payload=OrderDispatchedPayload(
-            assignment_id=assignment,
-            department=department,
-            assignee_id=assignee,
-            chain_position="A",
-            ack_due=at + timedelta(minutes=10),
-        ),
+    return order_dispatched(
+        order_id, at, assignment=assignment, department=department, assignee=assignee
     )
 
 
 def acknowledged(
     order_id: str, assignment: int, department: str, at: datetime
 ) -> OrderAcknowledged:
-    return OrderAcknowledged(
-        order_id=order_id,
-        occurred_at=at,
-        producer="router",
-        payload=OrderAcknowledgedPayload(assignment_id=assignment, by="W", department=department),
-    )
+    return order_acknowledged(order_id, at, assignment=assignment, department=department)
 
 
 def open_kinds(rows: list[DeadlineRow]) -> dict[str, list[str | None]]:

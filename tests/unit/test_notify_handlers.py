@@ -21,10 +21,8 @@ from shared.contracts import (
     NotificationFailed,
     NotificationFailedPayload,
     OrderDispatched,
-    OrderDispatchedPayload,
     OrderEvent,
     OrderReceived,
-    OrderReceivedPayload,
     SlaBreached,
     SlaBreachedPayload,
     SlaWarning,
@@ -32,6 +30,7 @@ from shared.contracts import (
 )
 from shared.db import Database
 from shared.unit_of_work import UnitOfWork
+from tests.support.builders import order_dispatched, order_received
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 DEPS = load_deps(NotifySettings())
@@ -59,35 +58,22 @@ async def deliveries(db: Database) -> list[tuple[str, str, str]]:
 
 
 def received(order_id: str) -> OrderReceived:
-    return OrderReceived(
-        order_id=order_id,
-        occurred_at=NOW,
-        producer="intake",
-        payload=OrderReceivedPayload(
-            source="12345",
-            source_ref=f"LC-{order_id}",
-            category="LEAK",
-            category_label="漏水",
-            address=Address(text="水城花园3号楼"),
-            received_at=NOW,
-        ),
+    address = Address(text="水城花园3号楼")
+    return order_received(
+        order_id, NOW, source="12345", source_ref=f"LC-{order_id}", address=address
     )
 
 
 def dispatched(order_id: str, assignee: str = "W-0301", number: int = 1) -> OrderDispatched:
-    return OrderDispatched(
-        order_id=order_id,
-        occurred_at=NOW,
-        producer="router",
-        payload=OrderDispatchedPayload(
-            assignment_id=number,
-            department="USER_MAINTENANCE",
-            team="UM-T1",
-            assignee_id=assignee,
-            chain_position="A",
-            ack_due=NOW + timedelta(minutes=30),
-            reason="initial" if number == 1 else "ack_overdue",
-        ),
+    reason = "initial" if number == 1 else "ack_overdue"
+    return order_dispatched(
+        order_id,
+        NOW,
+        assignment=number,
+        assignee=assignee,
+        ack_minutes=30,
+        team="UM-T1",
+        reason=reason,
     )
 
 

@@ -44,7 +44,6 @@ from shared.contracts import (
     OrderDispatched,
     OrderEvent,
     OrderReceived,
-    OrderReceivedPayload,
     OrderReopened,
     OrderReopenedPayload,
 )
@@ -56,6 +55,7 @@ from shared.paths import CONFIG_DIR
 from shared.refusals import Refusal
 from shared.unit_of_work import UnitOfWork
 from shared.workdays import WorkCalendar
+from tests.support.builders import order_received
 
 BJ = ZoneInfo("Asia/Shanghai")
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=BJ)
@@ -81,17 +81,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def received(order_id: str = "GL-1", **changes: Any) -> OrderReceived:
-    payload = OrderReceivedPayload(
-        source="12345",
-        source_ref=f"LC-{order_id}",
-        category="LEAK",
-        category_label="漏水",
-        address=Address(text="水城花园3号楼", community="水城花园"),
-        received_at=WEDNESDAY_10,
-    ).model_copy(update=changes)
-    return OrderReceived(
-        order_id=order_id, occurred_at=WEDNESDAY_10, producer="intake", payload=payload
-    )
+    address = Address(text="水城花园3号楼", community="水城花园")
+    base = {"source": "12345", "source_ref": f"LC-{order_id}", "address": address}
+    return order_received(order_id, WEDNESDAY_10, **{**base, **changes})
 
 
 async def on(db: Database, event: OrderEvent, now: datetime = WEDNESDAY_10) -> Sequence[Event]:
