@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 
 from shared.db import Database
@@ -21,6 +21,7 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 # Alembic keeps its migration context in module globals: two upgrades interleaved on one event
 # loop (several services in one test process) would share it, so they take turns.
 _one_at_a_time = asyncio.Lock()
+_MIGRATION_LOCK = 0x67726964_6D696772  # "gridmigr": any constant, the same in every replica
 
 
 async def upgrade(db: Database, migrations_dir: Path) -> None:
@@ -32,6 +33,10 @@ async def upgrade(db: Database, migrations_dir: Path) -> None:
         command.upgrade(config, "head")
 
     async with _one_at_a_time, db.engine.begin() as conn:
+        if db.is_postgres:
+            # Replicas of a service start together on one database: one migrates, the others
+            # wait and then find it at head. The lock ends with this transaction.
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))
         await conn.run_sync(_run)
 
 

@@ -40,6 +40,7 @@ from shared.outbox_table import OutboxMixin, relay_leader
 from shared.topics import Topics
 
 log = get_logger(__name__)
+LEADER_RETRY_SECONDS = 0.05
 
 __all__ = ["Outbox", "OutboxMixin", "Publish"]
 
@@ -109,6 +110,10 @@ class Outbox:
         (sent or parked). Raises on a transient failure, after marking what went out."""
         async with relay_leader(db) as leading:
             if not leading:
+                # A replica is relaying this database now, perhaps from rows read before ours
+                # were committed: look again shortly instead of sleeping until the next commit.
+                self._wake.set()
+                await asyncio.sleep(LEADER_RETRY_SECONDS)
                 return 0
             epoch = self._epoch
             rows = await self._unsent(db, batch)

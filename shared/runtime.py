@@ -174,6 +174,9 @@ class ServiceRuntime:
                     handler = route(event)
                     if handler is not None:
                         uow.emit(await handler(event, uow, deps))
+                    # SQLite statements run inline and never suspend: let the loop serve
+                    # requests, fetches and heartbeats between one event and the next.
+                    await asyncio.sleep(0)
                 failpoints.hit(f"{service}.{consumer}.before_commit")
             failpoints.hit(f"{service}.{consumer}.after_commit")
 
