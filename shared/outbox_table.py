@@ -12,7 +12,7 @@ from shared.db import Database
 
 # A stable number for PostgreSQL's advisory lock: one relay per database publishes at a time,
 # so replicas never interleave (and reorder) one order's events.
-_RELAY_LOCK = 0x6772_6964
+RELAY_LOCK = 0x6772_6964
 
 
 class OutboxMixin:
@@ -46,12 +46,12 @@ async def relay_leader(db: Database) -> AsyncIterator[bool]:
         yield True
         return
     async with db.engine.connect() as conn:
-        got = bool(await conn.scalar(text(f"SELECT pg_try_advisory_lock({_RELAY_LOCK})")))
+        got = bool(await conn.scalar(text(f"SELECT pg_try_advisory_lock({RELAY_LOCK})")))
         await conn.commit()
         try:
             yield got
         finally:
             if got:
                 with contextlib.suppress(Exception):
-                    await conn.execute(text(f"SELECT pg_advisory_unlock({_RELAY_LOCK})"))
+                    await conn.execute(text(f"SELECT pg_advisory_unlock({RELAY_LOCK})"))
                     await conn.commit()
