@@ -97,3 +97,26 @@ def test_a_ranking_count_without_its_rule_is_refused(tmp_path: Path) -> None:
     path.write_text(text.replace("RANK_ORDERS: orders_handled", "RANK_VISITS: visits"), "utf-8")
     with pytest.raises(ConfigError, match="RANK_VISITS has no rule"):
         load_rules(path)
+
+
+def test_the_consumers_tables_hold_every_event_type_the_scoring_rules_read() -> None:
+    """Scoring consumes only the types its counts, entries and candidates match on (the rest
+    are dropped from their header): a rule on a new type must bring the type into a table."""
+    import ast
+    from pathlib import Path
+
+    from services.scoring import domain
+    from services.scoring.handlers import ACTIVITY_EVENTS, EVENTS
+    from shared.contracts import MonthClosed, ScoreEntryRecorded
+
+    matched: set[str] = set()
+    for module in ("counts", "entries", "candidates"):
+        tree = ast.parse((Path(domain.__file__).parent / f"{module}.py").read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.MatchClass) and isinstance(node.cls, ast.Name):
+                matched.add(node.cls.id)
+    tables = {cls.__name__ for cls in (*EVENTS, *ACTIVITY_EVENTS)}
+    assert matched, "the rules match on event classes"
+    assert matched <= tables, sorted(matched - tables)
+    # The two applied by handlers.events itself, not by a rule module.
+    assert {ScoreEntryRecorded.__name__, MonthClosed.__name__} <= tables

@@ -7,7 +7,7 @@ give it over HTTP. Every handler has the one shape ``(message, uow, deps) -> eve
   the office closing a month), each an event on the log applied in the same unit of work.
 """
 
-from typing import Any, get_args
+from typing import Any
 
 from services.scoring.config import ScoringDeps
 from services.scoring.handlers.decisions import (
@@ -29,7 +29,20 @@ from services.scoring.handlers.events import (
     apply_event,
     score_event,
 )
-from shared.contracts import ActivityEvent, OrderEvent
+from shared.contracts import (
+    AppointmentMissed,
+    ComplaintVerified,
+    GridActivityRecorded,
+    MonthClosed,
+    NoticeOverdue,
+    NotificationFailed,
+    OrderDispatched,
+    OrderReceived,
+    OrderResolved,
+    ScoreEntryRecorded,
+    SlaBreached,
+    WeChatGroupMissing,
+)
 from shared.unit_of_work import Handler
 
 __all__ = [
@@ -48,15 +61,26 @@ __all__ = [
 ]
 
 
-def _every(union: Any) -> tuple[type[Any], ...]:
-    """The event classes of a contract union (``Annotated[A | B | …, discriminator]``)."""
-    return get_args(get_args(union)[0])
+# Scoring reads only the events its counts, automatic entries and candidates are made of
+# (domain.counts, domain.entries, domain.candidates); the consumer drops the rest from their
+# type header before any transaction (issue 14). A replay reads the whole log either way.
+EVENTS: dict[type[Any], Handler[Any, ScoringDeps]] = {
+    OrderReceived: score_event,  # praise named in the order
+    OrderDispatched: score_event,  # orders dispatched
+    OrderResolved: score_event,  # orders handled
+    ComplaintVerified: score_event,
+    AppointmentMissed: score_event,
+    SlaBreached: score_event,  # a task late after it was signed for
+    NotificationFailed: score_event,  # a candidate: could not be reached
+}
+ACTIVITY_EVENTS: dict[type[Any], Handler[Any, ScoringDeps]] = {
+    GridActivityRecorded: score_event,  # consultations, messages, visits
+    ScoreEntryRecorded: score_event,  # a head's entry or correction
+    MonthClosed: score_event,  # the ranking awards
+    NoticeOverdue: score_event,  # a candidate: notice not sent
+    WeChatGroupMissing: score_event,  # a candidate: no group
+}
 
-
-# Scoring counts and scores from every event of both topics (most add nothing; each is claimed
-# once in the inbox either way), each through the same function a replay uses.
-EVENTS = {event: score_event for event in _every(OrderEvent)}
-ACTIVITY_EVENTS = {event: score_event for event in _every(ActivityEvent)}
 COMMANDS: dict[type[Any], Handler[Any, ScoringDeps]] = {
     EnterPoints: enter_points,
     CorrectEntry: correct_entry,
