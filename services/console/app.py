@@ -7,26 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from services.console.api import build_pages
+from services.console.api.errors import install_pages_errors
 from services.console.api.web import (
     ConsoleContext,
-    Forbidden,
-    SignInNeeded,
-    error_page,
     make_templates,
-    service_error_page,
 )
 from services.console.config import ConsoleSettings, load_deps
 from services.console.domain.accounts import LockPolicy, demo_accounts
 from services.console.handlers import AccountDeps, Accounts, SeedAccounts
-from services.console.queries import ServiceError, Services
+from services.console.queries import Services
 from shared.clock import Clock, SystemClock
 from shared.db import Database
 from shared.logging import get_logger
@@ -107,31 +101,3 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     app.include_router(build_pages())
     install_pages_errors(app)
     return app
-
-
-def install_pages_errors(app: FastAPI) -> None:
-    @app.exception_handler(SignInNeeded)
-    async def _sign_in(request: Request, _exc: SignInNeeded) -> Response:
-        return RedirectResponse("/login", status_code=303)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return error_page(request, 403, "无权访问", exc.message)
-
-    @app.exception_handler(ServiceError)
-    async def _service(request: Request, exc: ServiceError) -> Response:
-        return service_error_page(request, exc)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404:
-            return error_page(request, 404, "页面不存在", "没有这个页面，请从首页进入")
-        return error_page(request, exc.status_code, "请求有误", str(exc.detail))
-
-    @app.get("/healthz", include_in_schema=False)
-    async def _health(request: Request) -> dict[str, object]:
-        return {"status": "ok", "ready": bool(getattr(request.app.state, "ready", False))}
-
-    @app.get("/metrics", include_in_schema=False)
-    async def _metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
