@@ -119,6 +119,9 @@ def _console_env(plan: LaunchPlan, name: str) -> dict[str, str]:
     built-in development secrets and creates the demo accounts. The SLA dashboard links to it."""
     if name == "sla" and "console" in plan.ports:
         return {"GRIDLINE_CONSOLE_URL": f"http://{plan.host}:{plan.ports['console']}"}
+    if name == "notify" and "console" in plan.ports:
+        # A message's order link opens in the console (sign in, then 签收 in one tap).
+        return {"GRIDLINE_LINK_BASE_URL": f"http://{plan.host}:{plan.ports['console']}"}
     if name != "console":
         return {}
     urls = {

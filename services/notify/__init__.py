@@ -4,5 +4,4 @@ alerts) over WeCom, SMS, webhooks or the built-in local receiver."""
 EXTRA_MODULES = {
     "channels": "the providers a message goes out through (WeCom app and robot, SMS, webhook, "
     "the local receiver), each speaking its documented protocol",
-    "links": "the signed, short-lived order links in messages",
 }

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.notify import links, queries
+from services.notify import queries
 from services.notify.config import NotifyDeps
 from services.notify.handlers import ReceiveAlerts
 from services.notify.schemas import (
@@ -16,6 +16,7 @@ from services.notify.schemas import (
     MessagePage,
     MessageView,
 )
+from shared import order_links as links
 from shared.auth import Principal
 from shared.http import ApiError, principal, require
 from shared.runtime import ServiceRuntime

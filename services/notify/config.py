@@ -42,7 +42,8 @@ class NotifySettings(ServiceSettings):
     sms_sign_name: str = Field("", description="The approved SMS signature (签名)")
     webhook_url: str = Field("", description="Generic webhook for anything else; empty: local")
     link_base_url: str = Field(
-        "", description="Public base of the signed order links; default http://host:port"
+        "",
+        description="Public base of the signed order links: the console's URL (default: notify's)",
     )
     link_ttl_hours: int = Field(72, ge=1)
     delivery_attempts: int = Field(4, ge=1, description="Tries before a message has failed")

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import links, metrics
+from services.notify import metrics
 from services.notify.config import NotifyDeps
 from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
@@ -28,6 +28,7 @@ from services.notify.store import (
     FactRepository,
     OrderFactRow,
 )
+from shared import order_links as links
 from shared.contracts import (
     DuplicateLinked,
     Event,

@@ -1,6 +1,7 @@
 """The console's settings and pages, without the services: secrets, sign-in, CSRF, lock-out."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from services.console import app as app_module
 from services.console.app import create_app
 from services.console.config import ConsoleSettings
 from services.console.domain.accounts import demo_accounts
+from shared import order_links
 from shared.config import ConfigError
 
 SECRET = "s" * 40
@@ -106,3 +108,38 @@ def test_five_wrong_passwords_lock_even_the_right_one_out(console: TestClient) -
         "/login", data={"username": "w-0302", "password": "gridline-demo", "csrf_token": token}
     )
     assert right.status_code == 401 and "已锁定" in right.text
+
+
+def _sign_in(client: TestClient, username: str) -> str:
+    signed = client.post(
+        "/login",
+        data={"username": username, "password": "gridline-demo", "csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303, signed.text
+    return str(signed.headers["location"])
+
+
+def test_a_messages_order_link_opens_the_order_for_its_person_after_sign_in(
+    console: TestClient,
+) -> None:
+    """Notify's link (issue 10): signed out, sign in first and come back; then the order page,
+    whose 签收 button acknowledges in one tap. Another person's link or a forged one opens
+    nothing."""
+    claims = order_links.LinkClaims("GL-20261127-0001", "W-0301", 1)
+    token = order_links.sign(SECRET, claims, datetime.now(UTC), timedelta(hours=72))
+    assert console.get(f"/l/{token}", follow_redirects=False).headers["location"] == "/login"
+    assert _sign_in(console, "w-0301") == f"/l/{token}"
+    opened = console.get(f"/l/{token}", follow_redirects=False)
+    assert opened.headers["location"] == "/orders/GL-20261127-0001"
+
+    console.post("/logout", data={"csrf_token": _csrf(console, "/search")})
+    assert _sign_in(console, "w-0302") == "/inbox"  # no link pending: the person's own page
+    theirs = console.get(f"/l/{token}", follow_redirects=False)
+    assert theirs.status_code == 403 and "不是您的链接" in theirs.text
+    forged = console.get(f"/l/{token[:-2]}xx", follow_redirects=False)
+    assert forged.status_code == 404 and "链接无效" in forged.text
+    old = order_links.sign(
+        SECRET, claims, datetime.now(UTC) - timedelta(days=4), timedelta(hours=72)
+    )
+    assert "链接已过期" in console.get(f"/l/{old}", follow_redirects=False).text

@@ -28,11 +28,14 @@ def test_gridline_up_points_the_dashboard_and_the_console_at_each_other() -> Non
     plan = LaunchPlan(
         "127.0.0.1",
         19092,
-        {"intake": 1, "router": 2, "sla": 3, "scoring": 4, "console": 5},
+        {"intake": 1, "router": 2, "sla": 3, "scoring": 4, "console": 5, "notify": 6},
         Path("var"),
     )
     assert _console_env(plan, "sla") == {"GRIDLINE_CONSOLE_URL": "http://127.0.0.1:5"}
+    # A message's order link opens in the console (issue 10: sign in, 签收 in one tap).
+    assert _console_env(plan, "notify") == {"GRIDLINE_LINK_BASE_URL": "http://127.0.0.1:5"}
     console = _console_env(plan, "console")
     assert console["GRIDLINE_ROUTER_URL"] == "http://127.0.0.1:2"
+    assert console["GRIDLINE_NOTIFY_URL"] == "http://127.0.0.1:6"
     assert console["GRIDLINE_EMBEDDED"] == "true" and "GRIDLINE_CONSOLE_URL" not in console
     assert _console_env(plan, "intake") == {}

@@ -2,13 +2,14 @@
 
 from fastapi import APIRouter
 
-from services.console.api import auth, duty, head, operator, worker
+from services.console.api import auth, duty, head, links, operator, worker
 
 
 def build_pages() -> APIRouter:
     router = APIRouter()
     for part in (
         auth.router,
+        links.router,
         operator.router,
         head.router,
         duty.router,

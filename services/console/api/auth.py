@@ -5,6 +5,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.console.api.links import after_sign_in
 from services.console.api.web import Ctx, CurrentUser, Form, back_to, render
 from services.console.handlers import SignedIn, SignIn
 from services.console.metrics import SIGN_INS
@@ -44,11 +45,12 @@ async def login(request: Request, ctx: Ctx, form: Form) -> Response:
             error=outcome.message,
         )
     SIGN_INS.labels("ok").inc()
+    then = after_sign_in(request, home)  # a message's order link the person came by
     # A fresh session (and CSRF token) at sign-in: a token planted before cannot be reused.
     request.session.clear()
     request.session["user"] = user.username
     request.session["csrf"] = secrets.token_urlsafe(32)
-    return back_to(home)
+    return back_to(then)
 
 
 @router.post("/logout", include_in_schema=False)

@@ -1,6 +1,8 @@
-"""Signed links in messages: they open the order for the person it was sent to, and after
-sign-in acknowledge it in one tap. The token is a short-lived HS256 JWT signed with the
-service's token secret; it identifies the order and the person, it is no bearer token."""
+"""Signed order links in messages: notify signs them, the console opens them — the order for the
+person it was sent to, acknowledged in one tap after sign-in. The token is a short-lived HS256
+JWT signed with the services' token secret; it names the order and the person and is no bearer
+token (it grants nothing: the reader still signs in). A contract between services, so it lives
+here."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
