@@ -1,5 +1,6 @@
 """The console's forms, validated, and the bodies they become for the services' APIs."""
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Literal
@@ -128,6 +129,18 @@ class SwapForm(BaseModel):
         return {"date": self.date.isoformat(), "person": self.person, "reason": self.reason}
 
 
+class RotationForm(BaseModel):
+    """轮值顺序: the unit's duty order, names (or staff numbers) separated by spaces, commas or
+    顿号, as a head writes it down."""
+
+    unit: str = Field(min_length=1, max_length=40)
+    people: str = Field(min_length=1, max_length=2000)
+    reason: str = Field("", max_length=200)
+
+    def names(self) -> list[str]:
+        return [n for n in re.split(r"[\s,，、→>]+", self.people) if n]
+
+
 FIELD_NAMES = {
     "phone": "来电号码",
     "community": "小区",
@@ -135,6 +148,7 @@ FIELD_NAMES = {
     "account_no": "户号",
     "appointment": "预约时间",
     "appointment_at": "预约时间",
+    "people": "轮值顺序",
     "handling_notes": "办理情况",
     "public_reply": "答复内容",
     "reason": "理由",

@@ -259,6 +259,26 @@ async def _five_wrong_passwords_lock_the_account(context: BrowserContext) -> Non
     assert page.url.endswith("/login") and "已锁定" in await page.inner_text(".flash.error")
 
 
+async def _head_reorders_a_rotation(head: Page) -> None:
+    """The head writes the team's duty order by name, as on the paper rota (issue 9)."""
+    await head.goto("/head/roster")
+    row = head.locator("table.list").first.locator("tbody tr", has_text="维修一班")
+    before = (await row.locator("td").nth(2).inner_text()).split(" → ")
+    assert len(before) >= 2, before
+    after = [*reversed(before)]
+    form = head.locator("form.rotation")
+    await form.locator("select[name=unit]").select_option("UM-T1")
+    await form.locator("input[name=people]").fill("、".join(after))
+    await form.locator("input[name=reason]").fill("调整轮值")
+    await form.locator("button").click()
+    assert "已更新轮值顺序：" + " → ".join(after) in await head.inner_text(".flash")
+    shown = head.locator("table.list").first.locator("tbody tr", has_text="维修一班")
+    assert (await shown.locator("td").nth(2).inner_text()).split(" → ") == after
+    await form.locator("input[name=people]").fill("无此人")
+    await form.locator("button").click()
+    assert "本部门没有这些人员：无此人" in await head.inner_text(".flash.error")
+
+
 async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
     tmp_path: Path,
 ) -> None:
@@ -273,6 +293,7 @@ async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
             await _head_scores_the_month(browser, head, order_id, tmp_path)
             await _duty_room_sees_the_day(browser, base, tmp_path)
             await _another_department_is_refused(browser, base, order_id)
+            await _head_reorders_a_rotation(head)
             await _five_wrong_passwords_lock_the_account(
                 await browser.new_context(base_url=base, locale="zh-CN")
             )

@@ -12,7 +12,14 @@ from pydantic import ValidationError
 
 from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
 from services.console.queries import ServiceError
-from services.console.schemas import EntryForm, LeaveForm, OverrideForm, SwapForm, form_errors
+from services.console.schemas import (
+    EntryForm,
+    LeaveForm,
+    OverrideForm,
+    RotationForm,
+    SwapForm,
+    form_errors,
+)
 from shared.clock import LOCAL_TZ, to_local
 
 HEAD = require_kind("head")
@@ -197,6 +204,37 @@ async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD
 @router.post("/head/roster/leave", include_in_schema=False)
 async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
     await _roster_change(request, ctx, user, form, LeaveForm, "leave")
+    return back_to("/head/roster")
+
+
+@router.post("/head/roster/rotation", include_in_schema=False)
+async def set_rotation(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
+    try:
+        rotation = RotationForm.model_validate(form)
+        roster = await ctx.services.get(
+            user.caller, "router", "/v1/roster", department=user.department
+        )
+        ids = {p["name"]: p["id"] for p in roster["people"]} | {
+            p["id"]: p["id"] for p in roster["people"]
+        }
+        unknown = [n for n in rotation.names() if n not in ids]
+        if unknown:
+            flash(request, f"本部门没有这些人员：{'、'.join(unknown)}", "error")
+            return back_to("/head/roster")
+        people = [ids[n] for n in rotation.names()]
+        await ctx.services.put(
+            user.caller,
+            "router",
+            f"/v1/roster/rotations/{rotation.unit}",
+            {"people": people, "note": rotation.reason},
+        )
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        order = " → ".join(ctx.deps.person_name(p) for p in people)
+        flash(request, f"已更新轮值顺序：{order}")
     return back_to("/head/roster")
 
 
