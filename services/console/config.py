@@ -36,6 +36,7 @@ class ConsoleSettings(ServiceSettings):
     router_url: str = "http://127.0.0.1:8102"
     sla_url: str = "http://127.0.0.1:8103"
     scoring_url: str = "http://127.0.0.1:8104"
+    notify_url: str = "http://127.0.0.1:8105"
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
     taxonomy_file: Path = Field(Path("taxonomy.yaml"), description="Relative to config_dir")
 

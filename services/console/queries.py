@@ -15,7 +15,13 @@ from shared.auth import issue_token
 from shared.clock import Clock
 
 TOKEN_TTL = timedelta(minutes=5)
-SERVICE_NAMES = {"intake": "受理", "router": "派单", "sla": "时限", "scoring": "考核"}
+SERVICE_NAMES = {
+    "intake": "受理",
+    "router": "派单",
+    "sla": "时限",
+    "scoring": "考核",
+    "notify": "通知",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Services:
             "router": settings.router_url.rstrip("/"),
             "sla": settings.sla_url.rstrip("/"),
             "scoring": settings.scoring_url.rstrip("/"),
+            "notify": settings.notify_url.rstrip("/"),
         }
         self._http: httpx.AsyncClient | None = None
 

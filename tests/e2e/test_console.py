@@ -165,7 +165,17 @@ async def _grid_worker_handles_it(
     width = await worker.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the inbox scrolls sideways on a phone: {width}px"
 
-    await row.locator("a").click()
+    # The dispatch reached the worker as a message (the local receiver's record, 消息); its
+    # signed link opens the order, and 签收 is one tap there (issue 10).
+    message = worker.locator("table.messages tr", has_text=order_id).locator("a.open-link")
+
+    async def told() -> None:
+        await worker.goto("/messages")
+        assert await message.count() >= 1, await worker.inner_text("main")
+
+    await eventually(told, within=30, every=1)
+    await message.first.click()
+    assert worker.url.endswith(f"/orders/{order_id}"), worker.url
     await worker.click("form[action$='/acknowledge'] button")
     assert "签收成功" in await worker.inner_text(".flash")
     tomorrow = to_local(datetime.now().astimezone() + timedelta(days=1)).strftime("%Y-%m-%dT15:00")

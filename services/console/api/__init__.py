@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.console.api import auth, duty, head, links, operator, worker
+from services.console.api import auth, duty, head, links, messages, operator, worker
 
 
 def build_pages() -> APIRouter:
@@ -10,6 +10,7 @@ def build_pages() -> APIRouter:
     for part in (
         auth.router,
         links.router,
+        messages.router,
         operator.router,
         head.router,
         duty.router,
