@@ -37,6 +37,7 @@ class ConsoleSettings(ServiceSettings):
     sla_url: str = "http://127.0.0.1:8103"
     scoring_url: str = "http://127.0.0.1:8104"
     notify_url: str = "http://127.0.0.1:8105"
+    outreach_url: str = "http://127.0.0.1:8106"
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
     taxonomy_file: Path = Field(Path("taxonomy.yaml"), description="Relative to config_dir")
 

@@ -21,6 +21,7 @@ SERVICE_NAMES = {
     "sla": "时限",
     "scoring": "考核",
     "notify": "通知",
+    "outreach": "外联",
 }
 
 
@@ -56,6 +57,7 @@ class Services:
             "sla": settings.sla_url.rstrip("/"),
             "scoring": settings.scoring_url.rstrip("/"),
             "notify": settings.notify_url.rstrip("/"),
+            "outreach": settings.outreach_url.rstrip("/"),
         }
         self._http: httpx.AsyncClient | None = None
 

@@ -289,6 +289,39 @@ async def _head_reorders_a_rotation(head: Page) -> None:
     assert "本部门没有这些人员：无此人" in await head.inner_text(".flash.error")
 
 
+async def _worker_posts_a_notice(browser: Browser, started: Started) -> None:
+    """A restoration notice for 水城花园 becomes the A post's task (issue 11): the text to copy
+    in one tap, and 已发送 once it is in the owners' group."""
+    now = datetime.now().astimezone()
+    async with httpx.AsyncClient(base_url=started.url("outreach")) as outreach:
+        begun = await outreach.post(
+            "/v1/campaigns",
+            json={
+                "template": "UM_RESTORATION",
+                "communities": ["水城花园"],
+                "starts_at": (now - timedelta(hours=3)).isoformat(),
+                "ends_at": (now - timedelta(minutes=5)).isoformat(),
+                "reason": "主管道抢修",
+            },
+            headers={"Authorization": f"Bearer {_token('operator')}"},
+        )
+    assert begun.status_code == 201, begun.text
+    worker = await _signed_in(browser, started.url("console"), "w-0301", width=360)
+    await worker.goto("/notices")
+    task = worker.locator("li.notice", has_text="水城花园")
+    assert "主管道抢修已完成" in await task.locator("textarea").input_value()
+    await task.locator("button.copy").click()
+
+    async def copied() -> None:
+        assert await task.locator("button.copy").inner_text() == "已复制"
+
+    await eventually(copied, within=10)
+    await task.locator("form.sent button").click()
+    assert "已标记发送：水城花园" in await worker.inner_text(".flash")
+    assert "已发送" in await worker.locator("li.notice", has_text="水城花园").inner_text()
+    await worker.context.close()
+
+
 async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
     tmp_path: Path,
 ) -> None:
@@ -304,6 +337,7 @@ async def test_operator_grid_worker_and_head_work_one_order_through_the_console(
             await _duty_room_sees_the_day(browser, base, tmp_path)
             await _another_department_is_refused(browser, base, order_id)
             await _head_reorders_a_rotation(head)
+            await _worker_posts_a_notice(browser, started)
             await _five_wrong_passwords_lock_the_account(
                 await browser.new_context(base_url=base, locale="zh-CN")
             )

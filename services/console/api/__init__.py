@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from services.console.api import auth, duty, head, links, messages, operator, worker
+from services.console.api import (
+    auth,
+    duty,
+    head,
+    links,
+    messages,
+    notices,
+    operator,
+    worker,
+)
 
 
 def build_pages() -> APIRouter:
@@ -11,6 +20,7 @@ def build_pages() -> APIRouter:
         auth.router,
         links.router,
         messages.router,
+        notices.router,
         operator.router,
         head.router,
         duty.router,
