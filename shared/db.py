@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -149,7 +149,7 @@ class Database:
             async with asyncio.timeout(5):
                 # On SQLite the ping queues with this process's writers: begun beside one of
                 # them it would wait in the busy handler for a lock its own process holds.
-                async with self._one_writer or _no_lock(), self.engine.connect() as conn:
+                async with self._one_writer or nullcontext(), self.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
         except Exception:
             return False
@@ -197,11 +197,6 @@ def writer_lock(url: str) -> asyncio.Lock:
     if held is None or held[0] is not loop:
         held = _writer_locks[key] = (loop, asyncio.Lock())
     return held[1]
-
-
-@asynccontextmanager
-async def _no_lock() -> AsyncIterator[None]:
-    yield
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -109,22 +109,26 @@ class Outbox:
         """Publishes one batch of unsent rows in id order; returns how many rows it settled
         (sent or parked). Raises on a transient failure, after marking what went out."""
         async with relay_leader(db) as leading:
-            if not leading:
-                # A replica is relaying this database now, perhaps from rows read before ours
-                # were committed: look again shortly instead of sleeping until the next commit.
-                self._wake.set()
-                await asyncio.sleep(LEADER_RETRY_SECONDS)
-                return 0
-            epoch = self._epoch
-            rows = await self._unsent(db, batch)
-            if not rows:
-                return 0
-            sent, parked, failure = await self._publish(rows, publish)
-            if sent or parked:
-                await self._mark(db, sent, parked, epoch)
-            if failure is not None:
-                raise failure
-            return len(sent) + len(parked)
+            if leading:
+                return await self._relay_round(db, publish, batch)
+        # A replica is relaying this database now, perhaps from rows read before ours were
+        # committed: look again shortly (its connection back in the pool meanwhile) instead of
+        # sleeping until our next commit.
+        self._wake.set()
+        await asyncio.sleep(LEADER_RETRY_SECONDS)
+        return 0
+
+    async def _relay_round(self, db: Database, publish: Publish, batch: int) -> int:
+        epoch = self._epoch
+        rows = await self._unsent(db, batch)
+        if not rows:
+            return 0
+        sent, parked, failure = await self._publish(rows, publish)
+        if sent or parked:
+            await self._mark(db, sent, parked, epoch)
+        if failure is not None:
+            raise failure
+        return len(sent) + len(parked)
 
     async def _unsent(self, db: Database, batch: int) -> list[Any]:
         model = self._model

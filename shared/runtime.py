@@ -31,7 +31,6 @@ from shared.settings import ServiceSettings
 from shared.topics import ensure_topics
 from shared.unit_of_work import (
     CommandBus,
-    Handler,
     HandlerTable,
     UnitsOfWork,
     event_type_names,
@@ -154,7 +153,6 @@ class ServiceRuntime:
         deps: Any,
     ) -> None:
         service = self.settings.service_name
-        route = _route(table)
         types = event_type_names(table)
 
         async def handle_batch(raws: Sequence[bytes]) -> None:
@@ -171,7 +169,7 @@ class ServiceRuntime:
                     if event_id not in fresh:
                         continue
                     fresh.discard(event_id)  # the same event twice in one batch: once
-                    handler = route(event)
+                    handler = table.get(type(event))
                     if handler is not None:
                         uow.emit(await handler(event, uow, deps))
                     # SQLite statements run inline and never suspend: let the loop serve
@@ -273,10 +271,3 @@ class ServiceRuntime:
         finally:
             app.state.ready = False
             await self.stop()
-
-
-def _route(table: HandlerTable[Any]) -> Callable[[Any], Handler[Any, Any] | None]:
-    def route(event: Any) -> Handler[Any, Any] | None:
-        return table.get(type(event))
-
-    return route
