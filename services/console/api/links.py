@@ -5,8 +5,7 @@ in first and comes back; signed in as the person it was sent to, the order's pag
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.console.api.web import Ctx, back_to, error_page
-from services.console.store import UserRepository
+from services.console.api.web import Ctx, SignInNeeded, back_to, current_user, error_page
 from shared import order_links
 
 router = APIRouter()
@@ -19,22 +18,16 @@ async def open_link(request: Request, ctx: Ctx, token: str) -> Response:
         claims = order_links.verify(ctx.settings.token_secret, token, ctx.clock.now())
     except order_links.BadLink as exc:
         return error_page(request, 404, "链接不可用", f"{exc}：请从我的工单进入")
-    username = request.session.get("user")
-    if not username:
+    try:
+        user = await current_user(request, ctx)
+    except SignInNeeded:
         request.session[NEXT] = f"/l/{token}"
         return back_to("/login")
-    person = await _person_of(ctx, str(username))
-    if person != claims.person_id:
+    if user.person_id != claims.person_id:
         return error_page(
             request, 403, "不是您的链接", "这条消息发给另一位同事，请用本人账号登录后打开"
         )
     return back_to(f"/orders/{claims.order_id}")
-
-
-async def _person_of(ctx: Ctx, username: str) -> str | None:
-    async with ctx.db.snapshot() as session:
-        row = await UserRepository(session).get(username)
-    return row.person_id if row is not None and not row.disabled else None
 
 
 def after_sign_in(request: Request, home: str) -> str:
