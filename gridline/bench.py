@@ -36,7 +36,7 @@ from gridline.bench_probe import (
 )
 from gridline.bench_result import REPLICATED, SERVICE_NAMES, BenchResult, is_service, percentile_ms
 from gridline.broker import free_port
-from gridline.launcher import LaunchError, LaunchPlan, RunningSystem, start
+from gridline.launcher import LaunchError, LaunchPlan, RunningSystem, service_of, start
 from shared.auth import issue_token
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
@@ -176,7 +176,8 @@ async def _measure(
             await d.quiet()
             cpu1, c1 = d.cpu(), await d.counters()
             result.cpu_ms = {k: (cpu1[k] - cpu0[k]) * 1000 / result.orders for k in cpu1}
-            result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1}
+            # Partitions held is a gauge, read per replica below, not a count per order.
+            result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1 if k != "partitions"}
             result.shares = _shares(each0, await d.each(), result.orders)
 
             accepts: list[float] = []
@@ -208,7 +209,7 @@ def _shares(
     return {
         name: (got["partitions"], (got["consumed"] - before[name]["consumed"]) / orders)
         for name, got in after.items()
-        if name.split("#", 1)[0] in REPLICATED
+        if service_of(name) in REPLICATED
     }
 
 

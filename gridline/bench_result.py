@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from gridline.launcher import service_of
+
 SERVICE_NAMES = ("intake", "router", "sla", "scoring")
 REPLICATED = ("router", "sla")  # ``--replicas N`` runs N of each in one consumer group
 
 
 def is_service(process: str) -> bool:
     """A service process (``router#2`` is a replica of the router), not the broker."""
-    return process.split("#", 1)[0] in SERVICE_NAMES
+    return service_of(process) in SERVICE_NAMES
 
 
 @dataclass
