@@ -15,12 +15,10 @@ from prometheus_client import REGISTRY
 
 from gridline.broker import EmbeddedBroker
 from shared.failpoints import CRASH_EXIT_CODE
-from shared.messaging import make_broker, subscribe
-from shared.settings import ServiceSettings
 from shared.subscription import TYPE_HEADER
 from shared.topics import Topics, ensure_topics
 from tests.integration.test_crash_recovery import _received, _router
-from tests.support.kafka import produce, read_json
+from tests.support.kafka import consumer_on, produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
@@ -107,16 +105,13 @@ async def test_a_consumer_drops_the_types_it_does_not_handle_from_their_header(
     async def handle(raw: bytes) -> None:
         seen.append(raw)
 
-    broker = make_broker(ServiceSettings(kafka_bootstrap=kafka.bootstrap))
-    subscribe(
-        broker,
-        topic=topics.orders,
-        group_id="skip-test",
-        consumer="skip-test",
-        handle=handle,
+    broker = consumer_on(
+        kafka.bootstrap,
+        topics,
+        "skip-test",
+        handle,
         attempts=1,
-        dlq=topics.dlq,
-        session_timeout_ms=2500,
+        consumer="skip-test",
         wanted=frozenset({"OrderReceived"}),
     )
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)

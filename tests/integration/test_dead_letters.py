@@ -9,10 +9,8 @@ from gridline.broker import EmbeddedBroker
 from gridline.commands import dlq
 from shared.contracts import PoisonMessage
 from shared.masking import unmasked_phones
-from shared.messaging import make_broker, subscribe
-from shared.settings import ServiceSettings
 from shared.topics import Topics, ensure_topics
-from tests.support.kafka import produce, read_all
+from tests.support.kafka import consumer_on, produce, read_all
 from tests.support.polling import eventually
 
 NOT_UTF8 = b"\xff\xfe\x00order \x80\x81 needs-fix"
@@ -32,17 +30,8 @@ async def test_letters_are_masked_replayed_byte_for_byte_and_junk_is_listed_not_
             raise PoisonMessage(f"cannot read {raw.decode('utf-8', 'replace')}")
         effects.append(raw)
 
-    broker = make_broker(ServiceSettings(kafka_bootstrap=kafka.bootstrap))
-    subscribe(
-        broker,
-        topic=topics.orders,
-        group_id="letters-test",
-        consumer="test",
-        handle=handle,
-        attempts=2,
-        dlq=topics.dlq,
-        session_timeout_ms=2500,
-        wait_max_seconds=0.05,
+    broker = consumer_on(
+        kafka.bootstrap, topics, "letters-test", handle, attempts=2, wait_max_seconds=0.05
     )
     await broker.start()
     try:

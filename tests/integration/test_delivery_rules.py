@@ -7,11 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from gridline.broker import EmbeddedBroker
-from shared.messaging import make_broker, subscribe
-from shared.settings import ServiceSettings
 from shared.topics import Topics, ensure_topics
 from tests.support.databases import DatabaseFactory
-from tests.support.kafka import produce, read_json
+from tests.support.kafka import consumer_on, produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
@@ -37,18 +35,8 @@ async def test_a_handler_that_fails_twice_then_succeeds_takes_effect_once_and_on
             raise ValueError("cannot handle this one, ever")
         effects.append(name)
 
-    settings = ServiceSettings(kafka_bootstrap=kafka.bootstrap)
-    broker = make_broker(settings)
-    subscribe(
-        broker,
-        topic=topics.orders,
-        group_id="delivery-test",
-        consumer="test",
-        handle=handle,
-        attempts=3,
-        dlq=topics.dlq,
-        session_timeout_ms=2500,
-        wait_max_seconds=0.05,
+    broker = consumer_on(
+        kafka.bootstrap, topics, "delivery-test", handle, attempts=3, wait_max_seconds=0.05
     )
     await broker.start()
     try:
@@ -78,17 +66,7 @@ async def test_a_handler_that_fails_twice_then_succeeds_takes_effect_once_and_on
     async def record(raw: bytes) -> None:
         seen.append(raw)
 
-    again = make_broker(settings)
-    subscribe(
-        again,
-        topic=topics.orders,
-        group_id="delivery-test",
-        consumer="test",
-        handle=record,
-        attempts=1,
-        dlq=topics.dlq,
-        session_timeout_ms=2500,
-    )
+    again = consumer_on(kafka.bootstrap, topics, "delivery-test", record, attempts=1)
     await again.start()
     try:
         await produce(kafka.bootstrap, topics.orders, b"fresh", key=b"k")
@@ -139,17 +117,8 @@ async def test_a_dead_letter_is_replayed_to_its_topic_once_its_cause_is_fixed(
             raise RuntimeError("org.yaml lacks the grid for 13906351234's address")
         effects.append(raw)
 
-    broker = make_broker(ServiceSettings(kafka_bootstrap=kafka.bootstrap))
-    subscribe(
-        broker,
-        topic=topics.orders,
-        group_id="replay-test",
-        consumer="test",
-        handle=handle,
-        attempts=2,
-        dlq=topics.dlq,
-        session_timeout_ms=2500,
-        wait_max_seconds=0.05,
+    broker = consumer_on(
+        kafka.bootstrap, topics, "replay-test", handle, attempts=2, wait_max_seconds=0.05
     )
     await broker.start()
     try:

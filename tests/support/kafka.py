@@ -1,9 +1,17 @@
-"""Reading and writing the real broker directly, as an outside observer would."""
+"""Reading and writing the real broker directly, as an outside observer would; and a bare
+consumer under the delivery rules, for tests of the rules themselves."""
+
+from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+if TYPE_CHECKING:
+    from shared.messaging import Messaging
+    from shared.subscription import RawHandler
+    from shared.topics import Topics
 
 
 async def produce(bootstrap: str, topic: str, value: bytes, key: bytes | None = None) -> None:
@@ -59,3 +67,32 @@ async def events_of(
         for e in await read_json(bootstrap, topic)
         if e.get("order_id") == order_id and (kind is None or e.get("type") == kind)
     ]
+
+
+def consumer_on(
+    bootstrap: str,
+    topics: Topics,
+    group_id: str,
+    handle: RawHandler,
+    *,
+    attempts: int,
+    **tuning: Any,
+) -> Messaging:
+    """A raw consumer of ``topics.orders`` under the delivery rules, dead-lettering to
+    ``topics.dlq``, with a short session so a test's group settles quickly. Not started."""
+    from shared.messaging import make_broker, subscribe
+    from shared.settings import ServiceSettings
+
+    broker = make_broker(ServiceSettings(kafka_bootstrap=bootstrap))
+    subscribe(
+        broker,
+        topic=topics.orders,
+        group_id=group_id,
+        consumer=tuning.pop("consumer", "test"),
+        handle=handle,
+        attempts=attempts,
+        dlq=topics.dlq,
+        session_timeout_ms=2500,
+        **tuning,
+    )
+    return broker
