@@ -156,6 +156,18 @@ class Database:
         return True
 
     @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A short read of what is committed, with no particular isolation: on SQLite a WAL
+        read that takes no write lock (it never queues behind a writer), elsewhere a plain
+        transaction."""
+        if self._sessions is None:
+            raise RuntimeError("Database.start() has not been called")
+        async with self._sessions() as session, session.begin():
+            if self._one_writer is not None:
+                await session.connection(execution_options={READ_ONLY: True})
+            yield session
+
+    @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[AsyncSession]:
         """A read-only transaction that sees one moment: several queries that must agree (an
         order's state and its timeline) cannot straddle another transaction's commit."""
@@ -164,8 +176,7 @@ class Database:
         if self._one_writer is not None:
             # A reader needs no write lock: WAL lets it read one moment while a writer writes.
             # Taking the lock made reads queue behind every write (a 500 after 63 s).
-            async with self._sessions() as session, session.begin():
-                await session.connection(execution_options={READ_ONLY: True})
+            async with self.read() as session:
                 yield session
             return
         async with self.transaction() as session:

@@ -103,6 +103,36 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class CountRequests:
+    """``gridline_http_requests_total`` by route, method and status. Plain ASGI: Starlette's
+    ``@app.middleware("http")`` ran every request in a task group with its own streams, about
+    a millisecond of CPU per request (issue 14)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500  # an exception that escapes every handler
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            route = scope.get("route")
+            # A body refused by its declared length never reached a route.
+            unrouted = "oversized" if status == 413 else "unmatched"
+            path = getattr(route, "path", unrouted)
+            HTTP_REQUESTS.labels(path, scope["method"], str(status)).inc()
+
+
 def _error(status: int, code: str, detail: Any, field: str | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail, "field": field}, status_code=status)
 
@@ -172,17 +202,7 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
         # Counted by the route below, as any other answer.
         return _error(413, "too_large", exc.detail, "body")
 
-    @app.middleware("http")
-    async def _count(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        route = request.scope.get("route")
-        # A body refused by its declared length never reached a route.
-        unrouted = "oversized" if response.status_code == 413 else "unmatched"
-        path = getattr(route, "path", unrouted)
-        HTTP_REQUESTS.labels(path, request.method, str(response.status_code)).inc()
-        return response
+    app.add_middleware(CountRequests)
 
     @app.get("/metrics", include_in_schema=False)
     async def _metrics() -> Response:

@@ -19,16 +19,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import (
-    and_,
-    delete,
-    exists,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from shared.clock import Clock
 from shared.contracts import Event, OrderEnvelope, event_key
@@ -36,11 +28,12 @@ from shared.db import Database
 from shared.faults import is_refused_for_good
 from shared.logging import get_logger
 from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PARKED, OUTBOX_PARKED_TOTAL, OUTBOX_PUBLISHED
-from shared.outbox_table import OutboxMixin, relay_leader
+from shared.outbox_table import OutboxMixin, UnsentQuery, relay_leader, unsent_query
 from shared.topics import Topics
 
 log = get_logger(__name__)
 LEADER_RETRY_SECONDS = 0.05
+RELAY_BATCH = 200
 
 __all__ = ["Outbox", "OutboxMixin", "Publish"]
 
@@ -68,26 +61,35 @@ class Outbox:
         self._clock = clock
         self._wake = asyncio.Event()
         self._epoch = 0  # bumped by requeue_retained: a round straddling it marks nothing sent
+        self._full = False  # the last round read a whole batch: more may be waiting
+        # Built once: constructing the unsent query (an aliased self-join) cost more CPU than
+        # running it (issue 14).
+        self._insert = insert(model.__table__)  # type: ignore[attr-defined]
+        self._unsent_queries: dict[int, UnsentQuery] = {}
 
-    def add(self, session: AsyncSession, events: Sequence[Event]) -> None:
+    async def add(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        """Writes the events in the session's transaction, in one statement: plain rows, not
+        ORM objects, which cost a flush each."""
         if not events:
             return
         now = self._clock.now()
-        for event in events:
-            topic = (
-                self._topics.orders if isinstance(event, OrderEnvelope) else self._topics.activity
-            )
-            session.add(
-                self._model(
-                    event_id=str(event.event_id),
-                    topic=topic,
-                    key=event_key(event),
-                    event_type=getattr(event, "type", type(event).__name__),
-                    body=event.model_dump_json(),
-                    created_at=now,
-                    sent_at=None,
-                )
-            )
+        rows = [
+            {
+                "event_id": str(event.event_id),
+                "topic": (
+                    self._topics.orders
+                    if isinstance(event, OrderEnvelope)
+                    else self._topics.activity
+                ),
+                "key": event_key(event),
+                "event_type": getattr(event, "type", type(event).__name__),
+                "body": event.model_dump_json(),
+                "created_at": now,
+                "sent_at": None,
+            }
+            for event in events
+        ]
+        await session.execute(self._insert, rows)
         session.info[_ADDED] = True
 
     def watch(self, db: Database) -> None:
@@ -105,7 +107,7 @@ class Outbox:
 
     # --- the relay ----------------------------------------------------------------------------
 
-    async def relay_once(self, db: Database, publish: Publish, batch: int = 200) -> int:
+    async def relay_once(self, db: Database, publish: Publish, batch: int = RELAY_BATCH) -> int:
         """Publishes one batch of unsent rows in id order; returns how many rows it settled
         (sent or parked). Raises on a transient failure, after marking what went out."""
         async with relay_leader(db) as leading:
@@ -114,6 +116,7 @@ class Outbox:
         # A replica is relaying this database now, perhaps from rows read before ours were
         # committed: look again shortly (its connection back in the pool meanwhile) instead of
         # sleeping until our next commit.
+        self._full = False
         self._wake.set()
         await asyncio.sleep(LEADER_RETRY_SECONDS)
         return 0
@@ -121,6 +124,7 @@ class Outbox:
     async def _relay_round(self, db: Database, publish: Publish, batch: int) -> int:
         epoch = self._epoch
         rows = await self._unsent(db, batch)
+        self._full = len(rows) >= batch
         if not rows:
             return 0
         sent, parked, failure = await self._publish(rows, publish)
@@ -131,24 +135,13 @@ class Outbox:
         return len(sent) + len(parked)
 
     async def _unsent(self, db: Database, batch: int) -> list[Any]:
-        model = self._model
-        blocker = aliased(model)
-        held = exists().where(
-            and_(
-                blocker.parked_at.is_not(None),
-                blocker.sent_at.is_(None),
-                blocker.topic == model.topic,
-                blocker.key == model.key,
-                blocker.id < model.id,
-            )
-        )
-        async with db.transaction() as session:
-            result = await session.execute(
-                select(model.id, model.topic, model.key, model.event_type, model.body)
-                .where(model.sent_at.is_(None), model.parked_at.is_(None), ~held)
-                .order_by(model.id)
-                .limit(batch)
-            )
+        # A read: on SQLite it takes no write lock, so the relay never queues behind a
+        # consumer's batch or an accept (it sees what was committed; later commits wake it).
+        async with db.read() as session:
+            query = self._unsent_queries.get(batch)
+            if query is None:
+                query = self._unsent_queries[batch] = unsent_query(self._model, batch)
+            result = await session.execute(query)
             return list(result.all())
 
     async def _publish(
@@ -214,8 +207,11 @@ class Outbox:
         while True:
             self._wake.clear()
             try:
-                while await self.relay_once(db, publish) > 0:
-                    pass
+                # Round after round while they come back full; a part-full round read all
+                # there was, and what commits after it wakes the relay again.
+                await self.relay_once(db, publish)
+                while self._full:
+                    await self.relay_once(db, publish)
                 backoff = 0.1
             except asyncio.CancelledError:
                 raise

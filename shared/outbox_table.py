@@ -1,12 +1,13 @@
-"""The ``outbox`` table's columns, and the lock that lets one relay at a time publish them."""
+"""The ``outbox`` table's columns, the relay's query of it, and the lock that lets one relay at
+a time publish them."""
 
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Integer, Select, String, Text, and_, exists, select, text
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from shared.db import Database
 
@@ -36,6 +37,30 @@ class OutboxMixin:
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     parked_at: Mapped[datetime | None] = mapped_column(index=True)
     parked_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+UnsentQuery = Select[int, str, str, str, str]  # id, topic, key, event type, body
+
+
+def unsent_query(model: type[OutboxMixin], batch: int) -> UnsentQuery:
+    """The oldest ``batch`` rows to publish: unsent, not parked, and not behind a parked row of
+    the same key (an order's events keep their order). Built once per outbox and reused."""
+    blocker = aliased(model)
+    held = exists().where(
+        and_(
+            blocker.parked_at.is_not(None),
+            blocker.sent_at.is_(None),
+            blocker.topic == model.topic,
+            blocker.key == model.key,
+            blocker.id < model.id,
+        )
+    )
+    return (
+        select(model.id, model.topic, model.key, model.event_type, model.body)
+        .where(model.sent_at.is_(None), model.parked_at.is_(None), ~held)
+        .order_by(model.id)
+        .limit(batch)
+    )
 
 
 @contextlib.asynccontextmanager

@@ -94,6 +94,7 @@ class InlineConnection:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._conn: sqlite3.Connection | None = connection
         self._tx = _RunNow()
+        self._changes = connection.total_changes  # rows written when the last commit ended
 
     @property
     def _connection(self) -> sqlite3.Connection | None:
@@ -117,11 +118,20 @@ class InlineConnection:
 
     async def commit(self) -> None:
         # The one hop per transaction: the commit is where SQLite waits for the disk (fsync,
-        # a checkpoint), and the loop serves requests and heartbeats meanwhile.
-        await asyncio.to_thread(self._open().commit)
+        # a checkpoint), and the loop serves requests and heartbeats meanwhile. A transaction
+        # that wrote no row (a read, the relay's look for unsent rows) has nothing to sync:
+        # it ends inline.
+        conn = self._open()
+        if conn.total_changes == self._changes:
+            conn.commit()
+            return
+        await asyncio.to_thread(conn.commit)
+        self._changes = conn.total_changes
 
     async def rollback(self) -> None:
-        self._open().rollback()
+        conn = self._open()
+        conn.rollback()
+        self._changes = conn.total_changes
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._open().create_function(*args, **kwargs)

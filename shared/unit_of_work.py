@@ -67,7 +67,7 @@ class UnitsOfWork:
             uow = UnitOfWork(session, self.clock.now())
             yield uow
             if self.outbox is not None:
-                self.outbox.add(session, uow.events)
+                await self.outbox.add(session, uow.events)
             elif uow.events:
                 raise RuntimeError("this service has no outbox: its handlers emit no events")
 

@@ -46,12 +46,21 @@ class WorkCalendar:
         self._extra_holidays = {d.date for d in self._overrides.holidays}
         self._extra_workdays = {d.date for d in self._overrides.workdays}
         self._warned: set[int] = set()
+        # Asked for every date a deadline counts over; the answers are fixed for the process.
+        self._known: dict[int, bool] = {}
+        self._working: dict[date, bool] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> "WorkCalendar":
         return cls(load_yaml(path, CalendarOverrides))
 
     def year_is_known(self, year: int) -> bool:
+        known = self._known.get(year)
+        if known is None:
+            known = self._known[year] = self._year_is_known(year)
+        return known
+
+    def _year_is_known(self, year: int) -> bool:
         if year in self._overrides.known_years:
             return True
         # An announced Chinese year always has make-up working days; without any, the library
@@ -63,6 +72,12 @@ class WorkCalendar:
         return [y for y in years if not self.year_is_known(y)]
 
     def is_working_day(self, day: date) -> bool:
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = self._is_working_day(day)
+        return working
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self._extra_workdays:
             return True
         if day in self._extra_holidays:

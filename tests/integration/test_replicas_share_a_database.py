@@ -96,7 +96,7 @@ async def test_a_relay_that_found_another_replica_relaying_comes_back_for_the_ro
         # Idle for an hour unless something wakes it: only the retry can publish the row.
         relay = asyncio.create_task(outbox.run_relay(db, publish, idle_seconds=3600))
         async with db.transaction() as session:
-            outbox.add(session, [event])
+            await outbox.add(session, [event])
         outbox.wake()
         await asyncio.sleep(0.3)
         assert published == []  # the other replica holds the relay

@@ -56,7 +56,7 @@ async def test_the_relay_publishes_in_order_and_keeps_what_the_broker_refused(
     clock = ManualClock(START)
     outbox = Outbox(OutboxRow, clock, Topics.named("ns"))
     async with db.transaction() as session:
-        outbox.add(session, [_event("GL-1"), _event("GL-2"), _event("GL-3")])
+        await outbox.add(session, [_event("GL-1"), _event("GL-2"), _event("GL-3")])
 
     sent: list[tuple[str, bytes]] = []
     refuse = {b"GL-2"}
@@ -92,7 +92,9 @@ async def test_a_row_the_broker_refuses_for_good_is_parked_and_holds_only_its_ow
     db = await _database(tmp_path)
     outbox = Outbox(OutboxRow, ManualClock(START), Topics.named("ns"))
     async with db.transaction() as session:
-        outbox.add(session, [_event("GL-BIG"), _event("GL-1"), _event("GL-BIG"), _event("GL-2")])
+        await outbox.add(
+            session, [_event("GL-BIG"), _event("GL-1"), _event("GL-BIG"), _event("GL-2")]
+        )
     first_big = True
     sent: list[bytes] = []
 
@@ -125,7 +127,7 @@ async def test_requeue_gives_a_broker_that_lost_its_memory_every_retained_row_in
     db = await _database(tmp_path)
     outbox = Outbox(OutboxRow, ManualClock(START), Topics.named("ns"))
     async with db.transaction() as session:
-        outbox.add(session, [_event(f"GL-{i}") for i in range(5)])
+        await outbox.add(session, [_event(f"GL-{i}") for i in range(5)])
     sent: list[bytes] = []
 
     async def publish(topic: str, key: bytes, value: bytes, kind: str) -> Awaitable[object]:
