@@ -194,9 +194,11 @@ async def _measure(
             result.accept_ms = (percentile_ms(accepts, 0.5), percentile_ms(accepts, 0.99))
             await d.quiet()
             await d.watch.stop()  # the bench's own reader must not count as the system's load
-            idle0 = sum(d.cpu().values())
+            idle0 = d.cpu()
             await asyncio.sleep(idle)
-            result.idle_vcpu = (sum(d.cpu().values()) - idle0) / idle
+            idle1 = d.cpu()
+            result.idle_by = {k: (idle1[k] - idle0[k]) / idle for k in idle1}
+            result.idle_vcpu = sum(result.idle_by.values())
             result.rss = {name: rss_mb(pid) for name, pid in d.pids().items()}
         finally:
             await d.watch.stop()

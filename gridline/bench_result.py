@@ -25,6 +25,7 @@ class BenchResult:
     latency_ms: tuple[float, float] = (0.0, 0.0)
     accept_ms: tuple[float, float] = (0.0, 0.0)
     idle_vcpu: float = 0.0
+    idle_by: dict[str, float] = field(default_factory=dict)
     rss: dict[str, float] = field(default_factory=dict)
     raw_us: float = 0.0
     replicas: int = 1
@@ -43,6 +44,7 @@ class BenchResult:
         po = self.per_order
         ratio = self.gridline_us_per_message / self.raw_us if self.raw_us else float("nan")
         rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss.items())
+        idle = ", ".join(f"{k} {v:.3f}" for k, v in self.idle_by.items())
         rows = [
             ("CPU ms per order, per process", cpu),
             (
@@ -68,7 +70,7 @@ class BenchResult:
                 f"intake accept p50 / p99 at {self.rate:.0f} orders/s",
                 f"{self.accept_ms[0]:.0f} / {self.accept_ms[1]:.0f} ms",
             ),
-            ("idle CPU of the whole system", f"{self.idle_vcpu:.3f} vCPU"),
+            ("idle CPU of the whole system", f"{self.idle_vcpu:.3f} vCPU ({idle})"),
             ("RSS after the run (MB)", rss),
             ("raw broker CPU per message", f"{self.raw_us:.0f} µs"),
             (

@@ -1,16 +1,16 @@
-"""One consumer group member that keeps the delivery rules, a partition's batch at a time.
+"""One consumer group member that keeps the delivery rules, a fetch's batch at a time.
 
-- The offset is committed only after the batch's database transaction committed: one
-  transaction and one offset commit per batch (bounded by ``max_batch`` and the fetch wait).
+- The offsets are committed only after the batch's database transaction committed: one
+  transaction and one offset commit for what a fetch brought from all its partitions (bounded
+  by ``max_batch`` and the fetch wait).
 - Messages of types the consumer does not handle are dropped from their ``gridline-type``
   header, before any decoding or transaction; their offsets are committed with the batch.
-- A batch that fails is handled again message by message, so only the bad message is retried
-  and, if it keeps failing while the database answers, dead-lettered with its reason.
+- A batch that fails is handled again partition by partition, message by message, so only the
+  bad message is retried and, if it keeps failing while the database answers, dead-lettered.
 - A transient fault (database or broker away, timeout, serialization failure, deadlock) is not
-  the message's fault: that partition is paused and rewound to the first unfinished message, the
-  consumer retries it with capped backoff for as long as it takes, commits nothing past it, and
-  the service reports not ready meanwhile. Nothing is dead-lettered for a fault of the
-  surroundings.
+  the message's fault: the partitions are paused and rewound to their first unfinished message,
+  retried with capped backoff for as long as it takes, nothing committed past it, and the
+  service reports not ready meanwhile. Nothing is dead-lettered for a fault of the surroundings.
 """
 
 import asyncio
@@ -31,9 +31,9 @@ from shared.metrics import (
     DEAD_LETTERED,
     EVENTS_CONSUMED,
     HANDLER_SECONDS,
-    OFFSET_COMMITS,
     SKIPPED,
 )
+from shared.offsets import commit_offsets, set_fetch_wait
 from shared.subscription import (
     TYPE_HEADER,
     DeadLetter,
@@ -62,8 +62,7 @@ class Consumer:
     health: Health
     tuning: Tuning = field(default_factory=Tuning)
     probe: Probe = always_healthy
-    gate: Gate = field(default_factory=Gate)
-    """Closed while the broker is suspected of having lost its memory."""
+    gate: Gate = field(default_factory=Gate)  # closed while the broker may have lost its log
     client_id: str = "gridline"
     _restart: asyncio.Event = field(default_factory=asyncio.Event)
     _stalled: dict[TopicPartition, _Stall] = field(default_factory=dict)
@@ -90,7 +89,8 @@ class Consumer:
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
                 session_timeout_ms=self.tuning.session_timeout_ms,
-                heartbeat_interval_ms=max(100, self.tuning.session_timeout_ms // 6),
+                # Kafka's own ratio, three per session: each heartbeat is a request served idle.
+                heartbeat_interval_ms=max(100, self.tuning.session_timeout_ms // 3),
                 max_poll_interval_ms=self.tuning.max_poll_interval_ms,
                 fetch_max_wait_ms=self.tuning.fetch_max_wait_ms,
             )
@@ -114,16 +114,20 @@ class Consumer:
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
                 if time.monotonic() - busy_at > self.tuning.idle_after_seconds:
-                    _set_fetch_wait(kafka, self.tuning.idle_fetch_wait_ms)
+                    set_fetch_wait(kafka, self.tuning.idle_fetch_wait_ms)
                 continue
             busy_at = time.monotonic()
-            _set_fetch_wait(kafka, self.tuning.fetch_max_wait_ms)
+            set_fetch_wait(kafka, self.tuning.fetch_max_wait_ms)
             await self.gate.wait_open()  # the broker may have lost its memory: await the verdict
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
-            for tp, records in batches.items():
-                stall = self._stalled.get(tp)
-                if stall is None or stall.retry_at == float("inf"):  # not waiting out a fault
+            ready = {
+                tp: records
+                for tp, records in batches.items()
+                if (stall := self._stalled.get(tp)) is None or stall.retry_at == float("inf")
+            }
+            if not await self._together(kafka, ready):
+                for tp, records in ready.items():
                     await self._partition(kafka, tp, records)
 
     def _resume_due(self, kafka: AIOKafkaConsumer) -> int:
@@ -144,6 +148,38 @@ class Consumer:
         self._report()
         return max(1, int(wait * 1000))
 
+    async def _together(
+        self, kafka: AIOKafkaConsumer, batches: dict[TopicPartition, list[Record]]
+    ) -> bool:
+        """A fetch from several partitions in one transaction and one offset commit: under load
+        a fetch holds a message or two per partition, and a transaction each cost most of a
+        message's CPU (issue 14). False if not handled so (one partition, no batch handler, a
+        failure of the messages' own): then each partition goes on its own."""
+        if len(batches) < 2 or self.sub.handle_batch is None:
+            return False
+        values = [r.value for records in batches.values() for r in records if self._wanted(r)]
+        started = time.perf_counter()
+        try:
+            if values:
+                await self.sub.handle_batch(values)
+        except Exception as exc:
+            if not is_transient(exc):
+                return False
+            self._fault(exc)
+            for tp, records in batches.items():
+                self._stall(kafka, tp, records[0].offset)
+            return True
+        if values:
+            _handled(self.sub.consumer, len(values), started)
+        skipped = sum(len(records) for records in batches.values()) - len(values)
+        if skipped:
+            SKIPPED.labels(self.sub.consumer).inc(skipped)
+        for tp in batches:
+            self._stalled.pop(tp, None)
+        self._report()
+        await self._commit(kafka, {tp: records[-1].offset + 1 for tp, records in batches.items()})
+        return True
+
     async def _partition(
         self, kafka: AIOKafkaConsumer, tp: TopicPartition, records: list[Record]
     ) -> None:
@@ -154,10 +190,10 @@ class Consumer:
         if stall_at is None:
             self._stalled.pop(tp, None)
             self._report()
-            await self._commit(kafka, tp, records[-1].offset + 1)
+            await self._commit(kafka, {tp: records[-1].offset + 1})
             return
         if stall_at > records[0].offset:
-            await self._commit(kafka, tp, stall_at)
+            await self._commit(kafka, {tp: stall_at})
         self._stall(kafka, tp, stall_at)
 
     def _wanted(self, record: Record) -> bool:
@@ -185,9 +221,7 @@ class Consumer:
                     error=mask_phone(repr(exc))[:300],
                 )
             else:
-                HANDLER_SECONDS.labels(self.sub.consumer).observe(time.perf_counter() - started)
-                BATCHES.labels(self.sub.consumer).observe(len(records))
-                EVENTS_CONSUMED.labels(self.sub.consumer, "ok").inc(len(records))
+                _handled(self.sub.consumer, len(records), started)
                 return None
         for record in records:
             if not await self._one(record):
@@ -221,9 +255,7 @@ class Consumer:
                 reason = f"failed after {self.sub.attempts} attempts: {type(exc).__name__}: {exc}"
                 break
             else:
-                HANDLER_SECONDS.labels(self.sub.consumer).observe(time.perf_counter() - started)
-                BATCHES.labels(self.sub.consumer).observe(1)
-                EVENTS_CONSUMED.labels(self.sub.consumer, "ok").inc()
+                _handled(self.sub.consumer, 1, started)
                 return True
         try:
             await self.dead_letter(record, reason)
@@ -256,33 +288,13 @@ class Consumer:
         if not self._stalled:
             self.health.clear(self.fault_name)
 
-    async def _commit(self, kafka: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
-        # Not committing is always safe: the batch is read again and the inbox absorbs it.
+    async def _commit(self, kafka: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         # Committing an old broker's offset into a new, empty one would skip the rebuilt log.
-        if not self.gate.is_open() or self._restart.is_set():
-            return
-        commit = asyncio.ensure_future(kafka.commit({tp: offset}))
-        closed = asyncio.ensure_future(self.gate.wait_closed())
-        try:
-            await asyncio.wait({commit, closed}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            closed.cancel()
-            if not commit.done():
-                commit.cancel()
-        if commit.cancelled():
-            log.warning("offset_commit_abandoned", consumer=self.sub.consumer)
-            return
-        exc = commit.exception()
-        if exc is not None:
-            # A rebalance or a broker away: the batch is read again and the inbox absorbs it.
-            log.warning("offset_commit_failed", consumer=self.sub.consumer, error=repr(exc))
-            return
-        OFFSET_COMMITS.labels(self.sub.consumer).inc()
+        if not self._restart.is_set():
+            await commit_offsets(kafka, offsets, self.gate, self.sub.consumer)
 
 
-def _set_fetch_wait(kafka: AIOKafkaConsumer, wait_ms: int) -> None:
-    # aiokafka reads the wait from its fetcher for every request it builds but offers no setter;
-    # if a release renames it, the consumer keeps the wait it was built with.
-    fetcher = getattr(kafka, "_fetcher", None)
-    if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
-        fetcher._fetch_max_wait_ms = wait_ms
+def _handled(consumer: str, count: int, started: float) -> None:
+    HANDLER_SECONDS.labels(consumer).observe(time.perf_counter() - started)
+    BATCHES.labels(consumer).observe(count)
+    EVENTS_CONSUMED.labels(consumer, "ok").inc(count)

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.metrics import DB_COMMITS
-from shared.sqlite_inline import inline_connector
+from shared.sqlite_inline import Checkpointer, inline_connector
 
 INLINE_BUSY_MS = 1000
 READ_ONLY = "gridline_read_only"  # a snapshot's connection: deferred BEGIN, no write lock
@@ -73,6 +73,8 @@ class Database:
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._one_writer: asyncio.Lock | None = None
+        self._checkpointer: Checkpointer | None = None
+        self._checkpoints: asyncio.Task[None] | None = None
         self._after_commit: list[Callable[[AsyncSession], None]] = []
 
     def after_commit(self, hook: Callable[[AsyncSession], None]) -> None:
@@ -106,15 +108,22 @@ class Database:
                 # consumers' heartbeats): give up within a second, a transient fault retried.
                 busy_ms = min(busy_ms, INLINE_BUSY_MS)
                 kwargs["async_creator"] = inline_connector(path, busy_ms / 1000)
+                self._checkpointer = Checkpointer(path)
+                self._checkpoints = asyncio.create_task(self._checkpointer.run())
             else:
                 kwargs["connect_args"] = {"timeout": max(1, busy_ms / 1000)}
         self._engine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _serialise_sqlite_writers(self._engine, busy_ms)
+            _serialise_sqlite_writers(self._engine, busy_ms, self._checkpointer is None)
             self._one_writer = writer_lock(self.url)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
     async def stop(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._checkpoints
+            self._checkpoints = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -139,6 +148,8 @@ class Database:
 
     def _committed(self, session: AsyncSession) -> None:
         DB_COMMITS.inc()
+        if self._checkpointer is not None:
+            self._checkpointer.wrote()
         for hook in self._after_commit:
             hook(session)
 
@@ -210,7 +221,9 @@ def writer_lock(url: str) -> asyncio.Lock:
     return held[1]
 
 
-def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+def _serialise_sqlite_writers(
+    engine: AsyncEngine, busy_timeout_ms: int, checkpoint_at_commit: bool
+) -> None:
     # SQLite's deferred transactions fail at once ("database is locked") when a reader tries to
     # write after another writer committed. BEGIN IMMEDIATE takes the write lock up front and
     # lets busy_timeout queue writers instead; WAL keeps readers off the writers' backs.
@@ -223,6 +236,8 @@ def _serialise_sqlite_writers(engine: AsyncEngine, busy_timeout_ms: int) -> None
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if not checkpoint_at_commit:  # a Checkpointer does it off the loop
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")

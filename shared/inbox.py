@@ -31,6 +31,7 @@ class InboxMixin:
 class Inbox:
     def __init__(self, model: type[InboxMixin]) -> None:
         self._model = model
+        self._claims: dict[str, Any] = {}  # dialect -> the batch claim, built once
 
     async def claim(
         self, session: AsyncSession, event_id: UUID, consumer: str, now: datetime
@@ -61,9 +62,12 @@ class Inbox:
         if not wanted:
             return set()
         rows = [{"event_id": e, "consumer": consumer, "processed_at": now} for e in wanted]
-        table = self._model.__table__  # type: ignore[attr-defined]
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+        statement = self._claims.get(dialect)
+        if statement is None:
+            table = self._model.__table__  # type: ignore[attr-defined]
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+            self._claims[dialect] = statement
         result = await session.execute(statement, rows)
         return {str(r) for r in result.scalars().all()}

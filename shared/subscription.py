@@ -38,7 +38,7 @@ class Tuning:
     # meanwhile: a short wait makes a hop cost milliseconds under traffic, a long one makes an
     # idle consumer cost next to nothing. The consumer switches between them by itself.
     fetch_max_wait_ms: int = 20
-    idle_fetch_wait_ms: int = 500
+    idle_fetch_wait_ms: int = 1000
     idle_after_seconds: float = 2.0
     max_batch: int = 100
     retry_wait_max: float = 2.0

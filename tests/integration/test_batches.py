@@ -2,8 +2,10 @@
 its database commit) takes every message of the batch into effect once after restart, and a
 poison message in the middle of a batch is dead-lettered alone while the others take effect once.
 
-The messages are produced before the consumer starts, on one key, so they arrive as one batch.
-And a consumer that names its types drops the others from their header, before decoding.
+The messages are produced before the consumer starts, so they arrive as one batch: on one key
+(one partition), or spread over keys (one fetch from several partitions, handled in one
+transaction and one offset commit). And a consumer that names its types drops the others from
+their header, before decoding.
 """
 
 import asyncio
@@ -25,7 +27,9 @@ from tests.support.system import Environment, run_system
 BATCH = 12
 
 
-async def _produce_batch(env: Environment, poison_at: int | None = None) -> list[str]:
+async def _produce_batch(
+    env: Environment, poison_at: int | None = None, spread: bool = False
+) -> list[str]:
     await ensure_topics(env.bootstrap, env.topics.specs(3))
     orders = []
     for i in range(BATCH):
@@ -35,7 +39,8 @@ async def _produce_batch(env: Environment, poison_at: int | None = None) -> list
             event = _received(f"GL-BATCH-{i:02d}")
             orders.append(event.order_id)
             value = event.model_dump_json().encode()
-        await produce(env.bootstrap, env.topics.orders, value, key=b"one-partition")
+        key = f"key-{i}".encode() if spread else b"one-partition"
+        await produce(env.bootstrap, env.topics.orders, value, key=key)
     return orders
 
 
@@ -48,13 +53,14 @@ async def _dispatches(env: Environment) -> Counter[str]:
     return Counter(order_id for order_id, _ in dispatched)
 
 
+@pytest.mark.parametrize("spread", [False, True], ids=["one-partition", "partitions"])
 @pytest.mark.parametrize("crash_at", ["before_commit", "after_commit"])
 async def test_a_router_killed_in_the_middle_of_a_batch_dispatches_each_order_once(
-    environment: Environment, crash_at: str
+    environment: Environment, crash_at: str, spread: bool
 ) -> None:
     from gridline.broker import free_port
 
-    orders = await _produce_batch(environment)
+    orders = await _produce_batch(environment, spread=spread)
     settings = await environment.settings(
         "router", port=free_port(), clock_start="2026-11-27T10:00:00+08:00"
     )
@@ -76,10 +82,11 @@ async def test_a_router_killed_in_the_middle_of_a_batch_dispatches_each_order_on
             restarted.kill()
 
 
+@pytest.mark.parametrize("spread", [False, True], ids=["one-partition", "partitions"])
 async def test_a_poison_message_in_the_middle_of_a_batch_is_dead_lettered_alone(
-    environment: Environment,
+    environment: Environment, spread: bool
 ) -> None:
-    orders = await _produce_batch(environment, poison_at=BATCH // 2)
+    orders = await _produce_batch(environment, poison_at=BATCH // 2, spread=spread)
     async with run_system(environment, only=("router",)):
 
         async def all_dispatched() -> None:
@@ -137,5 +144,50 @@ async def test_a_consumer_drops_the_types_it_does_not_handle_from_their_header(
             "gridline_events_skipped_total", {"consumer": "skip-test"}
         )
         assert (skipped or 0) - (skipped_before or 0) == 2
+    finally:
+        await broker.stop()
+
+
+async def test_one_fetch_from_several_partitions_is_one_transaction_and_one_offset_commit(
+    kafka: EmbeddedBroker,
+) -> None:
+    topics = Topics.named(f"fetch{uuid.uuid4().hex[:6]}")
+    await ensure_topics(kafka.bootstrap, topics.specs(3))
+    for i in range(BATCH):
+        await produce(kafka.bootstrap, topics.orders, f"m{i:02d}".encode(), key=f"k{i}".encode())
+    batches: list[list[bytes]] = []
+
+    async def handle(raw: bytes) -> None:
+        batches.append([raw])
+
+    async def handle_batch(raws: list[bytes]) -> None:
+        batches.append(list(raws))
+
+    def commits() -> float:
+        sample = {"consumer": "fetch-test"}
+        return REGISTRY.get_sample_value("gridline_offset_commits_total", sample) or 0.0
+
+    committed_before = commits()
+    broker = consumer_on(
+        kafka.bootstrap,
+        topics,
+        "fetch-test",
+        handle,
+        attempts=1,
+        consumer="fetch-test",
+        handle_batch=handle_batch,
+    )
+    await broker.start()
+    try:
+
+        async def all_handled() -> None:
+            assert sorted(m for batch in batches for m in batch) == [
+                f"m{i:02d}".encode() for i in range(BATCH)
+            ]
+
+        await eventually(all_handled)
+        # The twelve keys land on all three partitions; the first fetch brings them together.
+        assert len(batches[0]) > 1 and len(batches) < 3, batches
+        assert commits() - committed_before == len(batches)
     finally:
         await broker.stop()

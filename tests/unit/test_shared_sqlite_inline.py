@@ -1,13 +1,16 @@
 """SQLite statements run on the event loop's thread (issue 14): aiosqlite ran each on its worker
 thread, several hops per statement. Writes still commit, roll back and keep WAL readers apart."""
 
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
 
 from shared.db import Database
+from tests.support.polling import eventually
 
 
 async def _thread_of_a_statement(db: Database) -> int:
@@ -52,5 +55,36 @@ async def test_inline_writes_commit_roll_back_and_a_reader_sees_one_moment(tmp_p
             total = (await after.execute(text("SELECT sum(n) FROM t"))).scalar_one()
         assert (before, during, total) == (1, 1, 4)
         assert await db.ping()
+    finally:
+        await db.stop()
+
+
+async def test_the_wal_is_checkpointed_off_the_loop_not_at_commit(tmp_path: Path) -> None:
+    """Commits run inline, so a checkpoint at commit (copying the WAL into the file and syncing
+    it) would hold the loop: the service's connections leave it to the Checkpointer, which
+    copies the pages on a worker thread soon after writes."""
+    path = tmp_path / "wal.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.start()
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE t (n INTEGER)"))
+        for n in range(50):
+            async with db.transaction() as session:
+                await session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+        async with db.snapshot() as session:
+            autocheckpoint = (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar()
+        assert autocheckpoint == 0
+
+        async def in_the_file_itself() -> None:
+            # The database file alone, without its WAL: only checkpointed pages are in it.
+            copy = tmp_path / "copy.db"
+            copy.write_bytes(path.read_bytes())
+            with closing(sqlite3.connect(copy)) as conn:
+                tables = conn.execute("SELECT name FROM sqlite_master").fetchall()
+                assert tables == [("t",)]
+                assert conn.execute("SELECT count(*) FROM t").fetchone() == (50,)
+
+        await eventually(in_the_file_itself, within=10)
     finally:
         await db.stop()
