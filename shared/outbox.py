@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.clock import Clock
@@ -62,10 +62,12 @@ class Outbox:
         self._wake = asyncio.Event()
         self._epoch = 0  # bumped by requeue_retained: a round straddling it marks nothing sent
         self._full = False  # the last round read a whole batch: more may be waiting
-        # Built once: constructing the unsent query (an aliased self-join) cost more CPU than
-        # running it (issue 14).
-        self._insert = insert(model.__table__)  # type: ignore[attr-defined]
+        # Statements built once: building the unsent query cost more CPU than running it.
+        table = model.__table__  # type: ignore[attr-defined]
+        self._insert = insert(table)
         self._unsent_queries: dict[int, UnsentQuery] = {}
+        ids = table.c.id.in_(bindparam("ids", expanding=True))
+        self._mark_sent = update(table).where(ids).values(sent_at=bindparam("now"))
 
     async def add(self, session: AsyncSession, events: Sequence[Event]) -> None:
         """Writes the events in the session's transaction, in one statement: plain rows, not
@@ -185,7 +187,7 @@ class Outbox:
                 # gone with it, and the requeued rows go out again in order.
                 sent = []
             if sent:
-                await session.execute(update(model).where(model.id.in_(sent)).values(sent_at=now))
+                await session.execute(self._mark_sent, {"ids": sent, "now": now})
             for row_id, reason in parked:
                 await session.execute(
                     update(model)
