@@ -36,6 +36,16 @@ def known_community(org: Organisation, address: Address) -> str | None:
     return max(named, key=len) if named else address.community
 
 
+def address_key(org: Organisation, address: Address) -> str | None:
+    """``match_grid(...).community_key`` alone: the key of the address's known community."""
+    return _key_of(known_community(org, address))
+
+
+def _key_of(community: str | None) -> str | None:
+    # Kept to the column's width: an unparsed free-text address can be far longer.
+    return community_key(community)[:100] if community else None
+
+
 def match_grid(
     org: Organisation,
     category: str,
@@ -44,8 +54,7 @@ def match_grid(
     reported_grid: str | None = None,
 ) -> GridMatch:
     community = known_community(org, address)
-    # Kept to the column's width: an unparsed free-text address can be far longer.
-    key = community_key(community)[:100] if community else None
+    key = _key_of(community)
     if reported_grid and org.grid(reported_grid) is not None:
         # A grid worker's own report names the grid they stand in.
         return GridMatch(reported_grid, True, key)
