@@ -25,10 +25,25 @@ def owning_department(org: Organisation, category: str) -> str | None:
     return None if target in (None, COMPLAINT_ROUTE) else target
 
 
+_KNOWN: dict[int, tuple[Organisation, dict[str, str]]] = {}
+
+
+def _known_by_key(org: Organisation) -> dict[str, str]:
+    """The organisation's communities by key, worked out once per (frozen) organisation rather
+    than on every order."""
+    cached = _KNOWN.get(id(org))
+    if cached is None or cached[0] is not org:
+        cached = (org, {community_key(c): c for c in org.known_communities()})
+        if len(_KNOWN) >= 8:  # a process has one organisation; tests build many
+            _KNOWN.clear()
+        _KNOWN[id(org)] = cached
+    return cached[1]
+
+
 def known_community(org: Organisation, address: Address) -> str | None:
     """The organisation's name for the address's community: by the parsed community (suffixes
     tolerated), else the longest known community named anywhere in the free text."""
-    known = {community_key(c): c for c in org.known_communities()}
+    known = _known_by_key(org)
     if address.community and community_key(address.community) in known:
         return known[community_key(address.community)]
     text = "".join(address.text.split())
