@@ -10,15 +10,15 @@ from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus
 
 
-def _runtime(request: Request) -> ServiceRuntime:
+async def _runtime(request: Request) -> ServiceRuntime:
     return cast(ServiceRuntime, request.app.state.runtime)
 
 
-def _bus(request: Request) -> CommandBus[IntakeDeps]:
+async def _bus(request: Request) -> CommandBus[IntakeDeps]:
     return cast(CommandBus[IntakeDeps], request.app.state.commands)
 
 
-def _settings(request: Request) -> IntakeSettings:
+async def _settings(request: Request) -> IntakeSettings:
     return cast(IntakeSettings, request.app.state.settings)
 
 

@@ -19,7 +19,7 @@ from services.intake.domain.normalize import (
 )
 from services.intake.handlers.care import household_place, register_household
 from services.intake.handlers.submit import submit_order
-from services.intake.handlers.timeline import timeline_rows
+from services.intake.handlers.timeline import record_own_events
 from services.intake.metrics import ORDERS_RECEIVED
 from services.intake.sources import (
     Call96568,
@@ -108,7 +108,7 @@ async def _accept_order(
     order: NormalizedOrder, uow: UnitOfWork, deps: IntakeDeps, accepted: Accepted
 ) -> list[Event]:
     result = await submit_order(uow.session, order, uow.now, deps)
-    uow.session.add_all(timeline_rows(result.events))
+    await record_own_events(uow.session, result.events)
     outcome = Outcome(
         "created" if result.created else "duplicate",
         order_id=result.order_id,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake.config import IntakeDeps
 from services.intake.domain import incidents, outages
 from services.intake.handlers.submit import submit_order
-from services.intake.handlers.timeline import timeline_rows
+from services.intake.handlers.timeline import record_own_events
 from services.intake.store import IncidentRow, OrderRepository, PlannedOutageRow
 from shared.contracts import Event, OutageAnnounced
 from shared.unit_of_work import UnitOfWork
@@ -47,7 +47,7 @@ async def open_planned_outage(
     order = outages.outage_order(outage_id, window, command.by, uow.now)
     made = await submit_order(uow.session, order, uow.now, deps, cluster=False)
     row = await open_outage(uow.session, made.order_id, outage_id, window, command.by, uow.now)
-    uow.session.add_all(timeline_rows(made.events))
+    await record_own_events(uow.session, made.events)
     uow.answer = OpenedOutage(row, made.order_id)
     return made.events
 
@@ -65,7 +65,7 @@ async def open_announced_outage(
     if not made.created:
         return []
     await open_outage(uow.session, made.order_id, outage_id, window, "outreach", uow.now)
-    uow.session.add_all(timeline_rows(made.events))
+    await record_own_events(uow.session, made.events)
     return list(made.events)
 
 

@@ -7,6 +7,7 @@ together or not at all.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,11 +24,7 @@ from services.intake.metrics import (
     UNCLASSIFIED,
     UNMATCHED_ADDRESSES,
 )
-from services.intake.store import (
-    CareRepository,
-    OrderRepository,
-    OrderRow,
-)
+from services.intake.store import CareRepository, OrderRepository
 from shared.contracts import (
     DuplicateLinked,
     OrderEvent,
@@ -55,14 +52,7 @@ async def enrich(
         known = grids.known_community(deps.org, p.address)
         update["address"] = p.address.model_copy(update={"community": known})
     entries = await CareRepository(session).active_for(order.caller.phone, match.community_key)
-    entry = care.find_entry(
-        [
-            care.CareEntry(e.id, e.phone, e.community_key, e.building, e.unit, e.room, e.reason)
-            for e in entries
-        ],
-        order.caller.phone,
-        p.address,
-    )
+    entry = care.find_entry([care.CareEntry(*e) for e in entries], order.caller.phone, p.address)
     if entry is not None:
         update |= {"special_care": True, "priority": care.raised(p.priority, deps.rules.care)}
     if p.named_worker_id is None:
@@ -87,16 +77,36 @@ async def submit_order(
 ) -> Submitted:
     """Stores a new order and returns the events it causes, or finds the first one with the
     same source number (the same order pushed twice is one order). The caller adds the events
-    to the outbox in the same transaction."""
+    to the outbox in the same transaction.
+
+    The insert itself tells a new source key from a known one (``ON CONFLICT DO NOTHING``):
+    a new order costs no read before it, a resend is read after it."""
     repo = OrderRepository(session)
-    existing = await repo.by_source_ref(order.source, order.source_ref)
-    if existing is not None:
-        return Submitted(existing.order_id, False, existing.category, existing.incident_id)
     order = await enrich(session, order, deps)
     p = order.payload
     order_id = new_order_id(now)
-    match_key = grids.match_grid(deps.org, p.category, p.address).community_key
-    row = OrderRow(
+    row = await repo.add(_columns(order_id, order, now, grids.address_key(deps.org, p.address)))
+    if row is None:
+        known = await repo.by_source_ref(order.source, order.source_ref)
+        if known is None:  # pragma: no cover - the unique key can only clash with a stored row
+            raise RuntimeError("order vanished after a unique-key clash")
+        return Submitted(known.order_id, False, known.category, known.incident_id)
+    _count(order)
+    received = received_event(order_id, order, now)
+    clustered = await cluster_with_lookalikes(session, row, now, deps) if cluster else []
+    events: list[OrderEvent] = [_linked_on_arrival(received, clustered), *clustered]
+    if order.major_event:
+        MAJOR_EVENTS.labels("reported").inc()
+        events.append(major_event(order_id, order.major_event, p.category, None, now, deps))
+    return Submitted(order_id, True, p.category, row.incident_id, tuple(events))
+
+
+def _columns(
+    order_id: str, order: NormalizedOrder, now: datetime, match_key: str | None
+) -> dict[str, Any]:
+    """Every column of the new order's row (a Core insert applies no Python-side default)."""
+    p = order.payload
+    return dict(
         order_id=order_id,
         source=order.source,
         source_ref=order.source_ref,
@@ -114,21 +124,11 @@ async def submit_order(
         grid=p.grid_hint,
         grid_matched=p.grid_matched,
         special_care=p.special_care,
+        incident_id=None,
+        handling_department=None,
+        assignee_id=None,
         reply_cycle=0,
     )
-    if not await repo.add(row):
-        raced = await repo.by_source_ref(order.source, order.source_ref)
-        if raced is None:  # pragma: no cover - the unique key can only clash with a stored row
-            raise RuntimeError("order vanished after a unique-key clash")
-        return Submitted(raced.order_id, False, raced.category, raced.incident_id)
-    _count(order)
-    received = received_event(order_id, order, now)
-    clustered = await cluster_with_lookalikes(session, row, now, deps) if cluster else []
-    events: list[OrderEvent] = [_linked_on_arrival(received, clustered), *clustered]
-    if order.major_event:
-        MAJOR_EVENTS.labels("reported").inc()
-        events.append(major_event(order_id, order.major_event, p.category, None, now, deps))
-    return Submitted(order_id, True, p.category, row.incident_id, tuple(events))
 
 
 def _linked_on_arrival(received: OrderReceived, clustered: list[OrderEvent]) -> OrderReceived:

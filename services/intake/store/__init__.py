@@ -4,11 +4,13 @@ and ``repositories`` (the named queries on them; none of them commits)."""
 
 from services.intake.store.repositories import (
     ActivityRepository,
+    CareMark,
     CareRepository,
     ClusterQueries,
     Lookalike,
     OrderRepository,
     ReplyRepository,
+    StoredOrder,
 )
 from services.intake.store.tables import (
     ActivityRow,
@@ -28,6 +30,7 @@ __all__ = [
     "ActivityRow",
     "Base",
     "CareEntryRow",
+    "CareMark",
     "CareRepository",
     "ClusterQueries",
     "InboxRow",
@@ -39,5 +42,6 @@ __all__ = [
     "PlannedOutageRow",
     "ReplyRepository",
     "ReplyRow",
+    "StoredOrder",
     "TimelineRow",
 ]

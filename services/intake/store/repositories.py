@@ -5,12 +5,22 @@ unit of work does."""
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from services.intake.domain.outages import covers
 from services.intake.domain.phones import variants
+from services.intake.store.statements import (
+    BY_SOURCE_REF,
+    CARE_ACTIVE,
+    INSERT_TIMELINE,
+    SAME_AREA,
+    SAME_CALLER,
+    SET_STATE,
+    insert_order,
+    timeline_once,
+)
 from services.intake.store.tables import (
     ActivityRow,
     CareEntryRow,
@@ -22,25 +32,29 @@ from services.intake.store.tables import (
 )
 
 
+class CareMark(NamedTuple):
+    id: int
+    phone: str | None
+    community_key: str | None
+    building: str | None
+    unit: str | None
+    room: str | None
+    reason: str
+
+
 class CareRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def active_for(self, phone: str | None, community_key: str | None) -> list[CareEntryRow]:
-        """Active entries that could match an order from this phone or community."""
-        conditions: list[ColumnElement[bool]] = []
-        if phone:
-            conditions.append(CareEntryRow.phone.in_(variants(phone)))
-        if community_key:
-            conditions.append(CareEntryRow.community_key == community_key)
-        if not conditions:
+    async def active_for(self, phone: str | None, community_key: str | None) -> list[CareMark]:
+        """Active entries that could match an order from this phone or community: the columns
+        that decide a match (``domain.care.CareEntry``'s), in register order."""
+        if not phone and not community_key:
             return []
-        result = await self.session.scalars(
-            select(CareEntryRow)
-            .where(CareEntryRow.retired_at.is_(None), or_(*conditions))
-            .order_by(CareEntryRow.id)
-        )
-        return list(result)
+        statement = CARE_ACTIVE[bool(phone), bool(community_key)]
+        params = {"phones": variants(phone) if phone else [], "key": community_key}
+        result = await self.session.execute(statement, params)
+        return [CareMark(*r) for r in result]
 
     async def same_household(
         self,
@@ -141,29 +155,56 @@ class ReplyRepository:
         return list(result)
 
 
+class StoredOrder(NamedTuple):
+    order_id: str
+    category: str
+    incident_id: str | None
+
+
 class OrderRepository:
     """Named queries on intake's tables; it never commits (the caller's transaction does)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def by_source_ref(self, source: str, source_ref: str) -> OrderRow | None:
-        return await self.session.scalar(
-            select(OrderRow).where(OrderRow.source == source, OrderRow.source_ref == source_ref)
+    async def by_source_ref(self, source: str, source_ref: str) -> StoredOrder | None:
+        result = await self.session.execute(
+            BY_SOURCE_REF, {"source": source, "source_ref": source_ref}
         )
+        found = result.first()
+        return StoredOrder(*found) if found is not None else None
 
     async def get(self, order_id: str) -> OrderRow | None:
         return await self.session.get(OrderRow, order_id)
 
-    async def add(self, row: OrderRow) -> bool:
-        """False if another request stored the same source key first."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(row)
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+    async def fresh(self, order_id: str) -> OrderRow | None:
+        """The order as the database has it now (after a Core update in this transaction)."""
+        return await self.session.get(OrderRow, order_id, populate_existing=True)
+
+    async def add(self, values: dict[str, Any]) -> OrderRow | None:
+        """The stored order (in the session, for later changes), or None if another order
+        with the same source key was stored first. One Core insert: no savepoint, no flush."""
+        result = await self.session.execute(insert_order(self.session), values)
+        if result.first() is None:
+            return None
+        row = OrderRow(**values)  # every column given: nothing is left to load
+        make_transient_to_detached(row)
+        self.session.add(row)
+        return row
+
+    async def add_timeline(self, rows: list[dict[str, Any]]) -> None:
+        """Entries of events intake writes itself (new, so a plain insert)."""
+        if rows:
+            await self.session.execute(INSERT_TIMELINE, rows)
+
+    async def add_timeline_once(self, row: dict[str, Any]) -> bool:
+        """False when the order is unknown or the event is in its timeline already."""
+        result = await self.session.execute(timeline_once(self.session), row)
+        return result.first() is not None
+
+    async def set_state(self, change: str, params: dict[str, Any]) -> None:
+        """``statements.SET_STATE[change]`` with ``key`` (the order id) and its values."""
+        await self.session.execute(SET_STATE[change], params)
 
     async def timeline(self, order_id: str) -> list[TimelineRow]:
         result = await self.session.scalars(
@@ -172,12 +213,6 @@ class OrderRepository:
             .order_by(TimelineRow.occurred_at, TimelineRow.id)
         )
         return list(result)
-
-    async def has_timeline_entry(self, event_id: str) -> bool:
-        found = await self.session.scalar(
-            select(TimelineRow.id).where(TimelineRow.event_id == event_id)
-        )
-        return found is not None
 
 
 class Lookalike(NamedTuple):
@@ -195,13 +230,8 @@ class ClusterQueries:
     async def same_caller(
         self, phones: list[str], category: str, since: datetime, until: datetime, exclude: str
     ) -> list[Lookalike]:
-        return await self._lookalikes(
-            OrderRow.caller_phone.in_(phones),
-            OrderRow.category == category,
-            OrderRow.received_at >= since,
-            OrderRow.received_at <= until,
-            OrderRow.order_id != exclude,
-        )
+        params = {"phones": phones, "category": category, "since": since, "until": until}
+        return await self._lookalikes(SAME_CALLER, params | {"exclude": exclude})
 
     async def same_area(
         self,
@@ -211,19 +241,11 @@ class ClusterQueries:
         until: datetime,
         exclude: str,
     ) -> list[Lookalike]:
-        return await self._lookalikes(
-            OrderRow.community_key == community,
-            OrderRow.category.in_(categories),
-            OrderRow.received_at >= since,
-            OrderRow.received_at <= until,
-            OrderRow.order_id != exclude,
-        )
+        params = {"community": community, "categories": list(categories), "since": since}
+        return await self._lookalikes(SAME_AREA, params | {"until": until, "exclude": exclude})
 
-    async def _lookalikes(self, *conditions: ColumnElement[bool]) -> list[Lookalike]:
-        # Three columns, not whole rows: a big incident has hundreds of look-alikes.
-        result = await self.session.execute(
-            select(OrderRow.order_id, OrderRow.received_at, OrderRow.incident_id).where(*conditions)
-        )
+    async def _lookalikes(self, statement: Any, params: dict[str, Any]) -> list[Lookalike]:
+        result = await self.session.execute(statement, params)
         return [Lookalike(*r) for r in result.all()]
 
     async def incidents(self, ids: set[str]) -> list[IncidentRow]:
