@@ -31,6 +31,8 @@ _MOBILE = re.compile(
 )
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]|0\d{3})(\d{3,4})(\d{4})(?!\d)", flags=re.ASCII)
 _UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_DIGIT = re.compile("[0-9\uff10-\uff19]")
+_FEWEST_DIGITS = 10  # a landline with a 3-digit area code; a mobile has 11
 # One character for one: what is matched is read as ASCII, what is kept stays as written.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
 
@@ -74,6 +76,8 @@ def _mask_plain(text: str) -> str:
 def mask_phone(text: str) -> str:
     """Every phone number in ``text`` masked, the rest of the text exactly as it was (UUIDs are
     left whole). Idempotent: masking masked text changes nothing."""
+    if len(_DIGIT.findall(text)) < _FEWEST_DIGITS:
+        return text  # most fields (ids, codes, names): no phone fits, skip the patterns
     return "".join(p if is_id else _mask_plain(p) for p, is_id in _outside_uuids(text))
 
 
