@@ -32,7 +32,7 @@ from services.sla.handlers.orders import (
     order_resolved,
     order_returned,
 )
-from services.sla.store import CARD, DeadlineRepository, DeadlineRow
+from services.sla.store import DeadlineRepository, ResolveDue
 from shared.contracts import (
     AppointmentSet,
     Event,
@@ -66,22 +66,17 @@ def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
     @wraps(handler)
     async def watched(event: OrderEnvelope, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
         deadlines = DeadlineRepository(uow.session)
-        before = await _resolve_deadline(deadlines, event.order_id)
+        before = await deadlines.resolve_due(event.order_id)
         due_before = before.due_at if before is not None else None
         caused = await handler(event, uow, deps)
-        after = await _resolve_deadline(deadlines, event.order_id)
+        after = await deadlines.resolve_due(event.order_id)
         return [*caused, *_resolve_moved(event.order_id, due_before, after, uow.now)]
 
     return watched
 
 
-async def _resolve_deadline(deadlines: DeadlineRepository, order_id: str) -> DeadlineRow | None:
-    rows = await deadlines.open_of(order_id, ("resolve",))
-    return next((r for r in rows if r.purpose == CARD), None)
-
-
 def _resolve_moved(
-    order_id: str, due_before: datetime | None, after: DeadlineRow | None, now: datetime
+    order_id: str, due_before: datetime | None, after: ResolveDue | None, now: datetime
 ) -> list[Event]:
     """The 办结时限 opened or moved: said on the order's log."""
     if after is None or after.due_at == due_before:
