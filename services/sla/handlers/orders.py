@@ -10,6 +10,7 @@ from services.sla.config import SlaDeps
 from services.sla.domain import DEPARTMENT_DEADLINES
 from services.sla.domain.limits import LimitName
 from services.sla.domain.numbers import dept_label
+from services.sla.handlers.resolve import opened, resolve_moved, resolve_set
 from services.sla.store import (
     APPOINTMENT,
     CARD,
@@ -72,7 +73,9 @@ async def order_received(event: OrderReceived, uow: UnitOfWork, deps: SlaDeps) -
             domain.NewDeadline(kind="appointment", due=order.appointment_at, purpose=APPOINTMENT)
         )
     await DeadlineRepository(uow.session).open(event.order_id, made, uow.now)
-    return NONE
+    # A new order had no 办结时限: the one just opened is said as it stands.
+    resolve = opened(made)
+    return [resolve_set(event.order_id, resolve, uow.now)] if resolve is not None else NONE
 
 
 async def order_dispatched(
@@ -83,7 +86,7 @@ async def order_dispatched(
     orders = OrderRepository(uow.session)
     order = await orders.find(event.order_id)
     # A new assignment replaces the old one's acknowledgement deadline (the router's chain).
-    await deadlines.close(event.order_id, ("acknowledge",), (CHAIN,))
+    await deadlines.close_chain(event.order_id)
     chain = domain.NewDeadline(
         kind="acknowledge",
         purpose=CHAIN,
@@ -96,11 +99,15 @@ async def order_dispatched(
     if order is None:
         return NONE  # dispatched before we saw it received: only the chain deadline can run
     await _hand_over(ShareRepository(uow.session), event)
+    said = NONE  # the 办结时限 moves only for a returned order
     if order.state == "returned":
         # The receiving department gets its own deadlines: the first one's time is not its.
-        await restart(
+        before = await deadlines.resolve_due(event.order_id)
+        made = await restart(
             uow, deps, order, DEPARTMENT_DEADLINES, event.occurred_at, d.department, d.assignee_id
         )
+        due_before = before.due_at if before is not None else None
+        said = resolve_moved(event.order_id, due_before, opened(made), uow.now)
     await deadlines.hand_to(event.order_id, d.department, d.assignee_id)  # red cards name them
     await orders.change(
         event.order_id,
@@ -111,7 +118,7 @@ async def order_dispatched(
         acknowledged=False,
         first_dispatched_at=order.first_dispatched_at or event.occurred_at,
     )
-    return NONE
+    return said
 
 
 async def _hand_over(shares: ShareRepository, event: OrderDispatched) -> None:
@@ -133,8 +140,8 @@ async def restart(
     start: datetime,
     department: str | None,
     assignee_id: str | None,
-) -> None:
-    """The order's card deadlines of ``kinds`` start afresh from ``start``."""
+) -> list[domain.NewDeadline]:
+    """The order's card deadlines of ``kinds`` start afresh from ``start``; those it opened."""
     deadlines = DeadlineRepository(uow.session)
     limits = deps.policies.limits_for(order.source, order.category, order.priority)
     await deadlines.close(order.order_id, tuple(kinds), (CARD,))
@@ -151,7 +158,9 @@ async def restart(
         )
         for kind in kinds
     ]
-    await deadlines.open(order.order_id, [m for m in made if m is not None], uow.now)
+    opening = [m for m in made if m is not None]
+    await deadlines.open(order.order_id, opening, uow.now)
+    return opening
 
 
 async def order_acknowledged(

@@ -1,13 +1,13 @@
 """The SLA service's own database: its tables (``tables``) and the statements on them
-(``repositories``)."""
+(``repositories``; ``shares`` for the departments' shares of an order's time)."""
 
 from services.sla.store.repositories import (
     DeadlineRepository,
     Order,
     OrderRepository,
     ResolveDue,
-    ShareRepository,
 )
+from services.sla.store.shares import ShareRepository
 from services.sla.store.tables import (
     APPOINTMENT,
     CARD,

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,21 +14,20 @@ from services.sla.domain import NewDeadline
 from services.sla.store.tables import (
     APPOINTMENT,
     CARD,
+    CHAIN,
     CLOSED,
     OPEN,
     DeadlineRow,
     OrderRow,
-    ShareRow,
 )
 
-# The handlers' hot statements, built once (issue 14). The order and share tables are written
-# only through Core, never loaded as ORM objects in a unit of work, so no stale copy of a row
-# outlives a Core update of it. Deadlines are still moved in place as ORM rows by the colder
-# handlers (a pause, an extension): the reads of the resolution deadline stay ORM-enabled so
-# that such a move is flushed before it is read.
+# The handlers' hot statements, built once (issue 14). The order (and share: ``shares``) tables
+# are written only through Core, never loaded as ORM objects in a unit of work, so no stale
+# copy of a row outlives a Core update of it. Deadlines are still moved in place as ORM rows
+# by the colder handlers (a pause, an extension): the reads of the resolution deadline stay
+# ORM-enabled so that such a move is flushed before it is read.
 DEADLINES: Table = DeadlineRow.__table__  # type: ignore[assignment]
 ORDERS: Table = OrderRow.__table__  # type: ignore[assignment]
-SHARES: Table = ShareRow.__table__  # type: ignore[assignment]
 
 
 class ResolveDue(NamedTuple):
@@ -60,6 +59,17 @@ _HAND_DEADLINES = (
         DEADLINES.c.purpose.in_((CARD, APPOINTMENT)),
     )
     .values(department=bindparam("department"), assignee_id=bindparam("assignee_id"))
+)
+
+_CLOSE_CHAIN = (
+    update(DEADLINES)
+    .where(
+        DEADLINES.c.order_id == bindparam("the_order"),
+        DEADLINES.c.state == OPEN,
+        DEADLINES.c.kind == "acknowledge",
+        DEADLINES.c.purpose == CHAIN,
+    )
+    .values(state=CLOSED, next_at=None)
 )
 
 
@@ -100,6 +110,11 @@ class DeadlineRepository:
         """The order's open resolution deadline (the first, if more are open)."""
         row = (await self.session.execute(_RESOLVE_DUE, {"order_id": order_id})).first()
         return ResolveDue(*row) if row is not None else None
+
+    async def close_chain(self, order_id: str) -> None:
+        """The router's acknowledgement deadline stops. Core, not kept in step with loaded
+        rows: no handler changes a chain row as an ORM object or reads its state."""
+        await self.session.execute(_CLOSE_CHAIN, {"the_order": order_id})
 
     async def hand_to(self, order_id: str, department: str, assignee_id: str | None) -> None:
         """The open cards and appointment now name whoever holds the order."""
@@ -221,65 +236,3 @@ class OrderRepository:
             select(OrderRow.order_id, OrderRow.acknowledged).where(OrderRow.order_id.in_(order_ids))
         )
         return {order_id: bool(ack) for order_id, ack in rows.all()}
-
-
-_CURRENT_SHARE = (
-    select(SHARES.c.id, SHARES.c.department)
-    .where(SHARES.c.order_id == bindparam("order_id"), SHARES.c.ended_at.is_(None))
-    .order_by(SHARES.c.id.desc())
-    .limit(1)
-)
-_START_SHARE = insert(SHARES)
-_END_SHARE = (
-    update(SHARES)
-    .where(SHARES.c.id == bindparam("share_id"))
-    .values(ended_at=bindparam("at"), outcome=bindparam("why"))
-)
-_END_CURRENT_SHARE = (
-    update(SHARES)
-    .where(
-        SHARES.c.id
-        == select(func.max(SHARES.c.id))
-        .where(SHARES.c.order_id == bindparam("the_order"), SHARES.c.ended_at.is_(None))
-        .scalar_subquery()
-    )
-    .values(ended_at=bindparam("at"), outcome=bindparam("why"))
-)
-
-
-class ShareRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def current(self, order_id: str) -> tuple[int, str] | None:
-        """The id and department of the share running now."""
-        row = (await self.session.execute(_CURRENT_SHARE, {"order_id": order_id})).first()
-        return (row[0], row[1]) if row is not None else None
-
-    async def start(self, order_id: str, department: str, at: datetime) -> None:
-        await self.session.execute(
-            _START_SHARE,
-            {
-                "order_id": order_id,
-                "department": department,
-                "started_at": at,
-                "ended_at": None,
-                "outcome": None,
-            },
-        )
-
-    async def end(self, share_id: int, at: datetime, outcome: str) -> None:
-        await self.session.execute(_END_SHARE, {"share_id": share_id, "at": at, "why": outcome})
-
-    async def end_current(self, order_id: str, at: datetime, outcome: str) -> None:
-        """The share running now (if any) ends."""
-        await self.session.execute(
-            _END_CURRENT_SHARE, {"the_order": order_id, "at": at, "why": outcome}
-        )
-
-    async def of_order(self, order_id: str) -> list[ShareRow]:
-        return list(
-            await self.session.scalars(
-                select(ShareRow).where(ShareRow.order_id == order_id).order_by(ShareRow.id)
-            )
-        )
