@@ -2,20 +2,18 @@
 (``orders``, ``deadlines``, ``incidents``); the due ones are fired by the poller in ``jobs``.
 
 A handler emits nothing of its own but ``ResolveDeadlineSet`` when the order's 办结时限 changed
-(see ``watching_resolve`` for which changes are said), so that the router's inbox shows the
-deadline this service breaches on. Only the events that can open or move it are watched (read
-it before and after: issue 14); the others leave it where it was or close it, and a closed one
-is not said.
+(``resolve``), so that the router's inbox shows the deadline this service breaches on. A new
+order and a dispatch say it themselves (they know the deadline they open); the other events
+that can open or move it are watched (read before and after: ``watching_resolve``; issue 14);
+the rest leave it where it was or close it, and a closed one is not said.
 
 The service takes no commands: its HTTP side only reads.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from services.sla import domain
 from services.sla.config import SlaDeps
 from services.sla.handlers.deadlines import (
     appointment_set,
@@ -32,7 +30,8 @@ from services.sla.handlers.orders import (
     order_resolved,
     order_returned,
 )
-from services.sla.store import CARD, DeadlineRepository, DeadlineRow
+from services.sla.handlers.resolve import resolve_moved
+from services.sla.store import DeadlineRepository
 from shared.contracts import (
     AppointmentSet,
     Event,
@@ -49,15 +48,14 @@ from shared.contracts import (
     ProgressNoted,
     ReplySent,
     ResolveDeadlineSet,
-    ResolveDeadlineSetPayload,
 )
 from shared.unit_of_work import Handler, UnitOfWork
 
 
 def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
     """The handler, followed by ``ResolveDeadlineSet`` when the order's resolution deadline
-    opened or moved in it — a new one (received, restarted, reopened, split) or the same one
-    moved in place (a caller's pause, an extension).
+    opened or moved in it — a new one (restarted, reopened, split) or the same one moved in
+    place (a caller's pause, an extension). A handler that said it itself is not said for again.
 
     The due time before is kept as a value: the session hands back the same row object after
     the handler, so comparing rows would never see a move in place (the router's inbox kept the
@@ -66,43 +64,23 @@ def watching_resolve(handler: Handler[Any, SlaDeps]) -> Handler[Any, SlaDeps]:
     @wraps(handler)
     async def watched(event: OrderEnvelope, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
         deadlines = DeadlineRepository(uow.session)
-        before = await _resolve_deadline(deadlines, event.order_id)
+        before = await deadlines.resolve_due(event.order_id)
         due_before = before.due_at if before is not None else None
         caused = await handler(event, uow, deps)
-        after = await _resolve_deadline(deadlines, event.order_id)
-        return [*caused, *_resolve_moved(event.order_id, due_before, after, uow.now)]
+        if any(isinstance(e, ResolveDeadlineSet) for e in caused):
+            return caused
+        after = await deadlines.resolve_due(event.order_id)
+        return [*caused, *resolve_moved(event.order_id, due_before, after, uow.now)]
 
     return watched
 
 
-async def _resolve_deadline(deadlines: DeadlineRepository, order_id: str) -> DeadlineRow | None:
-    rows = await deadlines.open_of(order_id, ("resolve",))
-    return next((r for r in rows if r.purpose == CARD), None)
-
-
-def _resolve_moved(
-    order_id: str, due_before: datetime | None, after: DeadlineRow | None, now: datetime
-) -> list[Event]:
-    """The 办结时限 opened or moved: said on the order's log."""
-    if after is None or after.due_at == due_before:
-        return []
-    payload = ResolveDeadlineSetPayload(
-        due=after.due_at,
-        policy_due=after.policy_due,
-        platform_due=after.platform_due,
-        clock="24h" if after.clock == "24h" else "working_days",
-    )
-    return [
-        ResolveDeadlineSet(
-            order_id=order_id, occurred_at=now, producer=domain.PRODUCER, payload=payload
-        )
-    ]
-
-
 EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
-    # Those that can open or move the resolution deadline are watched.
-    OrderReceived: watching_resolve(order_received),
-    OrderDispatched: watching_resolve(order_dispatched),  # a returned order's fresh deadlines
+    # Those that open the resolution deadline knowing it was not open say it themselves: a new
+    # order's, a returned order's fresh one (issue 14: no read before and after).
+    OrderReceived: order_received,
+    OrderDispatched: order_dispatched,
+    # Those that can open or move it otherwise are watched.
     AppointmentSet: watching_resolve(appointment_set),  # the caller's pause
     ExtensionGranted: watching_resolve(extension_granted),
     OrderReopened: watching_resolve(order_reopened),

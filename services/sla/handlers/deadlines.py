@@ -17,7 +17,8 @@ NONE: Sequence[Event] = ()
 async def appointment_set(event: AppointmentSet, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
     p = event.payload
     deadlines = DeadlineRepository(uow.session)
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     # The router names the time being re-agreed; older events leave it to what we stored.
     previous = p.previous_appointment_at or (order.appointment_at if order is not None else None)
     await deadlines.close(event.order_id, ("appointment",))
@@ -36,9 +37,9 @@ async def appointment_set(event: AppointmentSet, uow: UnitOfWork, deps: SlaDeps)
         # a re-agreement's explanation covers the time it replaces, not this one).
         explained=False,
     )
-    deadlines.open(event.order_id, appointment, uow.now)
+    await deadlines.open(event.order_id, [appointment], uow.now)
     if order is not None:
-        order.appointment_at = p.appointment_at
+        await orders.change(event.order_id, appointment_at=p.appointment_at)
     return NONE
 
 

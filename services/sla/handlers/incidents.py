@@ -18,21 +18,27 @@ NONE: Sequence[Event] = ()
 async def order_linked(event: OrderLinked, uow: UnitOfWork, _deps: SlaDeps) -> Sequence[Event]:
     deadlines = DeadlineRepository(uow.session)
     await deadlines.close(event.order_id, (*DEPARTMENT_DEADLINES, "appointment"))
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     if order is not None:
-        order.state = "linked"
-        order.department = event.payload.department or order.department
-        order.assignee_id = event.payload.assignee_id
+        await orders.change(
+            event.order_id,
+            state="linked",
+            department=event.payload.department or order.department,
+            assignee_id=event.payload.assignee_id,
+        )
     return NONE
 
 
 async def order_split(event: OrderSplit, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     if order is None:
         return NONE
     if not await DeadlineRepository(uow.session).open_of(event.order_id, DEPARTMENT_DEADLINES):
         # Linked on arrival, so its department deadlines never started: they start now, from
         # the caller's own reception time (the caller has been waiting since then).
         await restart(uow, deps, order, DEPARTMENT_DEADLINES, order.received_at, None, None)
-    order.state = "received" if order.state == "linked" else order.state
+    if order.state == "linked":
+        await orders.change(event.order_id, state="received")
     return NONE

@@ -10,16 +10,16 @@ from services.sla.config import SlaDeps
 from services.sla.domain import DEPARTMENT_DEADLINES
 from services.sla.domain.limits import LimitName
 from services.sla.domain.numbers import dept_label
+from services.sla.handlers.resolve import opened, resolve_moved, resolve_set
 from services.sla.store import (
     APPOINTMENT,
     CARD,
     CHAIN,
     FIRED,
     DeadlineRepository,
+    Order,
     OrderRepository,
-    OrderRow,
     ShareRepository,
-    ShareRow,
 )
 from shared.contracts import (
     Event,
@@ -37,43 +37,45 @@ NONE: Sequence[Event] = ()
 
 async def order_received(event: OrderReceived, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
     order = event.payload
-    orders = OrderRepository(uow.session)
-    if await orders.get(event.order_id) is not None:
-        return NONE
-    orders.add(
-        OrderRow(
-            order_id=event.order_id,
-            source=order.source,
-            category=order.category,
-            category_label=order.category_label,
-            priority=order.priority,
-            needs_reply=order.needs_reply,
-            state="linked" if order.incident_id else "received",
-            acknowledged=False,
-            received_at=order.received_at,
-            platform_deadline=order.platform_deadline,
-            appointment_at=order.appointment_at,
-        )
+    new = await OrderRepository(uow.session).add_new(
+        {
+            "order_id": event.order_id,
+            "source": order.source,
+            "category": order.category,
+            "category_label": order.category_label,
+            "priority": order.priority,
+            "needs_reply": order.needs_reply,
+            "state": "linked" if order.incident_id else "received",
+            "acknowledged": False,
+            "received_at": order.received_at,
+            "platform_deadline": order.platform_deadline,
+            "appointment_at": order.appointment_at,
+        }
     )
-    deadlines = DeadlineRepository(uow.session)
+    if not new:
+        return NONE
     limits = deps.policies.limits_for(order.source, order.category, order.priority)
-    for d in domain.opening_deadlines(
-        limits,
-        order.received_at,
-        order.platform_deadline,
-        order.needs_reply,
-        deps.calendar,
-        deps.warning,
-    ):
-        if order.incident_id and d.kind in DEPARTMENT_DEADLINES:
-            continue  # linked on arrival: the incident's deadlines run on its primary
-        deadlines.open(event.order_id, d, uow.now)
-    if order.appointment_at is not None and not order.incident_id:
-        appointment = domain.NewDeadline(
-            kind="appointment", due=order.appointment_at, purpose=APPOINTMENT
+    made = [
+        d
+        for d in domain.opening_deadlines(
+            limits,
+            order.received_at,
+            order.platform_deadline,
+            order.needs_reply,
+            deps.calendar,
+            deps.warning,
         )
-        deadlines.open(event.order_id, appointment, uow.now)
-    return NONE
+        # Linked on arrival: the incident's deadlines run on its primary.
+        if not (order.incident_id and d.kind in DEPARTMENT_DEADLINES)
+    ]
+    if order.appointment_at is not None and not order.incident_id:
+        made.append(
+            domain.NewDeadline(kind="appointment", due=order.appointment_at, purpose=APPOINTMENT)
+        )
+    await DeadlineRepository(uow.session).open(event.order_id, made, uow.now)
+    # A new order had no 办结时限: the one just opened is said as it stands.
+    resolve = opened(made)
+    return [resolve_set(event.order_id, resolve, uow.now)] if resolve is not None else NONE
 
 
 async def order_dispatched(
@@ -81,9 +83,10 @@ async def order_dispatched(
 ) -> Sequence[Event]:
     d = event.payload
     deadlines = DeadlineRepository(uow.session)
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     # A new assignment replaces the old one's acknowledgement deadline (the router's chain).
-    await deadlines.close(event.order_id, ("acknowledge",), (CHAIN,))
+    await deadlines.close_chain(event.order_id)
     chain = domain.NewDeadline(
         kind="acknowledge",
         purpose=CHAIN,
@@ -92,59 +95,58 @@ async def order_dispatched(
         department=d.department,
         assignee_id=d.assignee_id,
     )
-    deadlines.open(event.order_id, chain, uow.now)
+    await deadlines.open(event.order_id, [chain], uow.now)
     if order is None:
         return NONE  # dispatched before we saw it received: only the chain deadline can run
     await _hand_over(ShareRepository(uow.session), event)
+    said = NONE  # the 办结时限 moves only for a returned order
     if order.state == "returned":
         # The receiving department gets its own deadlines: the first one's time is not its.
-        await restart(
+        before = await deadlines.resolve_due(event.order_id)
+        made = await restart(
             uow, deps, order, DEPARTMENT_DEADLINES, event.occurred_at, d.department, d.assignee_id
         )
-    for row in await deadlines.open_of(event.order_id):
-        if row.purpose in (CARD, APPOINTMENT):  # red cards name whoever holds it now
-            row.department, row.assignee_id = d.department, d.assignee_id
-    order.state = "dispatched"
-    order.department, order.assignee_id = d.department, d.assignee_id
-    order.assignment_id, order.acknowledged = d.assignment_id, False
-    order.first_dispatched_at = order.first_dispatched_at or event.occurred_at
-    return NONE
+        due_before = before.due_at if before is not None else None
+        said = resolve_moved(event.order_id, due_before, opened(made), uow.now)
+    await deadlines.hand_to(event.order_id, d.department, d.assignee_id)  # red cards name them
+    await orders.change(
+        event.order_id,
+        state="dispatched",
+        department=d.department,
+        assignee_id=d.assignee_id,
+        assignment_id=d.assignment_id,
+        acknowledged=False,
+        first_dispatched_at=order.first_dispatched_at or event.occurred_at,
+    )
+    return said
 
 
 async def _hand_over(shares: ShareRepository, event: OrderDispatched) -> None:
     """A department's share of the order's time starts (and another's ends) when it moves."""
     department = event.payload.department
     share = await shares.current(event.order_id)
-    moved = share is not None and share.department != department
+    moved = share is not None and share[1] != department
     if share is not None and moved:
-        share.ended_at, share.outcome = event.occurred_at, "redispatched"
+        await shares.end(share[0], event.occurred_at, "redispatched")
     if share is None or moved:
-        shares.add(
-            ShareRow(
-                order_id=event.order_id,
-                department=department,
-                started_at=event.occurred_at,
-                ended_at=None,
-                outcome=None,
-            )
-        )
+        await shares.start(event.order_id, department, event.occurred_at)
 
 
 async def restart(
     uow: UnitOfWork,
     deps: SlaDeps,
-    order: OrderRow,
+    order: Order,
     kinds: Sequence[LimitName],
     start: datetime,
     department: str | None,
     assignee_id: str | None,
-) -> None:
-    """The order's card deadlines of ``kinds`` start afresh from ``start``."""
+) -> list[domain.NewDeadline]:
+    """The order's card deadlines of ``kinds`` start afresh from ``start``; those it opened."""
     deadlines = DeadlineRepository(uow.session)
     limits = deps.policies.limits_for(order.source, order.category, order.priority)
     await deadlines.close(order.order_id, tuple(kinds), (CARD,))
-    for kind in kinds:
-        made = domain.restarted(
+    made = [
+        domain.restarted(
             kind,
             limits,
             start,
@@ -154,42 +156,46 @@ async def restart(
             department,
             assignee_id,
         )
-        if made is not None:
-            deadlines.open(order.order_id, made, uow.now)
+        for kind in kinds
+    ]
+    opening = [m for m in made if m is not None]
+    await deadlines.open(order.order_id, opening, uow.now)
+    return opening
 
 
 async def order_acknowledged(
     event: OrderAcknowledged, uow: UnitOfWork, _deps: SlaDeps
 ) -> Sequence[Event]:
     ack = event.payload
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     if order is not None and order.assignment_id not in (None, ack.assignment_id):
         return NONE  # a stale acknowledgement of an earlier assignment
     await DeadlineRepository(uow.session).close(event.order_id, ("acknowledge",))
     if order is not None:
-        order.acknowledged = True
-        order.state = "acknowledged"
-        order.acknowledged_at = order.acknowledged_at or event.occurred_at
+        await orders.change(
+            event.order_id,
+            acknowledged=True,
+            state="acknowledged",
+            acknowledged_at=order.acknowledged_at or event.occurred_at,
+        )
     return NONE
 
 
 async def order_returned(event: OrderReturned, uow: UnitOfWork, _deps: SlaDeps) -> Sequence[Event]:
-    order = await OrderRepository(uow.session).get(event.order_id)
     deadlines = DeadlineRepository(uow.session)
     # The returning department's own deadlines stop; the utility's reply deadline runs on.
     await deadlines.close(event.order_id, DEPARTMENT_DEADLINES)
     await deadlines.close(event.order_id, ("appointment",))
-    share = await ShareRepository(uow.session).current(event.order_id)
-    if share is not None:
-        share.ended_at, share.outcome = event.occurred_at, "returned"
-    if order is not None:
-        order.state = "returned"
-        order.acknowledged = False
+    await ShareRepository(uow.session).end_current(event.order_id, event.occurred_at, "returned")
+    # An order not known here is no row: nothing is set.
+    await OrderRepository(uow.session).change(event.order_id, state="returned", acknowledged=False)
     return NONE
 
 
 async def order_resolved(event: OrderResolved, uow: UnitOfWork, _deps: SlaDeps) -> Sequence[Event]:
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     deadlines = DeadlineRepository(uow.session)
     resolution = await deadlines.open_of(event.order_id, ("resolve",))
     if resolution:
@@ -198,13 +204,11 @@ async def order_resolved(event: OrderResolved, uow: UnitOfWork, _deps: SlaDeps) 
         latest = await deadlines.latest_of(event.order_id, "resolve")
         on_time = latest is None or latest.state != FIRED
     await deadlines.close(event.order_id, (*DEPARTMENT_DEADLINES, "appointment"))
-    share = await ShareRepository(uow.session).current(event.order_id)
-    if share is not None:
-        share.ended_at, share.outcome = event.occurred_at, "resolved"
+    await ShareRepository(uow.session).end_current(event.order_id, event.occurred_at, "resolved")
     if order is not None:
-        order.state = "resolved"
-        order.resolved_at = event.occurred_at
-        order.on_time = on_time
+        await orders.change(
+            event.order_id, state="resolved", resolved_at=event.occurred_at, on_time=on_time
+        )
         metrics.RESOLVED.labels(dept_label(order.department), "yes" if on_time else "no").inc()
         if not order.needs_reply:
             await deadlines.close(event.order_id)
@@ -212,10 +216,11 @@ async def order_resolved(event: OrderResolved, uow: UnitOfWork, _deps: SlaDeps) 
 
 
 async def order_reopened(event: OrderReopened, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
-    order = await OrderRepository(uow.session).get(event.order_id)
+    orders = OrderRepository(uow.session)
+    order = await orders.find(event.order_id)
     if order is None:
         return NONE
-    order.state, order.resolved_at, order.on_time = "reopened", None, None
+    await orders.change(order.order_id, state="reopened", resolved_at=None, on_time=None)
     # A reopened order gets a fresh resolution deadline; the passed platform deadline would
     # only red-card it at once, so only the policy limit runs.
     limits = deps.policies.limits_for(order.source, order.category, order.priority)
@@ -230,5 +235,5 @@ async def order_reopened(event: OrderReopened, uow: UnitOfWork, deps: SlaDeps) -
         order.assignee_id,
     )
     if made is not None:
-        DeadlineRepository(uow.session).open(order.order_id, made, uow.now)
+        await DeadlineRepository(uow.session).open(order.order_id, [made], uow.now)
     return NONE

@@ -1,94 +1,22 @@
-"""Scoring's own database: monthly counts, the append-only ledger, and month closings."""
+"""The statements on scoring's tables (``tables``): counts, the ledger, closings, candidates."""
 
 import json
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, delete, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 
 from services.scoring.domain.candidates import Candidate, confirmed_candidate, marker
 from services.scoring.domain.entries import LedgerEntry
-from shared.db import ServiceBase, new_metadata
-from shared.inbox import InboxMixin
-from shared.outbox import OutboxMixin
-
-
-class Base(ServiceBase):
-    __abstract__ = True
-    metadata = new_metadata()
-
-
-class OutboxRow(OutboxMixin, Base):
-    pass
-
-
-class InboxRow(InboxMixin, Base):
-    pass
-
-
-class CountRow(Base):
-    __tablename__ = "activity_counts"
-
-    worker_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    counter: Mapped[str] = mapped_column(String(40), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class LedgerRow(Base):
-    """One score change. Rows are only ever inserted: a correction is another row."""
-
-    __tablename__ = "ledger_entries"
-
-    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    worker_id: Mapped[str] = mapped_column(String(40), index=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)
-    rule: Mapped[str] = mapped_column(String(40))
-    points: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text)
-    occurred_at: Mapped[datetime]
-    event_id: Mapped[str | None] = mapped_column(String(36))
-    event_type: Mapped[str | None] = mapped_column(String(40))
-    order_id: Mapped[str | None] = mapped_column(String(40))
-    entered_by: Mapped[str | None] = mapped_column(String(60))
-    evidence: Mapped[str | None] = mapped_column(Text)
-    flag: Mapped[str | None] = mapped_column(String(40))
-    corrects: Mapped[str | None] = mapped_column(String(36))
-
-
-class ClosureRow(Base):
-    __tablename__ = "month_closures"
-
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    closed_at: Mapped[datetime]
-    closed_by: Mapped[str] = mapped_column(String(60))
-    event_id: Mapped[str] = mapped_column(String(36))
-    counts_json: Mapped[str] = mapped_column(Text, doc="The counts the places were made from")
-    departments_json: Mapped[str] = mapped_column(Text, doc="The assessed workers' departments")
-
-
-class CandidateRow(Base):
-    """A deduction proposed by an event, waiting for the head: pending → confirmed (with the
-    ledger entry it became) or dismissed. Kept through a rebuild: the decisions are the heads'."""
-
-    __tablename__ = "candidates"
-
-    candidate_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    rule: Mapped[str] = mapped_column(String(40))
-    worker_id: Mapped[str] = mapped_column(String(40), index=True)
-    month: Mapped[str] = mapped_column(String(7))
-    reason: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(40))
-    source_ref: Mapped[str | None] = mapped_column(String(40))
-    event_id: Mapped[str] = mapped_column(String(36))
-    occurred_at: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(10), index=True)
-    decided_by: Mapped[str | None] = mapped_column(String(60))
-    decided_at: Mapped[datetime | None]
-    note: Mapped[str | None] = mapped_column(Text)
-    entry_id: Mapped[str | None] = mapped_column(String(36))
+from services.scoring.store.tables import (
+    CandidateRow,
+    ClosureRow,
+    CountRow,
+    InboxRow,
+    LedgerRow,
+)
 
 
 class CandidateRepository:
@@ -99,6 +27,8 @@ class CandidateRepository:
         """A candidate already there (same cause) keeps its state: a replay decides nothing.
         One whose confirming entry is already in the ledger (a replay that applied the head's
         entry first) arrives confirmed."""
+        if not candidates:
+            return  # most events: nothing to flush for
         for c in candidates:
             if await self.session.get(CandidateRow, c.candidate_id) is not None:
                 continue
@@ -146,22 +76,48 @@ class CandidateRepository:
         return list(rows)
 
 
+COUNTS: Table = CountRow.__table__  # type: ignore[assignment]
+# One count goes up by one, its row made at the first: no read before the write (issue 14).
+# No count is ever an ORM object in a unit of work (``for_month`` reads columns), so none is
+# left stale by this Core statement.
+_COUNT_UP = {
+    "postgresql": pg_insert(COUNTS)
+    .values(count=1)
+    .on_conflict_do_update(
+        index_elements=[COUNTS.c.worker_id, COUNTS.c.month, COUNTS.c.counter],
+        set_={"count": COUNTS.c.count + 1},
+    ),
+    "sqlite": sqlite_insert(COUNTS)
+    .values(count=1)
+    .on_conflict_do_update(
+        index_elements=[COUNTS.c.worker_id, COUNTS.c.month, COUNTS.c.counter],
+        set_={"count": COUNTS.c.count + 1},
+    ),
+}
+
+
 class CountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def increment(self, worker_id: str, month: str, counter: str) -> None:
-        row = await self.session.get(CountRow, (worker_id, month, counter))
-        if row is None:
-            self.session.add(CountRow(worker_id=worker_id, month=month, counter=counter, count=1))
-        else:
-            row.count += 1
+        bind = self.session.bind
+        dialect = (
+            "postgresql" if bind is not None and bind.dialect.name == "postgresql" else "sqlite"
+        )
+        await self.session.execute(
+            _COUNT_UP[dialect], {"worker_id": worker_id, "month": month, "counter": counter}
+        )
 
     async def for_month(self, month: str) -> dict[str, dict[str, int]]:
-        rows = await self.session.scalars(select(CountRow).where(CountRow.month == month))
+        rows = await self.session.execute(
+            select(CountRow.worker_id, CountRow.counter, CountRow.count).where(
+                CountRow.month == month
+            )
+        )
         result: dict[str, dict[str, int]] = {}
-        for row in rows:
-            result.setdefault(row.worker_id, {})[row.counter] = row.count
+        for worker_id, counter, count in rows:
+            result.setdefault(worker_id, {})[counter] = count
         return result
 
 
@@ -191,6 +147,8 @@ class LedgerRepository:
 
     async def append(self, entries: list[LedgerEntry]) -> None:
         """Inserts entries; one already there (same cause) is left as it is, never rewritten."""
+        if not entries:
+            return  # most events: nothing to flush for
         for e in entries:
             if await self.session.get(LedgerRow, e.entry_id) is not None:
                 continue

@@ -1,0 +1,44 @@
+"""The SLA service's own database: its tables (``tables``) and the statements on them
+(``repositories``; ``shares`` for the departments' shares of an order's time)."""
+
+from services.sla.store.repositories import (
+    DeadlineRepository,
+    Order,
+    OrderRepository,
+    ResolveDue,
+)
+from services.sla.store.shares import ShareRepository
+from services.sla.store.tables import (
+    APPOINTMENT,
+    CARD,
+    CHAIN,
+    CLOSED,
+    FIRED,
+    OPEN,
+    Base,
+    DeadlineRow,
+    InboxRow,
+    OrderRow,
+    OutboxRow,
+    ShareRow,
+)
+
+__all__ = [
+    "APPOINTMENT",
+    "CARD",
+    "CHAIN",
+    "CLOSED",
+    "FIRED",
+    "OPEN",
+    "Base",
+    "DeadlineRepository",
+    "DeadlineRow",
+    "InboxRow",
+    "Order",
+    "OrderRepository",
+    "OrderRow",
+    "OutboxRow",
+    "ResolveDue",
+    "ShareRepository",
+    "ShareRow",
+]
