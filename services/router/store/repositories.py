@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Table, Text, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.router.config import RouterDeps
-from services.router.domain.roster import Roster, with_changes
+from services.router.domain.roster import Roster
 from services.router.store.tables import (
     AssignmentRow,
     MajorNotice,
@@ -21,9 +21,6 @@ from services.router.store.tables import (
 class RosterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def entries(self) -> list[RosterEntry]:
-        return list(await self.session.scalars(select(RosterEntry)))
 
     async def entry(self, kind: str, subject: str) -> RosterEntry | None:
         return await self.session.get(RosterEntry, (kind, subject))
@@ -43,11 +40,17 @@ class RosterRepository:
         return await self.session.scalar(select(func.max(RosterAudit.id)))
 
 
+# A Core read (no autoflush): no unit of work adds roster entries and then reads the roster.
+_ENTRIES: Table = RosterEntry.__table__  # type: ignore[assignment]  # a mapped class's Table
+_CHANGES = select(_ENTRIES.c.kind, _ENTRIES.c.subject, cast(_ENTRIES.c.body, Text))
+
+
 async def current_roster(session: AsyncSession, deps: RouterDeps) -> Roster:
-    """The file's roster with the heads' changes made over HTTP."""
-    entries = await RosterRepository(session).entries()
-    base = Roster.from_org(deps.org, deps.calendar)
-    return with_changes(base, [(e.kind, e.subject, e.body) for e in entries])
+    """The file's roster with the heads' changes made over HTTP. The changes are read every
+    time (another replica may have made one); the roster is built again only when they differ
+    from the last ones read (``RosterBook``)."""
+    changes = tuple((k, s, t) for k, s, t in await session.execute(_CHANGES))
+    return deps.rosters.roster(deps.org, deps.calendar, changes)
 
 
 @dataclass(frozen=True)
