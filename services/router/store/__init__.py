@@ -18,6 +18,7 @@ from services.router.store.tables import (
     RosterEntry,
     RoutedOrder,
     assignment_row,
+    assignment_values,
     order_of,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "RoutedOrder",
     "RoutingRepository",
     "assignment_row",
+    "assignment_values",
     "current_roster",
     "order_of",
 ]

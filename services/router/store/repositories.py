@@ -1,10 +1,24 @@
-"""The router's repositories: the named statements on its tables (none of them commits)."""
+"""The router's repositories: the named statements on its tables (none of them commits).
+
+The dispatch of a new order and the SLA's deadline run once per order, so their statements are
+built once here, with bind parameters: an arrival read and two Core inserts."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, Text, cast, func, select
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.router.config import RouterDeps
@@ -40,6 +54,17 @@ class RosterRepository:
         return await self.session.scalar(select(func.max(RosterAudit.id)))
 
 
+_ROUTED: Table = RoutedOrder.__table__  # type: ignore[assignment]  # a mapped class's Table
+_ASSIGNMENTS: Table = AssignmentRow.__table__  # type: ignore[assignment]
+_ORDER: BindParameter[str] = bindparam("oid")
+# A new order's own row (a replay) and the orders linked to it that arrived first, in one read.
+_ARRIVAL = (
+    select(RoutedOrder)
+    .where(or_(RoutedOrder.order_id == _ORDER, RoutedOrder.primary_order_id == _ORDER))
+    .order_by(RoutedOrder.received_at, RoutedOrder.order_id)
+)
+_INSERT_ROUTED = insert(_ROUTED)
+_INSERT_ASSIGNMENT = insert(_ASSIGNMENTS)
 # A Core read (no autoflush): no unit of work adds roster entries and then reads the roster.
 _ENTRIES: Table = RosterEntry.__table__  # type: ignore[assignment]  # a mapped class's Table
 _CHANGES = select(_ENTRIES.c.kind, _ENTRIES.c.subject, cast(_ENTRIES.c.body, Text))
@@ -94,6 +119,18 @@ class RoutingRepository:
         """The order, locked for this transaction (PostgreSQL), so that two commands or an
         acknowledgement racing an escalation are applied one after the other."""
         return await self.session.get(RoutedOrder, order_id, with_for_update=True)
+
+    async def arrival(self, order_id: str) -> tuple[RoutedOrder | None, list[RoutedOrder]]:
+        """A new order's own row, if it was routed already (a replay), and the orders linked to
+        it that reached the router first (other partitions), oldest first."""
+        rows = list(await self.session.scalars(_ARRIVAL, {"oid": order_id}))
+        own = next((r for r in rows if r.order_id == order_id), None)
+        return own, [r for r in rows if r.order_id != order_id]
+
+    async def insert_routed(self, routed: dict[str, Any], assignment: dict[str, Any]) -> None:
+        """A new order's routing row and its first assignment (Core inserts: nothing to load)."""
+        await self.session.execute(_INSERT_ROUTED, routed)
+        await self.session.execute(_INSERT_ASSIGNMENT, assignment)
 
     async def assignment(self, order_id: str, assignment_id: int) -> AssignmentRow | None:
         return await self.session.get(AssignmentRow, (order_id, assignment_id))

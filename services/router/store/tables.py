@@ -76,20 +76,27 @@ def order_of(row: RoutedOrder) -> OrderReceivedPayload:
     return OrderReceivedPayload.model_validate(row.order)
 
 
+def assignment_values(
+    order_id: str, number: int, chosen: Assignment, now: datetime, due: datetime
+) -> dict[str, Any]:
+    """An assignment's columns, as a Core insert takes them (and the ORM row is built from)."""
+    return {
+        "order_id": order_id,
+        "assignment_id": number,
+        "department": chosen.department,
+        "assignee_id": chosen.assignee_id,
+        "chain_position": chosen.position,
+        "dispatched_at": now,
+        "ack_due": due,
+        "acknowledged_at": None,
+        "skipped": [s.model_dump(mode="json") for s in chosen.skipped],
+    }
+
+
 def assignment_row(
     order_id: str, number: int, chosen: Assignment, now: datetime, due: datetime
 ) -> AssignmentRow:
-    return AssignmentRow(
-        order_id=order_id,
-        assignment_id=number,
-        department=chosen.department,
-        assignee_id=chosen.assignee_id,
-        chain_position=chosen.position,
-        dispatched_at=now,
-        ack_due=due,
-        acknowledged_at=None,
-        skipped=[s.model_dump(mode="json") for s in chosen.skipped],
-    )
+    return AssignmentRow(**assignment_values(order_id, number, chosen, now, due))
 
 
 class MajorNotice(Base):
