@@ -119,9 +119,7 @@ async def follow_sla_deadline(
 ) -> Sequence[Event]:
     """The SLA service computes the 办结时限 (policy by category, platform cap, fair pauses); the
     router's own figure set at dispatch stands only until this arrives."""
-    row = await RoutingRepository(uow.session).get_for_update(event.order_id)
-    if row is not None:
-        row.deadline = event.payload.due
+    await RoutingRepository(uow.session).set_deadline(event.order_id, event.payload.due)
     return []
 
 

@@ -1,7 +1,7 @@
 """The router's repositories: the named statements on its tables (none of them commits).
 
 The dispatch of a new order and the SLA's deadline run once per order, so their statements are
-built once here, with bind parameters: an arrival read and two Core inserts."""
+built once here, with bind parameters: an arrival read, two Core inserts, a Core update."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +18,10 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from services.router.config import RouterDeps
 from services.router.domain.roster import Roster
@@ -57,6 +59,7 @@ class RosterRepository:
 _ROUTED: Table = RoutedOrder.__table__  # type: ignore[assignment]  # a mapped class's Table
 _ASSIGNMENTS: Table = AssignmentRow.__table__  # type: ignore[assignment]
 _ORDER: BindParameter[str] = bindparam("oid")
+_DUE = bindparam("due", type_=_ROUTED.c.deadline.type)
 # A new order's own row (a replay) and the orders linked to it that arrived first, in one read.
 _ARRIVAL = (
     select(RoutedOrder)
@@ -65,6 +68,12 @@ _ARRIVAL = (
 )
 _INSERT_ROUTED = insert(_ROUTED)
 _INSERT_ASSIGNMENT = insert(_ASSIGNMENTS)
+# Written only when it differs, as the ORM wrote a changed attribute only.
+_SET_DEADLINE = (
+    update(_ROUTED)
+    .where(_ROUTED.c.order_id == _ORDER, _ROUTED.c.deadline.is_distinct_from(_DUE))
+    .values(deadline=_DUE)
+)
 # A Core read (no autoflush): no unit of work adds roster entries and then reads the roster.
 _ENTRIES: Table = RosterEntry.__table__  # type: ignore[assignment]  # a mapped class's Table
 _CHANGES = select(_ENTRIES.c.kind, _ENTRIES.c.subject, cast(_ENTRIES.c.body, Text))
@@ -131,6 +140,21 @@ class RoutingRepository:
         """A new order's routing row and its first assignment (Core inserts: nothing to load)."""
         await self.session.execute(_INSERT_ROUTED, routed)
         await self.session.execute(_INSERT_ASSIGNMENT, assignment)
+
+    async def set_deadline(self, order_id: str, due: datetime) -> None:
+        """The order's 办结时限. A row this unit holds as an object (loaded, or added and not
+        yet flushed) is changed through the object, so the object and the table stay one."""
+        if self._holds(order_id):
+            row = await self.get_for_update(order_id)
+            if row is not None:
+                row.deadline = due
+            return
+        await self.session.execute(_SET_DEADLINE, {"oid": order_id, "due": due})
+
+    def _holds(self, order_id: str) -> bool:
+        if identity_key(RoutedOrder, order_id) in self.session.identity_map:
+            return True
+        return any(isinstance(o, RoutedOrder) and o.order_id == order_id for o in self.session.new)
 
     async def assignment(self, order_id: str, assignment_id: int) -> AssignmentRow | None:
         return await self.session.get(AssignmentRow, (order_id, assignment_id))
