@@ -2,13 +2,14 @@
 limits, major events, triage, returns and extensions) as validated data, and the deps bundle
 every handler receives (organisation, rules, calendar), loaded and checked once at start."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.router.domain.roster import RosterBook
 from shared.config import ConfigError, load_yaml
 from shared.contracts import OrderReceivedPayload, Priority, Source
 from shared.organisation import Organisation
@@ -121,6 +122,8 @@ class RouterDeps:
     org: Organisation
     policy: RouterPolicy
     calendar: WorkCalendar
+    # The roster (file + changes made over HTTP) for the changes last read: see RosterBook.
+    rosters: RosterBook = field(default_factory=RosterBook, compare=False, repr=False)
 
 
 def load_deps(settings: RouterSettings) -> RouterDeps:

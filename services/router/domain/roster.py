@@ -14,6 +14,7 @@ The rules (docs/router.md says the same for people):
 - Department heads are always reachable: the head is the last link and never skipped.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -175,3 +176,28 @@ def with_changes(base: Roster, changes: Sequence[tuple[str, str, Sequence[Any]]]
         swaps=tuple(x for xs in swaps.values() for x in xs),
         rotations=rotations,
     )
+
+
+Changes = tuple[tuple[str, str, str], ...]
+"""The changes made over HTTP as read: (kind, subject, items as JSON text) per entry."""
+
+
+class RosterBook:
+    """The roster for the changes last read, built again only when the changes read differ.
+
+    The file and the calendar are fixed for the process; the changes are read by each caller in
+    its own transaction and compared whole (their stored JSON text), so the roster answered is
+    always the one that read gives, whichever process made the changes.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[Organisation, WorkCalendar, Changes, Roster] | None = None
+
+    def roster(self, org: Organisation, calendar: WorkCalendar, changes: Changes) -> Roster:
+        last = self._last
+        if last is not None and last[0] is org and last[1] is calendar and last[2] == changes:
+            return last[3]
+        parsed = [(kind, subject, json.loads(items)) for kind, subject, items in changes]
+        roster = with_changes(Roster.from_org(org, calendar), parsed)
+        self._last = (org, calendar, changes, roster)
+        return roster

@@ -5,6 +5,7 @@ The decisions are in ``domain/incidents.py`` (pure)."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, incidents, lifecycle
@@ -124,19 +125,24 @@ async def link_existing(
     return [_linked(row.order_id, link.incident_id, link.primary_order_id, primary, now)]
 
 
-def adopt_early_links(primary: RoutedOrder, early: Sequence[RoutedOrder]) -> None:
+def adopt_early_links(primary: dict[str, Any], early: Sequence[RoutedOrder]) -> None:
     """Linked orders that reached the router before their primary (other partitions) take the
-    primary's department and assignee once it is dispatched."""
+    primary's department and assignee once it is dispatched (``primary``: its new row's
+    columns, not yet inserted)."""
     for row in early:
-        primary.incident_id = primary.incident_id or row.incident_id
+        primary["incident_id"] = primary["incident_id"] or row.incident_id
         if row.state == incidents.LINKED:
-            row.department, row.assignee_id = primary.department, primary.assignee_id
-            row.grid, row.chain_position = primary.grid, primary.chain_position
+            row.department, row.assignee_id = primary["department"], primary["assignee_id"]
+            row.grid, row.chain_position = primary["grid"], primary["chain_position"]
 
 
 def follow_primary(primary: RoutedOrder, linked: Sequence[RoutedOrder]) -> None:
     """After a re-dispatch of the primary, its linked orders show under the new assignee."""
-    adopt_early_links(primary, linked)
+    for row in linked:
+        primary.incident_id = primary.incident_id or row.incident_id
+        if row.state == incidents.LINKED:
+            row.department, row.assignee_id = primary.department, primary.assignee_id
+            row.grid, row.chain_position = primary.grid, primary.chain_position
 
 
 async def cascade_resolution(

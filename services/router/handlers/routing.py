@@ -6,6 +6,7 @@ Each loads, decides (``domain``), saves, and returns the events it causes."""
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, events, incidents, lifecycle
@@ -14,6 +15,7 @@ from services.router.store import (
     RoutedOrder,
     RoutingRepository,
     assignment_row,
+    assignment_values,
     current_roster,
     order_of,
 )
@@ -35,7 +37,8 @@ async def dispatch_new_order(
     event: OrderReceived, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
     repo, now = RoutingRepository(uow.session), uow.now
-    if await repo.get(event.order_id) is not None:
+    routed, early = await repo.arrival(event.order_id)
+    if routed is not None:
         return []  # already routed: a replayed OrderReceived changes nothing
     order = event.payload
     split: incidents.Split | None = None
@@ -57,8 +60,8 @@ async def dispatch_new_order(
         if (told := await linking.tell_once(repo, key, raised, now)) is not None
     ]
     row = _routed(event, chosen, due, bool(majors), split, deps, now)
-    repo.add(row, assignment_row(event.order_id, 1, chosen, now, due))
-    linking.adopt_early_links(row, await repo.linked_to(event.order_id))
+    linking.adopt_early_links(row, early)
+    await repo.insert_routed(row, assignment_values(event.order_id, 1, chosen, now, due))
     out: list[Event] = []
     if split is not None:
         assert order.incident_id is not None and order.primary_order_id is not None
@@ -79,36 +82,36 @@ def _routed(
     split: incidents.Split | None,
     deps: RouterDeps,
     now: datetime,
-) -> RoutedOrder:
-    """A new order's routing row, at its first assignment."""
+) -> dict[str, Any]:
+    """A new order's routing row, at its first assignment (the columns a Core insert takes)."""
     order = event.payload
-    return RoutedOrder(
-        order_id=event.order_id,
-        category=order.category,
-        priority=order.priority,
-        state=lifecycle.DISPATCHED,
-        department=chosen.department,
-        grid=chosen.grid,
-        assignee_id=chosen.assignee_id,
-        chain_position=chosen.position,
-        assignment_id=1,
-        ack_due=due,
-        received_at=order.received_at,
-        order=order.model_dump(mode="json"),
-        returns=0,
-        major=major,
-        deadline=lifecycle.resolve_deadline(
+    return {
+        "order_id": event.order_id,
+        "category": order.category,
+        "priority": order.priority,
+        "state": lifecycle.DISPATCHED,
+        "department": chosen.department,
+        "grid": chosen.grid,
+        "assignee_id": chosen.assignee_id,
+        "chain_position": chosen.position,
+        "assignment_id": 1,
+        "ack_due": due,
+        "received_at": order.received_at,
+        "order": order.model_dump(mode="json"),
+        "returns": 0,
+        "major": major,
+        "deadline": lifecycle.resolve_deadline(
             order.received_at,
             order.platform_deadline,
             deps.policy.resolve_working_days,
             deps.calendar,
         ),
-        extension_days=0,
-        updated_at=now,
-        incident_id=order.incident_id,
-        primary_order_id=order.primary_order_id if split else None,
-        split_rule=split.rule if split else None,
-    )
+        "extension_days": 0,
+        "updated_at": now,
+        "incident_id": order.incident_id,
+        "primary_order_id": order.primary_order_id if split else None,
+        "split_rule": split.rule if split else None,
+    }
 
 
 async def follow_sla_deadline(
@@ -116,9 +119,7 @@ async def follow_sla_deadline(
 ) -> Sequence[Event]:
     """The SLA service computes the 办结时限 (policy by category, platform cap, fair pauses); the
     router's own figure set at dispatch stands only until this arrives."""
-    row = await RoutingRepository(uow.session).get_for_update(event.order_id)
-    if row is not None:
-        row.deadline = event.payload.due
+    await RoutingRepository(uow.session).set_deadline(event.order_id, event.payload.due)
     return []
 
 

@@ -1,148 +1,42 @@
-"""The router's own database: each order's routing state, its assignments, and the roster
-changes heads make over HTTP (with their audit trail)."""
+"""The router's repositories: the named statements on its tables (none of them commits).
+
+The dispatch of a new order and the SLA's deadline run once per order, so their statements are
+built once here, with bind parameters: an arrival read, two Core inserts, a Core update."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Boolean, Integer, Select, String, Text, false, func, select
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.util import identity_key
 
 from services.router.config import RouterDeps
-from services.router.domain.chain import Assignment
-from services.router.domain.roster import Roster, with_changes
-from shared.contracts import OrderReceivedPayload
-from shared.db import ServiceBase, new_metadata
-from shared.inbox import InboxMixin
-from shared.outbox import OutboxMixin
-
-
-class Base(ServiceBase):
-    __abstract__ = True
-    metadata = new_metadata()
-
-
-class OutboxRow(OutboxMixin, Base):
-    pass
-
-
-class InboxRow(InboxMixin, Base):
-    pass
-
-
-class RoutedOrder(Base):
-    __tablename__ = "routed_orders"
-
-    order_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    category: Mapped[str] = mapped_column(String(40))
-    priority: Mapped[str] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(20), index=True)
-    department: Mapped[str] = mapped_column(String(40), index=True)
-    grid: Mapped[str | None] = mapped_column(String(40))
-    assignee_id: Mapped[str] = mapped_column(String(40))
-    chain_position: Mapped[str] = mapped_column(String(20))
-    assignment_id: Mapped[int] = mapped_column(Integer)
-    ack_due: Mapped[datetime]
-    received_at: Mapped[datetime]
-    order: Mapped[dict[str, Any]] = mapped_column(JSON)
-    returns: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    major: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    deadline: Mapped[datetime | None]
-    extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    appointment_at: Mapped[datetime | None]
-    complaint_verdict: Mapped[str | None] = mapped_column(String(20))
-    updated_at: Mapped[datetime | None]
-    # An incident's orders: the primary carries ``incident_id``; a linked (or split) order also
-    # names its ``primary_order_id`` and follows the primary's assignment while linked.
-    incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    primary_order_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    split_rule: Mapped[str | None] = mapped_column(String(20))
-
-
-class AssignmentRow(Base):
-    __tablename__ = "assignments"
-
-    order_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    department: Mapped[str] = mapped_column(String(40))
-    assignee_id: Mapped[str] = mapped_column(String(40), index=True)
-    chain_position: Mapped[str] = mapped_column(String(20))
-    dispatched_at: Mapped[datetime]
-    ack_due: Mapped[datetime]
-    acknowledged_at: Mapped[datetime | None]
-    skipped: Mapped[list[Any]] = mapped_column(JSON)
-
-
-def order_of(row: RoutedOrder) -> OrderReceivedPayload:
-    """The order as received, kept whole on its routing row."""
-    return OrderReceivedPayload.model_validate(row.order)
-
-
-def assignment_row(
-    order_id: str, number: int, chosen: Assignment, now: datetime, due: datetime
-) -> AssignmentRow:
-    return AssignmentRow(
-        order_id=order_id,
-        assignment_id=number,
-        department=chosen.department,
-        assignee_id=chosen.assignee_id,
-        chain_position=chosen.position,
-        dispatched_at=now,
-        ack_due=due,
-        acknowledged_at=None,
-        skipped=[s.model_dump(mode="json") for s in chosen.skipped],
-    )
-
-
-class MajorNotice(Base):
-    """Who was told of a major event, per incident (keyed by its primary order) or order: one
-    notice per incident per recipient (Art. 7 at once, not once per caller)."""
-
-    __tablename__ = "major_notices"
-
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_id: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime]
-
-
-class RosterEntry(Base):
-    """The current value of one roster item changed over HTTP; it replaces the file's value."""
-
-    __tablename__ = "roster_entries"
-
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # leave, overrides, rotation
-    subject: Mapped[str] = mapped_column(String(40), primary_key=True)  # person or unit code
-    body: Mapped[list[Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime]
-    updated_by: Mapped[str] = mapped_column(String(80))
-
-
-class RosterAudit(Base):
-    """Every roster change on the record: who, when, before, after."""
-
-    __tablename__ = "roster_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    subject: Mapped[str] = mapped_column(String(40), index=True)
-    who: Mapped[str] = mapped_column(String(80))
-    role: Mapped[str] = mapped_column(String(60))
-    at: Mapped[datetime]
-    before: Mapped[list[Any]] = mapped_column(JSON)
-    after: Mapped[list[Any]] = mapped_column(JSON)
-    note: Mapped[str] = mapped_column(Text, default="")
+from services.router.domain.roster import Roster
+from services.router.store.tables import (
+    AssignmentRow,
+    MajorNotice,
+    RosterAudit,
+    RosterEntry,
+    RoutedOrder,
+)
 
 
 class RosterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def entries(self) -> list[RosterEntry]:
-        return list(await self.session.scalars(select(RosterEntry)))
 
     async def entry(self, kind: str, subject: str) -> RosterEntry | None:
         return await self.session.get(RosterEntry, (kind, subject))
@@ -162,11 +56,35 @@ class RosterRepository:
         return await self.session.scalar(select(func.max(RosterAudit.id)))
 
 
+_ROUTED: Table = RoutedOrder.__table__  # type: ignore[assignment]  # a mapped class's Table
+_ASSIGNMENTS: Table = AssignmentRow.__table__  # type: ignore[assignment]
+_ORDER: BindParameter[str] = bindparam("oid")
+_DUE = bindparam("due", type_=_ROUTED.c.deadline.type)
+# A new order's own row (a replay) and the orders linked to it that arrived first, in one read.
+_ARRIVAL = (
+    select(RoutedOrder)
+    .where(or_(RoutedOrder.order_id == _ORDER, RoutedOrder.primary_order_id == _ORDER))
+    .order_by(RoutedOrder.received_at, RoutedOrder.order_id)
+)
+_INSERT_ROUTED = insert(_ROUTED)
+_INSERT_ASSIGNMENT = insert(_ASSIGNMENTS)
+# Written only when it differs, as the ORM wrote a changed attribute only.
+_SET_DEADLINE = (
+    update(_ROUTED)
+    .where(_ROUTED.c.order_id == _ORDER, _ROUTED.c.deadline.is_distinct_from(_DUE))
+    .values(deadline=_DUE)
+)
+# A Core read (no autoflush): no unit of work adds roster entries and then reads the roster.
+_ENTRIES: Table = RosterEntry.__table__  # type: ignore[assignment]  # a mapped class's Table
+_CHANGES = select(_ENTRIES.c.kind, _ENTRIES.c.subject, cast(_ENTRIES.c.body, Text))
+
+
 async def current_roster(session: AsyncSession, deps: RouterDeps) -> Roster:
-    """The file's roster with the heads' changes made over HTTP."""
-    entries = await RosterRepository(session).entries()
-    base = Roster.from_org(deps.org, deps.calendar)
-    return with_changes(base, [(e.kind, e.subject, e.body) for e in entries])
+    """The file's roster with the heads' changes made over HTTP. The changes are read every
+    time (another replica may have made one); the roster is built again only when they differ
+    from the last ones read (``RosterBook``)."""
+    changes = tuple((k, s, t) for k, s, t in await session.execute(_CHANGES))
+    return deps.rosters.roster(deps.org, deps.calendar, changes)
 
 
 @dataclass(frozen=True)
@@ -210,6 +128,33 @@ class RoutingRepository:
         """The order, locked for this transaction (PostgreSQL), so that two commands or an
         acknowledgement racing an escalation are applied one after the other."""
         return await self.session.get(RoutedOrder, order_id, with_for_update=True)
+
+    async def arrival(self, order_id: str) -> tuple[RoutedOrder | None, list[RoutedOrder]]:
+        """A new order's own row, if it was routed already (a replay), and the orders linked to
+        it that reached the router first (other partitions), oldest first."""
+        rows = list(await self.session.scalars(_ARRIVAL, {"oid": order_id}))
+        own = next((r for r in rows if r.order_id == order_id), None)
+        return own, [r for r in rows if r.order_id != order_id]
+
+    async def insert_routed(self, routed: dict[str, Any], assignment: dict[str, Any]) -> None:
+        """A new order's routing row and its first assignment (Core inserts: nothing to load)."""
+        await self.session.execute(_INSERT_ROUTED, routed)
+        await self.session.execute(_INSERT_ASSIGNMENT, assignment)
+
+    async def set_deadline(self, order_id: str, due: datetime) -> None:
+        """The order's 办结时限. A row this unit holds as an object (loaded, or added and not
+        yet flushed) is changed through the object, so the object and the table stay one."""
+        if self._holds(order_id):
+            row = await self.get_for_update(order_id)
+            if row is not None:
+                row.deadline = due
+            return
+        await self.session.execute(_SET_DEADLINE, {"oid": order_id, "due": due})
+
+    def _holds(self, order_id: str) -> bool:
+        if identity_key(RoutedOrder, order_id) in self.session.identity_map:
+            return True
+        return any(isinstance(o, RoutedOrder) and o.order_id == order_id for o in self.session.new)
 
     async def assignment(self, order_id: str, assignment_id: int) -> AssignmentRow | None:
         return await self.session.get(AssignmentRow, (order_id, assignment_id))
