@@ -49,6 +49,9 @@ class WorkCalendar:
         # Asked for every date a deadline counts over; the answers are fixed for the process.
         self._known: dict[int, bool] = {}
         self._working: dict[date, bool] = {}
+        # The library's country registry loads on its first question (~0.2 s of CPU): at start,
+        # not in the first order's dispatch.
+        _library_year(datetime.now(LOCAL).year)
 
     @classmethod
     def from_file(cls, path: Path) -> "WorkCalendar":
