@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Executable, MetaData, Row, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -117,8 +118,10 @@ class Database:
                 # Waiting inline for another process's lock would stall the whole loop (and the
                 # consumers' heartbeats): give up within a second, a transient fault retried.
                 busy_ms = min(busy_ms, INLINE_BUSY_MS)
-                kwargs["async_creator"] = inline_connector(path, busy_ms / 1000)
                 self._checkpointer = Checkpointer(path)
+                kwargs["async_creator"] = inline_connector(
+                    path, busy_ms / 1000, self._checkpointer.wrote
+                )
                 self._checkpoints = asyncio.create_task(self._checkpointer.run())
             else:
                 kwargs["connect_args"] = {"timeout": max(1, busy_ms / 1000)}
@@ -160,8 +163,6 @@ class Database:
 
     def _committed(self, session: AsyncSession) -> None:
         DB_COMMITS.inc()
-        if self._checkpointer is not None:
-            self._checkpointer.wrote()
         for hook in self._after_commit:
             hook(session)
 
@@ -189,6 +190,22 @@ class Database:
             if self._one_writer is not None:
                 await session.connection(execution_options={READ_ONLY: True})
             yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction on a bare connection, for Core statements that need no ORM session
+        (the relay marking rows sent): committed on success, rolled back on error."""
+        async with self._one_writer or nullcontext(), self.engine.begin() as conn:
+            yield conn
+        DB_COMMITS.inc()
+
+    async def fetch(self, statement: Executable) -> list[Row[Any]]:
+        """The rows of one Core select of what is committed, on a bare connection (no ORM
+        session: ~100 µs less per call, issue 14); on SQLite without the write lock."""
+        async with self.engine.connect() as conn:
+            if self._one_writer is not None:
+                conn = await conn.execution_options(**{READ_ONLY: True})
+            return list((await conn.execute(statement)).all())
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[AsyncSession]:

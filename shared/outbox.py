@@ -139,12 +139,10 @@ class Outbox:
     async def _unsent(self, db: Database, batch: int) -> list[Any]:
         # A read: on SQLite it takes no write lock, so the relay never queues behind a
         # consumer's batch or an accept (it sees what was committed; later commits wake it).
-        async with db.read() as session:
-            query = self._unsent_queries.get(batch)
-            if query is None:
-                query = self._unsent_queries[batch] = unsent_query(self._model, batch)
-            result = await session.execute(query)
-            return list(result.all())
+        query = self._unsent_queries.get(batch)
+        if query is None:
+            query = self._unsent_queries[batch] = unsent_query(self._model, batch)
+        return await db.fetch(query)
 
     async def _publish(
         self, rows: list[Any], publish: Publish
@@ -181,15 +179,15 @@ class Outbox:
     ) -> None:
         model = self._model
         now = self._clock.now()
-        async with db.transaction() as session:
+        async with db.write() as conn:
             if epoch != self._epoch:
                 # The broker lost its memory while these were on their way: what it took is
                 # gone with it, and the requeued rows go out again in order.
                 sent = []
             if sent:
-                await session.execute(self._mark_sent, {"ids": sent, "now": now})
+                await conn.execute(self._mark_sent, {"ids": sent, "now": now})
             for row_id, reason in parked:
-                await session.execute(
+                await conn.execute(
                     update(model)
                     .where(model.id == row_id)
                     .values(parked_at=now, parked_reason=reason[:500])

@@ -5,6 +5,7 @@ nothing here runs at import time.
 """
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -239,6 +240,11 @@ class ServiceRuntime:
         self._spawn("broker-watch", self.broker_watch.run)
         for name, loop in self._background:
             self._spawn(name, loop)
+        # What start built (modules, the app, engines, rule files) lives as long as the process:
+        # kept out of the collector's scans, which otherwise walked it all again at every full
+        # collection (~0.4 ms of CPU per order across the services, issue 14).
+        gc.collect()
+        gc.freeze()
         self.health.mark_started()
         log.info("service_started", port=settings.resolved_port())
 

@@ -97,9 +97,13 @@ class _RunNow:
 class InlineConnection:
     """aiosqlite's ``Connection`` interface over a ``sqlite3`` connection, run inline."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, on_write: Callable[[], None] | None = None
+    ) -> None:
         self._conn: sqlite3.Connection | None = connection
         self._tx = _RunNow()
+        self._on_write = on_write
+        self._changes = connection.total_changes
 
     @property
     def _connection(self) -> sqlite3.Connection | None:
@@ -122,7 +126,11 @@ class InlineConnection:
         return await cursor.execute(sql, parameters)
 
     async def commit(self) -> None:
-        self._open().commit()
+        conn = self._open()
+        conn.commit()
+        if self._on_write is not None and conn.total_changes != self._changes:
+            self._changes = conn.total_changes  # rows written: the WAL grew
+            self._on_write()
 
     async def rollback(self) -> None:
         self._open().rollback()
@@ -176,13 +184,15 @@ class Checkpointer:
             log.warning("sqlite_checkpoint_failed", path=self.path, error=repr(exc))
 
 
-def inline_connector(path: str, timeout_seconds: float) -> Callable[[], Awaitable[Any]]:
-    """The ``async_creator`` for ``create_async_engine``: a new inline connection to ``path``."""
+def inline_connector(
+    path: str, timeout_seconds: float, on_write: Callable[[], None] | None = None
+) -> Callable[[], Awaitable[Any]]:
+    """The ``async_creator`` for ``create_async_engine``: a new inline connection to ``path``;
+    ``on_write`` is told of each commit that wrote rows."""
 
     async def connect() -> InlineConnection:
         # The pool may close a connection from the garbage collector's thread.
-        return InlineConnection(
-            sqlite3.connect(path, timeout=timeout_seconds, check_same_thread=False)
-        )
+        connection = sqlite3.connect(path, timeout=timeout_seconds, check_same_thread=False)
+        return InlineConnection(connection, on_write)
 
     return connect
