@@ -6,8 +6,11 @@ One run measures, per backend (SQLite files, or PostgreSQL databases it creates 
   figure holds on a machine shared with others), database commits, messages and offset commits
   per order (the services' own counters), over a burst of ``orders`` at ``concurrency``;
 - sustained end-to-end orders/s of that burst (first POST to last order dispatched);
-- p50/p99 received → dispatched, and intake's accept p99, at a fixed open-loop rate;
-- the whole system's idle CPU over ``idle`` seconds, and each process's resident memory;
+- received → dispatched of one order sent into the quiet system (consumers on their idle fetch
+  wait), then p50/p99 received → dispatched and intake's accept p50/p99 at a fixed open-loop
+  rate right behind it;
+- the whole system's idle CPU over ``idle`` seconds, per process, and each process's resident
+  memory;
 - the raw broker's CPU per message on the same machine, and Gridline's CPU per consumed message
   divided by it.
 
@@ -41,6 +44,7 @@ from shared.auth import issue_token
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
 from shared.settings import DEV_TOKEN_SECRET
+from shared.subscription import Tuning
 
 COMMUNITIES = ("水城花园", "柳园小区", "东昌首府", "古楼社区", "开发区花园", "东城花园")
 DEPARTMENTS = (
@@ -180,7 +184,14 @@ async def _measure(
             result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1 if k != "partitions"}
             result.shares = _shares(each0, await d.each(), result.orders)
 
-            accepts: list[float] = []
+            # One order into the quiet system (consumers on their idle fetch wait), then the
+            # open loop right behind it: the steady rate's figures are not the wake-up's.
+            await asyncio.sleep(Tuning().idle_after_seconds + 1)
+            before = set(d.sent)
+            await d.post()
+            await d.dispatched(len(d.sent))
+            (woken,) = (o for o in d.sent if o not in before)
+            result.after_quiet_ms = (d.watch.seen[woken] - d.sent[woken]) * 1000
             before = set(d.sent)
             t0 = time.perf_counter()
             tasks = []

@@ -24,6 +24,9 @@ class BenchResult:
     rate: float = 0.0
     latency_ms: tuple[float, float] = (0.0, 0.0)
     accept_ms: tuple[float, float] = (0.0, 0.0)
+    after_quiet_ms: float = 0.0
+    """Received → dispatched of one order after the system sat quiet (consumers on their idle
+    fetch wait): not part of the steady rate's percentiles."""
     idle_vcpu: float = 0.0
     idle_by: dict[str, float] = field(default_factory=dict)
     rss: dict[str, float] = field(default_factory=dict)
@@ -65,6 +68,10 @@ class BenchResult:
             (
                 f"received → dispatched p50 / p99 at {self.rate:.0f} orders/s",
                 f"{self.latency_ms[0]:.0f} / {self.latency_ms[1]:.0f} ms",
+            ),
+            (
+                "received → dispatched of one order after a quiet spell",
+                f"{self.after_quiet_ms:.0f} ms",
             ),
             (
                 f"intake accept p50 / p99 at {self.rate:.0f} orders/s",
