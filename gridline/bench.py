@@ -35,6 +35,7 @@ from gridline.bench_probe import (
     cpu_seconds,
     postgres_template,
     raw_broker_cpu_per_message,
+    raw_broker_cpu_per_message_one_at_a_time,
     rss_mb,
 )
 from gridline.bench_result import REPLICATED, SERVICE_NAMES, BenchResult, is_service, percentile_ms
@@ -184,25 +185,7 @@ async def _measure(
             result.per_order = {k: (c1[k] - c0[k]) / result.orders for k in c1 if k != "partitions"}
             result.shares = _shares(each0, await d.each(), result.orders)
 
-            # One order into the quiet system (consumers on their idle fetch wait), then the
-            # open loop right behind it: the steady rate's figures are not the wake-up's.
-            await asyncio.sleep(Tuning().idle_after_seconds + 1)
-            before = set(d.sent)
-            await d.post()
-            await d.dispatched(len(d.sent))
-            (woken,) = (o for o in d.sent if o not in before)
-            result.after_quiet_ms = (d.watch.seen[woken] - d.sent[woken]) * 1000
-            before = set(d.sent)
-            t0 = time.perf_counter()
-            tasks = []
-            for i in range(int(result.rate * rate_seconds)):  # open loop: on schedule
-                await asyncio.sleep(max(0.0, t0 + i / result.rate - time.perf_counter()))
-                tasks.append(asyncio.create_task(d.post()))
-            accepts = list(await asyncio.gather(*tasks))
-            await d.dispatched(len(d.sent))
-            waits = [d.watch.seen[o] - t for o, t in d.sent.items() if o not in before]
-            result.latency_ms = (percentile_ms(waits, 0.5), percentile_ms(waits, 0.99))
-            result.accept_ms = (percentile_ms(accepts, 0.5), percentile_ms(accepts, 0.99))
+            await _latencies(d, result, rate_seconds)
             await d.quiet()
             await d.watch.stop()  # the bench's own reader must not count as the system's load
             idle0 = d.cpu()
@@ -214,6 +197,29 @@ async def _measure(
         finally:
             await d.watch.stop()
     result.raw_us = await raw_broker_cpu_per_message() * 1e6
+    result.raw_one_us = await raw_broker_cpu_per_message_one_at_a_time() * 1e6
+
+
+async def _latencies(d: _Driver, result: BenchResult, rate_seconds: float) -> None:
+    """One order into the quiet system (consumers on their idle fetch wait), then the open loop
+    right behind it: the steady rate's figures are not the wake-up's."""
+    await asyncio.sleep(Tuning().idle_after_seconds + 1)
+    before = set(d.sent)
+    await d.post()
+    await d.dispatched(len(d.sent))
+    (woken,) = (o for o in d.sent if o not in before)
+    result.after_quiet_ms = (d.watch.seen[woken] - d.sent[woken]) * 1000
+    before = set(d.sent)
+    t0 = time.perf_counter()
+    tasks = []
+    for i in range(int(result.rate * rate_seconds)):  # open loop: on schedule
+        await asyncio.sleep(max(0.0, t0 + i / result.rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(d.post()))
+    accepts = list(await asyncio.gather(*tasks))
+    await d.dispatched(len(d.sent))
+    waits = [d.watch.seen[o] - t for o, t in d.sent.items() if o not in before]
+    result.latency_ms = (percentile_ms(waits, 0.5), percentile_ms(waits, 0.99))
+    result.accept_ms = (percentile_ms(accepts, 0.5), percentile_ms(accepts, 0.99))
 
 
 def _shares(

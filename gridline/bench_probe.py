@@ -129,6 +129,50 @@ async def raw_broker_cpu_per_message(messages: int = 20_000, size: int = 600) ->
         await asyncio.to_thread(broker.stop)
 
 
+async def raw_broker_cpu_per_message_one_at_a_time(messages: int = 2_000, size: int = 600) -> float:
+    """The same, with Gridline's traffic shape: each message produced on its own and waited for
+    (acks=all, as a relay round of one row), read by a consumer fetching as Gridline's do under
+    traffic (20 ms wait) and committing what it read."""
+    broker = EmbeddedBroker(free_port())
+    await asyncio.to_thread(broker.start)
+    try:
+        assert broker.pid is not None
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", linger_ms=2)
+        await producer.start()
+        consumer = AIOKafkaConsumer(
+            "raw.one",
+            bootstrap_servers=broker.bootstrap,
+            group_id="raw",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=20,
+        )
+        await producer.send_and_wait("raw.one", b"warm-up")
+        await consumer.start()
+        got = 0
+
+        async def read() -> None:
+            nonlocal got
+            while got < messages + 1:
+                batches = await consumer.getmany(timeout_ms=1000, max_records=1000)
+                got += sum(len(r) for r in batches.values())
+                if batches:
+                    await consumer.commit()
+
+        reader = asyncio.create_task(read())
+        before = cpu_seconds(broker.pid)
+        payload = b"x" * size
+        for i in range(messages):
+            await producer.send_and_wait("raw.one", payload, key=str(i % 97).encode())
+        await reader
+        used = cpu_seconds(broker.pid) - before
+        await consumer.stop()
+        await producer.stop()
+        return used / messages
+    finally:
+        await asyncio.to_thread(broker.stop)
+
+
 async def postgres_template(admin_url: str, create: bool) -> str:
     """Creates (or only drops) one throwaway database per service beside ``admin_url``."""
     plain = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
