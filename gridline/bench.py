@@ -38,14 +38,20 @@ from gridline.bench_probe import (
     raw_broker_cpu_per_message_one_at_a_time,
     rss_mb,
 )
-from gridline.bench_result import REPLICATED, SERVICE_NAMES, BenchResult, is_service, percentile_ms
+from gridline.bench_result import (
+    QUIET_SECONDS,
+    REPLICATED,
+    SERVICE_NAMES,
+    BenchResult,
+    is_service,
+    percentile_ms,
+)
 from gridline.broker import free_port
 from gridline.launcher import LaunchError, LaunchPlan, RunningSystem, service_of, start
 from shared.auth import issue_token
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
 from shared.settings import DEV_TOKEN_SECRET
-from shared.subscription import Tuning
 
 COMMUNITIES = ("水城花园", "柳园小区", "东昌首府", "古楼社区", "开发区花园", "东城花园")
 DEPARTMENTS = (
@@ -201,9 +207,9 @@ async def _measure(
 
 
 async def _latencies(d: _Driver, result: BenchResult, rate_seconds: float) -> None:
-    """One order into the quiet system (consumers on their idle fetch wait), then the open loop
-    right behind it: the steady rate's figures are not the wake-up's."""
-    await asyncio.sleep(Tuning().idle_after_seconds + 1)
+    """One order into the quiet system (consumers on their longest idle fetch wait by then),
+    then the open loop right behind it: the steady rate's figures are not the wake-up's."""
+    await asyncio.sleep(QUIET_SECONDS)
     before = set(d.sent)
     await d.post()
     await d.dispatched(len(d.sent))

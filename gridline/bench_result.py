@@ -6,6 +6,7 @@ from gridline.launcher import service_of
 
 SERVICE_NAMES = ("intake", "router", "sla", "scoring")
 REPLICATED = ("router", "sla")  # ``--replicas N`` runs N of each in one consumer group
+QUIET_SECONDS = 10  # before one order: the consumers' fetch wait has grown to its idle longest
 
 
 def is_service(process: str) -> bool:
@@ -74,7 +75,7 @@ class BenchResult:
                 f"{self.latency_ms[0]:.0f} / {self.latency_ms[1]:.0f} ms",
             ),
             (
-                "received → dispatched of one order after a quiet spell",
+                f"received → dispatched of one order after {QUIET_SECONDS} s of quiet",
                 f"{self.after_quiet_ms:.0f} ms",
             ),
             (

@@ -72,8 +72,8 @@ class Consumer:
         return f"consumer:{self.sub.consumer}"
 
     def restart(self) -> None:
-        """Leave the group and join afresh: positions come from committed offsets again (after a
-        broker lost its memory: from the beginning of the rebuilt log)."""
+        """Leave the group and join afresh, from committed offsets (after a broker lost its
+        memory: from the beginning of the rebuilt log)."""
         self._restart.set()
 
     async def run(self) -> None:
@@ -108,16 +108,16 @@ class Consumer:
                     await kafka.stop()
 
     async def _loop(self, kafka: AIOKafkaConsumer) -> None:
-        busy_at = time.monotonic()
+        busy_at, wait = time.monotonic(), self.tuning.fetch_max_wait_ms
         while not self._restart.is_set():
             timeout_ms = self._resume_due(kafka)
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
-                if time.monotonic() - busy_at > self.tuning.idle_after_seconds:
-                    set_fetch_wait(kafka, self.tuning.idle_fetch_wait_ms)
+                wait = self.tuning.next_fetch_wait(wait, time.monotonic() - busy_at)
+                set_fetch_wait(kafka, wait)
                 continue
-            busy_at = time.monotonic()
-            set_fetch_wait(kafka, self.tuning.fetch_max_wait_ms)
+            busy_at, wait = time.monotonic(), self.tuning.fetch_max_wait_ms
+            set_fetch_wait(kafka, wait)
             await self.gate.wait_open()  # the broker may have lost its memory: await the verdict
             if self._restart.is_set():
                 return  # positions from before a broker reset mean nothing now
@@ -131,8 +131,7 @@ class Consumer:
                     await self._partition(kafka, tp, records)
 
     def _resume_due(self, kafka: AIOKafkaConsumer) -> int:
-        """Resumes stalled partitions whose wait is over; returns how long the next poll may
-        wait."""
+        """Resumes stalled partitions whose wait is over; how long the next poll may wait."""
         assigned = kafka.assignment()
         ASSIGNED_PARTITIONS.labels(self.sub.consumer).set(len(assigned))
         for tp in [tp for tp in self._stalled if tp not in assigned]:
@@ -231,8 +230,7 @@ class Consumer:
     async def _one(self, record: Record) -> bool:
         """One message with bounded retries, then the DLQ; False if a transient fault stopped
         it."""
-        started = time.perf_counter()
-        attempt = 0
+        started, attempt = time.perf_counter(), 0
         while True:
             attempt += 1
             try:

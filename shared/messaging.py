@@ -196,7 +196,7 @@ def subscribe(
     wanted: frozenset[str] | None = None,
     probe: Probe = always_healthy,
     fetch_max_wait_ms: int = 20,
-    idle_fetch_wait_ms: int = 1000,
+    idle_fetch_wait_ms: int = 2000,
     max_batch: int = 100,
 ) -> None:
     """Registers ``handle`` (raw bytes in) on ``topic`` with the delivery rules above."""

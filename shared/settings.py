@@ -77,11 +77,12 @@ class ServiceSettings(BaseSettings):
         20, ge=1, description="Fetch wait under traffic: what a hop costs at most"
     )
     kafka_idle_fetch_wait_ms: int = Field(
-        1000,
+        2000,
         ge=1,
-        description="Fetch wait after 2 s without messages: what idling costs. The embedded "
-        "broker holds a fetch to its end, so the first message after a quiet spell may wait "
-        "this long; Apache Kafka answers at once (compose sets 5000)",
+        description="Longest fetch wait when idle: after 2 s without messages the wait doubles "
+        "at each empty poll up to this. The embedded broker holds a fetch to its end, so the "
+        "first message after a long quiet may wait this long; Apache Kafka answers at once "
+        "(compose sets 5000)",
     )
     consumer_max_batch: int = Field(100, ge=1, description="Messages per consumer transaction")
     fault_backoff_max_seconds: float = Field(
