@@ -111,6 +111,8 @@ class Consumer:
         busy_at, wait = time.monotonic(), self.tuning.fetch_max_wait_ms
         while not self._restart.is_set():
             timeout_ms = self._resume_due(kafka)
+            if wait > self.tuning.fetch_max_wait_ms:  # backing off: one poll per fetch
+                timeout_ms = min(timeout_ms, wait)
             batches = await kafka.getmany(timeout_ms=timeout_ms, max_records=self.tuning.max_batch)
             if not batches:
                 wait = self.tuning.next_fetch_wait(wait, time.monotonic() - busy_at)

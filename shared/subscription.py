@@ -37,7 +37,7 @@ class Tuning:
     # The embedded broker answers a fetch only when its wait is over, whatever arrives
     # meanwhile: a short wait makes a hop cost milliseconds under traffic, a long one makes an
     # idle consumer cost next to nothing. After ``idle_after_seconds`` without messages the
-    # consumer doubles its wait at each empty poll, up to ``idle_fetch_wait_ms``.
+    # consumer doubles its wait at each empty fetch, up to ``idle_fetch_wait_ms`` (~2.5 s later).
     fetch_max_wait_ms: int = 20
     idle_fetch_wait_ms: int = 2000
     idle_after_seconds: float = 2.0
