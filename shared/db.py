@@ -180,18 +180,6 @@ class Database:
         return True
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        """A short read of what is committed, with no particular isolation: on SQLite a WAL
-        read that takes no write lock (it never queues behind a writer), elsewhere a plain
-        transaction."""
-        if self._sessions is None:
-            raise RuntimeError("Database.start() has not been called")
-        async with self._sessions() as session, session.begin():
-            if self._one_writer is not None:
-                await session.connection(execution_options={READ_ONLY: True})
-            yield session
-
-    @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction on a bare connection, for Core statements that need no ORM session
         (the relay marking rows sent): committed on success, rolled back on error."""
@@ -199,13 +187,15 @@ class Database:
             yield conn
         DB_COMMITS.inc()
 
-    async def fetch(self, statement: Executable) -> list[Row[Any]]:
+    async def fetch(
+        self, statement: Executable, params: dict[str, Any] | None = None
+    ) -> list[Row[Any]]:
         """The rows of one Core select of what is committed, on a bare connection (no ORM
         session: ~100 µs less per call, issue 14); on SQLite without the write lock."""
         async with self.engine.connect() as conn:
             if self._one_writer is not None:
                 conn = await conn.execution_options(**{READ_ONLY: True})
-            return list((await conn.execute(statement)).all())
+            return list((await conn.execute(statement, params)).all())
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[AsyncSession]:
@@ -216,7 +206,8 @@ class Database:
         if self._one_writer is not None:
             # A reader needs no write lock: WAL lets it read one moment while a writer writes.
             # Taking the lock made reads queue behind every write (a 500 after 63 s).
-            async with self.read() as session:
+            async with self._sessions() as session, session.begin():
+                await session.connection(execution_options={READ_ONLY: True})
                 yield session
             return
         async with self.transaction() as session:

@@ -28,7 +28,7 @@ from shared.db import Database
 from shared.faults import is_refused_for_good
 from shared.logging import get_logger
 from shared.metrics import OUTBOX_BACKLOG, OUTBOX_PARKED, OUTBOX_PARKED_TOTAL, OUTBOX_PUBLISHED
-from shared.outbox_table import OutboxMixin, UnsentQuery, relay_leader, unsent_query
+from shared.outbox_table import OutboxMixin, relay_leader, unsent_query
 from shared.topics import Topics
 
 log = get_logger(__name__)
@@ -63,9 +63,9 @@ class Outbox:
         self._epoch = 0  # bumped by requeue_retained: a round straddling it marks nothing sent
         self._full = False  # the last round read a whole batch: more may be waiting
         # Statements built once: building the unsent query cost more CPU than running it.
+        self._unsent_rows = unsent_query(model)
         table = model.__table__  # type: ignore[attr-defined]
         self._insert = insert(table)
-        self._unsent_queries: dict[int, UnsentQuery] = {}
         ids = table.c.id.in_(bindparam("ids", expanding=True))
         self._mark_sent = update(table).where(ids).values(sent_at=bindparam("now"))
 
@@ -139,10 +139,7 @@ class Outbox:
     async def _unsent(self, db: Database, batch: int) -> list[Any]:
         # A read: on SQLite it takes no write lock, so the relay never queues behind a
         # consumer's batch or an accept (it sees what was committed; later commits wake it).
-        query = self._unsent_queries.get(batch)
-        if query is None:
-            query = self._unsent_queries[batch] = unsent_query(self._model, batch)
-        return await db.fetch(query)
+        return await db.fetch(self._unsent_rows, {"batch": batch})
 
     async def _publish(
         self, rows: list[Any], publish: Publish

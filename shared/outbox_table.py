@@ -6,7 +6,18 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Integer, Select, String, Text, and_, exists, select, text
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    bindparam,
+    exists,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from shared.db import Database
@@ -42,9 +53,9 @@ class OutboxMixin:
 UnsentQuery = Select[int, str, str, str, str]  # id, topic, key, event type, body
 
 
-def unsent_query(model: type[OutboxMixin], batch: int) -> UnsentQuery:
-    """The oldest ``batch`` rows to publish: unsent, not parked, and not behind a parked row of
-    the same key (an order's events keep their order). Built once per outbox and reused."""
+def unsent_query(model: type[OutboxMixin]) -> UnsentQuery:
+    """The oldest ``:batch`` rows to publish: unsent, not parked, and not behind a parked row of
+    the same key (an order's events keep their order)."""
     blocker = aliased(model)
     held = exists().where(
         and_(
@@ -59,7 +70,7 @@ def unsent_query(model: type[OutboxMixin], batch: int) -> UnsentQuery:
         select(model.id, model.topic, model.key, model.event_type, model.body)
         .where(model.sent_at.is_(None), model.parked_at.is_(None), ~held)
         .order_by(model.id)
-        .limit(batch)
+        .limit(bindparam("batch", type_=Integer()))
     )
 
 
