@@ -128,9 +128,8 @@ class Consumer:
                 for tp, records in batches.items()
                 if (stall := self._stalled.get(tp)) is None or stall.retry_at == float("inf")
             }
-            if not await self._together(kafka, ready):
-                for tp, records in ready.items():
-                    await self._partition(kafka, tp, records)
+            if ready:
+                await self._fetched(kafka, ready)
 
     def _resume_due(self, kafka: AIOKafkaConsumer) -> int:
         """Resumes stalled partitions whose wait is over; how long the next poll may wait."""
@@ -149,53 +148,35 @@ class Consumer:
         self._report()
         return max(1, int(wait * 1000))
 
-    async def _together(
+    async def _fetched(
         self, kafka: AIOKafkaConsumer, batches: dict[TopicPartition, list[Record]]
-    ) -> bool:
-        """A fetch from several partitions in one transaction and one offset commit: under load
-        a fetch holds a message or two per partition, and a transaction each cost most of a
-        message's CPU (issue 14). False if not handled so (one partition, no batch handler, a
-        failure of the messages' own): then each partition goes on its own."""
-        if len(batches) < 2 or self.sub.handle_batch is None:
-            return False
-        values = [r.value for records in batches.values() for r in records if self._wanted(r)]
-        started = time.perf_counter()
-        try:
-            if values:
-                await self.sub.handle_batch(values)
-        except Exception as exc:
-            if not is_transient(exc):
-                return False
-            self._fault(exc)
-            for tp, records in batches.items():
-                self._stall(kafka, tp, records[0].offset)
-            return True
-        if values:
-            _handled(self.sub.consumer, len(values), started)
-        skipped = sum(len(records) for records in batches.values()) - len(values)
+    ) -> None:
+        """What one fetch brought from all its partitions, in one transaction and one offset
+        commit: under load a fetch holds a message or two per partition, and a transaction each
+        cost most of a message's CPU (issue 14). A failure of the messages' own: one message at
+        a time, partition by partition. A transient fault: every partition stalls."""
+        kept = {tp: [r for r in records if self._wanted(r)] for tp, records in batches.items()}
+        skipped = sum(map(len, batches.values())) - sum(map(len, kept.values()))
         if skipped:
             SKIPPED.labels(self.sub.consumer).inc(skipped)
-        for tp in batches:
-            self._stalled.pop(tp, None)
-        self._report()
-        await self._commit(kafka, {tp: records[-1].offset + 1 for tp, records in batches.items()})
-        return True
-
-    async def _partition(
-        self, kafka: AIOKafkaConsumer, tp: TopicPartition, records: list[Record]
-    ) -> None:
-        kept = [r for r in records if self._wanted(r)]
-        if len(kept) < len(records):
-            SKIPPED.labels(self.sub.consumer).inc(len(records) - len(kept))
-        stall_at = await self._handle(kept) if kept else None
-        if stall_at is None:
-            self._stalled.pop(tp, None)
-            self._report()
-            await self._commit(kafka, {tp: records[-1].offset + 1})
+        done = await self._as_one([r for records in kept.values() for r in records])
+        if done is None:
+            for tp, records in batches.items():
+                self._stall(kafka, tp, records[0].offset)
             return
-        if stall_at > records[0].offset:
-            await self._commit(kafka, {tp: stall_at})
-        self._stall(kafka, tp, stall_at)
+        offsets = {}
+        for tp, records in batches.items():
+            stall_at = None if done else await self._one_by_one(kept[tp])
+            if stall_at is None:
+                self._stalled.pop(tp, None)
+                offsets[tp] = records[-1].offset + 1
+                continue
+            if stall_at > records[0].offset:
+                offsets[tp] = stall_at
+            self._stall(kafka, tp, stall_at)
+        self._report()
+        if offsets:
+            await self._commit(kafka, offsets)
 
     def _wanted(self, record: Record) -> bool:
         if self.sub.wanted is None:
@@ -205,25 +186,32 @@ class Consumer:
                 return value.decode("utf-8", "replace") in self.sub.wanted
         return True  # no header (an outside producer): decode it and let the handler decide
 
-    async def _handle(self, records: list[Record]) -> int | None:
-        """Handles the records; returns the offset to stall at on a transient fault, else None."""
-        if self.sub.handle_batch is not None and len(records) > 1:
-            started = time.perf_counter()
-            try:
-                await self.sub.handle_batch([r.value for r in records])
-            except Exception as exc:
-                if is_transient(exc):
-                    self._fault(exc)
-                    return int(records[0].offset)
-                log.info(
-                    "batch_failed_one_by_one",
-                    consumer=self.sub.consumer,
-                    size=len(records),
-                    error=mask_phone(repr(exc))[:300],
-                )
-            else:
-                _handled(self.sub.consumer, len(records), started)
+    async def _as_one(self, records: list[Record]) -> bool | None:
+        """True if the records were handled in one batch (or there were none), False if they
+        must go one at a time, None after a transient fault."""
+        if not records:
+            return True
+        if self.sub.handle_batch is None or len(records) < 2:
+            return False
+        started = time.perf_counter()
+        try:
+            await self.sub.handle_batch([r.value for r in records])
+        except Exception as exc:
+            if is_transient(exc):
+                self._fault(exc)
                 return None
+            log.info(
+                "batch_failed_one_by_one",
+                consumer=self.sub.consumer,
+                size=len(records),
+                error=mask_phone(repr(exc))[:300],
+            )
+            return False
+        _handled(self.sub.consumer, len(records), started)
+        return True
+
+    async def _one_by_one(self, records: list[Record]) -> int | None:
+        """The offset to stall at if a transient fault stopped them, else None."""
         for record in records:
             if not await self._one(record):
                 return int(record.offset)
