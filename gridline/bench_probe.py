@@ -90,9 +90,14 @@ class DispatchWatch:
         await self._consumer.stop()
 
 
-async def raw_broker_cpu_per_message(messages: int = 20_000, size: int = 600) -> float:
+async def raw_broker_cpu_per_message(
+    messages: int = 20_000, size: int = 600, *, one_at_a_time: bool = False
+) -> float:
     """Seconds of the broker's CPU per message produced (acks=all) and consumed once, on a
-    broker of its own with nothing else on it."""
+    broker of its own with nothing else on it: all produced in the producer's batches, then
+    read; or ``one_at_a_time``, Gridline's traffic shape — each produced on its own and waited
+    for (a relay round of one row), read meanwhile by a consumer fetching at 20 ms as
+    Gridline's do under traffic."""
     broker = EmbeddedBroker(free_port())
     await asyncio.to_thread(broker.start)
     try:
@@ -105,22 +110,21 @@ async def raw_broker_cpu_per_message(messages: int = 20_000, size: int = 600) ->
             group_id="raw",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            fetch_max_wait_ms=20 if one_at_a_time else 500,
         )
         await producer.send_and_wait("raw.bench", b"warm-up")
         await consumer.start()
         before = cpu_seconds(broker.pid)
         payload = b"x" * size
-        futures = [
-            await producer.send("raw.bench", payload, key=str(i % 97).encode())
-            for i in range(messages)
-        ]
-        await asyncio.gather(*futures)
-        got = 0
-        while got < messages:
-            batches = await consumer.getmany(timeout_ms=1000, max_records=1000)
-            got += sum(len(r) for r in batches.values())
-            if batches:
-                await consumer.commit()
+        keys = [str(i % 97).encode() for i in range(messages)]
+        if one_at_a_time:
+            reader = asyncio.create_task(_read(consumer, messages))
+            for key in keys:
+                await producer.send_and_wait("raw.bench", payload, key=key)
+            await reader
+        else:
+            await asyncio.gather(*[await producer.send("raw.bench", payload, key=k) for k in keys])
+            await _read(consumer, messages)
         used = cpu_seconds(broker.pid) - before
         await consumer.stop()
         await producer.stop()
@@ -129,48 +133,14 @@ async def raw_broker_cpu_per_message(messages: int = 20_000, size: int = 600) ->
         await asyncio.to_thread(broker.stop)
 
 
-async def raw_broker_cpu_per_message_one_at_a_time(messages: int = 2_000, size: int = 600) -> float:
-    """The same, with Gridline's traffic shape: each message produced on its own and waited for
-    (acks=all, as a relay round of one row), read by a consumer fetching as Gridline's do under
-    traffic (20 ms wait) and committing what it read."""
-    broker = EmbeddedBroker(free_port())
-    await asyncio.to_thread(broker.start)
-    try:
-        assert broker.pid is not None
-        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", linger_ms=2)
-        await producer.start()
-        consumer = AIOKafkaConsumer(
-            "raw.one",
-            bootstrap_servers=broker.bootstrap,
-            group_id="raw",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            fetch_max_wait_ms=20,
-        )
-        await producer.send_and_wait("raw.one", b"warm-up")
-        await consumer.start()
-        got = 0
-
-        async def read() -> None:
-            nonlocal got
-            while got < messages + 1:
-                batches = await consumer.getmany(timeout_ms=1000, max_records=1000)
-                got += sum(len(r) for r in batches.values())
-                if batches:
-                    await consumer.commit()
-
-        reader = asyncio.create_task(read())
-        before = cpu_seconds(broker.pid)
-        payload = b"x" * size
-        for i in range(messages):
-            await producer.send_and_wait("raw.one", payload, key=str(i % 97).encode())
-        await reader
-        used = cpu_seconds(broker.pid) - before
-        await consumer.stop()
-        await producer.stop()
-        return used / messages
-    finally:
-        await asyncio.to_thread(broker.stop)
+async def _read(consumer: AIOKafkaConsumer, messages: int) -> None:
+    """Until ``messages`` have come, committing what each poll brought."""
+    got = 0
+    while got < messages:
+        batches = await consumer.getmany(timeout_ms=1000, max_records=1000)
+        got += sum(len(r) for r in batches.values())
+        if batches:
+            await consumer.commit()
 
 
 async def postgres_template(admin_url: str, create: bool) -> str:
