@@ -18,6 +18,7 @@ retry``) makes a statement wait, for at most ``busy_timeout``.
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Self
 
@@ -159,6 +160,11 @@ class Checkpointer:
         self.seconds = seconds
         self._dirty = True  # what was written before (migrations) counts too
         self._conn: sqlite3.Connection | None = None
+        # Cancelling ``run`` does not stop a checkpoint already on its worker thread: closing
+        # the connection under it crashed the interpreter (CI, stop 17). The lock makes the
+        # close wait for that checkpoint; ``_closed`` keeps a late one from reopening.
+        self._lock = threading.Lock()
+        self._closed = False
 
     def wrote(self) -> None:
         self._dirty = True
@@ -171,17 +177,29 @@ class Checkpointer:
                     self._dirty = False
                     await asyncio.to_thread(self._checkpoint)
         finally:
+            self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
+                self._conn = None
 
     def _checkpoint(self) -> None:
-        try:
-            if self._conn is None:
-                self._conn = sqlite3.connect(self.path, check_same_thread=False)
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error as exc:
-            self._dirty = True  # the next round tries again
-            log.warning("sqlite_checkpoint_failed", path=self.path, error=repr(exc))
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                if self._conn is None:
+                    self._conn = sqlite3.connect(self.path, check_same_thread=False)
+                self._copy(self._conn)
+            except sqlite3.Error as exc:
+                self._dirty = True  # the next round tries again
+                log.warning("sqlite_checkpoint_failed", path=self.path, error=repr(exc))
+
+    def _copy(self, connection: sqlite3.Connection) -> None:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def inline_connector(

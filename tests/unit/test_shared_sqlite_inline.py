@@ -1,15 +1,17 @@
 """SQLite statements run on the event loop's thread (issue 14): aiosqlite ran each on its worker
 thread, several hops per statement. Writes still commit, roll back and keep WAL readers apart."""
 
+import asyncio
 import sqlite3
 import threading
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
 
 from shared.db import Database
+from shared.sqlite_inline import Checkpointer
 from tests.support.polling import eventually
 
 
@@ -88,3 +90,35 @@ async def test_the_wal_is_checkpointed_off_the_loop_not_at_commit(tmp_path: Path
         await eventually(in_the_file_itself, within=10)
     finally:
         await db.stop()
+
+
+async def test_stopping_waits_for_a_checkpoint_already_on_its_thread(tmp_path: Path) -> None:
+    """Cancelling the checkpointer does not stop a checkpoint its worker thread has begun:
+    closing the connection under it crashed the interpreter in CI. The close waits for it."""
+    started, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    class SlowCheckpointer(Checkpointer):
+        def _copy(self, connection: sqlite3.Connection) -> None:
+            started.set()
+            release.wait(5)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                outcome.append("copied")
+            except sqlite3.ProgrammingError as exc:  # closed under it
+                outcome.append(repr(exc))
+
+    path = tmp_path / "busy.db"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+    checkpointer = SlowCheckpointer(str(path), seconds=0.01)
+    task = asyncio.create_task(checkpointer.run())
+    assert await asyncio.to_thread(started.wait, 5)
+    threading.Timer(0.2, release.set).start()
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    assert outcome == ["copied"]
+    checkpointer.wrote()
+    checkpointer._checkpoint()  # a late round after the close does not reopen it
+    assert outcome == ["copied"]
