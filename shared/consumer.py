@@ -93,6 +93,9 @@ class Consumer:
                 heartbeat_interval_ms=max(100, self.tuning.session_timeout_ms // 3),
                 max_poll_interval_ms=self.tuning.max_poll_interval_ms,
                 fetch_max_wait_ms=self.tuning.fetch_max_wait_ms,
+                # aiokafka's fetch routine also wakes on this timer (5x/s by default) although
+                # a response, a consumed batch, a seek, a resume and a rebalance wake it anyway.
+                consumer_timeout_ms=self.tuning.idle_fetch_wait_ms,
             )
             try:
                 await kafka.start()
@@ -138,7 +141,7 @@ class Consumer:
         for tp in [tp for tp in self._stalled if tp not in assigned]:
             del self._stalled[tp]  # moved to another member by a rebalance
         now = time.monotonic()
-        wait = 1.0
+        wait = self.tuning.idle_fetch_wait_ms / 1000  # records wake the poll sooner
         for tp, stall in list(self._stalled.items()):
             if now >= stall.retry_at:
                 kafka.resume(tp)
