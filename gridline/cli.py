@@ -146,9 +146,9 @@ def serve(
     ],
 ) -> None:
     """Run one service (what `gridline up` and the containers run)."""
-    import uvicorn
     from pydantic import ValidationError
 
+    from gridline.server import serve as serve_quietly
     from shared.config import ConfigError
     from shared.logging import configure_logging, get_logger
     from shared.settings import describe_invalid, unknown_variables
@@ -171,13 +171,7 @@ def serve(
         typer.secho(f"{service}: bad setting:\n{describe_invalid(exc)}", fg="red", err=True)
         raise typer.Exit(2) from None
     settings = application.state.runtime.settings
-    uvicorn.run(
-        application,
-        host=settings.host,
-        port=settings.resolved_port(),
-        log_config=None,
-        access_log=False,
-    )
+    serve_quietly(application, settings.host, settings.resolved_port())
 
 
 @app.command()
