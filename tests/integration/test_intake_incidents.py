@@ -148,6 +148,31 @@ async def test_fifty_calls_about_one_burst_main_are_one_incident_and_one_major_e
     assert not has_unmasked_mobile(logs.out + logs.err)
 
 
+async def test_look_alikes_arriving_at_once_open_one_incident(
+    environment: Environment, tmp_path: Path
+) -> None:
+    """Concurrent transactions (PostgreSQL's pool runs them side by side) must not each open an
+    incident for the same burst: the look-alikes take a lock per community and caller first."""
+    async with running_intake(environment, tmp_path) as intake:
+        first_path, first = call(0)
+        assert (await intake.http.post(first_path, json=first, headers=OPERATOR)).status_code == 201
+
+        async def post(i: int) -> dict[str, Any]:
+            path, body = call(i)
+            headers = GRID_WORKER if path == "/v1/grid-reports" else OPERATOR
+            reply = await intake.http.post(path, json=body, headers=headers)
+            assert reply.status_code == 201, reply.text
+            result: dict[str, Any] = reply.json()
+            return result
+
+        accepted = await asyncio.gather(*(post(i) for i in range(1, 9)))
+        incidents = {a["incident_id"] for a in accepted}
+        assert len(incidents) == 1 and None not in incidents, incidents
+        (incident_id,) = incidents
+        incident = (await intake.http.get(f"/v1/incidents/{incident_id}", headers=OPERATOR)).json()
+        assert incident["members"] == 9
+
+
 @asynccontextmanager
 async def flaky_platform(failures: int) -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
     """A city platform that answers 503 ``failures`` times before it accepts a reply."""
