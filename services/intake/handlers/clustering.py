@@ -21,6 +21,9 @@ from shared.contracts import (
 )
 
 _CLUSTER_LOCKS = 0x696E  # the advisory-lock namespace for clustering ("in")
+_LOCK_ALL = text(
+    "SELECT pg_advisory_xact_lock(:ns, key) FROM unnest(CAST(:keys AS integer[])) AS key"
+)
 
 
 async def _serialise_lookalikes(session: AsyncSession, row: OrderRow) -> None:
@@ -37,12 +40,14 @@ async def _serialise_lookalikes(session: AsyncSession, row: OrderRow) -> None:
         )
         if k
     ]
+    numbers = []
     for key in sorted(set(keys)):
         number = zlib.crc32(key.encode())
-        signed = number - 2**32 if number >= 2**31 else number
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _CLUSTER_LOCKS, "key": signed}
-        )
+        numbers.append(number - 2**32 if number >= 2**31 else number)
+    if numbers:
+        # One round trip for both locks: unnest yields the array in order, so every
+        # transaction takes them in the same order.
+        await session.execute(_LOCK_ALL, {"ns": _CLUSTER_LOCKS, "keys": numbers})
 
 
 async def cluster(
