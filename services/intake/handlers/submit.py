@@ -52,7 +52,7 @@ async def enrich(
         known = grids.known_community(deps.org, p.address)
         update["address"] = p.address.model_copy(update={"community": known})
     entries = await CareRepository(session).active_for(order.caller.phone, match.community_key)
-    entry = care.find_entry([care.CareEntry(*e) for e in entries], order.caller.phone, p.address)
+    entry = care.find_entry(entries, order.caller.phone, p.address)
     if entry is not None:
         update |= {"special_care": True, "priority": care.raised(p.priority, deps.rules.care)}
     if p.named_worker_id is None:

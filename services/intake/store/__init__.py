@@ -4,7 +4,6 @@ and ``repositories`` (the named queries on them; none of them commits)."""
 
 from services.intake.store.repositories import (
     ActivityRepository,
-    CareMark,
     CareRepository,
     ClusterQueries,
     Lookalike,
@@ -30,7 +29,6 @@ __all__ = [
     "ActivityRow",
     "Base",
     "CareEntryRow",
-    "CareMark",
     "CareRepository",
     "ClusterQueries",
     "InboxRow",

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from services.intake.domain.care import CareEntry
 from services.intake.domain.outages import covers
 from services.intake.domain.phones import variants
 from services.intake.store.statements import (
@@ -32,29 +33,19 @@ from services.intake.store.tables import (
 )
 
 
-class CareMark(NamedTuple):
-    id: int
-    phone: str | None
-    community_key: str | None
-    building: str | None
-    unit: str | None
-    room: str | None
-    reason: str
-
-
 class CareRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def active_for(self, phone: str | None, community_key: str | None) -> list[CareMark]:
+    async def active_for(self, phone: str | None, community_key: str | None) -> list[CareEntry]:
         """Active entries that could match an order from this phone or community: the columns
-        that decide a match (``domain.care.CareEntry``'s), in register order."""
+        that decide a match, in register order."""
         if not phone and not community_key:
             return []
         statement = CARE_ACTIVE[bool(phone), bool(community_key)]
         params = {"phones": variants(phone) if phone else [], "key": community_key}
         result = await self.session.execute(statement, params)
-        return [CareMark(*r) for r in result]
+        return [CareEntry(*r) for r in result]
 
     async def same_household(
         self,
