@@ -158,7 +158,8 @@ class Checkpointer:
     def __init__(self, path: str, seconds: float = 1.0) -> None:
         self.path = path
         self.seconds = seconds
-        self._dirty = True  # what was written before (migrations) counts too
+        self._written = asyncio.Event()
+        self._written.set()  # what was written before (migrations) counts too
         self._conn: sqlite3.Connection | None = None
         # Cancelling ``run`` does not stop a checkpoint already on its worker thread: closing
         # the connection under it crashed the interpreter (CI, stop 17). The lock makes the
@@ -167,15 +168,17 @@ class Checkpointer:
         self._closed = False
 
     def wrote(self) -> None:
-        self._dirty = True
+        self._written.set()
 
     async def run(self) -> None:
+        """Sleeps until a commit wrote rows, lets ``seconds`` of writes gather, copies them."""
         try:
             while True:
+                await self._written.wait()
                 await asyncio.sleep(self.seconds)
-                if self._dirty:
-                    self._dirty = False
-                    await asyncio.to_thread(self._checkpoint)
+                self._written.clear()
+                if not await asyncio.to_thread(self._checkpoint):
+                    self._written.set()  # the next round tries again
         finally:
             self.close()
 
@@ -186,17 +189,19 @@ class Checkpointer:
                 self._conn.close()
                 self._conn = None
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self) -> bool:
+        """False if it failed (on the worker thread: the loop's Event is not touched here)."""
         with self._lock:
             if self._closed:
-                return
+                return True
             try:
                 if self._conn is None:
                     self._conn = sqlite3.connect(self.path, check_same_thread=False)
                 self._copy(self._conn)
             except sqlite3.Error as exc:
-                self._dirty = True  # the next round tries again
                 log.warning("sqlite_checkpoint_failed", path=self.path, error=repr(exc))
+                return False
+            return True
 
     def _copy(self, connection: sqlite3.Connection) -> None:
         connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
