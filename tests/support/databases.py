@@ -9,10 +9,12 @@ import asyncpg
 import pytest
 
 PG_ENV = "GRIDLINE_TEST_DATABASE_URL"
+# The Makefile's default too: a bare `pytest` runs the PostgreSQL leg wherever one answers here.
+PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 def postgres_admin_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
+    return os.environ.get(PG_ENV, PG_DEFAULT) or None
 
 
 def _plain(url: str) -> str:
