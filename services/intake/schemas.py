@@ -6,6 +6,7 @@ from typing import Annotated, Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.sources import PHONE, SourceModel
+from shared.fields import Text100, Text200, Text1000
 from shared.masking import StaffText
 
 
@@ -191,8 +192,8 @@ class CareEntryIn(SourceModel):
     building: str | None = Field(None, max_length=20)
     unit: str | None = Field(None, max_length=20)
     room: str | None = Field(None, max_length=20)
-    reason: str = Field(min_length=1, max_length=100, examples=["独居老人", "残疾人"])
-    note: str = Field("", max_length=1000)
+    reason: Text100 = Field(min_length=1, examples=["独居老人", "残疾人"])
+    note: Text1000 = ""
     grid: str | None = Field(None, max_length=40)
 
     @model_validator(mode="after")
@@ -205,7 +206,7 @@ class CareEntryIn(SourceModel):
 class Retirement(SourceModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=200, examples=["已搬离", "已故"])
+    reason: Text200 = Field(min_length=1, examples=["已搬离", "已故"])
 
 
 class CareEntryView(BaseModel):

@@ -1,12 +1,13 @@
-"""HTTP shapes: the local receiver's messages, an order's deliveries, Alertmanager's webhook."""
+"""HTTP shapes: the local receiver's messages, an order's deliveries, Alertmanager's webhook
+(whose labels and annotations are shown to every role as sent: masked as they are parsed)."""
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.notify.store import DeliveryRow, LocalMessageRow
 from shared.clock import to_local
+from shared.fields import Text40, Text100, Text200, Text1000, Text4000
 from shared.masking import mask_phone
 
 CHANNEL_LABELS = {
@@ -44,8 +45,9 @@ class MessageView(BaseModel):
             target=row.target,
             notice=row.notice,
             order_id=row.order_id,
-            title=row.title,
-            text=row.text,
+            # Rows recorded before alerts were masked on the way in are masked on the way out.
+            title=mask_phone(row.title),
+            text=mask_phone(row.text),
             link=row.link,
         )
 
@@ -93,20 +95,20 @@ class Alert(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     status: str = Field(pattern="^(firing|resolved)$")
-    labels: dict[str, str]
-    annotations: dict[str, str] = Field(default_factory=dict)
+    labels: dict[Text100, Text1000]
+    annotations: dict[Text100, Text4000] = Field(default_factory=dict)
     startsAt: datetime
-    fingerprint: str = ""
+    fingerprint: Text100 = ""
 
 
 class AlertmanagerWebhook(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    version: str = "4"
-    status: str = ""
-    receiver: str = ""
+    version: Text40 = "4"
+    status: Text40 = ""
+    receiver: Text200 = ""
     alerts: list[Alert] = Field(min_length=1)
-    commonLabels: dict[str, Any] = Field(default_factory=dict)
+    commonLabels: dict[Text100, Text1000] = Field(default_factory=dict)
 
 
 class AlertsAccepted(BaseModel):

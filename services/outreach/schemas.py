@@ -1,4 +1,5 @@
-"""Outreach's HTTP request and response models (Beijing times, names beside codes)."""
+"""Outreach's HTTP request and response models (Beijing times, names beside codes). What staff
+type is ``shared.fields`` text: bounded, and its phone numbers masked as it is parsed."""
 
 from datetime import date, datetime
 from typing import Literal, Self
@@ -7,6 +8,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from services.outreach.store import GroupRow, TaskRow, TrainingRow
 from shared.clock import to_local
+from shared.fields import Key, Text60, Text100, Text200
+from shared.masking import mask_phone
 
 MAX_SCREENSHOT = 200_000
 
@@ -16,11 +19,11 @@ class _In(BaseModel):
 
 
 class CampaignIn(_In):
-    template: str = Field(examples=["UM_MAINTENANCE_OUTAGE"])
-    communities: list[str] = Field(min_length=1, examples=[["水城花园", "柳园小区"]])
+    template: Key = Field(examples=["UM_MAINTENANCE_OUTAGE"])
+    communities: list[Text100] = Field(min_length=1, examples=[["水城花园", "柳园小区"]])
     starts_at: AwareDatetime | None = Field(None, description="停水/活动开始时间")
     ends_at: AwareDatetime | None = None
-    reason: str = Field("", max_length=200, examples=["更换DN300主管道阀门"])
+    reason: Text200 = Field("", examples=["更换DN300主管道阀门"])
     deadline: AwareDatetime | None = Field(
         None, description="发送期限；默认：发起后按模板的 post_within_hours，且不晚于开始时间"
     )
@@ -41,16 +44,16 @@ class SentIn(_In):
 
 
 class GroupIn(_In):
-    community: str = Field(min_length=1)
-    worker_id: str
+    community: Text100 = Field(min_length=1)
+    worker_id: Key
     kind: Literal["group", "manager_contact"] = Field(
         description="group：业主微信群；manager_contact：物业负责人微信（群满或不允许入群时）"
     )
-    group_name: str = Field("", max_length=100)
+    group_name: Text100 = ""
     members: int | None = Field(None, ge=0, le=500)
     worker_in_group: bool = False
-    manager_name: str = Field("", max_length=60)
-    note: str = Field("", max_length=200)
+    manager_name: Text60 = ""
+    note: Text200 = ""
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -63,9 +66,9 @@ class GroupIn(_In):
 
 class TrainingIn(_In):
     held_on: date
-    topic: str = Field(min_length=1, max_length=200)
-    trainer: str = Field(min_length=1, max_length=60)
-    attendees: list[str] = Field(min_length=1)
+    topic: Text200 = Field(min_length=1)
+    trainer: Text60 = Field(min_length=1)
+    attendees: list[Key] = Field(min_length=1)
 
 
 class TaskView(BaseModel):
@@ -96,8 +99,9 @@ class TaskView(BaseModel):
             worker_id=row.worker_id,
             worker_name=names.get(row.worker_id, row.worker_id),
             post=row.post,
-            note=row.note,
-            text=row.text,
+            # Rows recorded before staff text was masked on the way in are masked on the way out.
+            note=mask_phone(row.note),
+            text=mask_phone(row.text),
             deadline=to_local(row.deadline),
             state=row.state,
             state_label="已逾期未发送" if late else label,
@@ -141,11 +145,11 @@ class GroupView(BaseModel):
             worker_name=names.get(row.worker_id, row.worker_id),
             kind=row.kind,
             kind_label="业主微信群" if row.kind == "group" else "物业负责人微信",
-            group_name=row.group_name,
+            group_name=mask_phone(row.group_name),
             members=row.members,
             worker_in_group=row.worker_in_group,
-            manager_name=row.manager_name,
-            note=row.note,
+            manager_name=mask_phone(row.manager_name),
+            note=mask_phone(row.note),
             recorded_by=row.recorded_by,
             recorded_at=to_local(row.recorded_at),
         )
@@ -177,8 +181,8 @@ class TrainingView(BaseModel):
         return cls(
             id=row.id,
             held_on=row.held_on,
-            topic=row.topic,
-            trainer=row.trainer,
+            topic=mask_phone(row.topic),
+            trainer=mask_phone(row.trainer),
             attendees=list(row.attendees),
             recorded_by=row.recorded_by,
         )
