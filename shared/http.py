@@ -11,13 +11,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import AuthError, Principal, read_token
+from shared.faults import is_transient
+from shared.logging import get_logger
 from shared.metrics import HTTP_REQUESTS
 from shared.openapi import document_errors
 from shared.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+
+log = get_logger(__name__)
 
 # The one place a domain refusal becomes an HTTP status.
 REFUSAL_STATUS: dict[type[Refusal], int] = {
@@ -46,20 +51,16 @@ class ApiError(Exception):
         self.field = field
 
 
-class BodyTooLarge(StarletteHTTPException):
-    """Raised from inside ``receive``: FastAPI passes HTTP exceptions through its body parsing,
-    so the endpoint never runs and the caller gets the 413."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"请求体超过 {limit} 字节 (body over {limit} bytes)")
-
-
 class BodyLimit:
-    """Counts a request body as it streams in and refuses it past ``max_bytes`` with 413.
+    """Reads a request's whole body before the app sees any of it, and refuses it past
+    ``max_bytes`` with 413.
 
+    Counted here, not as the endpoint reads: an endpoint that takes no body never reads one, so
+    a 2 MB chunked body sent to it went uncounted while the endpoint acted (issue 22).
     ``Content-Length`` is only a claim: a chunked body has none, and a client may lie. A declared
     length over the limit is refused before reading; otherwise every chunk is counted, and the
-    first one past the limit stops the request before the endpoint sees any of it."""
+    first one past the limit stops the request before any endpoint runs. The body, never over
+    the limit, is then handed to the app as one message."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -69,38 +70,43 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        headers = dict(scope.get("headers") or ())
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
+        if declared in (b"", b"0") and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # HTTP/1.1 without either header has no body
+            return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
-            return message
+            if message["type"] != "http.request":
+                return  # the client left before its body was complete: nobody to answer
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        handed = False
 
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal handed
+            if handed:
+                return await receive()  # what follows the body: a disconnect
+            handed = True
+            return whole
 
-        try:
-            await self.app(scope, counted, watched)
-        except BodyTooLarge:
-            if started:
-                raise
-            await self._refuse(scope, receive, send)
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = BodyTooLarge(self.max_bytes)
-        response = _error(413, "too_large", limit.detail, "body")
-        await response(scope, receive, send)
+        detail = f"请求体超过 {self.max_bytes} 字节 (body over {self.max_bytes} bytes)"
+        await _error(413, "too_large", detail, "body")(scope, receive, send)
 
 
 class CountRequests:
@@ -127,7 +133,7 @@ class CountRequests:
             await self.app(scope, receive, watched)
         finally:
             route = scope.get("route")
-            # A body refused by its declared length never reached a route.
+            # A body refused for its size never reached a route.
             unrouted = "oversized" if status == 413 else "unmatched"
             path = getattr(route, "path", unrouted)
             HTTP_REQUESTS.labels(path, scope["method"], str(status)).inc()
@@ -135,6 +141,43 @@ class CountRequests:
 
 def _error(status: int, code: str, detail: Any, field: str | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail, "field": field}, status_code=status)
+
+
+# How long a caller should wait before asking again while the database is away: the consumers'
+# backoff retries on about this rhythm too.
+RETRY_AFTER_SECONDS = 5
+
+
+def _root(exc: BaseException) -> BaseException:
+    """The fault under the wrappers (SQLAlchemy's error around the driver's around the OS's)."""
+    for _ in range(10):
+        inner = getattr(exc, "orig", None) or exc.__cause__
+        if inner is None:
+            break
+        exc = inner
+    return exc
+
+
+def unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    """503 in the error shape while the service's database (or another dependency) is away: the
+    request was fine and will succeed once it is back. One log line names the request and the
+    fault; no traceback, since every request answers the same way while it lasts."""
+    root = _root(exc)
+    log.warning(
+        "dependency_unavailable",
+        method=request.method,
+        path=request.url.path,
+        fault=f"{type(root).__name__}: {root}"[:200],
+    )
+    return JSONResponse(
+        {
+            "error": "unavailable",
+            "detail": "数据库暂时无法访问，请稍后重试 (database unreachable; try again shortly)",
+            "field": None,
+        },
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _field_of(loc: Sequence[Any], prefix: str = "") -> str:
@@ -193,15 +236,16 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
             return _error(422, "invalid", [{"field": "body", "reason": reason}], "body")
         return _error(exc.status_code, "http_error", exc.detail)
 
+    @app.exception_handler(SQLAlchemyError)
+    @app.exception_handler(OSError)
+    async def _unreachable(request: Request, exc: Exception) -> JSONResponse:
+        if not is_transient(exc):
+            raise exc  # a defect: the 500 and its traceback, as before
+        return unavailable(request, exc)
+
     # Outermost: the body is counted as it arrives, whatever the client declared.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     document_errors(app)
-
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(_req: Request, exc: BodyTooLarge) -> JSONResponse:
-        # Counted by the route below, as any other answer.
-        return _error(413, "too_large", exc.detail, "body")
-
     app.add_middleware(CountRequests)
 
     @app.get("/metrics", include_in_schema=False)
@@ -229,9 +273,14 @@ def _readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
 
 
 # Paging and identifiers in URLs are bounded like every text field: a database cannot bind an
-# offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters.
+# offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters. Every list
+# endpoint of every service pages with these two, so one bound holds everywhere.
+MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows to return")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
+# A calendar year in a URL: Python's dates end at 9999 (year 10000 was a 500).
+Year = Annotated[int, Path(ge=2000, le=9999, description="公历年份 (calendar year, YYYY)")]
 _NO_NUL = r"^[^\x00]+$"  # PostgreSQL cannot compare with a NUL character: a 500, not a 404
 PathKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_NO_NUL)]
 QueryKey = Annotated[str | None, Query(min_length=1, max_length=100, pattern=_NO_NUL)]

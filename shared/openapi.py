@@ -9,7 +9,9 @@ Which statuses a route documents follows from what the route is, since the conve
 - 404: any route with a path parameter (no such order, worker, person, entry…);
 - 409: any write behind a token (a state the order or entry is not in, a duplicate action);
 - 413: any route that takes a body (over the size limit, counted as it streams);
-- 422: any route that takes parameters or a body (the field and the reason).
+- 422: any route that takes parameters or a body (the field and the reason);
+- 503: any route behind a token (each reads or writes the service's database, which may be
+  away for a while: try again).
 """
 
 from typing import Any
@@ -20,9 +22,9 @@ from pydantic import BaseModel, Field
 
 
 class ErrorBody(BaseModel):
-    """Every 4xx answer of every service."""
+    """Every 4xx and 503 answer of every service."""
 
-    error: str = Field(examples=["invalid", "forbidden", "not_found", "too_large"])
+    error: str = Field(examples=["invalid", "forbidden", "not_found", "too_large", "unavailable"])
     detail: Any = Field(
         description="Why, in words (Chinese where people read it); for 422 a list of "
         "{field, reason}"
@@ -37,6 +39,7 @@ _REASONS = {
     "409": "状态冲突 (the resource is not in a state that allows this)",
     "413": "请求体过大 (body over the size limit)",
     "422": "输入无效：字段与原因 (invalid input: the field and the reason)",
+    "503": "数据库暂时无法访问，请稍后重试 (database unreachable; Retry-After says when to retry)",
 }
 _WRITES = {"post", "put", "patch", "delete"}
 
@@ -56,6 +59,8 @@ def statuses_for(path: str, method: str, operation: dict[str, Any]) -> list[str]
         wanted.append("413")
     if has_params:
         wanted.append("422")
+    if secured:
+        wanted.append("503")
     return wanted
 
 

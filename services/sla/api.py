@@ -13,7 +13,7 @@ from services.sla.dashboard import render_dashboard
 from services.sla.queries import Scope, SlaQueries
 from services.sla.schemas import AtRiskList, OrderClocks, Overview
 from shared.auth import Principal
-from shared.http import PathKey, principal
+from shared.http import Limit, PathKey, principal
 from shared.refusals import NotFound
 from shared.runtime import ServiceRuntime
 
@@ -62,7 +62,7 @@ async def at_risk(
     ctx: Context,
     who: Reader,
     within_hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Limit = 100,
 ) -> AtRiskList:
     """Open deadlines due within ``within_hours``, soonest first, with the time left."""
     async with ctx.runtime.db.snapshot() as session:

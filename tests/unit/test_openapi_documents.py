@@ -77,8 +77,8 @@ def test_every_route_documents_its_errors_in_the_one_error_shape() -> None:
     document = router().openapi()
     assert "HTTPValidationError" not in document["components"]["schemas"]
     resolve = document["paths"]["/v1/orders/{order_id}/resolve"]["post"]["responses"]
-    assert sorted(resolve) == ["200", "401", "403", "404", "409", "413", "422"]
-    for status in ("401", "403", "404", "409", "413", "422"):
+    assert sorted(resolve) == ["200", "401", "403", "404", "409", "413", "422", "503"]
+    for status in ("401", "403", "404", "409", "413", "422", "503"):
         schema = resolve[status]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/ErrorBody"}
     error = document["components"]["schemas"]["ErrorBody"]

@@ -4,7 +4,7 @@ stored, 200 when all was already received), an order and its timeline, and the r
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.intake.api.state import Bus, Runtime, Settings
@@ -20,7 +20,7 @@ from services.intake.schemas import (
 )
 from services.intake.sources import Call96568, GridActivity, GridReport, Order12345
 from shared.auth import Principal
-from shared.http import ApiError, PathKey, invalid, principal, require
+from shared.http import ApiError, Limit, PathKey, invalid, principal, require
 
 router = APIRouter(prefix="/v1")
 Operator = Annotated[Principal, Depends(require("operator"))]
@@ -201,7 +201,7 @@ async def get_order(
 async def pending_replies(
     _who: Annotated[Principal, Depends(require("ops", "operator"))],
     runtime: Runtime,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> PendingReplies:
     async with runtime.db.transaction() as session:
         return await read_pending(session, limit)

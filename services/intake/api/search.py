@@ -8,7 +8,7 @@ from services.intake.api.state import Runtime
 from services.intake.queries.search import Wanted, find
 from services.intake.schemas import FoundOrders
 from shared.auth import Principal
-from shared.http import ApiError, require
+from shared.http import ApiError, Limit, require
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 Reader = Annotated[Principal, Depends(require("operator", "ops", "department", "head"))]
@@ -30,7 +30,7 @@ async def search_orders(
         str, Query(max_length=4200, description="Comma-separated order ids (up to 200)")
     ] = "",
     open_only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    limit: Limit = 50,
 ) -> FoundOrders:
     """With phone/community: the orders at that address or from that phone (``matched_by``
     says which); with ``source`` or ``department`` alone: the latest of those orders. A

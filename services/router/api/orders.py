@@ -32,7 +32,7 @@ from services.router.schemas import (
 )
 from services.router.store import InboxFilter
 from shared.auth import Principal
-from shared.http import ApiError, Offset, PathKey, QueryKey, require
+from shared.http import ApiError, Limit, Offset, PathKey, QueryKey, require
 
 router = APIRouter(prefix="/v1")
 Staff = Annotated[Principal, Depends(require("department", "head"))]
@@ -75,7 +75,7 @@ async def inbox(
     assignee: QueryKey = None,
     major: bool | None = None,
     extension_pending: PendingQuery = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> Inbox:
     dept = _department_of(who, department)

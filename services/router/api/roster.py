@@ -3,7 +3,7 @@
 
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime
 
 from services.router import queries
@@ -19,7 +19,7 @@ from services.router.schemas import (
 )
 from services.router.store import current_roster
 from shared.auth import Principal
-from shared.http import Offset, PathKey, QueryKey, require
+from shared.http import Limit, Offset, PathKey, QueryKey, require
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Principal, Depends(require("head", "department", "ops"))]
@@ -79,7 +79,7 @@ async def audit(
     _who: Head,
     runtime: Runtime,
     subject: QueryKey = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[AuditOut]:
     async with runtime.db.snapshot() as session:
