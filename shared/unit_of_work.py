@@ -16,6 +16,7 @@ says what the service does.
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -51,6 +52,14 @@ Handler = Callable[[M, UnitOfWork, D], Awaitable[Sequence[Event]]]
 
 HandlerTable = Mapping[type[Any], Handler[Any, D]]
 
+_OPEN: ContextVar[bool] = ContextVar("unit_of_work_open", default=False)
+
+
+def inside_unit_of_work() -> bool:
+    """Whether this task (or the task that spawned it) has a unit of work open: the outside
+    world's HTTP clients (``shared.outbound``) refuse to send then."""
+    return _OPEN.get()
+
 
 class UnitsOfWork:
     """Opens units of work on one service's database and outbox."""
@@ -63,13 +72,17 @@ class UnitsOfWork:
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[UnitOfWork]:
         """A unit of work: committed with its events in the outbox, or rolled back whole."""
-        async with self.db.transaction() as session:
-            uow = UnitOfWork(session, self.clock.now())
-            yield uow
-            if self.outbox is not None:
-                await self.outbox.add(session, uow.events)
-            elif uow.events:
-                raise RuntimeError("this service has no outbox: its handlers emit no events")
+        marked = _OPEN.set(True)
+        try:
+            async with self.db.transaction() as session:
+                uow = UnitOfWork(session, self.clock.now())
+                yield uow
+                if self.outbox is not None:
+                    await self.outbox.add(session, uow.events)
+                elif uow.events:
+                    raise RuntimeError("this service has no outbox: its handlers emit no events")
+        finally:
+            _OPEN.reset(marked)
 
     async def run(self, handler: Handler[M, D], message: M, deps: D) -> UnitOfWork:
         """Runs one handler in its own unit of work; the finished unit (events, answer)."""

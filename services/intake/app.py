@@ -38,7 +38,11 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     runtime.background(
         "reply-sender",
         reply_sender(
-            runtime, reply_sinks(settings), deps.rules.replies, settings.reply_poll_seconds
+            runtime,
+            reply_sinks(settings),
+            deps.rules.replies,
+            settings.reply_poll_seconds,
+            settings.reply_timeout_seconds,
         ),
     )
 

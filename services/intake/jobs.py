@@ -1,21 +1,25 @@
 """The 12345 / 96568 reply sender, step 2 of the reply path (step 1, queueing a resolved order's
 reply, is ``handlers/replies.py``; what a reply says and when to retry, ``domain/replies.py``).
 
-A reply stays in ``replies`` until a sink accepts it; then, in the same unit of work, it is
-marked sent and ``ReplySent`` goes to the outbox. A crash between the sink's acceptance and the
-commit sends the reply again: the platform sees the same ``orderNo`` twice, which it tolerates;
-losing a reply is what must not happen. Sinks: HTTP when a URL is set (tenacity's quick
-retries, then a durable backoff), else one JSON line per reply in a file under ``var_dir``.
+Replies go out the one way the outside world is spoken to (``shared/outbound.py``): due rows are
+claimed under a lease in one short unit of work, sent with no transaction open (tenacity's quick
+tries, one pooled HTTP client per sink), and each outcome recorded in another: sent rows are
+marked and ``ReplySent`` goes to the outbox; failed ones wait their durable backoff. A hung
+platform therefore holds no database writer, and an operator's new order is never kept waiting
+behind a reply. A crash between the sink's acceptance and the record sends the reply again once
+the lease runs out: the platform sees the same ``orderNo`` twice, which it tolerates; losing a
+reply is what must not happen. Sinks: HTTP when a URL is set, else one JSON line per reply in a
+file under ``var_dir``.
 """
 
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from services.intake.config import IntakeSettings, ReplyRules
@@ -23,17 +27,19 @@ from services.intake.domain import replies
 from services.intake.domain.access import masked
 from services.intake.domain.normalize import PRODUCER
 from services.intake.metrics import REPLIES, REPLIES_PENDING
-from services.intake.store import ReplyRepository, ReplyRow
+from services.intake.store import ReplyRepository
 from shared.clock import ManualClock
 from shared.contracts import ReplySent, ReplySentPayload
 from shared.db import Database
 from shared.logging import get_logger
 from shared.masking import mask_phone
+from shared.outbound import Outbound, OutboundSender, http_client
 from shared.outbox import Outbox
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import UnitOfWork, UnitsOfWork
 
 log = get_logger(__name__)
+QUICK_WAIT_CAP = 5.0  # seconds: the longest pause between two quick tries
 
 
 class ReplySink(Protocol):
@@ -46,12 +52,14 @@ class ReplySink(Protocol):
 class HttpSink:
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.target = url
-        self._timeout = timeout
+        self._client = http_client(timeout)
 
     async def send(self, body: Mapping[str, Any]) -> None:
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
-            response = await client.post(self.target, json=dict(body))
+        response = await self._client.post(self.target, json=dict(body))
         response.raise_for_status()
+
+    async def close(self) -> None:
+        await self._client.aclose()
 
 
 class FileSink:
@@ -86,23 +94,123 @@ def reply_sinks(settings: IntakeSettings) -> dict[str, ReplySink]:
     }
 
 
+@dataclass(frozen=True)
+class ClaimedReply:
+    row_id: int
+    order_id: str
+    channel: str
+    body: dict[str, Any]
+    attempts: int
+    lease_until: datetime
+    """The claim's mark: the row's ``next_attempt_at`` while this claim holds it."""
+
+
+@dataclass(frozen=True)
+class Tried:
+    tries: int
+    error: str | None  # None: the sink has the reply
+    target: str
+
+
+class ReplyOutbound:
+    """The replies table as ``shared.outbound`` steps."""
+
+    def __init__(
+        self, sinks: Mapping[str, ReplySink], rules: ReplyRules, lease: timedelta, lock: bool
+    ) -> None:
+        self._sinks = sinks
+        self._rules = rules
+        self._lease = lease
+        self._lock = lock
+
+    def steps(self) -> Outbound[ClaimedReply, Tried]:
+        return Outbound(claim=self.claim, send=self.send, record=self.record)
+
+    async def claim(self, uow: UnitOfWork, batch: int) -> list[ClaimedReply]:
+        repo = ReplyRepository(uow.session)
+        lease_until = uow.now + self._lease
+        claimed = []
+        for row in await repo.due(uow.now, batch, lock=self._lock):
+            row.next_attempt_at = lease_until
+            claimed.append(
+                ClaimedReply(
+                    row.id, row.order_id, row.channel, dict(row.body), row.attempts, lease_until
+                )
+            )
+        REPLIES_PENDING.set(await repo.pending_count())
+        return claimed
+
+    async def send(self, reply: ClaimedReply) -> Tried:
+        sink = self._sinks.get(reply.channel)
+        if sink is None:
+            return Tried(0, f"no sink for channel {reply.channel}", "")
+        tries = 0
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self._rules.quick_attempts),
+                wait=wait_exponential(
+                    multiplier=self._rules.quick_wait_seconds, max=QUICK_WAIT_CAP
+                ),
+                reraise=True,
+            ):
+                with attempt:
+                    tries += 1
+                    await sink.send(reply.body)
+        except Exception as exc:
+            REPLIES.labels(reply.channel, "failed").inc()
+            error = mask_phone(f"{type(exc).__name__}: {exc}")[:500]
+            log.warning(
+                "reply_not_delivered",
+                order_id=reply.order_id,
+                attempts=reply.attempts + tries,
+                error=error,
+            )
+            return Tried(tries, error, sink.target)
+        REPLIES.labels(reply.channel, "sent").inc()
+        return Tried(tries, None, sink.target)
+
+    async def record(self, uow: UnitOfWork, reply: ClaimedReply, tried: Tried) -> None:
+        row = await ReplyRepository(uow.session).get(reply.row_id)
+        if row is None or row.sent_at is not None or row.next_attempt_at != reply.lease_until:
+            return  # the lease ran out and a newer claim owns the row
+        row.attempts = reply.attempts + tried.tries
+        row.last_error = tried.error
+        if tried.error is None:
+            row.sent_at = uow.now
+            row.target = tried.target
+            uow.emit([_sent(row.order_id, row.channel, tried.target, row.attempts, uow.now)])
+        else:
+            attempts = max(row.attempts, self._rules.quick_attempts)
+            row.next_attempt_at = replies.next_attempt(attempts, uow.now, self._rules)
+
+
+def lease_for(rules: ReplyRules, timeout_seconds: float) -> timedelta:
+    """Longer than one round of quick tries can take, so a live sender's claim never lapses."""
+    round_seconds = rules.quick_attempts * (timeout_seconds + QUICK_WAIT_CAP)
+    return timedelta(seconds=round_seconds + 30)
+
+
 def reply_sender(
     runtime: ServiceRuntime,
     sinks: Mapping[str, ReplySink],
     rules: ReplyRules,
     poll_seconds: float,
+    timeout_seconds: float,
 ) -> Callable[[], Awaitable[None]]:
-    """The background loop: rounds until nothing is due, then a pause. Replies owed before a
-    restart are in the table and go out at the first round."""
+    """The background loop. Replies owed before a restart are in the table and go out at the
+    first round; one claimed by a process that died goes out when its lease runs out."""
+    outbound = ReplyOutbound(
+        sinks, rules, lease_for(rules, timeout_seconds), runtime.db.is_postgres
+    )
+    sender = OutboundSender("replies", runtime.units, outbound.steps(), poll_seconds)
 
     async def send_replies() -> None:
-        while True:
-            try:
-                while await _one_round(runtime.units, sinks, rules, lock=runtime.db.is_postgres):
-                    pass
-            except Exception as exc:
-                log.warning("reply_round_failed", error=repr(exc))
-            await asyncio.sleep(poll_seconds)
+        try:
+            await sender.run()
+        finally:
+            for sink in sinks.values():
+                if isinstance(sink, HttpSink):
+                    await sink.close()
 
     return send_replies
 
@@ -118,72 +226,27 @@ async def deliver_due(
     """One round over the replies due at a chosen ``now`` (a test, a replay); how many were
     delivered."""
     units = UnitsOfWork(db, outbox, ManualClock(now))
-    return await _one_round(units, sinks, rules, lock=db.is_postgres, batch=batch)
-
-
-async def _one_round(
-    units: UnitsOfWork,
-    sinks: Mapping[str, ReplySink],
-    rules: ReplyRules,
-    lock: bool,
-    batch: int = 20,
-) -> int:
-    """The due replies in one unit of work: each sent is marked and its ``ReplySent`` emitted
-    (the outbox wakes the relay once the round commits)."""
-    async with units.begin() as uow:
-        return await _deliver_round(uow, sinks, rules, batch, lock)
-
-
-async def _deliver_round(
-    uow: UnitOfWork, sinks: Mapping[str, ReplySink], rules: ReplyRules, batch: int, lock: bool
-) -> int:
+    outbound = ReplyOutbound(sinks, rules, lease_for(rules, 10), db.is_postgres)
+    steps = outbound.steps()
     delivered = 0
-    repo = ReplyRepository(uow.session)
-    for row in await repo.due(uow.now, batch, lock=lock):
-        sink = sinks.get(row.channel)
-        if sink is None:
-            row.last_error = f"no sink for channel {row.channel}"
-            row.next_attempt_at = replies.next_attempt(rules.quick_attempts, uow.now, rules)
-            continue
-        if await _try(row, sink, rules):
-            row.sent_at = uow.now
-            row.target = sink.target
-            uow.emit([_sent(row, sink, uow.now)])
-            delivered += 1
-        else:
-            row.next_attempt_at = replies.next_attempt(row.attempts, uow.now, rules)
-    REPLIES_PENDING.set(await repo.pending_count())
+
+    async def counted(reply: ClaimedReply) -> Tried:
+        nonlocal delivered
+        tried = await outbound.send(reply)
+        delivered += tried.error is None
+        return tried
+
+    sender = OutboundSender(
+        "replies", units, Outbound(steps.claim, counted, steps.record), 1, batch
+    )
+    await sender.once()
     return delivered
 
 
-async def _try(row: ReplyRow, sink: ReplySink, rules: ReplyRules) -> bool:
-    try:
-        async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(rules.quick_attempts),
-            wait=wait_exponential(multiplier=rules.quick_wait_seconds, max=5),
-            reraise=True,
-        ):
-            with attempt:
-                row.attempts = (row.attempts or 0) + 1
-                await sink.send(row.body)
-    except Exception as exc:
-        REPLIES.labels(row.channel, "failed").inc()
-        row.last_error = mask_phone(f"{type(exc).__name__}: {exc}")[:500]
-        log.warning(
-            "reply_not_delivered",
-            order_id=row.order_id,
-            attempts=row.attempts,
-            error=row.last_error,
-        )
-        return False
-    REPLIES.labels(row.channel, "sent").inc()
-    return True
-
-
-def _sent(row: ReplyRow, sink: ReplySink, now: datetime) -> ReplySent:
+def _sent(order_id: str, channel: str, target: str, attempts: int, now: datetime) -> ReplySent:
     return ReplySent(
-        order_id=row.order_id,
+        order_id=order_id,
         occurred_at=now,
         producer=PRODUCER,
-        payload=ReplySentPayload(channel=row.channel, target=sink.target, attempts=row.attempts),
+        payload=ReplySentPayload(channel=channel, target=target, attempts=attempts),
     )

@@ -112,6 +112,9 @@ class ReplyRepository:
     def add(self, row: ReplyRow) -> None:
         self.session.add(row)
 
+    async def get(self, row_id: int) -> ReplyRow | None:
+        return await self.session.get(ReplyRow, row_id)
+
     async def due(self, now: datetime, limit: int, lock: bool) -> list[ReplyRow]:
         query = (
             select(ReplyRow)
