@@ -13,6 +13,7 @@ import httpx
 from services.console.config import ConsoleSettings
 from shared.auth import issue_token
 from shared.clock import Clock
+from shared.outbound import http_client
 
 TOKEN_TTL = timedelta(minutes=5)
 SERVICE_NAMES = {
@@ -62,7 +63,7 @@ class Services:
         self._http: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        self._http = http_client(10.0)
 
     async def stop(self) -> None:
         if self._http is not None:

@@ -20,6 +20,7 @@ from services.notify.jobs import Deliverer
 from services.notify.store import InboxRow, OutboxRow
 from shared.clock import Clock, StartedClock, SystemClock
 from shared.http import install_conventions
+from shared.outbound import http_client
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -67,7 +68,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         inbox_model=InboxRow,
     )
     runtime.consume_orders(CONSUMER, EVENTS, deps)
-    client = httpx.AsyncClient(timeout=settings.http_timeout_seconds)
+    client = http_client(settings.http_timeout_seconds)
     channels = build_channels(settings, client, LocalReceiver(runtime.db, clock))
     runtime.background("deliveries", Deliverer(runtime, deps, channels).run)
 

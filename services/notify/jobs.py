@@ -1,13 +1,13 @@
 """The delivery job: takes due messages, sends them, records each outcome.
 
-A message is claimed (state ``sending``, a lease) in one transaction and its outcome recorded in
-another, after the send. A process killed between the two leaves the claim; when the lease runs
-out the message is sent again. That is the bound: **at most one extra message per delivery**
-(per event, person and channel) for each crash between sending and recording, and none lost.
-WeCom's ``enable_duplicate_check`` makes even that one extra rare on the real service.
+It is notify's table spoken through ``shared/outbound.py``: a message is claimed (state
+``sending``, a lease) in one transaction, sent with no transaction open, and its outcome
+recorded in another. A process killed between the two leaves the claim; when the lease runs out
+the message is sent again. That is the bound: **at most one extra message per delivery** (per
+event, person and channel) for each crash between sending and recording, and none lost. WeCom's
+``enable_duplicate_check`` makes even that one extra rare on the real service.
 """
 
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +25,9 @@ from shared import failpoints
 from shared.contracts import Event
 from shared.logging import get_logger
 from shared.masking import mask_phone
+from shared.outbound import Outbound, OutboundSender
 from shared.runtime import ServiceRuntime
+from shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 BATCH = 20
@@ -65,71 +67,58 @@ class Deliverer:
         self._channels = channels
         self._policy = RetryPolicy(s.delivery_attempts, s.retry_base_seconds, s.retry_max_seconds)
         self._lease = timedelta(seconds=s.delivery_lease_seconds)
-        self._poll = s.delivery_poll_seconds
+        self._sender = OutboundSender(
+            "deliveries",
+            runtime.units,
+            Outbound(claim=self._claim, send=self._send, record=self._record),
+            s.delivery_poll_seconds,
+            BATCH,
+        )
 
     async def run(self) -> None:
-        while True:
-            try:
-                busy = await self.once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is away: try again shortly
-                log.warning("delivery_round_failed", error=repr(exc))
-                busy = 0
-            if not busy:
-                await asyncio.sleep(self._poll)
+        await self._sender.run()
 
     async def once(self) -> int:
-        claimed = await self._claim()
-        await asyncio.gather(*(self._deliver(c) for c in claimed))
-        return len(claimed)
+        return await self._sender.once()
 
-    async def _claim(self) -> list[Claimed]:
-        db = self._runtime.db
-        async with self._runtime.units.begin() as uow:
-            session, now = uow.session, uow.now
-            rows = await DeliveryRepository(session).due(now, BATCH, db.is_postgres)
-            claimed = []
-            for row in rows:
-                row.state = SENDING
-                row.attempts += 1
-                row.next_attempt_at = now + self._lease
-                claimed.append(Claimed(row.id, row.attempts, outgoing(row, self._deps)))
-            backlog = await session.scalar(
-                select(func.count())
-                .select_from(DeliveryRow)
-                .where(DeliveryRow.state.in_((PENDING, SENDING)))
-            )
+    async def _claim(self, uow: UnitOfWork, batch: int) -> list[Claimed]:
+        session, now = uow.session, uow.now
+        rows = await DeliveryRepository(session).due(now, batch, self._runtime.db.is_postgres)
+        claimed = []
+        for row in rows:
+            row.state = SENDING
+            row.attempts += 1
+            row.next_attempt_at = now + self._lease
+            claimed.append(Claimed(row.id, row.attempts, outgoing(row, self._deps)))
+        backlog = await session.scalar(
+            select(func.count())
+            .select_from(DeliveryRow)
+            .where(DeliveryRow.state.in_((PENDING, SENDING)))
+        )
         metrics.BACKLOG.set(backlog or 0)
         return claimed
 
-    async def _deliver(self, c: Claimed) -> None:
-        channel = self._channels[c.message.channel]
-        outcome = await channel.send(c.message)
+    async def _send(self, c: Claimed) -> Outcome:
+        outcome = await self._channels[c.message.channel].send(c.message)
         failpoints.hit("notify.deliver.after_send")
-        events = await self._record(c, outcome)
-        if events:
-            self._runtime.outbox.wake()
+        return outcome
 
-    async def _record(self, c: Claimed, outcome: Outcome) -> list[Event]:
-        async with self._runtime.units.begin() as uow:
-            now = uow.now
-            repo = DeliveryRepository(uow.session)
-            row = await repo.get(c.delivery_id)
-            if row is None or row.state != SENDING or row.attempts != c.attempts:
-                return []  # a newer claim owns it (our lease ran out)
-            step = after(outcome, c.attempts, self._policy, now)
-            row.state = step.state
-            row.last_error = outcome.detail
-            events: list[Event] = []
-            if step.state == SENT:
-                row.sent_at, row.provider_ref = now, outcome.provider_ref
-            elif step.state == PENDING:
-                assert step.at is not None
-                row.next_attempt_at = step.at
-            elif step.state == FAILED:
-                events = await self._failed(repo, row, now)
-            uow.emit(events)
+    async def _record(self, uow: UnitOfWork, c: Claimed, outcome: Outcome) -> None:
+        now = uow.now
+        repo = DeliveryRepository(uow.session)
+        row = await repo.get(c.delivery_id)
+        if row is None or row.state != SENDING or row.attempts != c.attempts:
+            return  # a newer claim owns it (our lease ran out)
+        step = after(outcome, c.attempts, self._policy, now)
+        row.state = step.state
+        row.last_error = outcome.detail
+        if step.state == SENT:
+            row.sent_at, row.provider_ref = now, outcome.provider_ref
+        elif step.state == PENDING:
+            assert step.at is not None
+            row.next_attempt_at = step.at
+        elif step.state == FAILED:
+            uow.emit(await self._failed(repo, row, now))
         label = {"sent": "sent", "pending": "retry", "failed": "failed"}[step.state]
         metrics.MESSAGES.labels(c.message.channel, label).inc()
         log.info(
@@ -140,7 +129,6 @@ class Deliverer:
             attempt=c.attempts,
             detail=mask_phone(outcome.detail),
         )
-        return events
 
     async def _failed(
         self, repo: DeliveryRepository, row: DeliveryRow, now: datetime

@@ -139,3 +139,36 @@ def test_every_function_is_short_enough_to_read() -> None:
                 if size > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = size
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+# Network clients a handler could call while its unit of work holds the database.
+NETWORK = ("httpx", "aiohttp", "requests", "urllib.request", "socket", "shared.outbound")
+
+
+def _builds_http_client(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"AsyncClient", "Client"}:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_network_io_inside_a_unit_of_work(service: str) -> None:
+    """Handlers run inside their unit of work: they import no network client. Every client the
+    services build comes from ``shared.outbound.http_client``, which refuses a request while a
+    unit of work is open (``tests/unit/test_shared_outbound.py``)."""
+    folder = ROOT / "services" / service
+    handler_files = [folder / "handlers.py", *sorted((folder / "handlers").rglob("*.py"))]
+    network = {
+        str(p.relative_to(ROOT)): bad
+        for p in handler_files
+        if p.exists() and (bad := _imports_any(p, NETWORK))
+    }
+    assert not network, f"handlers import network clients (send from a job instead): {network}"
+    own_clients = [
+        str(p.relative_to(ROOT)) for p in sorted(folder.rglob("*.py")) if _builds_http_client(p)
+    ]
+    assert not own_clients, f"build clients with shared.outbound.http_client: {own_clients}"
