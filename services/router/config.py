@@ -97,24 +97,29 @@ class RouterPolicy(_Model):
         return now + timedelta(minutes=self.ack_minutes(order))
 
     def is_major(self, order: OrderReceivedPayload) -> str | None:
-        """Why the order is a major event (Art. 7), or None."""
+        """Why the order is a major event (Art. 7), or None. The reason is bare (``主管道``):
+        whoever shows it adds the 重大事项 label once."""
         rules = self.major_events
-        text = f"{order.title} {order.content}"
         if order.category in rules.categories:
-            return f"重大事项：{order.category_label or order.category}"
+            return order.category_label or order.category
         if order.priority in rules.priorities:
-            return "重大事项：特急"
-        hit = next((k for k in rules.keywords if k in text), None)
-        if hit:
-            return f"重大事项：{hit}"
-        return None
+            return "特急"
+        text = _callers_words(order)
+        return next((k for k in rules.keywords if k in text), None)
 
     def is_area_wide(self, order: OrderReceivedPayload) -> bool:
         rules = self.major_events
-        text = f"{order.title} {order.content}"
+        text = _callers_words(order)
         return order.category in rules.area_wide_categories and any(
             k in text for k in rules.area_wide_keywords
         )
+
+
+def _callers_words(order: OrderReceivedPayload) -> str:
+    """Only a caller's words are searched for keywords. Staff write grid reports and planned
+    outages (更换主管道阀门 is work, not a burst): their major events come from explicit flags
+    (a major-event report is critical; intake raises its own), never from the words."""
+    return "" if order.source == "grid_report" else f"{order.title} {order.content}"
 
 
 @dataclass(frozen=True)

@@ -340,3 +340,31 @@ def test_an_area_wide_outage_also_notifies_dispatch() -> None:
 def test_an_ordinary_leak_is_not_a_major_event() -> None:
     chosen = domain.first_assignment(order(), BASE, POLICY, WEDNESDAY_10)
     assert domain.major_on_arrival("GL-1", chosen, order(), BASE, POLICY, WEDNESDAY_10) == []
+
+
+def test_a_major_events_reason_is_bare_so_the_label_is_shown_once() -> None:
+    o = order(content="路口主管道漏水严重")
+    chosen = domain.first_assignment(o, BASE, POLICY, WEDNESDAY_10)
+    (raised,) = domain.major_on_arrival("GL-1", chosen, o, BASE, POLICY, WEDNESDAY_10)
+    assert raised.payload.reason == "主管道"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "计划停水 12-03 08:00至12-03 18:00，范围：水城花园。原因：更换DN300主管道阀门",
+        "片区巡查：主路爆管已处置，多个小区大面积停水已恢复",
+    ],
+    ids=["planned outage notice", "grid worker's free text"],
+)
+def test_staff_words_never_raise_a_major_event(content: str) -> None:
+    o = order(source="grid_report", category="OUTAGE", category_label="停水", content=content)
+    chosen = domain.first_assignment(o, BASE, POLICY, WEDNESDAY_10)
+    assert domain.major_on_arrival("GL-1", chosen, o, BASE, POLICY, WEDNESDAY_10) == []
+
+
+def test_a_grid_workers_explicit_major_event_report_still_is_one() -> None:
+    o = order(source="grid_report", priority="critical", content="主管道")
+    chosen = domain.first_assignment(o, BASE, POLICY, WEDNESDAY_10)
+    (raised,) = domain.major_on_arrival("GL-1", chosen, o, BASE, POLICY, WEDNESDAY_10)
+    assert raised.payload.reason == "特急"

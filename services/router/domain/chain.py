@@ -242,7 +242,7 @@ def major_on_arrival(
         major_event(
             order_id,
             chosen.department,
-            reason or "重大事项：大面积停水",
+            reason or "大面积停水",
             roster,
             policy,
             now,
