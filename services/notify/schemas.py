@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.notify.store import DeliveryRow, LocalMessageRow
 from shared.clock import to_local
-from shared.fields import Text40, Text100, Text200, Text1000, Text4000
+from shared.fields import Text40, Text100, Text200, Text4000
 from shared.masking import mask_phone
 
 CHANNEL_LABELS = {
@@ -95,7 +95,9 @@ class Alert(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     status: str = Field(pattern="^(firing|resolved)$")
-    labels: dict[Text100, Text1000]
+    # A label names the alert when it has no fingerprint, and the name is part of a delivery's
+    # key (200 characters): 100 leaves room for the rest of it.
+    labels: dict[Text100, Text100]
     annotations: dict[Text100, Text4000] = Field(default_factory=dict)
     startsAt: datetime
     fingerprint: Text100 = ""
@@ -108,7 +110,7 @@ class AlertmanagerWebhook(BaseModel):
     status: Text40 = ""
     receiver: Text200 = ""
     alerts: list[Alert] = Field(min_length=1)
-    commonLabels: dict[Text100, Text1000] = Field(default_factory=dict)
+    commonLabels: dict[Text100, Text100] = Field(default_factory=dict)
 
 
 class AlertsAccepted(BaseModel):

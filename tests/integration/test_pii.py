@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Table, select
 
-from shared.clock import LOCAL_TZ
+from shared.clock import LOCAL_TZ, ManualClock
+from shared.db import Database
 from shared.masking import unmasked_phones
-from tests.support.kafka import produce, read_all
+from tests.support.kafka import produce, read_all, read_json
 from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, ROLES, fill, headers, routes_of
 from tests.support.system import Environment, run_system, token
@@ -351,3 +353,214 @@ async def test_no_phone_is_readable_anywhere_but_in_the_assignees_order_view(
     assert "+86 139****1234" in ledger.text
     assert assignee.json()["caller_phone"] == CALLER_MOBILE
     assert colleague.json()["caller_phone"] != CALLER_MOBILE
+
+
+def alertmanager(fingerprint: str) -> dict[str, Any]:
+    """Alertmanager's webhook with a phone in every text it carries (a rule's annotations quote
+    whatever the alert's author wrote)."""
+    labels = {
+        "alertname": f"GridlineHotline{short(0)}",
+        "severity": "critical",
+        f"caller{MOBILES[0]}": f"值班 {short(1)}",
+        "instance": EVERY_FORMAT[:100],
+    }
+    annotations = {
+        "summary": f"热线告警 {EVERY_FORMAT}",
+        "description": f"请联系 {EVERY_FORMAT}",
+        f"runbook{MOBILES[0]}": EVERY_FORMAT,
+    }
+    alert = {
+        "status": "firing",
+        "labels": labels,
+        "annotations": annotations,
+        "startsAt": "2026-12-02T02:00:00Z",
+        "fingerprint": fingerprint,
+    }
+    return {
+        "version": short(2)[:40],
+        "status": short(3)[:40],
+        "receiver": EVERY_FORMAT[:200],
+        "commonLabels": labels,
+        "alerts": [alert],
+    }
+
+
+def outreach_writes(worker: str, starts: datetime) -> list[tuple[str, str, dict[str, Any]]]:
+    """(role, path, body): every request outreach takes that carries text a person typed."""
+    return [
+        (
+            "operator",
+            "/v1/campaigns",
+            {
+                "template": "UM_MAINTENANCE_OUTAGE",
+                "communities": ["水城花园", "柳园小区"],
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=6)).isoformat(),
+                "reason": f"更换阀门 {EVERY_FORMAT}"[:200],
+            },
+        ),
+        (
+            f"department:{OWN}",
+            "/v1/wechat-groups",
+            {
+                "community": f"水城花园 {MOBILES[6]}",
+                "worker_id": worker,
+                "kind": "group",
+                "group_name": f"水城花园业主群 {EVERY_FORMAT}"[:100],
+                "members": 120,
+                "worker_in_group": True,
+                "manager_name": f"周经理 {MOBILES[1]}",
+                "note": f"群主 {EVERY_FORMAT}"[:200],
+            },
+        ),
+        (
+            f"head:{OWN}",
+            "/v1/wechat-groups",
+            {
+                "community": f"柳园小区{short(4)}",
+                "worker_id": worker,
+                "kind": "manager_contact",
+                "manager_name": f"吴 {MOBILES[7]}",
+                "note": EVERY_FORMAT[:200],
+            },
+        ),
+        (
+            f"head:{OWN}",
+            "/v1/trainings",
+            {
+                "held_on": "2026-11-20",
+                "topic": f"漏水抢修 {EVERY_FORMAT}"[:200],
+                "trainer": f"钱主任 {MOBILES[2]}",
+                "attendees": [worker],
+            },
+        ),
+    ]
+
+
+async def stored_leaks(db: Database, tables: list[Table], skip: set[str]) -> list[str]:
+    """Every unmasked phone in any text a service's database keeps (``skip``: the columns that
+    must keep a number to reach someone, like a delivery's SMS target)."""
+    found: list[str] = []
+    async with db.transaction() as session:
+        for table in tables:
+            for row in (await session.execute(select(table))).mappings():
+                for column, value in row.items():
+                    where = f"{table.name}.{column}"
+                    if value is not None and where not in skip:
+                        found += leaks(str(value), f"stored {where}")
+    return found
+
+
+async def document_gets(client: httpx.AsyncClient) -> list[str]:
+    """Every GET path of a service, from its own OpenAPI document."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    return [path for path, operations in paths.items() if "get" in operations]
+
+
+async def test_no_phone_is_stored_or_shown_by_notify_outreach_or_the_care_register(
+    environment: Environment, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from services.intake.store import CareEntryRow
+    from services.notify.store import Base as NotifyBase
+    from services.outreach.store import Base as OutreachBase
+    from tests.integration.test_notify_flow import WEDNESDAY_10, running_notify
+    from tests.integration.test_outreach_flow import running_outreach
+
+    clock = ManualClock(WEDNESDAY_10)
+    async with (
+        run_system(environment, only=("intake",)) as system,
+        running_notify(environment) as notify,
+        running_outreach(environment, clock) as outreach,
+    ):
+        intake = system.intake
+        found: list[str] = []
+
+        # The care register: a correction and a retirement, as typed by a grid worker.
+        care = {"name": "孙", "phone": CALLER_MOBILE, "reason": "独居", "note": ""}
+        entry = await submit(intake, "/v1/care-register", care, f"department:{OWN}")
+        correction = {**care, "reason": f"独居 {MOBILES[4]}", "note": f"每周探访 {EVERY_FORMAT}"}
+        corrected = await intake.put(
+            f"/v1/care-register/{entry['id']}", json=correction, headers=headers(f"head:{OWN}")
+        )
+        assert corrected.status_code == 200, corrected.text
+        retired = {"reason": f"已搬离 {EVERY_FORMAT}"[:200]}
+        await submit(intake, f"/v1/care-register/{entry['id']}/retire", retired, f"head:{OWN}")
+
+        # Alertmanager's webhook; a repeat with the same fingerprint plans nothing new.
+        for _ in range(2):
+            got = await notify.post(
+                "/v1/alerts", json=alertmanager(short(5)), headers=headers("ops")
+            )
+            assert got.status_code == 200, got.text
+
+        async def alert_recorded() -> str:
+            got = await notify.get("/v1/messages", headers=headers("ops"))
+            assert got.json()["total"] >= 1, got.text
+            return got.text
+
+        messages = await eventually(alert_recorded)
+
+        campaign_id = ""
+        for role, path, body in outreach_writes(OWN_WORKER, WEDNESDAY_10 + timedelta(days=1)):
+            answer = await submit(outreach, path, body, role)
+            campaign_id = answer.get("campaign_id", campaign_id)
+            found += leaks(json.dumps(answer, ensure_ascii=False), f"{role} POST {path}")
+        # A refusal that quotes what was typed quotes it masked.
+        unknown = {**outreach_writes(OWN_WORKER, WEDNESDAY_10)[0][2]}
+        unknown["communities"] = [f"无此小区 {MOBILES[3]}"]
+        refused = await outreach.post("/v1/campaigns", json=unknown, headers=headers("operator"))
+        assert refused.status_code == 422, refused.text
+        found += leaks(refused.text, "the refused campaign")
+
+        async def announced() -> None:
+            types = [e.get("type") for e in await read_json(environment.bootstrap, topics.activity)]
+            assert {"OutageAnnounced", "WeChatGroupRecorded", "TrainingRecorded"} <= set(types)
+
+        topics = environment.topics
+        await eventually(announced)
+        for topic in (topics.orders, topics.activity, topics.dlq):
+            for value in await read_all(environment.bootstrap, topic):
+                found += leaks(value.decode("utf-8", "replace"), topic)
+
+        values = {
+            "order_id": "GL-NONE",
+            "token": "x",
+            "campaign_id": campaign_id,
+            "year": "2026",
+            "task_id": "NONE",
+        }
+        for service, client in (("notify", notify), ("outreach", outreach)):
+            for path in await document_gets(client):
+                for role in ROLES:
+                    department = role.split(":", 1)[1] if ":" in role else OWN
+                    params = {"department": department}
+                    got = await client.get(fill(path, values), params=params, headers=headers(role))
+                    found += leaks(readable(got), f"{role} {service} GET {path}")
+        register = await intake.get(
+            "/v1/care-register", params={"include_retired": "true"}, headers=headers(f"head:{OWN}")
+        )
+        found += leaks(register.text, "GET /v1/care-register")
+        groups = await outreach.get("/v1/wechat-groups", headers=headers(f"head:{OWN}"))
+        trainings = await outreach.get("/v1/trainings/2026.xlsx", headers=headers(f"head:{OWN}"))
+
+        notify_db: Database = notify.app_db  # type: ignore[attr-defined]
+        outreach_db: Database = outreach.app_db  # type: ignore[attr-defined]
+        found += await stored_leaks(
+            notify_db, list(NotifyBase.metadata.sorted_tables), {"deliveries.target"}
+        )
+        found += await stored_leaks(outreach_db, list(OutreachBase.metadata.sorted_tables), set())
+        intake_db: Database = system.apps["intake"].state.runtime.db
+        care_table = CareEntryRow.__table__
+        columns = [care_table.c.reason, care_table.c.note, care_table.c.retired_reason]
+        async with intake_db.transaction() as session:
+            for row in (await session.execute(select(*columns))).mappings():
+                found += leaks(" ".join(str(v) for v in row.values()), "stored care_register")
+            kept = (await session.execute(select(*columns))).all()
+
+    output = capfd.readouterr()
+    found += leaks(output.out + output.err, "logs")
+    assert found == [], "\n".join(found[:40])
+    # The seeded text did arrive, masked: the scans above read real content.
+    assert "+86 139****1234" in messages
+    assert "+86 139****1234" in groups.text and "139****1234" in readable(trainings)
+    assert any("+86 139****1234" in str(row) for row in kept)
