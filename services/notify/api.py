@@ -3,7 +3,7 @@ deliveries, Alertmanager's webhook receiver, and the signed links in messages.""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from services.notify import queries
 from services.notify.config import NotifyDeps
@@ -18,7 +18,7 @@ from services.notify.schemas import (
 )
 from shared import order_links as links
 from shared.auth import Principal
-from shared.http import ApiError, principal, require
+from shared.http import ApiError, Limit, Offset, PathKey, QueryKey, principal, require
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus
 
@@ -44,6 +44,9 @@ Bus = Annotated[CommandBus[NotifyDeps], Depends(bus_of)]
 Reader = Annotated[Principal, Depends(principal)]
 Ops = Annotated[Principal, Depends(require("ops"))]
 
+# A signed link is a JWT of a few hundred characters; anything far longer is not one of ours.
+LinkToken = Annotated[str, Path(min_length=1, max_length=2000)]
+
 router = APIRouter()
 
 
@@ -55,10 +58,10 @@ router = APIRouter()
 async def messages(
     _who: Reader,
     runtime: Runtime,
-    person: str | None = None,
-    order_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    person: QueryKey = None,
+    order_id: QueryKey = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> MessagePage:
     async with runtime.db.snapshot() as session:
         rows, total = await queries.messages(session, person, order_id, limit, offset)
@@ -70,7 +73,7 @@ async def messages(
     response_model=list[DeliveryView],
     summary="Who was told of the order, on which channel, and whether it arrived",
 )
-async def deliveries(order_id: str, _who: Reader, runtime: Runtime) -> list[DeliveryView]:
+async def deliveries(order_id: PathKey, _who: Reader, runtime: Runtime) -> list[DeliveryView]:
     async with runtime.db.snapshot() as session:
         rows = await queries.deliveries_of(session, order_id)
     return [DeliveryView.of(r) for r in rows]
@@ -87,7 +90,7 @@ async def alerts(body: AlertmanagerWebhook, _who: Ops, bus: Bus) -> AlertsAccept
 
 
 @router.get("/l/{token}", response_model=LinkView, summary="A message's signed order link")
-async def open_link(token: str, runtime: Runtime, deps: Deps) -> LinkView:
+async def open_link(token: LinkToken, runtime: Runtime, deps: Deps) -> LinkView:
     try:
         claims = links.verify(deps.settings.token_secret, token, runtime.clock.now())
     except links.BadLink as exc:

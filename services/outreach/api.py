@@ -7,7 +7,7 @@ notices for any department; ops and admin read everything (admin may also write)
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from services.outreach import exports, metrics, queries
 from services.outreach.config import OutreachDeps
@@ -36,7 +36,7 @@ from services.outreach.schemas import (
 from services.outreach.store import CampaignRow, OutreachRepository, TaskRow
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import require
+from shared.http import Limit, PathKey, QueryKey, Year, require
 from shared.refusals import NotFound
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus
@@ -105,7 +105,7 @@ async def start(
 @router.get(
     "/campaigns/{campaign_id}", response_model=CampaignView, summary="一次通知及其各小区任务"
 )
-async def campaign(campaign_id: str, who: Reader, runtime: Runtime, deps: Deps) -> CampaignView:
+async def campaign(campaign_id: PathKey, who: Reader, runtime: Runtime, deps: Deps) -> CampaignView:
     async with runtime.db.snapshot() as session:
         repo = OutreachRepository(session)
         row = await repo.campaign(campaign_id)
@@ -122,10 +122,10 @@ async def tasks(
     who: Reader,
     runtime: Runtime,
     deps: Deps,
-    department: str | None = None,
-    worker_id: str | None = None,
-    state: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    department: QueryKey = None,
+    worker_id: QueryKey = None,
+    state: QueryKey = None,
+    limit: Limit = 100,
 ) -> list[TaskView]:
     dept = own(who, department) if who.department is not None or department else None
     async with runtime.db.snapshot() as session:
@@ -135,7 +135,7 @@ async def tasks(
 
 
 @router.post("/notice-tasks/{task_id}/sent", response_model=TaskView, summary="已发送（可附截图）")
-async def sent(task_id: str, body: SentIn, who: Staff, bus: Bus, deps: Deps) -> TaskView:
+async def sent(task_id: PathKey, body: SentIn, who: Staff, bus: Bus, deps: Deps) -> TaskView:
     done = await bus.handle(MarkSent(task_id, body, who))
     task: TaskRow = done.answer
     if done.events:
@@ -156,7 +156,7 @@ async def add_group(body: GroupIn, who: Staff, bus: Bus, deps: Deps) -> GroupVie
 
 @router.get("/wechat-groups", response_model=list[GroupView], summary="微信群登记")
 async def list_groups(
-    who: Reader, runtime: Runtime, deps: Deps, department: str | None = None
+    who: Reader, runtime: Runtime, deps: Deps, department: QueryKey = None
 ) -> list[GroupView]:
     dept = own(who, department)
     async with runtime.db.snapshot() as session:
@@ -170,7 +170,7 @@ async def list_groups(
     summary="未入群且未加物业负责人的网格员",
 )
 async def missing(
-    who: HeadOrOps, runtime: Runtime, deps: Deps, department: str | None = None
+    who: HeadOrOps, runtime: Runtime, deps: Deps, department: QueryKey = None
 ) -> list[GapView]:
     dept = own(who, department)
     async with runtime.db.snapshot() as session:
@@ -182,7 +182,7 @@ async def missing(
     response_model=GapCheck,
     summary="立即检查：缺群者提交部门负责人确认是否扣分（每人每小区每月一次）",
 )
-async def check(who: HeadOrOps, bus: Bus, department: str | None = None) -> GapCheck:
+async def check(who: HeadOrOps, bus: Bus, department: QueryKey = None) -> GapCheck:
     dept = own(who, department)
     return GapCheck(department=dept, proposed=await check_groups(bus, dept))
 
@@ -196,7 +196,7 @@ async def add_training(body: TrainingIn, who: Head, bus: Bus) -> TrainingView:
 
 @router.get("/trainings/{year}.xlsx", summary="培训登记导出（xlsx）", response_class=Response)
 async def report_xlsx(
-    year: int, who: Reader, runtime: Runtime, deps: Deps, department: str | None = None
+    year: Year, who: Reader, runtime: Runtime, deps: Deps, department: QueryKey = None
 ) -> Response:
     dept = own(who, department)
     async with runtime.db.snapshot() as session:
@@ -210,7 +210,7 @@ async def report_xlsx(
 
 @router.get("/trainings/{year}", response_model=TrainingReport, summary="全年培训次数，不足4次者")
 async def report(
-    year: int, who: Reader, runtime: Runtime, deps: Deps, department: str | None = None
+    year: Year, who: Reader, runtime: Runtime, deps: Deps, department: QueryKey = None
 ) -> TrainingReport:
     dept = own(who, department)
     async with runtime.db.snapshot() as session:

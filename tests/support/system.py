@@ -1,4 +1,4 @@
-"""The four services run in-process on the real broker and real databases, driven over HTTP."""
+"""The services run in-process on the real broker and real databases, driven over HTTP."""
 
 import asyncio
 import uuid
@@ -70,6 +70,8 @@ class System:
     sla: httpx.AsyncClient
     scoring: httpx.AsyncClient
     apps: dict[str, FastAPI]
+    notify: httpx.AsyncClient | None = None
+    outreach: httpx.AsyncClient | None = None
 
 
 @asynccontextmanager
@@ -81,6 +83,10 @@ async def run_system(
 ) -> AsyncIterator[System]:
     from services.intake.app import create_app as intake_app
     from services.intake.config import IntakeSettings
+    from services.notify.app import create_app as notify_app
+    from services.notify.config import NotifySettings
+    from services.outreach.app import create_app as outreach_app
+    from services.outreach.config import OutreachSettings
     from services.router.app import create_app as router_app
     from services.router.config import RouterSettings
     from services.scoring.app import create_app as scoring_app
@@ -94,8 +100,11 @@ async def run_system(
         "router": lambda s, c: router_app(RouterSettings(**s), c),
         "sla": lambda s, c: sla_app(SlaSettings(**s, poll_seconds=0.1), c),
         "scoring": lambda s, c: scoring_app(ScoringSettings(**s), c),
+        "notify": lambda s, c: notify_app(NotifySettings(**s), c),
+        "outreach": lambda s, c: outreach_app(OutreachSettings(**s), c),
     }
-    wanted = only or tuple(factories)
+    # The first four unless asked: notify and outreach run where a test names them.
+    wanted = only or ("intake", "router", "sla", "scoring")
     async with AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient] = {}
         apps: dict[str, FastAPI] = {}
@@ -114,4 +123,6 @@ async def run_system(
             sla=clients.get("sla"),  # type: ignore[arg-type]
             scoring=clients.get("scoring"),  # type: ignore[arg-type]
             apps=apps,
+            notify=clients.get("notify"),
+            outreach=clients.get("outreach"),
         )
