@@ -12,13 +12,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from services.console.api import build_pages
-from services.console.api.errors import install_pages_errors
+from services.console.api.errors import FormLimit, install_pages_errors
 from services.console.api.web import (
     ConsoleContext,
     make_templates,
 )
 from services.console.config import ConsoleSettings, load_deps
 from services.console.domain.accounts import LockPolicy, demo_accounts
+from services.console.domain.sessions import SessionPolicy
 from services.console.handlers import AccountDeps, Accounts, SeedAccounts
 from services.console.queries import Services
 from shared.clock import Clock, SystemClock
@@ -52,13 +53,14 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     clock = clock or SystemClock()
     db = Database(settings.resolved_database_url())
     policy = LockPolicy(settings.lockout_attempts, timedelta(minutes=settings.lockout_minutes))
+    sessions = SessionPolicy(timedelta(hours=settings.session_hours))
     ctx = ConsoleContext(
         settings=settings,
         deps=deps,
         services=Services(settings, clock),
         db=db,
         clock=clock,
-        accounts=Accounts(db, clock, AccountDeps(policy)),
+        accounts=Accounts(db, clock, AccountDeps(policy, sessions)),
         templates=make_templates(deps, clock),
     )
 
@@ -89,13 +91,17 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     )
     app.state.console = ctx
     app.state.runtime = ConsoleRuntime(settings)
+    # Inside the cookie middleware, so that a refusal is the console's own Chinese page.
+    app.add_middleware(FormLimit, max_bytes=settings.max_body_bytes)
+    # The signed cookie carries the CSRF token, a flash and the session's token; whether that
+    # session is still open is the accounts database's to say, on every request.
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
         session_cookie="gridline_console",
         max_age=int(settings.session_hours * 3600),
         same_site="lax",
-        https_only=False,
+        https_only=settings.secure_cookie,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(build_pages())

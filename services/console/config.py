@@ -26,6 +26,14 @@ class ConsoleSettings(ServiceSettings):
     embedded: bool = Field(
         False, description="Set by `gridline up`: the built-in development secrets are allowed"
     )
+    cookie_secure: bool | None = Field(
+        None,
+        description="The session cookie's Secure flag: sent over HTTPS only. Unset: on "
+        "everywhere but the embedded `gridline up`, which serves plain HTTP on loopback",
+    )
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest form post; a larger one is refused with 413"
+    )
     demo_accounts: bool = Field(
         False, description="Create the demo organisation's accounts when none exist"
     )
@@ -40,6 +48,10 @@ class ConsoleSettings(ServiceSettings):
     outreach_url: str = "http://127.0.0.1:8106"
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
     taxonomy_file: Path = Field(Path("taxonomy.yaml"), description="Relative to config_dir")
+
+    @property
+    def secure_cookie(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else not self.embedded
 
     def refuse_dev_secrets(self) -> None:
         """Outside `gridline up` the built-in secrets would let anyone forge a session or a

@@ -1,13 +1,15 @@
-"""Every write the console makes is to its own accounts: sign-in attempts, add, reset, disable.
-One shape: ``(command, uow, deps) -> events``; the EVENTS and COMMANDS tables are at the bottom.
+"""Every write the console makes is to its own accounts: sign-in attempts and the sessions they
+open, sign-out, add, reset, disable. One shape: ``(command, uow, deps) -> events``; the EVENTS
+and COMMANDS tables are at the bottom.
 
 The console publishes nothing and consumes nothing (it reads the other services over HTTP), so
 it has no outbox: its unit of work is the accounts database's transaction alone (``Accounts``),
 every handler returns no events and answers its caller through ``uow.answer``.
 """
 
+import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -22,7 +24,8 @@ from services.console.domain.accounts import (
     failure_message,
     may_try,
 )
-from services.console.store import UserRepository, UserRow
+from services.console.domain.sessions import SessionPolicy, digest, expires_at
+from services.console.store import SessionRepository, SessionRow, UserRepository, UserRow
 from shared.auth import validate_role
 from shared.clock import Clock
 from shared.contracts import Event
@@ -38,6 +41,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 @dataclass(frozen=True)
 class AccountDeps:
     policy: LockPolicy
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class SignedIn:
     ok: bool
     message: str = ""
     user: UserRow | None = None
+    session: str = ""  # the new session's token, for the cookie alone
+
+
+@dataclass(frozen=True)
+class SignOut:
+    session: str
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,8 @@ async def _sign_in(
     command: SignIn, session: AsyncSession, deps: AccountDeps, now: datetime
 ) -> SignedIn:
     row = await UserRepository(session).get_for_update(command.username.strip().lower())
+    if row is not None:
+        await SessionRepository(session).end_expired(row.username, now)
     if row is None:
         _verify(_DUMMY_HASH, command.password)
         return SignedIn(False, failure_message(AttemptState(0, None, False), deps.policy))
@@ -120,7 +132,29 @@ async def _sign_in(
         row.failed_attempts, row.locked_until = state.failed_attempts, state.locked_until
         return SignedIn(False, failure_message(state, deps.policy))
     row.failed_attempts, row.locked_until, row.last_sign_in_at = 0, None, now
-    return SignedIn(True, user=row)
+    return SignedIn(True, user=row, session=_open_session(session, row.username, now, deps))
+
+
+def _open_session(session: AsyncSession, username: str, now: datetime, deps: AccountDeps) -> str:
+    token = secrets.token_urlsafe(32)
+    SessionRepository(session).add(
+        SessionRow(
+            digest=digest(token),
+            username=username,
+            created_at=now,
+            expires_at=expires_at(now, deps.sessions),
+        )
+    )
+    return token
+
+
+async def sign_out(command: SignOut, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
+    """Ends every session of the signed-in account, so no copy of any of its cookies (another
+    browser, a copied cookie) stays signed in. ``uow.answer``: how many ended."""
+    sessions = SessionRepository(uow.session)
+    user = await sessions.user_of(digest(command.session), uow.now) if command.session else None
+    uow.answer = await sessions.end_all(user.username) if user is not None else 0
+    return []
 
 
 async def add_user(command: AddUser, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
@@ -175,6 +209,8 @@ async def reset_password(
     row = await _existing(uow.session, command.username)
     row.password_hash = hash_password(command.password)
     row.failed_attempts, row.locked_until, row.disabled = 0, None, False
+    # Whoever knew the old password may hold a session: none survives the reset.
+    await SessionRepository(uow.session).end_all(row.username)
     uow.answer = row
     return []
 
@@ -182,6 +218,7 @@ async def reset_password(
 async def disable_user(command: DisableUser, uow: UnitOfWork, deps: AccountDeps) -> Sequence[Event]:
     row = await _existing(uow.session, command.username)
     row.disabled = True
+    await SessionRepository(uow.session).end_all(row.username)
     uow.answer = row
     return []
 
@@ -189,9 +226,10 @@ async def disable_user(command: DisableUser, uow: UnitOfWork, deps: AccountDeps)
 EVENTS: HandlerTable[AccountDeps] = {}  # the console consumes no events
 COMMANDS: HandlerTable[AccountDeps] = {
     SignIn: sign_in,  # POST /login: a sign-in attempt; failures count towards a lock-out
+    SignOut: sign_out,  # POST /logout: ends every session of the account
     AddUser: add_user,  # gridline users add
-    ResetPassword: reset_password,  # gridline users reset: also lifts a lock-out
-    DisableUser: disable_user,  # gridline users disable
+    ResetPassword: reset_password,  # gridline users reset: also lifts a lock-out, ends sessions
+    DisableUser: disable_user,  # gridline users disable: also ends its sessions
     SeedAccounts: seed_accounts,  # the demo accounts at start-up (demo_accounts=true)
 }
 

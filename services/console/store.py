@@ -1,8 +1,8 @@
-"""The console's own database: accounts only (no business data lives here)."""
+"""The console's own database: accounts and their sign-in sessions (no business data)."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +30,20 @@ class UserRow(Base):
     last_sign_in_at: Mapped[datetime | None]
 
 
+class SessionRow(Base):
+    """One sign-in. The cookie carries the session's token; only its digest is stored, so a
+    copy of this table opens no session."""
+
+    __tablename__ = "sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        String(40), ForeignKey("users.username", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -53,3 +67,31 @@ class UserRepository:
     async def all(self) -> list[UserRow]:
         found = await self.session.execute(select(UserRow).order_by(UserRow.username))
         return list(found.scalars())
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: SessionRow) -> None:
+        self.session.add(row)
+
+    async def user_of(self, digest: str, now: datetime) -> UserRow | None:
+        """The account a live session belongs to: one query on every page."""
+        found = await self.session.execute(
+            select(UserRow)
+            .join(SessionRow, SessionRow.username == UserRow.username)
+            .where(SessionRow.digest == digest, SessionRow.expires_at > now)
+        )
+        return found.scalar_one_or_none()
+
+    async def end_all(self, username: str) -> int:
+        found = await self.session.execute(
+            delete(SessionRow).where(SessionRow.username == username)
+        )
+        return int(getattr(found, "rowcount", 0) or 0)
+
+    async def end_expired(self, username: str, now: datetime) -> None:
+        await self.session.execute(
+            delete(SessionRow).where(SessionRow.username == username, SessionRow.expires_at <= now)
+        )

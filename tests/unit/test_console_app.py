@@ -47,7 +47,8 @@ def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestCli
         sla_url=nowhere,
         scoring_url=nowhere,
     )
-    with TestClient(create_app(settings)) as client:
+    # Deployed (not embedded), the session cookie is Secure: the browser speaks HTTPS.
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
         yield client
 
 
@@ -143,3 +144,43 @@ def test_a_messages_order_link_opens_the_order_for_its_person_after_sign_in(
         SECRET, claims, datetime.now(UTC) - timedelta(days=4), timedelta(hours=72)
     )
     assert "链接已过期" in console.get(f"/l/{old}", follow_redirects=False).text
+
+
+def _cookie_of(settings: ConsoleSettings) -> str:
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        page = client.get("/login")  # the page's CSRF token starts a session cookie
+    return str(page.headers["set-cookie"]).lower()
+
+
+def test_the_session_cookie_is_secure_unless_the_console_is_the_embedded_default(
+    tmp_path: Path,
+) -> None:
+    deployed = ConsoleSettings(var_dir=tmp_path, session_secret=SECRET, token_secret=SECRET)
+    assert "; secure" in _cookie_of(deployed)
+    embedded = ConsoleSettings(var_dir=tmp_path, embedded=True)
+    assert "secure" not in _cookie_of(embedded)  # gridline up: plain HTTP on loopback
+    assert "; secure" in _cookie_of(embedded.model_copy(update={"cookie_secure": True}))
+    plain = deployed.model_copy(update={"cookie_secure": False})
+    assert "secure" not in _cookie_of(plain)
+
+
+def test_a_form_over_the_limit_is_a_chinese_413_page_declared_or_streamed(
+    console: TestClient,
+) -> None:
+    token = _csrf(console)
+    big = {"username": "operator", "password": "x" * (70 * 1024), "csrf_token": token}
+    declared = console.post("/login", data=big)
+    assert declared.status_code == 413 and "提交内容过大" in declared.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield f"csrf_token={token}&username=operator&password=".encode()
+        for _ in range(70):
+            yield b"x" * 1024
+
+    streamed = console.post(
+        "/login",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert streamed.status_code == 413 and "提交内容过大" in streamed.text
+    assert console.post("/login", data={**big, "password": "x"}).status_code == 401

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.console.api.links import after_sign_in
-from services.console.api.web import Ctx, CurrentUser, Form, back_to, render
-from services.console.handlers import SignedIn, SignIn
+from services.console.api.web import SESSION_KEY, Ctx, CurrentUser, Form, back_to, render
+from services.console.handlers import SignedIn, SignIn, SignOut
 from services.console.metrics import SIGN_INS
 
 router = APIRouter()
@@ -48,12 +48,13 @@ async def login(request: Request, ctx: Ctx, form: Form) -> Response:
     then = after_sign_in(request, home)  # a message's order link the person came by
     # A fresh session (and CSRF token) at sign-in: a token planted before cannot be reused.
     request.session.clear()
-    request.session["user"] = user.username
+    request.session[SESSION_KEY] = outcome.session
     request.session["csrf"] = secrets.token_urlsafe(32)
     return back_to(then)
 
 
 @router.post("/logout", include_in_schema=False)
-async def logout(request: Request, _form: Form) -> Response:
+async def logout(request: Request, ctx: Ctx, _form: Form) -> Response:
+    await ctx.accounts.handle(SignOut(str(request.session.get(SESSION_KEY) or "")))
     request.session.clear()
     return back_to("/login")

@@ -1,14 +1,30 @@
 """How the console answers what went wrong, in one place: a signed-out visitor goes to the
-sign-in page, a refusal or a service's error becomes a Chinese page, and ``/healthz`` and
-``/metrics`` answer as every service's do."""
+sign-in page, a refusal, an oversized form or a service's error becomes a Chinese page, and
+``/healthz`` and ``/metrics`` answer as every service's do."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from services.console.api.web import Forbidden, SignInNeeded, error_page, service_error_page
 from services.console.queries import ServiceError
+from shared.http import BodyLimit
+
+
+def too_large_page(request: Request, limit: int) -> Response:
+    message = f"提交的内容超过 {limit // 1024} KB，请删减后重新提交"
+    return error_page(request, 413, "提交内容过大", message)
+
+
+class FormLimit(BodyLimit):
+    """The services' body limit (declared or counted as it streams in), answered as the
+    console answers everything: a Chinese page rather than the services' JSON."""
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = too_large_page(Request(scope, receive), self.max_bytes)
+        await response(scope, receive, send)
 
 
 def install_pages_errors(app: FastAPI) -> None:

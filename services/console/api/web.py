@@ -12,9 +12,10 @@ from fastapi.templating import Jinja2Templates
 
 from services.console.config import ConsoleDeps, ConsoleSettings
 from services.console.domain import labels
+from services.console.domain.sessions import digest
 from services.console.handlers import Accounts
 from services.console.queries import Caller, ServiceError, Services
-from services.console.store import UserRepository, UserRow
+from services.console.store import SessionRepository, UserRow
 from shared.clock import Clock
 from shared.db import Database
 from shared.masking import mask_phone
@@ -28,6 +29,9 @@ HOME = {
     "head": "/head",
     "ops": "/duty",
 }
+
+
+SESSION_KEY = "session"  # in the signed cookie: the token of the server-side session
 
 
 class SignInNeeded(Exception):
@@ -114,11 +118,13 @@ def csrf_token(request: Request) -> str:
 
 
 async def current_user(request: Request, ctx: Ctx) -> User:
-    username = request.session.get("user")
-    if not username:
+    """The account of a session the server still holds open: a cookie whose session was ended
+    (sign-out, a password reset, a disabled account) or has expired signs in nobody."""
+    token = request.session.get(SESSION_KEY)
+    if not token:
         raise SignInNeeded
     async with ctx.db.transaction() as session:
-        row = await UserRepository(session).get(str(username))
+        row = await SessionRepository(session).user_of(digest(str(token)), ctx.clock.now())
     if row is None or row.disabled:
         request.session.clear()
         raise SignInNeeded
