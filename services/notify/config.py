@@ -6,17 +6,27 @@ receiver instead, which records them for the console's “消息” page (the em
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from typing import ClassVar, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from shared.clock import to_local
 from shared.config import load_checked_yaml, load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
 
 Notice = Literal[
-    "dispatched", "escalated", "major", "yellow_card", "red_card", "reply_due", "alert"
+    "dispatched",
+    "escalated",
+    "major",
+    "yellow_card",
+    "red_card",
+    "reply_due",
+    "late_on_arrival",
+    "notice_task",
+    "alert",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
 ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]
@@ -81,12 +91,46 @@ class Rule(_Model):
         return self.channels.get(urgency) or self.channels["normal"]
 
 
+class Night(_Model):
+    """Beijing hours when a phone ringing wakes someone: SMS only for what cannot wait."""
+
+    start: time = time(22, 0)
+    end: time = time(7, 0)
+    sms_urgencies: tuple[Urgency, ...] = ("urgent", "critical")
+    sms_notices: tuple[Notice, ...] = ("major",)
+
+    def covers(self, at: datetime) -> bool:
+        local = to_local(at).time()
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    def allows_sms(self, notice: str, urgency: str, at: datetime) -> bool:
+        if not self.covers(at):
+            return True
+        return urgency in self.sms_urgencies or notice in self.sms_notices
+
+
+class Cards(_Model):
+    """Clock cards about one order for one person go out as one message listing the clocks."""
+
+    grouped: tuple[Notice, ...] = ("yellow_card", "red_card")
+    hold_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="A grouped card waits this long before it is sent, so the clocks of an "
+        "order that fire together join it",
+    )
+
+
 class NotifyRules(_Model):
     rules: tuple[Rule, ...] = Field(min_length=1)
     ops: tuple[str, ...] = Field((), description="People told of ops notices and alerts")
     sms_templates: dict[Notice, str] = Field(
         default_factory=dict, description="SMS template code (TemplateCode) per notice"
     )
+    night: Night = Night()
+    cards: Cards = Cards()
 
     @model_validator(mode="after")
     def _one_rule_per_notice(self) -> Self:

@@ -6,7 +6,7 @@ One shape, ``(message, uow, deps) -> events``; the EVENTS and COMMANDS tables ar
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import metrics
 from services.notify.config import NotifyDeps
+from services.notify.domain import cards as cards_clocks
 from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
 from services.notify.domain.facts import Notification
-from services.notify.domain.notices import alert_notification, notification_for
+from services.notify.domain.notices import alert_notification, notifications_for
 from services.notify.domain.plan import Planned, Unreachable, plan
 from services.notify.schemas import Alert
 from services.notify.store import (
@@ -38,6 +39,7 @@ from shared.contracts import (
     OrderDispatched,
     OrderEvent,
     OrderReceived,
+    OrderSplit,
     SlaBreached,
     SlaWarning,
 )
@@ -57,17 +59,22 @@ async def enqueue(
 ) -> Enqueued:
     """Stores the notification's messages (each key once); people no channel reaches are
     failed at once."""
-    planned, unreachable = plan(n, deps.rules, deps.org, lambda unit: on_duty(deps.org, unit, now))
+    planned, unreachable = plan(
+        n, deps.rules, deps.org, lambda unit: on_duty(deps.org, unit, now), now
+    )
     repo = DeliveryRepository(session)
     told: dict[str, bool] = {}
-    incident = n.facts.incident_id if n.facts else None
+    incident = planned[0].incident_id if planned else None
     if incident and n.facts is not None:
         orders = [o for o in (n.facts.primary_order_id, n.facts.order_id) if o]
         for person in {p.person_id for p in planned}:
             told[person] = await repo.told_about(person, incident, n.notice, orders)
+    grouped = n.notice in deps.rules.cards.grouped and n.facts is not None and not incident
     added = 0
     for p in planned:
         if told.get(p.person_id) or await repo.has_key(p.key):
+            continue
+        if grouped and await _joined_a_card(repo, n, p):
             continue
         repo.add(_delivery(deps, n, p, now))
         added += 1
@@ -93,6 +100,27 @@ async def enqueue(
             )
     await session.flush()
     return Enqueued(added, events)
+
+
+async def _joined_a_card(repo: DeliveryRepository, n: Notification, p: Planned) -> bool:
+    """Whether the card's clocks are already told to the person (a card fired again), or now
+    listed on their card about the order still waiting to go (clocks firing together)."""
+    assert n.facts is not None
+    cards = await repo.cards(n.facts.order_id, n.notice, p.person_id, p.channel)
+    if any(c in cards_clocks.parse(row.clocks) for row in cards for c in n.clocks):
+        return True
+    waiting = [row for row in cards if row.state == PENDING and row.attempts == 0]
+    if not waiting:
+        return False
+    row = waiting[-1]
+    clocks = cards_clocks.merge(cards_clocks.parse(row.clocks), n.clocks)
+    both = replace(n, clocks=clocks, deadline=min(due for _, due in clocks))
+    return await repo.rewrite_unsent(
+        row,
+        cards_clocks.format(clocks),
+        texts.body(both),
+        json.dumps(texts.sms_params(both, row.link), ensure_ascii=False),
+    )
 
 
 def _link(deps: NotifyDeps, n: Notification, person_id: str, now: datetime) -> str:
@@ -122,13 +150,21 @@ def _delivery(deps: NotifyDeps, n: Notification, p: Planned, now: datetime) -> D
         text=texts.body(n),
         link=link,
         sms_params=json.dumps(texts.sms_params(n, link), ensure_ascii=False),
+        clocks=cards_clocks.format(n.clocks),
         state=PENDING,
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=now + _hold(deps, n),
         last_error="",
         provider_ref="",
         created_at=now,
     )
+
+
+def _hold(deps: NotifyDeps, n: Notification) -> timedelta:
+    """A grouped card waits a moment for the order's other clocks firing with it."""
+    if n.notice in deps.rules.cards.grouped:
+        return timedelta(seconds=deps.rules.cards.hold_seconds)
+    return timedelta(0)
 
 
 def _unreachable(n: Notification, u: Unreachable, now: datetime) -> DeliveryRow:
@@ -148,6 +184,7 @@ def _unreachable(n: Notification, u: Unreachable, now: datetime) -> DeliveryRow:
         text=texts.body(n),
         link="",
         sms_params="{}",
+        clocks=cards_clocks.format(n.clocks),
         state=FAILED,
         attempts=0,
         next_attempt_at=now,
@@ -198,12 +235,21 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
             row.category_label = p.category_label
             row.priority = p.priority
             row.deadline = p.platform_deadline
+            row.taken_in_at = row.taken_in_at or event.occurred_at
             return None
         case DuplicateLinked(payload=p):
             for order_id in (event.order_id, p.primary_order_id):
                 linked = await facts.get_or_new(order_id)
+                if linked.split_from == p.incident_id:
+                    continue  # already taken out of it: it stays on its own
                 linked.incident_id = p.incident_id
                 linked.primary_order_id = p.primary_order_id
+            return None
+        case OrderSplit(payload=p):
+            # Out of the incident: its dispatches are its own news, not the incident's.
+            row = await facts.get_or_new(event.order_id)
+            row.split_from = p.incident_id
+            row.incident_id, row.primary_order_id = None, None
             return None
         case OrderDispatched(payload=p):
             row = await facts.get_or_new(event.order_id)
@@ -217,7 +263,7 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
             return row
         case MajorEventRaised(payload=p):
             row = await facts.get_or_new(event.order_id)
-            if p.incident_id and row.incident_id is None:
+            if p.incident_id and row.incident_id is None and row.split_from is None:
                 row.incident_id = p.incident_id
             if p.department and row.department is None:
                 row.department = p.department
@@ -233,8 +279,10 @@ async def on_order_event(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -
     if row is None:
         return []
     await uow.session.flush()
-    n = notification_for(event, row.facts())
-    return (await enqueue(uow.session, deps, n, uow.now)).events if n is not None else []
+    out: list[Event] = []
+    for n in notifications_for(event, row.facts()):
+        out += (await enqueue(uow.session, deps, n, uow.now)).events
+    return out
 
 
 # --- Alertmanager's alerts -----------------------------------------------------------------------
@@ -270,6 +318,7 @@ async def receive_alerts(
 EVENTS: HandlerTable[NotifyDeps] = {
     OrderReceived: on_order_event,  # remember the address, category and deadline
     DuplicateLinked: on_order_event,  # remember the incident (storm control)
+    OrderSplit: on_order_event,  # out of its incident: told of on its own
     OrderDispatched: on_order_event,  # dispatched / escalated → the new assignee
     MajorEventRaised: on_order_event,  # major → the heads it names, at once
     SlaWarning: on_order_event,  # yellow_card / reply_due

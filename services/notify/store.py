@@ -3,7 +3,7 @@ people), and the local receiver's record of what would have been sent."""
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String, Text, or_, select
+from sqlalchemy import BigInteger, Integer, String, Text, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +43,8 @@ class OrderFactRow(Base):
     ack_due: Mapped[datetime | None]
     incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
     primary_order_id: Mapped[str | None] = mapped_column(String(40))
+    taken_in_at: Mapped[datetime | None]
+    split_from: Mapped[str | None] = mapped_column(String(40))
 
     def facts(self) -> OrderFacts:
         return OrderFacts(
@@ -58,6 +60,8 @@ class OrderFactRow(Base):
             ack_due=self.ack_due,
             incident_id=self.incident_id,
             primary_order_id=self.primary_order_id,
+            taken_in_at=self.taken_in_at,
+            split_from=self.split_from,
         )
 
 
@@ -87,6 +91,9 @@ class DeliveryRow(Base):
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(Text, default="")
     sms_params: Mapped[str] = mapped_column(Text, default="{}")
+    clocks: Mapped[str] = mapped_column(
+        Text, default="", doc="A card's clocks, 'kind@due' separated by ';' (one message lists all)"
+    )
     state: Mapped[str] = mapped_column(String(10), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
@@ -158,6 +165,37 @@ class DeliveryRepository:
 
     def add(self, row: DeliveryRow) -> None:
         self.session.add(row)
+
+    async def cards(
+        self, order_id: str, notice: str, person_id: str, channel: str
+    ) -> list[DeliveryRow]:
+        """The person's cards of this kind about the order on this channel, oldest first."""
+        rows = await self.session.scalars(
+            select(DeliveryRow)
+            .where(
+                DeliveryRow.order_id == order_id,
+                DeliveryRow.notice == notice,
+                DeliveryRow.person_id == person_id,
+                DeliveryRow.channel == channel,
+            )
+            .order_by(DeliveryRow.id)
+        )
+        return list(rows)
+
+    async def rewrite_unsent(
+        self, row: DeliveryRow, clocks: str, text: str, sms_params: str
+    ) -> bool:
+        """Lists more clocks on a card not yet taken by the delivery job; False when it was
+        taken meanwhile (the job's claim wins: the clock then goes in a message of its own)."""
+        done = await self.session.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.id == row.id, DeliveryRow.state == PENDING, DeliveryRow.attempts == 0
+            )
+            .values(clocks=clocks, text=text, sms_params=sms_params)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(done, "rowcount", 0))
 
     async def due(self, now: datetime, limit: int, skip_locked: bool) -> list[DeliveryRow]:
         query = (

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from services.intake.domain.timeline import summarize
 from services.notify.config import NotifySettings, load_deps
+from services.notify.domain.duty import on_duty
 from services.notify.handlers import EVENTS
-from services.notify.store import Base, DeliveryRow
+from services.notify.store import SENDING, Base, DeliveryRow
 from shared.clock import LOCAL_TZ
 from shared.contracts import (
     Address,
@@ -23,6 +24,8 @@ from shared.contracts import (
     OrderDispatched,
     OrderEvent,
     OrderReceived,
+    OrderSplit,
+    OrderSplitPayload,
     SlaBreached,
     SlaBreachedPayload,
     SlaWarning,
@@ -146,3 +149,96 @@ async def test_a_card_fired_again_tells_nobody_twice_and_names_its_deadline(db: 
             select(DeliveryRow.text).where(DeliveryRow.notice == "red_card").limit(1)
         )
     assert text is not None and "办结时限：12月02日 10:00" in text
+
+
+def red(order_id: str, kind: str, due: datetime) -> SlaBreached:
+    payload = SlaBreachedPayload(deadline=kind, due=due)
+    return SlaBreached(order_id=order_id, occurred_at=NOW, producer="sla", payload=payload)
+
+
+async def red_cards(db: Database) -> list[tuple[str, str]]:
+    async with db.transaction() as session:
+        rows = await session.scalars(
+            select(DeliveryRow).where(DeliveryRow.notice == "red_card").order_by(DeliveryRow.id)
+        )
+        return [(r.person_id, r.text) for r in rows]
+
+
+async def test_clocks_firing_together_are_one_red_card_per_person_listing_them(
+    db: Database,
+) -> None:
+    await on(db, received("GL-G"))
+    await on(db, dispatched("GL-G"))
+    due = NOW + timedelta(hours=2)
+    for kind in ("arrive", "resolve", "reply"):
+        await on(db, red("GL-G", kind, due))
+    await on(db, red("GL-G", "resolve", due))  # fired again: told once
+    cards = await red_cards(db)
+    assert len(cards) == 2  # the assignee and the team's person on duty, one message each
+    for _, text in cards:
+        assert all(f"{k}时限：12月02日 12:00" in text for k in ("到场", "办结", "答复"))
+
+
+async def test_a_clock_firing_after_its_orders_card_was_taken_is_a_message_of_its_own(
+    db: Database,
+) -> None:
+    await on(db, received("GL-H"))
+    await on(db, dispatched("GL-H"))
+    await on(db, red("GL-H", "arrive", NOW))
+    async with db.transaction() as session:  # the delivery job claims the card
+        for row in await session.scalars(select(DeliveryRow)):
+            row.state, row.attempts = SENDING, 1
+    await on(db, red("GL-H", "resolve", NOW + timedelta(hours=1)))
+    await on(db, red("GL-H", "arrive", NOW))  # the first clock again: still nothing new
+    texts = [t for p, t in await red_cards(db) if p == "W-0301"]
+    assert len(texts) == 2
+    assert "办结时限" not in texts[0] and "办结时限" in texts[1]
+
+
+async def test_a_12345_order_late_before_intake_raises_no_red_card_burst(db: Database) -> None:
+    taken_in = NOW
+    late = received("GL-L").model_copy(
+        update={
+            "payload": received("GL-L").payload.model_copy(
+                update={"platform_deadline": taken_in - timedelta(hours=3), "priority": "urgent"}
+            )
+        }
+    )
+    await on(db, late)
+    await on(db, dispatched("GL-L"))
+    for kind in ("arrive", "resolve", "reply", "promise"):
+        await on(db, red("GL-L", kind, taken_in - timedelta(hours=3)))
+    planned = await deliveries(db)
+    assert [d for d in planned if d[0] == "red_card"] == []
+    by_person: dict[str, set[str]] = {}
+    for notice, person, _ in planned:
+        by_person.setdefault(person, set()).add(notice)
+    assert by_person["W-0301"] == {"dispatched"}  # its text says 转来时已超时
+    duty = on_duty(DEPS.org, "UM-T1", NOW)
+    assert by_person == {"W-0301": {"dispatched"}, duty: {"late_on_arrival"}}
+    assert len(planned) == 2  # one message each, not 4 clocks × 2 people
+    async with db.transaction() as session:
+        text = await session.scalar(
+            select(DeliveryRow.text).where(DeliveryRow.notice == "dispatched").limit(1)
+        )
+    assert text is not None and "转来时已超时" in text
+
+
+async def test_a_split_off_order_reaches_an_assignee_already_told_of_its_incident(
+    db: Database,
+) -> None:
+    await on(db, received("GL-P"))
+    await on(db, dispatched("GL-P"))  # the incident's work, told to W-0301
+    await on(db, received("GL-S"))
+    link = DuplicateLinkedPayload(incident_id="INC-9", primary_order_id="GL-P", reason="同区")
+    await on(db, DuplicateLinked(order_id="GL-S", occurred_at=NOW, producer="intake", payload=link))
+    split = OrderSplitPayload(
+        incident_id="INC-9", primary_order_id="GL-P", rule="vulnerable", reason="独居老人"
+    )
+    await on(db, OrderSplit(order_id="GL-S", occurred_at=NOW, producer="router", payload=split))
+    await on(db, dispatched("GL-S"))
+    await on(db, dispatched("GL-S", "W-0301", 2))  # every dispatch of it is news
+    async with db.transaction() as session:
+        rows = await session.scalars(select(DeliveryRow).where(DeliveryRow.order_id == "GL-S"))
+        told = sorted((r.notice, r.person_id, r.assignment_id) for r in rows)
+    assert told == [("dispatched", "W-0301", 1), ("escalated", "W-0301", 2)]

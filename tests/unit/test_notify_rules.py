@@ -33,7 +33,7 @@ FACTS = OrderFacts(
 
 
 def planned(n: Notification, org: Organisation = DEPS.org) -> list[tuple[str, str]]:
-    found, unreachable = plan(n, DEPS.rules, org, lambda unit: on_duty(org, unit, NOW))
+    found, unreachable = plan(n, DEPS.rules, org, lambda unit: on_duty(org, unit, NOW), NOW)
     assert unreachable == []
     return [(p.person_id, p.channel) for p in found]
 
@@ -119,12 +119,12 @@ def test_a_major_event_tells_the_heads_it_names_and_the_departments_head_at_once
 def test_orders_of_one_incident_plan_the_same_key_for_each_person() -> None:
     def keys(order_id: str) -> set[str]:
         n = dispatched(order_id, incident_id="INC-1", primary_order_id="GL-1")
-        found, _ = plan(n, DEPS.rules, DEPS.org, lambda unit: None)
+        found, _ = plan(n, DEPS.rules, DEPS.org, lambda unit: None, NOW)
         return {p.key for p in found}
 
     assert keys("GL-2") == keys("GL-3") == {"incident:INC-1:dispatched:W-0301:wecom_app"}
     assert keys("GL-2") != {
-        p.key for p in plan(dispatched("GL-2"), DEPS.rules, DEPS.org, lambda unit: None)[0]
+        p.key for p in plan(dispatched("GL-2"), DEPS.rules, DEPS.org, lambda unit: None, NOW)[0]
     }
 
 
@@ -137,14 +137,14 @@ def test_a_person_no_channel_can_reach_is_unreachable_at_once() -> None:
             )
         }
     )
-    found, unreachable = plan(dispatched(), DEPS.rules, org, lambda unit: None)
+    found, unreachable = plan(dispatched(), DEPS.rules, org, lambda unit: None, NOW)
     assert found == []
     assert [(u.person_id, u.reason) for u in unreachable] == [("W-0301", "未登记企业微信账号")]
 
 
 def test_an_alert_reaches_the_ops_group_once_whatever_the_number_of_ops_people() -> None:
     n = Notification("alert", "fp:1", None, "normal", "GridlineServiceDown")
-    found, _ = plan(n, DEPS.rules, DEPS.org, lambda unit: None)
+    found, _ = plan(n, DEPS.rules, DEPS.org, lambda unit: None, NOW)
     assert [p.channel for p in found] == ["wecom_robot"]
 
 

@@ -8,13 +8,13 @@ from services.notify.domain.facts import Notification, OrderFacts
 from shared.contracts import MajorEventRaised, OrderDispatched, OrderEvent, SlaBreached, SlaWarning
 
 
-def notification_for(event: OrderEvent, facts: OrderFacts) -> Notification | None:
+def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification]:
     """What someone must hear of this event, given what notify knows of its order."""
     cause = str(event.event_id)
     match event:
         case OrderDispatched(payload=p):
             notice = "dispatched" if p.reason == "initial" else "escalated"
-            return Notification(
+            told = Notification(
                 notice,
                 f"{event.order_id}:{p.assignment_id}",
                 facts,
@@ -22,34 +22,54 @@ def notification_for(event: OrderEvent, facts: OrderFacts) -> Notification | Non
                 assignment_id=p.assignment_id,
                 cause_event_id=cause,
             )
-        case MajorEventRaised(payload=p):
-            return Notification(
-                "major", cause, facts, "critical", p.reason, p.notify, cause_event_id=cause
+            if not facts.arrived_late:
+                return [told]
+            # One 转来时已超时 notice per order and person instead of a red card per clock: the
+            # assignee reads it in the dispatch itself, the others in a notice of its own.
+            late = Notification(
+                "late_on_arrival",
+                event.order_id,
+                facts,
+                p.priority,
+                deadline=facts.deadline,
+                cause_event_id=cause,
+                told_already=(p.assignee_id,),
             )
-        case SlaWarning(payload=p):
-            notice = "reply_due" if p.deadline == "reply" else "yellow_card"
+            return [told, late]
+        case MajorEventRaised(payload=p):
+            return [
+                Notification(
+                    "major",
+                    cause,
+                    facts,
+                    "critical",
+                    texts.major_reason(p.reason),
+                    p.notify,
+                    cause_event_id=cause,
+                )
+            ]
+        case SlaWarning(payload=p) | SlaBreached(payload=p):
+            if facts.expired_before_intake(p.due):
+                return []  # said once, as 转来时已超时, with the dispatch
+            if isinstance(event, SlaBreached):
+                notice = "red_card"
+            else:
+                notice = "reply_due" if p.deadline == "reply" else "yellow_card"
             # Keyed on the deadline, not the event: a card the SLA service fires again (after
             # a restart, say) tells nobody twice.
-            return Notification(
-                notice,
-                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
-                facts,
-                facts.priority,
-                texts.deadline_reason(p.deadline),
-                deadline=p.due,
-                cause_event_id=cause,
-            )
-        case SlaBreached(payload=p):
-            return Notification(
-                "red_card",
-                f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
-                facts,
-                facts.priority,
-                texts.deadline_reason(p.deadline),
-                deadline=p.due,
-                cause_event_id=cause,
-            )
-    return None
+            return [
+                Notification(
+                    notice,
+                    f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+                    facts,
+                    facts.priority,
+                    texts.deadline_reason(p.deadline),
+                    deadline=p.due,
+                    cause_event_id=cause,
+                    clocks=((p.deadline, p.due),),
+                )
+            ]
+    return []
 
 
 def alert_notification(

@@ -3,12 +3,17 @@
 Each planned message has a dedupe key. It is built from the notification's stable cause (an
 order's dispatch number, a deadline, an alert's fingerprint), the person and the channel, so a
 redelivered or re-emitted event plans the very same key and the store keeps one. Storm control:
-a message about an order of an incident is keyed on the incident instead, so a person hears of
-one burst main once, however many callers it has.
+a message about an order riding on an incident (a caller's order worked as the incident) is keyed
+on the incident instead, so a person hears of one burst main once, however many callers it has.
+The incident's primary and an order split off it are keyed on themselves: they are work of their
+own, and each of their dispatches is news to its assignee.
+
+At night (``night`` in the rules file) SMS goes only for urgent items and major events.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.notify.config import ChannelName, NotifyRules, Recipient, Rule, Urgency
 from services.notify.domain.facts import Notification
@@ -67,7 +72,7 @@ def recipients(
             found.append(on_duty(facts.team) if facts and facts.team else None)
         else:
             found += list(rules.ops)
-    return list(dict.fromkeys(p for p in found if p))
+    return list(dict.fromkeys(p for p in found if p and p not in n.told_already))
 
 
 def _known(org: Organisation, department: str) -> bool:
@@ -82,17 +87,27 @@ def address(person: Person, channel: ChannelName) -> str | None:
     return person.id  # the robot and the webhook address a group or a system, not a number
 
 
+def channels_at(rule: Rule, n: Notification, rules: NotifyRules, at: datetime) -> list[ChannelName]:
+    """The rule's channels for the notification's urgency, less SMS at night unless it is an
+    urgent item or a major event."""
+    sms = rules.night.allows_sms(n.notice, urgency_of(n.urgency), at)
+    return [c for c in rule.channels_for(urgency_of(n.urgency)) if c != "sms" or sms]
+
+
 def plan(
     n: Notification,
     rules: NotifyRules,
     org: Organisation,
     on_duty: Callable[[str], str | None],
+    at: datetime,
 ) -> tuple[list[Planned], list[Unreachable]]:
     rule: Rule | None = rules.rule(n.notice)  # type: ignore[arg-type]
     if rule is None:
         return [], []
-    channels = rule.channels_for(urgency_of(n.urgency))
-    incident = n.facts.incident_id if n.facts else None
+    channels = channels_at(rule, n, rules, at)
+    if not channels:
+        return [], []
+    incident = n.facts.incident_id if n.facts and n.facts.rides_on_incident else None
     planned: list[Planned] = []
     unreachable: list[Unreachable] = []
     keys: set[str] = set()
