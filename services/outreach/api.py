@@ -6,6 +6,7 @@ notices for any department; ops and admin read everything (admin may also write)
 
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -202,10 +203,10 @@ async def report_xlsx(
     async with runtime.db.snapshot() as session:
         view, held = await queries.training_report(session, deps, dept, year, runtime.clock.now())
     data = exports.training_xlsx(view, held, queries.names(deps))
-    name = f"trainings-{dept}-{year}.xlsx"
-    return Response(
-        data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    # Headers are Latin-1: a department named in any other script goes in RFC 5987's form.
+    name = quote(f"trainings-{dept}-{year}.xlsx")
+    disposition = f"attachment; filename=\"trainings-{year}.xlsx\"; filename*=UTF-8''{name}"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 @router.get("/trainings/{year}", response_model=TrainingReport, summary="全年培训次数，不足4次者")

@@ -206,6 +206,13 @@ async def test_a_year_past_the_calendar_is_a_422_not_a_500(environment: Environm
         assert report.status_code == 200 and report.json()["year"] == 9999, report.text
         sheet = await system.outreach.get("/v1/trainings/2026.xlsx", headers=head)
         assert sheet.status_code == 200, sheet.text
+        # A department named in Chinese (no such department: an empty sheet) still downloads:
+        # the file's name is not Latin-1, which a header must be (that was a 500).
+        named = await system.outreach.get(
+            "/v1/trainings/2026.xlsx", params={"department": "供水所"}, headers=headers("ops")
+        )
+        assert named.status_code == 200, named.text
+        assert "filename*=UTF-8''trainings-%E4%BE%9B" in named.headers["content-disposition"]
 
 
 def unavailable(reply: httpx.Response) -> None:

@@ -14,17 +14,19 @@ from gridline.broker import free_port
 from tests.support.polling import eventually
 from tests.support.system import Environment
 
-SERVICES = ("intake", "router", "sla", "scoring")
+SERVICES = ("intake", "router", "sla", "scoring", "notify", "outreach")
 GRIDLINE = Path(sys.executable).with_name("gridline")
 
 
 @asynccontextmanager
-async def served(env: Environment, logs: Path) -> AsyncIterator[dict[str, str]]:
+async def served(
+    env: Environment, logs: Path, services: tuple[str, ...] = SERVICES
+) -> AsyncIterator[dict[str, str]]:
     """Each service's base URL; the processes are stopped on leaving."""
     processes: list[asyncio.subprocess.Process] = []
     urls: dict[str, str] = {}
     try:
-        for service in SERVICES:
+        for service in services:
             port = free_port()
             variables = env.env(await env.settings(service, port=port, log_json=False))
             log = (logs / f"{service}.log").open("wb")
