@@ -3,23 +3,30 @@ a full order life on the real broker and databases: afterwards no readable numbe
 topic, in any dead letter, in the logs, or in any role's HTTP view — except the caller's phone in
 the order view of the department the order was given to, which needs it to call back."""
 
+import asyncio
 import io
 import json
+import re
 import zipfile
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Table, select
 
+from gridline.broker import free_port
 from shared.clock import LOCAL_TZ, ManualClock
 from shared.db import Database
 from shared.masking import unmasked_phones
 from tests.support.kafka import produce, read_all, read_json
 from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, ROLES, fill, headers, routes_of
-from tests.support.system import Environment, run_system, token
+from tests.support.system import Environment, run_system, serve, token
 
 MOBILES = (
     "13906351234",
@@ -37,6 +44,7 @@ LANDLINE = "0635-8212345"
 EVERY_FORMAT = "联系 " + " / ".join((*MOBILES, RUN_TOGETHER, LANDLINE))
 CALLER_MOBILE = "13906351234"
 ORDER_DAY_0930 = datetime(2026, 11, 27, 9, 30, tzinfo=LOCAL_TZ)
+WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 MONTH = "2026-11"
 
 
@@ -457,20 +465,106 @@ async def document_gets(client: httpx.AsyncClient) -> list[str]:
     return [path for path, operations in paths.items() if "get" in operations]
 
 
+@asynccontextmanager
+async def listening(app: FastAPI) -> AsyncIterator[str]:
+    """An app already started (its lifespan runs in ``serve``) also answering on a real port:
+    the console calls the services by URL, as it does in production."""
+    port = free_port()
+    # log_config=None: uvicorn's own logging setup would replace the process's (masking) one.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> None:
+        assert server.started
+
+    await eventually(started, within=10, every=0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@asynccontextmanager
+async def running_console(
+    env: Environment, apps: dict[str, FastAPI]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The console with its demo accounts, calling the given services (the others refuse)."""
+    from services.console.app import create_app
+    from services.console.config import ConsoleSettings
+
+    async with AsyncExitStack() as stack:
+        nowhere = f"http://127.0.0.1:{free_port()}"
+        values = await env.settings("console", embedded=True, demo_accounts=True)
+        for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
+            app = apps.get(name)
+            url = await stack.enter_async_context(listening(app)) if app else nowhere
+            values[f"{name}_url"] = url
+        settings = ConsoleSettings(**values)
+        yield await stack.enter_async_context(serve(create_app(settings)))
+
+
+async def sign_in(console: httpx.AsyncClient, username: str) -> None:
+    """A demo account signed in through the login form: the client keeps its session cookie."""
+    console.cookies.clear()
+    page = await console.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf, page.text
+    form = {"username": username, "password": "gridline-demo", "csrf_token": csrf[1]}
+    got = await console.post("/login", data=form)
+    assert got.status_code in (302, 303), got.text
+
+
+CONSOLE_PAGES = (
+    "/",
+    "/operator",
+    "/operator/live",
+    "/search?q=水城花园",
+    "/inbox",
+    "/head",
+    "/head/roster",
+    "/duty",
+    "/messages",
+    "/notices",
+)
+CONSOLE_USERS = ("operator", "ops", "p-0200", "w-0301")
+
+
+async def console_leaks(console: httpx.AsyncClient) -> tuple[list[str], dict[str, str]]:
+    """Every page as each kind of user sees it; also the pages' text, by user and path."""
+    found: list[str] = []
+    pages: dict[str, str] = {}
+    for user in CONSOLE_USERS:
+        await sign_in(console, user)
+        for path in CONSOLE_PAGES:
+            got = await console.get(path)
+            pages[f"{user} {path}"] = got.text
+            found += leaks(got.text, f"console {user} {path}")
+    return found, pages
+
+
 async def test_no_phone_is_stored_or_shown_by_notify_outreach_or_the_care_register(
     environment: Environment, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from services.intake.store import CareEntryRow
+    from services.notify.app import create_app as notify_app
+    from services.notify.config import NotifySettings
     from services.notify.store import Base as NotifyBase
+    from services.outreach.app import create_app as outreach_app
+    from services.outreach.config import OutreachSettings
     from services.outreach.store import Base as OutreachBase
-    from tests.integration.test_notify_flow import WEDNESDAY_10, running_notify
-    from tests.integration.test_outreach_flow import running_outreach
 
     clock = ManualClock(WEDNESDAY_10)
+    apps = {
+        "notify": notify_app(NotifySettings(**await environment.settings("notify")), clock),
+        "outreach": outreach_app(OutreachSettings(**await environment.settings("outreach")), clock),
+    }
     async with (
         run_system(environment, only=("intake",)) as system,
-        running_notify(environment) as notify,
-        running_outreach(environment, clock) as outreach,
+        serve(apps["notify"]) as notify,
+        serve(apps["outreach"]) as outreach,
+        running_console(environment, {"intake": system.apps["intake"], **apps}) as console,
     ):
         intake = system.intake
         found: list[str] = []
@@ -540,11 +634,13 @@ async def test_no_phone_is_stored_or_shown_by_notify_outreach_or_the_care_regist
             "/v1/care-register", params={"include_retired": "true"}, headers=headers(f"head:{OWN}")
         )
         found += leaks(register.text, "GET /v1/care-register")
+        shown, pages = await console_leaks(console)
+        found += shown
         groups = await outreach.get("/v1/wechat-groups", headers=headers(f"head:{OWN}"))
         trainings = await outreach.get("/v1/trainings/2026.xlsx", headers=headers(f"head:{OWN}"))
 
-        notify_db: Database = notify.app_db  # type: ignore[attr-defined]
-        outreach_db: Database = outreach.app_db  # type: ignore[attr-defined]
+        notify_db: Database = apps["notify"].state.runtime.db
+        outreach_db: Database = apps["outreach"].state.runtime.db
         found += await stored_leaks(
             notify_db, list(NotifyBase.metadata.sorted_tables), {"deliveries.target"}
         )
@@ -564,3 +660,5 @@ async def test_no_phone_is_stored_or_shown_by_notify_outreach_or_the_care_regist
     assert "+86 139****1234" in messages
     assert "+86 139****1234" in groups.text and "139****1234" in readable(trainings)
     assert any("+86 139****1234" in str(row) for row in kept)
+    assert "+86 139****1234" in pages["ops /messages"]
+    assert "+86 139****1234" in pages["p-0200 /notices"]
