@@ -83,7 +83,12 @@ def up(
         var_dir=var_dir.resolve(),
         database_url_template=database_url,
     )
-    # A terminating signal is handled like Ctrl-C, so everything started is stopped.
+    # Ctrl-C reaches every process of the terminal's group: each service stops by itself, and
+    # this supervisor must know that it was asked to, not take their exits for deaths. Installed
+    # explicitly, because Python keeps an inherited "ignore" (a job a script started in the
+    # background): the services' own handlers would stop them while this went on watching.
+    # A terminating signal is handled the same way.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         running = start(plan, say=lambda line: typer.echo(line))
@@ -92,11 +97,17 @@ def up(
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    _print_addresses(plan)
-    typer.echo("Press Ctrl-C to stop everything.")
+    stopped: str | None = None
     try:
+        _print_addresses(plan)
+        typer.echo("Press Ctrl-C to stop everything.")
         stopped = watch(running, say=lambda line: typer.echo(line))
+    except KeyboardInterrupt:
+        stopped = None  # Ctrl-C before the watch began: the same clean stop
     finally:
+        # A second Ctrl-C while stopping would leave the broker (its own session) behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         typer.echo("stopping …")
         running.stop()
     if stopped is not None:
