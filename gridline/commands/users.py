@@ -76,7 +76,8 @@ def reset(
     password: Password,
     var_dir: VarDir = Path("var"),
 ) -> None:
-    """Set a new password; this also lifts a lock-out and re-enables the account."""
+    """Set a new password; this also lifts a lock-out, re-enables the account and ends its
+    open sessions (every copy of its cookies)."""
     from services.console.handlers import AccountError, ResetPassword
 
     command = ResetPassword(username.strip().lower(), password)
@@ -84,12 +85,12 @@ def reset(
         _run(var_dir, lambda accounts: accounts.handle(command))
     except AccountError as exc:
         raise _fail(exc) from None
-    typer.echo(f"reset {command.username}: unlocked, new password set")
+    typer.echo(f"reset {command.username}: unlocked, new password set, signed out everywhere")
 
 
 @app.command()
 def disable(username: Annotated[str, typer.Argument()], var_dir: VarDir = Path("var")) -> None:
-    """Disable an account: it can no longer sign in, and its open sessions end."""
+    """Disable an account: it can no longer sign in, and its open sessions end at once."""
     from services.console.handlers import AccountError, DisableUser
 
     command = DisableUser(username.strip().lower())
