@@ -1,4 +1,4 @@
-"""Every route of every service (read from the OpenAPI documents) × every role × the own and
+"""Every route of all six services (read from the OpenAPI documents) × every role × the own and
 another department: nobody gets a success the access rules (docs/architecture.md, "Who may read
 and do what") do not give them, and those they do give are not refused."""
 
@@ -33,6 +33,12 @@ OWN_STAFF = frozenset({f"department:{OWN}", f"head:{OWN}", "admin"})
 OWN_HEAD = frozenset({f"head:{OWN}", "admin"})
 HEADS_AND_STAFF = frozenset({"admin"} | {r for r in ROLES if ":" in r})
 TIMELINE_READERS = frozenset({"operator", "ops", "admin", f"department:{OWN}", f"head:{OWN}"})
+HEADS = frozenset({f"head:{OWN}", f"head:{OTHER}", "admin"})
+OWN_HEAD_OR_OPS = frozenset({f"head:{OWN}", "ops", "admin"})
+# Outreach's readers of one department (the query names OWN): its staff, operators and ops.
+OUTREACH_READERS = frozenset({"operator", "ops", "admin", f"department:{OWN}", f"head:{OWN}"})
+# Routes anyone may open without a token: a message's signed link is its own credential.
+PUBLIC = frozenset({"notify GET /l/{token}"})
 
 # Who may succeed on each route, with the order and every named thing belonging to OWN.
 ALLOWED: dict[str, frozenset[str]] = {
@@ -90,6 +96,22 @@ ALLOWED: dict[str, frozenset[str]] = {
     "scoring POST /v1/candidates/{candidate_id}/dismiss": OWN_HEAD,
     "scoring GET /v1/quarters/{quarter}": EVERYONE,
     "scoring GET /v1/years/{year}": EVERYONE,
+    "notify GET /v1/messages": EVERYONE,
+    "notify GET /v1/orders/{order_id}/notifications": EVERYONE,
+    "notify POST /v1/alerts": frozenset({"ops", "admin"}),
+    "notify GET /l/{token}": EVERYONE,
+    "outreach POST /v1/campaigns": frozenset({"operator", f"head:{OWN}", "admin"}),
+    "outreach GET /v1/campaigns/{campaign_id}": OUTREACH_READERS,
+    "outreach GET /v1/notice-tasks": OUTREACH_READERS,
+    "outreach POST /v1/notice-tasks/{task_id}/sent": OWN_STAFF,
+    "outreach POST /v1/wechat-groups": OWN_STAFF,
+    "outreach GET /v1/wechat-groups": OUTREACH_READERS,
+    "outreach GET /v1/wechat-groups/missing": OWN_HEAD_OR_OPS,
+    "outreach POST /v1/wechat-groups/check": OWN_HEAD_OR_OPS,
+    # A head records their own department's trainings (the attendees are checked against it).
+    "outreach POST /v1/trainings": HEADS,
+    "outreach GET /v1/trainings/{year}.xlsx": OUTREACH_READERS,
+    "outreach GET /v1/trainings/{year}": OUTREACH_READERS,
 }
 
 # Writes that end or move the order run last, so the others meet it in a state they can act on.
@@ -129,6 +151,20 @@ def sample_bodies() -> dict[str, Any]:
         return {**example("grid_report.json"), "report_id": f"r-auth-{next(counter)}"}
 
     care = {"name": "王大爷", "phone": "13906351234", "reason": "独居老人"}
+    alert = {
+        "status": "firing",
+        "labels": {"alertname": "GridlineDeadlinePollerBehind", "severity": "warning"},
+        "annotations": {"summary": "时限轮询落后"},
+        "startsAt": "2026-11-27T01:00:00Z",
+        "fingerprint": "auth-walk",
+    }
+    campaign = {
+        "template": "UM_MAINTENANCE_OUTAGE",
+        "communities": ["水城花园"],
+        "starts_at": (ORDER_DAY_0930 + timedelta(days=1)).isoformat(),
+        "ends_at": (ORDER_DAY_0930 + timedelta(days=1, hours=6)).isoformat(),
+        "reason": "更换阀门",
+    }
     later = (ORDER_DAY_0930 + timedelta(hours=5)).isoformat()
     return {
         "intake POST /v1/orders/12345": order,
@@ -171,6 +207,23 @@ def sample_bodies() -> dict[str, Any]:
         "router PUT /v1/roster/swaps/{unit}": {"swaps": []},
         "scoring POST /v1/workers/{worker_id}/entries": {"rule": "PENNANT", "reason": "获赠锦旗"},
         "scoring POST /v1/workers/{worker_id}/entries/{entry_id}/corrections": {"reason": "录错"},
+        "notify POST /v1/alerts": {"version": "4", "status": "firing", "alerts": [alert]},
+        "outreach POST /v1/campaigns": campaign,
+        "outreach POST /v1/notice-tasks/{task_id}/sent": {},
+        "outreach POST /v1/wechat-groups": {
+            "community": "水城花园",
+            "worker_id": OWN_WORKER,
+            "kind": "group",
+            "group_name": "水城花园业主群",
+            "members": 120,
+            "worker_in_group": True,
+        },
+        "outreach POST /v1/trainings": {
+            "held_on": "2026-11-20",
+            "topic": "管网巡检",
+            "trainer": "王工",
+            "attendees": [OWN_WORKER],
+        },
     }
 
 
@@ -196,13 +249,17 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
     environment: Environment,
 ) -> None:
     clock = RunningClock(ORDER_DAY_0930)
-    clocks = dict.fromkeys(("intake", "router", "sla", "scoring"), clock)
-    async with run_system(environment, clocks=clocks) as system:  # type: ignore[arg-type]
+    services = ("intake", "router", "sla", "scoring", "notify", "outreach")
+    clocks = dict.fromkeys(services, clock)
+    async with run_system(environment, clocks=clocks, only=services) as system:  # type: ignore[arg-type]
+        assert system.notify is not None and system.outreach is not None
         clients = {
             "intake": system.intake,
             "router": system.router,
             "sla": system.sla,
             "scoring": system.scoring,
+            "notify": system.notify,
+            "outreach": system.outreach,
         }
         order_id = await dispatched_order(system.intake)
         care = await system.intake.post(
@@ -215,7 +272,13 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
             json={"rule": "PENNANT", "reason": "获赠锦旗"},
             headers=headers(f"head:{OWN}"),
         )
+        notice = await system.outreach.post(
+            "/v1/campaigns",
+            json=sample_bodies()["outreach POST /v1/campaigns"],
+            headers=headers("operator"),
+        )
         assert care.status_code == 201 and entry.status_code == 201, (care.text, entry.text)
+        assert notice.status_code == 201, notice.text
         shared = {"order_id": order_id, "month": MONTH, "quarter": "2026-Q4", "year": "2026"}
         values = {
             "intake": {**shared, "incident_id": "INC-NONE", "entry_id": str(care.json()["id"])},
@@ -232,6 +295,12 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
                 "entry_id": entry.json()["entry_id"],
                 "candidate_id": "CAND-NONE",
             },
+            "notify": {**shared, "token": "not-a-signed-link"},
+            "outreach": {
+                **shared,
+                "campaign_id": notice.json()["campaign_id"],
+                "task_id": notice.json()["tasks"][0]["task_id"],
+            },
         }
         routes = routes_of(system.apps)
         assert {r.key for r in routes} == set(ALLOWED), "a route without access rules, or gone"
@@ -240,6 +309,11 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
         unexpected: list[str] = []
         for route in run_order(routes):
             client, path_values = clients[route.service], values[route.service]
+            if route.key in PUBLIC:
+                got = await call(client, route, path_values, bodies, None, query)
+                if got.status_code in (401, 403) or got.status_code >= 500:
+                    unexpected.append(f"{route.key} public → {got.status_code} {got.text[:120]}")
+                continue
             forged = await client.request(
                 route.method,
                 route.path.replace("{", "").replace("}", ""),
