@@ -25,7 +25,6 @@ Notice = Literal[
     "red_card",
     "reply_due",
     "late_on_arrival",
-    "notice_task",
     "alert",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]

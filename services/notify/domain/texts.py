@@ -13,7 +13,6 @@ TITLES = {
     "red_card": "【红牌】工单已超时",
     "reply_due": "12345 答复时限将至",
     "late_on_arrival": "【转来时已超时】工单转入前时限已过",
-    "notice_task": "通知任务待发送",
     "alert": "【系统告警】",
 }
 MAJOR_LABEL = "重大事项"
