@@ -4,6 +4,9 @@ is harmless because every consumer is idempotent (see ``inbox``).
 
 - The relay wakes when a transaction that added events commits, and otherwise sleeps long; the
   backlog count and the pruning of old rows run on their own timer.
+- Replicas sharing a PostgreSQL database each relay their own commits, one round at a time
+  across them (an advisory lock), and each looks every second for rows left unsent: a replica
+  that died between commit and publish leaves rows no commit of the others wakes a relay for.
 - It holds no transaction (and so, on SQLite, not the write lock) while the broker is slow or
   away: rows are read in one short transaction and marked in another. Intake's accept path never
   waits behind the broker.
@@ -22,6 +25,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import failpoints
 from shared.clock import Clock
 from shared.contracts import Event, OrderEnvelope, event_key
 from shared.db import Database
@@ -64,6 +68,7 @@ class Outbox:
         self._full = False  # the last round read a whole batch: more may be waiting
         # Statements built once: building the unsent query cost more CPU than running it.
         self._unsent_rows = unsent_query(model)
+        self._any_unsent = self._unsent_rows.with_only_columns(model.id).order_by(None).limit(1)
         table = model.__table__  # type: ignore[attr-defined]
         self._insert = insert(table)
         ids = table.c.id.in_(bindparam("ids", expanding=True))
@@ -129,7 +134,9 @@ class Outbox:
         self._full = len(rows) >= batch
         if not rows:
             return 0
+        failpoints.hit("outbox.relay.before_publish")
         sent, parked, failure = await self._publish(rows, publish)
+        failpoints.hit("outbox.relay.after_publish")
         if sent or parked:
             await self._mark(db, sent, parked, epoch)
         if failure is not None:
@@ -197,9 +204,17 @@ class Outbox:
             OUTBOX_PARKED.inc(len(parked))
 
     async def run_relay(
-        self, db: Database, publish: Publish, idle_seconds: float, backoff_max: float = 5.0
+        self,
+        db: Database,
+        publish: Publish,
+        idle_seconds: float,
+        backoff_max: float = 5.0,
+        takeover_seconds: float | None = None,
     ) -> None:
-        """Publishes leftovers at start, then whatever is committed, until cancelled."""
+        """Publishes leftovers at start, then whatever is committed, until cancelled. On
+        PostgreSQL, with ``takeover_seconds``, it also looks that often for rows another replica
+        committed and never published."""
+        look = takeover_seconds if db.is_postgres else None
         backoff = 0.1
         while True:
             self._wake.clear()
@@ -217,8 +232,28 @@ class Outbox:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, backoff_max)
                 continue
+            await self._idle(db, idle_seconds, look)
+
+    async def _idle(self, db: Database, idle_seconds: float, look: float | None) -> None:
+        """Until a commit here wakes the relay, the idle timer runs out, or a look every
+        ``look`` seconds finds rows to publish. Only the look sees another replica's commits:
+        its own relay wakes for them, but not if it died before publishing. Each replica looks,
+        alone or not: one that joined since our last look could die before our next."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + idle_seconds
+        while (left := deadline - loop.time()) > 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=min(left, look or left))
+                return
+            if look is not None and await self._left_unsent(db):
+                return
+
+    async def _left_unsent(self, db: Database) -> bool:
+        """One indexed read: whether any row waits to be published (mostly none)."""
+        try:
+            return bool(await db.fetch(self._any_unsent))
+        except Exception:
+            return True  # the round meets the fault, reports it and backs off
 
     # --- housekeeping and recovery ------------------------------------------------------------
 

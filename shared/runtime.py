@@ -234,6 +234,7 @@ class ServiceRuntime:
                 publish,
                 settings.outbox_poll_seconds,
                 settings.fault_backoff_max_seconds,
+                settings.outbox_takeover_seconds,
             ),
         )
         self._spawn("outbox-housekeeping", lambda: self.outbox.run_housekeeping(self.db))

@@ -101,6 +101,13 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(
         30.0, gt=0, description="Longest the relay sleeps idle; a commit wakes it at once"
     )
+    outbox_takeover_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="PostgreSQL: how often an idle relay looks for rows committed and left "
+        "unsent (a replica sharing the database died before publishing them); their delay is "
+        "at most this plus one relay round",
+    )
     outbox_retention_hours: int = Field(168, ge=1, description="How long sent outbox rows stay")
     log_json: bool = True
     failpoints: str = Field(
