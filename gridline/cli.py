@@ -18,7 +18,7 @@ from gridline.commands import users as users_commands
 from gridline.services import SERVICES
 
 if TYPE_CHECKING:
-    from gridline.launcher import LaunchPlan
+    from gridline.launcher import LaunchPlan, RunningSystem
 
 app = typer.Typer(
     help="Gridline: the work-order backbone of a water utility's service grids.",
@@ -66,7 +66,7 @@ def up(
     ] = "",
 ) -> None:
     """Start everything: embedded broker, the services on SQLite, demo organisation."""
-    from gridline.launcher import LaunchError, LaunchPlan, start, watch
+    from gridline.launcher import LaunchError, LaunchPlan, start
 
     plan = LaunchPlan(
         host=host,
@@ -97,6 +97,13 @@ def up(
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    _supervise(plan, running)
+
+
+def _supervise(plan: "LaunchPlan", running: "RunningSystem") -> None:
+    """Until Ctrl-C (exit 0) or a service's death (reported, exit 1), then stops everything."""
+    from gridline.launcher import watch
+
     stopped: str | None = None
     try:
         _print_addresses(plan)

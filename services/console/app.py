@@ -91,6 +91,14 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     )
     app.state.console = ctx
     app.state.runtime = ConsoleRuntime(settings)
+    _install_middleware(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(build_pages())
+    install_pages_errors(app)
+    return app
+
+
+def _install_middleware(app: FastAPI, settings: ConsoleSettings) -> None:
     # Inside the cookie middleware, so that a refusal is the console's own Chinese page.
     app.add_middleware(FormLimit, max_bytes=settings.max_body_bytes)
     # The signed cookie carries the CSRF token, a flash and the session's token; whether that
@@ -103,7 +111,3 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
         same_site="lax",
         https_only=settings.secure_cookie,
     )
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(build_pages())
-    install_pages_errors(app)
-    return app
