@@ -183,3 +183,21 @@ def test_a_split_off_order_is_keyed_on_itself_a_riding_one_on_its_incident() -> 
     assert keys(riding) == {"incident:INC-1:dispatched:W-0301:wecom_app"}
     assert keys(split) == {"dispatched:GL-2:1:W-0301:wecom_app"}
     assert keys(primary) == {"dispatched:GL-1:1:W-0301:wecom_app"}
+
+
+def test_a_major_event_told_twice_for_the_same_reason_is_one_message_a_new_reason_another() -> None:
+    primary = replace(LATE, incident_id="INC-1", primary_order_id=LATE.order_id)
+
+    def cause(reason: str) -> str:
+        event = MajorEventRaised(
+            order_id=LATE.order_id,
+            occurred_at=NIGHT,
+            producer="router",
+            payload=MajorEventRaisedPayload(reason=reason, notify=("P-0200",)),
+        )
+        (n,) = notifications_for(event, primary)
+        return n.cause_id
+
+    # Intake's flag and the router's relay of it: one message to the head.
+    assert cause("水城花园10起漏水报告") == cause("重大事项：水城花园10起漏水报告")
+    assert cause("水城花园10起漏水报告") != cause("无人签收：部门负责人亦未按时签收")

@@ -1,5 +1,6 @@
 """Which events someone must hear of, and the notice each gives (before the rules say who)."""
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -37,13 +38,14 @@ def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification
             )
             return [told, late]
         case MajorEventRaised(payload=p):
+            reason = texts.major_reason(p.reason)
             return [
                 Notification(
                     "major",
-                    cause,
+                    _major_cause(facts, reason),
                     facts,
                     "critical",
-                    texts.major_reason(p.reason),
+                    reason,
                     p.notify,
                     cause_event_id=cause,
                 )
@@ -70,6 +72,14 @@ def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification
                 )
             ]
     return []
+
+
+def _major_cause(facts: OrderFacts, reason: str) -> str:
+    """Keyed on what the person is told — this incident (or order) is major, for this reason —
+    not on the event: intake's flag and the router's relay of it tell the head once, while a
+    new reason (nobody signed for it) is news."""
+    subject = facts.incident_id or facts.order_id
+    return f"{subject}:{hashlib.sha1(reason.encode()).hexdigest()[:12]}"
 
 
 def alert_notification(
