@@ -242,16 +242,21 @@ class Outbox:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + idle_seconds
         while (left := deadline - loop.time()) > 0:
+            # A timeout scope rather than wait_for: no task per wait, once a second.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=min(left, look or left))
+                async with asyncio.timeout(min(left, look or left)):
+                    await self._wake.wait()
                 return
             if look is not None and await self._left_unsent(db):
                 return
 
     async def _left_unsent(self, db: Database) -> bool:
-        """One indexed read: whether any row waits to be published (mostly none)."""
+        """One indexed read of whether any row waits to be published (mostly none), in one
+        round trip: outside a transaction, so no BEGIN and ROLLBACK around it."""
         try:
-            return bool(await db.fetch(self._any_unsent))
+            async with db.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return (await conn.execute(self._any_unsent)).first() is not None
         except Exception:
             return True  # the round meets the fault, reports it and backs off
 
