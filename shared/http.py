@@ -1,21 +1,19 @@
 """HTTP conventions every service shares: the error shape, authentication, metrics."""
 
 from collections.abc import Awaitable, Callable, Sequence
-from importlib.resources import files
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import AuthError, Principal, read_token
+from shared.docs_offline import serve_docs_offline
 from shared.faults import is_transient
 from shared.logging import get_logger
 from shared.metrics import HTTP_REQUESTS
@@ -192,25 +190,6 @@ def invalid(errors: Sequence[Any], prefix: str = "") -> ApiError:
     return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
 
 
-def serve_docs_offline(app: FastAPI) -> None:
-    """``/docs`` from Swagger UI files shipped in a Python package (fastapi-offline), not a CDN:
-    a utility's intranet often has no internet. FastAPI's own /docs and /redoc are replaced."""
-    replaced = {app.docs_url, app.redoc_url}
-    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") not in replaced]
-    static = str(files("fastapi_offline") / "static")
-    app.mount("/docs-static", StaticFiles(directory=static), name="docs-static")
-
-    @app.get("/docs", include_in_schema=False)
-    async def _docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} - API",
-            swagger_js_url="/docs-static/swagger-ui-bundle.js",
-            swagger_css_url="/docs-static/swagger-ui.css",
-            swagger_favicon_url="/docs-static/favicon.png",
-        )
-
-
 def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 256 * 1024) -> None:
     app.state.token_secret = token_secret
     serve_docs_offline(app)
@@ -271,19 +250,6 @@ def _readiness(app: FastAPI) -> tuple[bool, dict[str, str]]:
         return ready, {}
     return ready and bool(health.ready), dict(health.faults)
 
-
-# Paging and identifiers in URLs are bounded like every text field: a database cannot bind an
-# offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters. Every list
-# endpoint of every service pages with these two, so one bound holds everywhere.
-MAX_LIMIT = 1000
-MAX_OFFSET = 1_000_000
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows to return")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
-# A calendar year in a URL: Python's dates end at 9999 (year 10000 was a 500).
-Year = Annotated[int, Path(ge=2000, le=9999, description="公历年份 (calendar year, YYYY)")]
-_NO_NUL = r"^[^\x00]+$"  # PostgreSQL cannot compare with a NUL character: a 500, not a 404
-PathKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_NO_NUL)]
-QueryKey = Annotated[str | None, Query(min_length=1, max_length=100, pattern=_NO_NUL)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from services.notify import queries
 from services.notify.config import NotifyDeps
-from services.notify.handlers import ReceiveAlerts
+from services.notify.handlers.alerts import ReceiveAlerts
 from services.notify.schemas import (
     AlertmanagerWebhook,
     AlertsAccepted,
@@ -18,7 +18,8 @@ from services.notify.schemas import (
 )
 from shared import order_links as links
 from shared.auth import Principal
-from shared.http import ApiError, Limit, Offset, PathKey, QueryKey, principal, require
+from shared.http import ApiError, principal, require
+from shared.params import Limit, Offset, PathKey, QueryKey
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus
 

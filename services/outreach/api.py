@@ -37,7 +37,8 @@ from services.outreach.schemas import (
 from services.outreach.store import CampaignRow, OutreachRepository, TaskRow
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.http import Limit, PathKey, QueryKey, Year, require
+from shared.http import require
+from shared.params import Limit, PathKey, QueryKey, Year
 from shared.refusals import NotFound
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus

@@ -13,7 +13,8 @@ from services.sla.dashboard import render_dashboard
 from services.sla.queries import Scope, SlaQueries
 from services.sla.schemas import AtRiskList, OrderClocks, Overview
 from shared.auth import Principal
-from shared.http import Limit, PathKey, principal
+from shared.http import principal
+from shared.params import Limit, PathKey
 from shared.refusals import NotFound
 from shared.runtime import ServiceRuntime
 

@@ -15,7 +15,8 @@ from services.intake.handlers.care import (
 from services.intake.queries.care import care_list, care_view
 from services.intake.schemas import CareEntryIn, CareEntryView, CareList, Retirement
 from shared.auth import Principal
-from shared.http import QueryKey, require
+from shared.http import require
+from shared.params import QueryKey
 
 router = APIRouter(prefix="/v1/care-register", tags=["care register"])
 EntryId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -10,7 +10,8 @@ from services.intake.queries.incidents import incident_page as read_page
 from services.intake.queries.incidents import incident_view
 from services.intake.schemas import IncidentPage, IncidentView
 from shared.auth import Principal
-from shared.http import PathKey, principal
+from shared.http import principal
+from shared.params import PathKey
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Principal, Depends(principal)]

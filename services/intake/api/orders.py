@@ -20,7 +20,8 @@ from services.intake.schemas import (
 )
 from services.intake.sources import Call96568, GridActivity, GridReport, Order12345
 from shared.auth import Principal
-from shared.http import ApiError, Limit, PathKey, invalid, principal, require
+from shared.http import ApiError, invalid, principal, require
+from shared.params import Limit, PathKey
 
 router = APIRouter(prefix="/v1")
 Operator = Annotated[Principal, Depends(require("operator"))]

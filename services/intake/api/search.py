@@ -8,7 +8,8 @@ from services.intake.api.state import Runtime
 from services.intake.queries.search import Wanted, find
 from services.intake.schemas import FoundOrders
 from shared.auth import Principal
-from shared.http import ApiError, Limit, require
+from shared.http import ApiError, require
+from shared.params import Limit
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 Reader = Annotated[Principal, Depends(require("operator", "ops", "department", "head"))]

@@ -9,7 +9,8 @@ from services.router import queries
 from services.router.api.context import Deps, Runtime
 from services.router.schemas import FindingView
 from shared.auth import Principal
-from shared.http import ApiError, QueryKey, require
+from shared.http import ApiError, require
+from shared.params import QueryKey
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Principal, Depends(require("head", "ops"))]

@@ -10,7 +10,8 @@ from services.router.api.context import Bus, Runtime
 from services.router.handlers.commands import SplitOff
 from services.router.schemas import IncidentOut, SplitIn, SplitOut
 from shared.auth import Principal
-from shared.http import PathKey, require
+from shared.http import require
+from shared.params import PathKey
 
 router = APIRouter(prefix="/v1")
 Staff = Annotated[Principal, Depends(require("department", "head"))]

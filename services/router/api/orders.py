@@ -32,7 +32,8 @@ from services.router.schemas import (
 )
 from services.router.store import InboxFilter
 from shared.auth import Principal
-from shared.http import ApiError, Limit, Offset, PathKey, QueryKey, require
+from shared.http import ApiError, require
+from shared.params import Limit, Offset, PathKey, QueryKey
 
 router = APIRouter(prefix="/v1")
 Staff = Annotated[Principal, Depends(require("department", "head"))]

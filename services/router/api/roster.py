@@ -19,7 +19,8 @@ from services.router.schemas import (
 )
 from services.router.store import current_roster
 from shared.auth import Principal
-from shared.http import Limit, Offset, PathKey, QueryKey, require
+from shared.http import require
+from shared.params import Limit, Offset, PathKey, QueryKey
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Principal, Depends(require("head", "department", "ops"))]
