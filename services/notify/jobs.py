@@ -19,7 +19,7 @@ from services.notify.channels import Channel, Outgoing
 from services.notify.config import NotifyDeps
 from services.notify.domain.outcome import Outcome, RetryPolicy, after
 from services.notify.domain.plan import GROUP_CHANNELS
-from services.notify.handlers import failed_event
+from services.notify.handlers.deliveries import failed_event
 from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryRepository, DeliveryRow
 from shared import failpoints
 from shared.contracts import Event

@@ -11,67 +11,79 @@ from shared.contracts import MajorEventRaised, OrderDispatched, OrderEvent, SlaB
 
 def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification]:
     """What someone must hear of this event, given what notify knows of its order."""
-    cause = str(event.event_id)
     match event:
-        case OrderDispatched(payload=p):
-            notice = "dispatched" if p.reason == "initial" else "escalated"
-            told = Notification(
-                notice,
-                f"{event.order_id}:{p.assignment_id}",
-                facts,
-                p.priority,
-                assignment_id=p.assignment_id,
-                cause_event_id=cause,
-            )
-            if not facts.arrived_late:
-                return [told]
-            # One 转来时已超时 notice per order and person instead of a red card per clock: the
-            # assignee reads it in the dispatch itself, the others in a notice of its own.
-            late = Notification(
-                "late_on_arrival",
-                event.order_id,
-                facts,
-                p.priority,
-                deadline=facts.deadline,
-                cause_event_id=cause,
-                told_already=(p.assignee_id,),
-            )
-            return [told, late]
-        case MajorEventRaised(payload=p):
-            reason = texts.major_reason(p.reason)
-            return [
-                Notification(
-                    "major",
-                    _major_cause(facts, reason),
-                    facts,
-                    "critical",
-                    reason,
-                    p.notify,
-                    cause_event_id=cause,
-                )
-            ]
-        case SlaWarning(payload=p) | SlaBreached(payload=p):
-            if facts.expired_before_intake(p.due):
-                return []  # said once, as 转来时已超时, with the dispatch
-            if isinstance(event, SlaBreached):
-                notice = "red_card"
-            else:
-                notice = "reply_due" if p.deadline == "reply" else "yellow_card"
-            # Keyed on the deadline, not the event: a card the SLA service fires again (after
-            # a restart, say) tells nobody twice.
-            return [
-                Notification(
-                    notice,
-                    f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
-                    facts,
-                    facts.priority,
-                    texts.deadline_reason(p.deadline),
-                    deadline=p.due,
-                    cause_event_id=cause,
-                    clocks=((p.deadline, p.due),),
-                )
-            ]
+        case OrderDispatched():
+            return _dispatched(event, facts)
+        case MajorEventRaised():
+            return [_major(event, facts)]
+        case SlaWarning() | SlaBreached():
+            return _card(event, facts)
     return []
+
+
+def _dispatched(event: OrderDispatched, facts: OrderFacts) -> list[Notification]:
+    p = event.payload
+    cause = str(event.event_id)
+    notice = "dispatched" if p.reason == "initial" else "escalated"
+    told = Notification(
+        notice,
+        f"{event.order_id}:{p.assignment_id}",
+        facts,
+        p.priority,
+        assignment_id=p.assignment_id,
+        cause_event_id=cause,
+    )
+    if not facts.arrived_late:
+        return [told]
+    # One 转来时已超时 notice per order and person instead of a red card per clock: the
+    # assignee reads it in the dispatch itself, the others in a notice of its own.
+    late = Notification(
+        "late_on_arrival",
+        event.order_id,
+        facts,
+        p.priority,
+        deadline=facts.deadline,
+        cause_event_id=cause,
+        told_already=(p.assignee_id,),
+    )
+    return [told, late]
+
+
+def _major(event: MajorEventRaised, facts: OrderFacts) -> Notification:
+    reason = texts.major_reason(event.payload.reason)
+    return Notification(
+        "major",
+        _major_cause(facts, reason),
+        facts,
+        "critical",
+        reason,
+        event.payload.notify,
+        cause_event_id=str(event.event_id),
+    )
+
+
+def _card(event: SlaWarning | SlaBreached, facts: OrderFacts) -> list[Notification]:
+    p = event.payload
+    if facts.expired_before_intake(p.due):
+        return []  # said once, as 转来时已超时, with the dispatch
+    if isinstance(event, SlaBreached):
+        notice = "red_card"
+    else:
+        notice = "reply_due" if p.deadline == "reply" else "yellow_card"
+    # Keyed on the deadline, not the event: a card the SLA service fires again (after a restart,
+    # say) tells nobody twice.
+    return [
+        Notification(
+            notice,
+            f"{event.order_id}:{p.deadline}:{p.due.isoformat()}",
+            facts,
+            facts.priority,
+            texts.deadline_reason(p.deadline),
+            deadline=p.due,
+            cause_event_id=str(event.event_id),
+            clocks=((p.deadline, p.due),),
+        )
+    ]
 
 
 def _major_cause(facts: OrderFacts, reason: str) -> str:

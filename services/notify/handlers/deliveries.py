@@ -1,49 +1,23 @@
-"""Notify's handlers: keep what messages need from the log, plan who hears of what, and store
-each message as a delivery in the same transaction as the inbox claim. Sending is the delivery
-job's (jobs.py): a message is planned once, however often its event is delivered.
-
-One shape, ``(message, uow, deps) -> events``; the EVENTS and COMMANDS tables are at the bottom."""
+"""A notification becomes deliveries: one stored message per person and channel, in the same
+transaction as the inbox claim, each key once. Sending is the delivery job's (jobs.py): a message
+is planned once, however often its event is delivered."""
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import metrics
 from services.notify.config import NotifyDeps
 from services.notify.domain import cards as cards_clocks
 from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
 from services.notify.domain.facts import Notification
-from services.notify.domain.notices import alert_notification, notifications_for
 from services.notify.domain.plan import Planned, Unreachable, plan
-from services.notify.schemas import Alert
-from services.notify.store import (
-    FAILED,
-    PENDING,
-    DeliveryRepository,
-    DeliveryRow,
-    FactRepository,
-    OrderFactRow,
-)
+from services.notify.store import FAILED, PENDING, DeliveryRepository, DeliveryRow
 from shared import order_links as links
-from shared.contracts import (
-    DuplicateLinked,
-    Event,
-    MajorEventRaised,
-    NotificationFailed,
-    NotificationFailedPayload,
-    OrderDispatched,
-    OrderEvent,
-    OrderReceived,
-    OrderSplit,
-    SlaBreached,
-    SlaWarning,
-)
-from shared.unit_of_work import HandlerTable, UnitOfWork
+from shared.contracts import Event, NotificationFailed, NotificationFailedPayload
 
 PRODUCER = "notify"
 
@@ -221,109 +195,3 @@ def failed_event(
             cause_event_id=UUID(cause_event_id) if cause_event_id else None,
         ),
     )
-
-
-# --- what the log tells notify ------------------------------------------------------------------
-
-
-async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | None:
-    """Updates what notify knows of the order; the row, for events that may notify."""
-    match event:
-        case OrderReceived(payload=p):
-            row = await facts.get_or_new(event.order_id)
-            row.address = p.address.text
-            row.category_label = p.category_label
-            row.priority = p.priority
-            row.deadline = p.platform_deadline
-            row.taken_in_at = row.taken_in_at or event.occurred_at
-            return None
-        case DuplicateLinked(payload=p):
-            for order_id in (event.order_id, p.primary_order_id):
-                linked = await facts.get_or_new(order_id)
-                if linked.split_from == p.incident_id:
-                    continue  # already taken out of it: it stays on its own
-                linked.incident_id = p.incident_id
-                linked.primary_order_id = p.primary_order_id
-            return None
-        case OrderSplit(payload=p):
-            # Out of the incident: its dispatches are its own news, not the incident's.
-            row = await facts.get_or_new(event.order_id)
-            row.split_from = p.incident_id
-            row.incident_id, row.primary_order_id = None, None
-            return None
-        case OrderDispatched(payload=p):
-            row = await facts.get_or_new(event.order_id)
-            row.department, row.team = p.department, p.team
-            row.assignee_id, row.assignment_id, row.ack_due = (
-                p.assignee_id,
-                p.assignment_id,
-                p.ack_due,
-            )
-            row.priority = p.priority
-            return row
-        case MajorEventRaised(payload=p):
-            row = await facts.get_or_new(event.order_id)
-            if p.incident_id and row.incident_id is None and row.split_from is None:
-                row.incident_id = p.incident_id
-            if p.department and row.department is None:
-                row.department = p.department
-            return row
-        case SlaWarning() | SlaBreached():
-            return await facts.get(event.order_id)
-    return None
-
-
-async def on_order_event(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -> Sequence[Event]:
-    """Keeps what the event tells of its order; plans the messages it causes."""
-    row = await remember(event, FactRepository(uow.session))
-    if row is None:
-        return []
-    await uow.session.flush()
-    out: list[Event] = []
-    for n in notifications_for(event, row.facts()):
-        out += (await enqueue(uow.session, deps, n, uow.now)).events
-    return out
-
-
-# --- Alertmanager's alerts -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReceiveAlerts:
-    """Alertmanager's webhook body: its firing alerts go to ops by the rules."""
-
-    alerts: tuple[Alert, ...]
-
-
-async def receive_alerts(
-    command: ReceiveAlerts, uow: UnitOfWork, deps: NotifyDeps
-) -> Sequence[Event]:
-    """Firing alerts become ``alert`` notifications; a repeat of one plans nothing new.
-    ``uow.answer``: the number of messages planned."""
-    planned = 0
-    events: list[Event] = []
-    for alert in command.alerts:
-        metrics.ALERTS.labels(alert.status).inc()
-        if alert.status != "firing":
-            continue
-        n = alert_notification(alert.labels, alert.annotations, alert.startsAt, alert.fingerprint)
-        done = await enqueue(uow.session, deps, n, uow.now)
-        planned += done.messages
-        events += done.events
-    uow.answer = planned
-    return events
-
-
-# The rest of the order log is dropped from its type header, before any transaction (issue 14).
-EVENTS: HandlerTable[NotifyDeps] = {
-    OrderReceived: on_order_event,  # remember the address, category and deadline
-    DuplicateLinked: on_order_event,  # remember the incident (storm control)
-    OrderSplit: on_order_event,  # out of its incident: told of on its own
-    OrderDispatched: on_order_event,  # dispatched / escalated → the new assignee
-    MajorEventRaised: on_order_event,  # major → the heads it names, at once
-    SlaWarning: on_order_event,  # yellow_card / reply_due
-    SlaBreached: on_order_event,  # red_card
-}
-COMMANDS: HandlerTable[NotifyDeps] = {
-    ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)
-}

@@ -1,0 +1,36 @@
+"""Everything notify does, in two tables: the order events it tells people of (``EVENTS``) and
+Alertmanager's webhook (``COMMANDS``). One shape, ``(message, uow, deps) -> events``.
+
+- ``orders``: keep what messages need from the log, and plan who hears of what;
+- ``alerts``: Alertmanager's firing alerts, for ops;
+- ``deliveries``: store each planned message as a delivery in the same transaction as the inbox
+  claim; sending is the delivery job's (jobs.py).
+"""
+
+from services.notify.config import NotifyDeps
+from services.notify.handlers.alerts import ReceiveAlerts, receive_alerts
+from services.notify.handlers.orders import on_order_event
+from shared.contracts import (
+    DuplicateLinked,
+    MajorEventRaised,
+    OrderDispatched,
+    OrderReceived,
+    OrderSplit,
+    SlaBreached,
+    SlaWarning,
+)
+from shared.unit_of_work import HandlerTable
+
+# The rest of the order log is dropped from its type header, before any transaction (issue 14).
+EVENTS: HandlerTable[NotifyDeps] = {
+    OrderReceived: on_order_event,  # remember the address, category and deadline
+    DuplicateLinked: on_order_event,  # remember the incident (storm control)
+    OrderSplit: on_order_event,  # out of its incident: told of on its own
+    OrderDispatched: on_order_event,  # dispatched / escalated → the new assignee
+    MajorEventRaised: on_order_event,  # major → the heads it names, at once
+    SlaWarning: on_order_event,  # yellow_card / reply_due
+    SlaBreached: on_order_event,  # red_card
+}
+COMMANDS: HandlerTable[NotifyDeps] = {
+    ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)
+}
