@@ -1,4 +1,4 @@
-"""The one place that wires scoring: settings, rule book, organisation, subscribers, HTTP."""
+"""The one place that wires scoring: settings, rule book, organisation, subscribers, jobs, HTTP."""
 
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from services.scoring.handlers import (
     EVENTS,
     ORDERS_CONSUMER,
 )
+from services.scoring.jobs import every, sweep_late_tasks
 from services.scoring.store import InboxRow, OutboxRow
 from shared.clock import Clock, started_or_system
 from shared.config import load_yaml
@@ -38,6 +39,11 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
     )
     runtime.consume_orders(ORDERS_CONSUMER, EVENTS, deps)
     runtime.consume_activity(ACTIVITY_CONSUMER, ACTIVITY_EVENTS, deps)
+    bus = runtime.commands(COMMANDS, deps)
+    runtime.background(
+        "late-tasks",
+        every(settings.task_sweep_seconds, "late_tasks", lambda: sweep_late_tasks(bus)),
+    )
 
     app = FastAPI(
         title="Gridline scoring",
@@ -49,5 +55,5 @@ def create_app(settings: ScoringSettings | None = None, clock: Clock | None = No
     app.include_router(router)
     app.state.runtime = runtime
     app.state.deps = deps
-    app.state.bus = runtime.commands(COMMANDS, deps)
+    app.state.bus = bus
     return app

@@ -21,6 +21,9 @@ class ScoringSettings(ServiceSettings):
     rules_file: Path = Field(
         Path("scoring_rules.yaml"), description="Art. 18 rule book, relative to config_dir"
     )
+    task_sweep_seconds: float = Field(
+        30.0, gt=0, description="How often assigned tasks past their deadline are looked for"
+    )
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"

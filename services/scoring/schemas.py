@@ -3,9 +3,10 @@ what a head or the office sends."""
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from services.scoring.config import MONTH_PATTERN
+from shared.fields import Key, Text200, Text1000
 from shared.masking import StaffText
 
 # --- answers ------------------------------------------------------------------------------------
@@ -119,6 +120,28 @@ class ClosingView(BaseModel):
     closed_at: str
 
 
+class TaskWorkerView(BaseModel):
+    worker_id: str
+    name: str
+
+
+class TaskView(BaseModel):
+    """An assigned task (交办任务); times in Beijing time."""
+
+    task_id: str
+    title: str
+    done_when: str
+    deadline: datetime
+    assigned_by: str
+    assigned_at: datetime
+    workers: list[TaskWorkerView]
+    state: str = Field(examples=["open", "done", "late", "done_late"])
+    state_label: str = Field(examples=["进行中", "按时完成", "逾期未完成", "逾期完成"])
+    done_at: datetime | None
+    done_by: str | None
+    note: str | None
+
+
 # --- requests -----------------------------------------------------------------------------------
 
 
@@ -139,3 +162,16 @@ class DismissRequest(BaseModel):
 
 class ConfirmRequest(BaseModel):
     note: StaffText = Field("", max_length=1000, examples=["电话无人接听，已核实"])
+
+
+class TaskRequest(BaseModel):
+    title: Text200 = Field(min_length=1, examples=["迎峰度夏管网巡查"])
+    done_when: Text1000 = Field(
+        min_length=1, examples=["负责网格内全部阀门井巡查完毕并上传照片"], description="完成标准"
+    )
+    deadline: AwareDatetime = Field(examples=["2026-12-10T18:00:00+08:00"], description="完成时限")
+    worker_ids: list[Key] = Field(min_length=1, max_length=100, examples=[["W-0101"]])
+
+
+class DoneRequest(BaseModel):
+    note: Text1000 | None = Field(None, examples=["已全部巡查，照片见工作群"])

@@ -11,6 +11,8 @@ from shared.contracts.activity_payloads import (
     NoticeOverduePayload,
     OutageAnnouncedPayload,
     ScoreEntryRecordedPayload,
+    TaskAssignedPayload,
+    TaskLatePayload,
     TrainingRecordedPayload,
     WeChatGroupMissingPayload,
     WeChatGroupRecordedPayload,
@@ -75,6 +77,18 @@ class OutageAnnounced(ActivityEnvelope):
     payload: OutageAnnouncedPayload
 
 
+class TaskAssigned(ActivityEnvelope):
+    """``worker_id`` is the worker the task is given to (one event per worker)."""
+
+    type: Literal["TaskAssigned"] = "TaskAssigned"
+    payload: TaskAssignedPayload
+
+
+class TaskLate(ActivityEnvelope):
+    type: Literal["TaskLate"] = "TaskLate"
+    payload: TaskLatePayload
+
+
 ActivityEvent = Annotated[
     GridActivityRecorded
     | ScoreEntryRecorded
@@ -84,7 +98,9 @@ ActivityEvent = Annotated[
     | WeChatGroupMissing
     | WeChatGroupRecorded
     | TrainingRecorded
-    | OutageAnnounced,
+    | OutageAnnounced
+    | TaskAssigned
+    | TaskLate,
     Field(discriminator="type"),
 ]
 ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(

@@ -122,3 +122,25 @@ class OutageAnnouncedPayload(Contract):
     ends_at: AwareDatetime
     reason: MaskedText = ""
     title: MaskedText = ""
+
+
+class TaskAssignedPayload(Contract):
+    """A key or temporary task (交办任务, Art. 18(一)7) given to one worker, by scoring: what
+    notify or the console can tell the worker about."""
+
+    task_id: str
+    title: MaskedText
+    done_when: MaskedText = Field(description="What counts as done")
+    deadline: AwareDatetime
+    department: str
+    by: str
+
+
+class TaskLatePayload(Contract):
+    """An assigned task not done by its deadline (Art. 18(一)7), by scoring: the worker's −2.
+    ``done_at`` is None when the deadline passed with the task still open."""
+
+    task_id: str
+    title: MaskedText
+    deadline: AwareDatetime
+    done_at: AwareDatetime | None = None

@@ -21,8 +21,9 @@ Hand computation (base 100):
   W-0102: 100 + 3 (pennant, by the head) + 5 + 5 + 5                              = 118
           (a PERFUNCTORY −2 entered by mistake and its correction +2 cancel out)
   W-0103: 100 − 5 (serious improper conduct: pay forfeited) − 3 (appointment missed, not
-              explained) − 2 (resolve deadline broken after signing) + 2          =  92
-          (an explained missed appointment and a breach before signing cost nothing)
+              explained) + 2                                                      =  94
+          (an explained missed appointment costs nothing; nor do resolve deadlines broken,
+          signed for or not: an order is no assigned task, config task_late_deadlines [])
   W-0104: 100; after closing the head deducts 2 (dress): an adjustment, final      =  98
 """
 
@@ -66,9 +67,9 @@ MR_HEAD = token("head:METER_READING", "P-0100")
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 OFFICE = token("ops", "office")
 
-EXPECTED = {"W-0101": 102, "W-0102": 118, "W-0103": 92, "W-0104": 98}
-EXPECTED_AT_CLOSE = {"W-0101": 102, "W-0102": 118, "W-0103": 92, "W-0104": 100}
-SIDES = {"W-0101": (-10, 12), "W-0102": (0, 18), "W-0103": (-10, 2), "W-0104": (0, 0)}
+EXPECTED = {"W-0101": 102, "W-0102": 118, "W-0103": 94, "W-0104": 98}
+EXPECTED_AT_CLOSE = {"W-0101": 102, "W-0102": 118, "W-0103": 94, "W-0104": 100}
+SIDES = {"W-0101": (-10, 12), "W-0102": (0, 18), "W-0103": (-8, 2), "W-0104": (0, 0)}
 COUNTS = {
     "W-0101": {"consultations": 3, "messages": 2, "visits": 3, "orders_handled": 1},
     "W-0102": {"consultations": 3, "messages": 5, "orders_handled": 2},
@@ -319,7 +320,7 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         assert csv_text.decode("utf-8-sig").splitlines()[0].startswith("工号,姓名,部门")
 
         # Quarter and year, from the closed month: finals 118 (W-0102), then 100 shared by the
-        # four maintenance workers (all second: stars), W-0104 98, W-0103 92. W-0101 (102) has a
+        # four maintenance workers (all second: stars), W-0104 98, W-0103 94. W-0101 (102) has a
         # verified complaint this year: no star and no place (18(一)5 取消全年评优资格).
         quarter = (await client.get("/v1/quarters/2026-Q3", headers=READER)).json()
         assert quarter["months_closed"] == [MONTH]

@@ -76,12 +76,12 @@ CASES = [
         [],
     ),
     (
-        "a resolve deadline broken on an acknowledged order",
+        "a resolve deadline broken on an acknowledged order (an order is no assigned task)",
         _order(
             SlaBreached,
             SlaBreachedPayload(deadline="resolve", due=AT, assignee_id="W-3", acknowledged=True),
         ),
-        [("W-3", "TASK_LATE", -2)],
+        [],
     ),
     (
         "a resolve deadline broken before anyone signed for the order",
@@ -113,6 +113,13 @@ def test_automatic_entries(_name: str, event: Any, expected: list[tuple[str, str
             "2026-09",
             "event",
         )
+
+
+def test_a_company_that_lists_resolve_breaches_makes_them_late_tasks() -> None:
+    book = BOOK.model_copy(update={"task_late_deadlines": ("resolve",)})
+    breach = SlaBreachedPayload(deadline="resolve", due=AT, assignee_id="W-3", acknowledged=True)
+    entries = automatic_entries(_order(SlaBreached, breach), book)
+    assert [(e.worker_id, e.rule, e.points) for e in entries] == [("W-3", "TASK_LATE", -2)]
 
 
 def test_a_verified_complaint_marks_the_year_as_without_award() -> None:

@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from services.scoring.config import Rule, RuleBook
 from services.scoring.domain.counts import month_of
+from services.scoring.domain.tasks import late_reason
 from shared.contracts import (
     ActivityEvent,
     AppointmentMissed,
@@ -19,6 +20,7 @@ from shared.contracts import (
     OrderReceived,
     ScoreEntryRecorded,
     SlaBreached,
+    TaskLate,
 )
 from shared.refusals import Invalid
 
@@ -94,8 +96,36 @@ def automatic_entries(event: OrderEvent | ActivityEvent, book: RuleBook) -> list
             return _automatic(book, event, "TASK_LATE", b.assignee_id, reason)
         case OrderReceived(payload=o) if o.named_worker_id and o.category in book.praise_categories:
             return _automatic(book, event, "PRAISE", o.named_worker_id, "用户来信、来电表扬")
+        case TaskLate():
+            return task_late_entries(event, book)
         case _:
             return []
+
+
+def task_late_entries(event: TaskLate, book: RuleBook) -> list[LedgerEntry]:
+    """Art. 18(一)7's −2, in the month the task was due. The id comes from the task and the
+    worker, not the event: done late and the deadline passing open are one late task."""
+    t = event.payload
+    month = month_of(t.deadline)
+    rule = book.rule("TASK_LATE", month)
+    if rule is None:
+        return []
+    return [
+        LedgerEntry(
+            entry_id=entry_id_for(f"task:{t.task_id}", "TASK_LATE", event.worker_id),
+            worker_id=event.worker_id,
+            month=month,
+            rule="TASK_LATE",
+            points=rule.points,
+            source="event",
+            reason=late_reason(t.title, t.deadline, t.done_at),
+            occurred_at=event.occurred_at,
+            event_id=str(event.event_id),
+            event_type=event.type,
+            evidence=f"交办任务 {t.task_id}",
+            flag=rule.flag,
+        )
+    ]
 
 
 def recorded_entry(event: ScoreEntryRecorded) -> LedgerEntry:

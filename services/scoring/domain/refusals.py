@@ -57,3 +57,10 @@ class CandidateDecided(Conflict):
 
     def __init__(self, state_label: str) -> None:
         super().__init__(f"该项{state_label}，不能再次处理", "candidate_id")
+
+
+class NoSuchTask(NotFound):
+    """Also what a worker hears about a task that is not theirs: it is not in their list."""
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"没有交办任务 {task_id}", "task_id")

@@ -4,7 +4,8 @@ give it over HTTP. Every handler has the one shape ``(message, uow, deps) -> eve
 - ``events``: ``apply_event``, the one function the live consumers and the replay apply events
   through, so a replay writes the same ledger;
 - ``decisions``: the commands (a head's entry or correction, a candidate confirmed or dismissed,
-  the office closing a month), each an event on the log applied in the same unit of work.
+  the office closing a month), each an event on the log applied in the same unit of work;
+- ``tasks``: assigned tasks (交办任务) given, done, and found late by the sweep job.
 """
 
 from typing import Any
@@ -29,6 +30,14 @@ from services.scoring.handlers.events import (
     apply_event,
     score_event,
 )
+from services.scoring.handlers.tasks import (
+    AssignTask,
+    FinishTask,
+    RaiseLateTasks,
+    assign_task,
+    finish_task,
+    raise_late_tasks,
+)
 from shared.contracts import (
     AppointmentMissed,
     ComplaintVerified,
@@ -41,6 +50,7 @@ from shared.contracts import (
     OrderResolved,
     ScoreEntryRecorded,
     SlaBreached,
+    TaskLate,
     WeChatGroupMissing,
 )
 from shared.unit_of_work import Handler
@@ -52,11 +62,14 @@ __all__ = [
     "EVENTS",
     "ORDERS_CONSUMER",
     "PRODUCER",
+    "AssignTask",
     "CloseMonth",
     "ConfirmCandidate",
     "CorrectEntry",
     "DismissCandidate",
     "EnterPoints",
+    "FinishTask",
+    "RaiseLateTasks",
     "apply_event",
 ]
 
@@ -79,6 +92,7 @@ ACTIVITY_EVENTS: dict[type[Any], Handler[Any, ScoringDeps]] = {
     MonthClosed: score_event,  # the ranking awards
     NoticeOverdue: score_event,  # a candidate: notice not sent
     WeChatGroupMissing: score_event,  # a candidate: no group
+    TaskLate: score_event,  # an assigned task late (Art. 18(一)7)
 }
 
 COMMANDS: dict[type[Any], Handler[Any, ScoringDeps]] = {
@@ -87,4 +101,7 @@ COMMANDS: dict[type[Any], Handler[Any, ScoringDeps]] = {
     CloseMonth: close_month,
     ConfirmCandidate: confirm_candidate,
     DismissCandidate: dismiss_candidate,
+    AssignTask: assign_task,
+    FinishTask: finish_task,
+    RaiseLateTasks: raise_late_tasks,
 }

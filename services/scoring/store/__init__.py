@@ -1,5 +1,5 @@
 """Scoring's own database: ``tables`` (monthly counts, the append-only ledger, month closings,
-candidates, outbox and inbox) and ``repositories`` (the statements on them)."""
+candidates, assigned tasks, outbox and inbox) and ``repositories`` (the statements on them)."""
 
 from services.scoring.store.repositories import (
     CandidateRepository,
@@ -17,7 +17,10 @@ from services.scoring.store.tables import (
     InboxRow,
     LedgerRow,
     OutboxRow,
+    TaskRow,
+    TaskWorkerRow,
 )
+from services.scoring.store.tasks import TaskRepository
 
 __all__ = [
     "Base",
@@ -32,5 +35,8 @@ __all__ = [
     "LedgerRepository",
     "LedgerRow",
     "OutboxRow",
+    "TaskRepository",
+    "TaskRow",
+    "TaskWorkerRow",
     "wipe",
 ]

@@ -85,3 +85,31 @@ class CandidateRow(Base):
     decided_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
     entry_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class TaskRow(Base):
+    """An assigned task (交办任务, Art. 18(一)7). Kept through a rebuild, like the candidates: the
+    register is the heads' record; only its TaskLate events are on the log."""
+
+    __tablename__ = "tasks"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    done_when: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[datetime] = mapped_column(index=True)
+    assigned_by: Mapped[str] = mapped_column(String(60))
+    assigned_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    late_at: Mapped[datetime | None] = mapped_column(doc="When its TaskLate events were raised")
+
+
+class TaskWorkerRow(Base):
+    """A worker a task is given to, with their department when it was given."""
+
+    __tablename__ = "task_workers"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    department: Mapped[str] = mapped_column(String(40))

@@ -35,7 +35,8 @@ from services.scoring.schemas import (
 )
 from shared.auth import Principal
 from shared.contracts import MonthClosed
-from shared.http import ApiError, PathKey, principal, require
+from shared.http import ApiError, principal, require
+from shared.params import PathKey
 from shared.refusals import Invalid
 from shared.runtime import ServiceRuntime
 from shared.unit_of_work import CommandBus
