@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gridline.commands import asyncapi as asyncapi_commands
 from gridline.commands import console as console_commands
 from gridline.commands import dlq as dlq_commands
 from gridline.commands import outbox as outbox_commands
@@ -253,6 +254,7 @@ def bench(
     typer.echo(result.markdown())
 
 
+app.command("asyncapi")(asyncapi_commands.asyncapi)
 app.add_typer(dlq_commands.app, name="dlq")
 app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(sla_commands.app, name="sla")

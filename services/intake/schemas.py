@@ -229,3 +229,26 @@ class CareEntryView(BaseModel):
 
 class CareList(BaseModel):
     items: list[CareEntryView]
+
+
+class FollowupAccepted(BaseModel):
+    message_id: str
+    status: str = Field(examples=["recorded", "already_received"])
+    order_id: str
+    events: list[str] = Field(
+        description="The order events the message became (none when already received)",
+        examples=[["CallbackRecorded", "OrderReopened"]],
+    )
+
+
+class UnmatchedFollowup(BaseModel):
+    message_id: str
+    order_no: str
+    kind: str
+    at: str = Field(description="The platform's time, Beijing")
+    received_at: str
+    body: dict[str, Any]
+
+
+class UnmatchedFollowups(BaseModel):
+    items: list[UnmatchedFollowup]

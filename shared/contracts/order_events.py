@@ -6,6 +6,13 @@ from uuid import UUID, uuid4
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import SCHEMA_VERSION, Contract
+from shared.contracts.followup_payloads import (
+    CallbackRecordedPayload,
+    OrderSupervisedPayload,
+    OrderUrgedPayload,
+    OrderWithdrawnPayload,
+    PlatformDecidedPayload,
+)
 from shared.contracts.order_payloads import (
     AckOverduePayload,
     AppointmentMissedPayload,
@@ -160,6 +167,31 @@ class NotificationFailed(OrderEnvelope):
     payload: NotificationFailedPayload
 
 
+class OrderUrged(OrderEnvelope):
+    type: Literal["OrderUrged"] = "OrderUrged"
+    payload: OrderUrgedPayload
+
+
+class OrderSupervised(OrderEnvelope):
+    type: Literal["OrderSupervised"] = "OrderSupervised"
+    payload: OrderSupervisedPayload
+
+
+class CallbackRecorded(OrderEnvelope):
+    type: Literal["CallbackRecorded"] = "CallbackRecorded"
+    payload: CallbackRecordedPayload
+
+
+class OrderWithdrawn(OrderEnvelope):
+    type: Literal["OrderWithdrawn"] = "OrderWithdrawn"
+    payload: OrderWithdrawnPayload
+
+
+class PlatformDecided(OrderEnvelope):
+    type: Literal["PlatformDecided"] = "PlatformDecided"
+    payload: PlatformDecidedPayload
+
+
 OrderEvent = Annotated[
     OrderReceived
     | DuplicateLinked
@@ -183,7 +215,12 @@ OrderEvent = Annotated[
     | ComplaintVerified
     | OrderLinked
     | OrderSplit
-    | NotificationFailed,
+    | NotificationFailed
+    | OrderUrged
+    | OrderSupervised
+    | CallbackRecorded
+    | OrderWithdrawn
+    | PlatformDecided,
     Field(discriminator="type"),
 ]
 ORDER_EVENT_TYPES: frozenset[str] = frozenset(

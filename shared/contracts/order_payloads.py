@@ -71,6 +71,7 @@ class OrderDispatchedPayload(Contract):
     ] = "initial"
     category: str = ""
     priority: Priority = "normal"
+    round: int = Field(1, ge=1, description="第 N 次办理: 2 and up after a reopen (重办)")
 
 
 class OrderAcknowledgedPayload(Contract):
@@ -151,6 +152,9 @@ class OrderResolvedPayload(Contract):
         description="Set on a linked order resolved with its incident: the primary order whose "
         "resolution this one repeats (scoring counts the primary only)",
     )
+    round: int = Field(
+        1, ge=1, description="第 N 次办理 this resolution ends (scoring counts round 1 only)"
+    )
 
 
 class ReplySentPayload(Contract):
@@ -162,6 +166,11 @@ class ReplySentPayload(Contract):
 class OrderReopenedPayload(Contract):
     reason: MaskedText
     by: str
+    round: int = Field(2, ge=2, description="The round the reopen starts: 第 2 次办理 and up")
+    deadline: AwareDatetime | None = Field(
+        None, description="The platform's new 办理时限 (重办); none: the policy's limit"
+    )
+    message_id: str | None = Field(None, description="The platform follow-up that reopened it")
 
 
 class AckOverduePayload(Contract):

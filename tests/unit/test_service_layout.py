@@ -10,6 +10,8 @@ The file set of a service:
 - ``store``: tables and repositories; ``queries``: the read side; ``schemas``: HTTP models;
 - ``api``: module-level routers, the only place that knows HTTP;
 - ``jobs`` and ``metrics`` where the service needs them;
+- ``interface``: its Kafka interface declared with FastStream (for ``docs/asyncapi.json``), in
+  every service that consumes or publishes events;
 - extras the service names itself, in ``EXTRA_MODULES`` of its ``__init__``, each with one line
   saying what it holds.
 """
@@ -23,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists())
 REQUIRED = ("app", "config", "domain", "handlers", "store", "queries", "schemas", "api")
-OPTIONAL = ("jobs", "metrics", "migrations")
+OPTIONAL = ("jobs", "metrics", "migrations", "interface")
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 # Domain code is pure: none of these may be imported under a service's domain/.

@@ -56,6 +56,16 @@ def test_every_design_event_type_is_in_the_union() -> None:
     } <= ORDER_EVENT_TYPES
 
 
+def test_the_platforms_follow_ups_are_order_events() -> None:
+    assert {
+        "OrderUrged",
+        "OrderSupervised",
+        "CallbackRecorded",
+        "OrderWithdrawn",
+        "PlatformDecided",
+    } <= ORDER_EVENT_TYPES
+
+
 def test_a_type_this_release_does_not_know_is_skipped_not_rejected() -> None:
     future = {**json.loads(_ack().model_dump_json()), "type": "OrderTeleported"}
     assert parse_order_event(json.dumps(future).encode()) is None

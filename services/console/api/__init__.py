@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from services.console.api import (
+    asyncapi,
     auth,
     duty,
     head,
@@ -18,6 +19,7 @@ def build_pages() -> APIRouter:
     router = APIRouter()
     for part in (
         auth.router,
+        asyncapi.router,
         links.router,
         messages.router,
         notices.router,

@@ -4,12 +4,13 @@ knows HTTP (domain refusals become statuses in ``shared.http``).
 - ``orders``: the sources' items in, an order's timeline, the replies owed;
 - ``incidents``: an incident and its page; ``outages``: planned outages;
 - ``care``: the vulnerable-household register; ``search``: looking orders up;
+- ``followups``: the 12345 platform's follow-ups on its orders, and those about no order;
 - ``state``: what routes get from the app's state (runtime, command bus, settings).
 """
 
 from fastapi import APIRouter
 
-from services.intake.api import care, incidents, orders, outages, search
+from services.intake.api import care, followups, incidents, orders, outages, search
 
 ROUTERS: tuple[APIRouter, ...] = (
     orders.router,
@@ -17,4 +18,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     care.router,
     outages.router,
     search.router,
+    followups.router,
 )

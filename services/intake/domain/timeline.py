@@ -1,8 +1,11 @@
 """One line of Chinese per event, for the people who read an order's timeline."""
 
+from datetime import datetime
+
 from shared.clock import to_local
 from shared.contracts import (
     AckOverdue,
+    CallbackRecorded,
     DuplicateLinked,
     MajorEventRaised,
     NotificationFailed,
@@ -11,8 +14,13 @@ from shared.contracts import (
     OrderEvent,
     OrderLinked,
     OrderReceived,
+    OrderReopened,
     OrderResolved,
     OrderSplit,
+    OrderSupervised,
+    OrderUrged,
+    OrderWithdrawn,
+    PlatformDecided,
     ReplySent,
     ResolveDeadlineSet,
     SlaBreached,
@@ -29,6 +37,14 @@ POSITION_LABEL = {
 }
 
 
+def _when(at: datetime) -> str:
+    return to_local(at).strftime("%m-%d %H:%M")
+
+
+def _round(number: int) -> str:
+    return f"（第 {number} 次办理）" if number > 1 else ""
+
+
 def summarize(event: OrderEvent) -> str:
     match event:
         case OrderReceived(payload=p):
@@ -41,13 +57,29 @@ def summarize(event: OrderEvent) -> str:
             due = to_local(p.ack_due).strftime("%m-%d %H:%M")
             who = p.assignee_name or p.assignee_id
             pos = POSITION_LABEL.get(p.chain_position, p.chain_position)
-            return f"派单至 {p.department} {who}（{pos}），{due} 前签收"
+            return f"派单至 {p.department} {who}（{pos}），{due} 前签收{_round(p.round)}"
         case OrderAcknowledged(payload=p):
             return f"{p.by} 已签收"
         case OrderResolved(payload=p) if p.cascaded_from:
             return f"随事件 {p.incident_id} 办结（主单 {p.cascaded_from}）：{p.handling_notes}"
         case OrderResolved(payload=p):
-            return f"已办结：{p.handling_notes}"
+            return f"已办结{_round(p.round)}：{p.handling_notes}"
+        case OrderReopened(payload=p):
+            due = f"，办理时限 {_when(p.deadline)}" if p.deadline else ""
+            return f"重新办理（第 {p.round} 次办理）：{p.reason}{due}"
+        case OrderUrged(payload=p):
+            return f"12345 催办（{_when(p.at)}）{p.content}"
+        case OrderSupervised(payload=p):
+            return f"12345 督办，{_when(p.deadline)} 前答复：{p.content}"
+        case CallbackRecorded(payload=p):
+            solved = "已解决" if p.solved else "未解决"
+            return f"回访：{p.satisfaction}，{solved}{_round(p.round)}：{p.opinion}"
+        case OrderWithdrawn(payload=p):
+            return f"12345 撤单：{p.reason}（停止计时，不答复，不计分）"
+        case PlatformDecided(payload=p):
+            what = "延期申请" if p.request == "extension" else "退单申请"
+            verdict = "同意" if p.approved else "不同意"
+            return f"12345 对{what}：{verdict}（{p.reason}）"
         case OrderLinked(payload=p):
             return f"并入事件 {p.incident_id} 的派单（主单 {p.primary_order_id}），不单独派单"
         case OrderSplit(payload=p):

@@ -7,15 +7,17 @@ and ``COMMANDS`` (what HTTP and the raw topic ask of it). Each handler is
 - ``timeline``: every order event into the order's one timeline;
 - ``replies``: a resolved order's reply queued (the sender is ``jobs.py``);
 - ``outages``: planned outages, opened by hand or announced by outreach;
-- ``care``: the vulnerable-household register.
+- ``care``: the vulnerable-household register;
+- ``followups``: the 12345 platform's follow-ups (催办, 督办, 回访, 重办, 撤单, its decisions).
 """
 
 from typing import Any, get_args
 
 from services.intake.config import IntakeDeps
-from services.intake.handlers import accept, care, outages, replies, timeline
+from services.intake.handlers import accept, care, followups, outages, replies, timeline
 from services.intake.handlers.accept import AcceptItems
 from services.intake.handlers.care import AddCareEntry, CorrectCareEntry, RetireCareEntry
+from services.intake.handlers.followups import ReceiveFollowup
 from services.intake.handlers.outages import OpenPlannedOutage
 from shared.contracts import OrderEvent, OrderResolved, OutageAnnounced
 from shared.unit_of_work import Handler
@@ -41,4 +43,5 @@ COMMANDS: dict[type[Any], Handler[Any, IntakeDeps]] = {
     AddCareEntry: care.add_entry,
     CorrectCareEntry: care.correct_entry,
     RetireCareEntry: care.retire_entry,
+    ReceiveFollowup: followups.receive_followup,
 }

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.config import IntakeDeps
 from services.intake.domain import replies
+from services.intake.domain.followups import WITHDRAWN
 from services.intake.handlers.timeline import record_in_timeline
 from services.intake.store import OrderRow, ReplyRepository, ReplyRow
 from shared.contracts import Event, OrderResolved
@@ -36,6 +37,8 @@ async def queue_replies(
     are resolved one by one by the router with the incident's result (``cascaded_from``), so
     each caller is answered from their own order's event, and a caller split off the incident
     is answered only when their own order is resolved."""
+    if order.state == WITHDRAWN:
+        return 0  # 撤单: the platform answers the caller itself; we send nothing
     replies_repo = ReplyRepository(session)
     channel = replies.channel_for(order.source, bool(order.canonical.get("needs_reply")))
     cycle = order.reply_cycle or 0

@@ -21,6 +21,7 @@ STATE_AFTER = {
     "OrderReopened": "reopened",
     "OrderLinked": "linked",
     "OrderSplit": "split",
+    "OrderWithdrawn": "withdrawn",
 }
 
 

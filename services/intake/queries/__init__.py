@@ -4,5 +4,6 @@ read transaction) that return the HTTP answers of ``schemas``.
 - ``orders``: an order and its timeline (who may read it, whose phone is shown), pending replies;
 - ``incidents``: an incident's members and the incident page;
 - ``outages``: planned outages; ``care``: the care register as heads read it;
-- ``search``: orders by phone, address, 12345 number or id.
+- ``search``: orders by phone, address, 12345 number or id;
+- ``followups``: the 12345 follow-ups about no order we know.
 """

@@ -1,11 +1,13 @@
 """Intake's own database: ``tables`` (orders as received, each order's timeline, incidents,
-planned outages, the care register, grid activity, the durable reply queue, outbox and inbox)
-and ``repositories`` (the named queries on them; none of them commits)."""
+planned outages, the care register, grid activity, the durable reply queue, the 12345
+follow-ups, outbox and inbox) and ``repositories`` (the named queries on them; none of them
+commits)."""
 
 from services.intake.store.repositories import (
     ActivityRepository,
     CareRepository,
     ClusterQueries,
+    FollowupRepository,
     Lookalike,
     OrderRepository,
     ReplyRepository,
@@ -15,6 +17,7 @@ from services.intake.store.tables import (
     ActivityRow,
     Base,
     CareEntryRow,
+    FollowupRow,
     InboxRow,
     IncidentRow,
     OrderRow,
@@ -31,6 +34,8 @@ __all__ = [
     "CareEntryRow",
     "CareRepository",
     "ClusterQueries",
+    "FollowupRepository",
+    "FollowupRow",
     "InboxRow",
     "IncidentRow",
     "Lookalike",

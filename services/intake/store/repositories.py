@@ -25,6 +25,7 @@ from services.intake.store.statements import (
 from services.intake.store.tables import (
     ActivityRow,
     CareEntryRow,
+    FollowupRow,
     IncidentRow,
     OrderRow,
     PlannedOutageRow,
@@ -97,6 +98,28 @@ class ActivityRepository:
 
     def add(self, row: ActivityRow) -> None:
         self.session.add(row)
+
+
+class FollowupRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, message_id: str) -> FollowupRow | None:
+        return await self.session.get(FollowupRow, message_id)
+
+    def add(self, row: FollowupRow) -> None:
+        self.session.add(row)
+
+    async def unmatched(self, limit: int, offset: int) -> list[FollowupRow]:
+        """Those about no order we know, newest first."""
+        rows = await self.session.scalars(
+            select(FollowupRow)
+            .where(FollowupRow.order_id.is_(None))
+            .order_by(FollowupRow.received_at.desc(), FollowupRow.message_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(rows)
 
 
 class ReplyRepository:

@@ -59,7 +59,8 @@ BY_SOURCE_REF = select(OrderRow.order_id, OrderRow.category, OrderRow.incident_i
     OrderRow.source == bindparam("source"), OrderRow.source_ref == bindparam("source_ref")
 )
 
-_ORDER_KEY = ORDERS.c.order_id == bindparam("key")
+# A withdrawn order (撤单) is over: no later event moves its state or owes its caller a reply.
+_ORDER_KEY = (ORDERS.c.order_id == bindparam("key")) & (ORDERS.c.state != "withdrawn")
 SET_STATE: dict[str, Update] = {
     "state": update(ORDERS).where(_ORDER_KEY).values(state=bindparam("state")),
     "dispatched": update(ORDERS)

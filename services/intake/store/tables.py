@@ -166,3 +166,18 @@ class ReplyRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     target: Mapped[str | None] = mapped_column(String(300))
+
+
+class FollowupRow(Base):
+    """Each 12345 follow-up message, kept once per ``message_id`` (a resend changes nothing).
+    One about an order we do not know has no ``order_id``: it waits for a person to look."""
+
+    __tablename__ = "followups"
+
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(100), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
