@@ -5,10 +5,16 @@ from services.intake.handlers import EVENTS, EVENTS_FOR_ACTIVITY
 from services.intake.sources import RawEnvelope
 from shared.asyncapi import Interface
 from shared.contracts import (
+    CallbackRecorded,
     DuplicateLinked,
     GridActivityRecorded,
     MajorEventRaised,
     OrderReceived,
+    OrderReopened,
+    OrderSupervised,
+    OrderUrged,
+    OrderWithdrawn,
+    PlatformDecided,
     ReplySent,
 )
 from shared.topics import INTAKE_RAW
@@ -23,5 +29,18 @@ INTERFACE.consume_raw(
     "受理 intake 读取外部系统（12345、96568、网格 App）原样推送的工单与网格活动，"
     "按 HTTP 受理同样校验；无法读取的消息进入死信",
 )
-INTERFACE.publish(OrderReceived, DuplicateLinked, MajorEventRaised, ReplySent, GridActivityRecorded)
+INTERFACE.publish(
+    OrderReceived,
+    DuplicateLinked,
+    MajorEventRaised,
+    ReplySent,
+    GridActivityRecorded,
+    # The 12345 platform's follow-ups, and the reopen a 重办 or a 不满意 回访 makes (issue 20).
+    OrderUrged,
+    OrderSupervised,
+    CallbackRecorded,
+    OrderWithdrawn,
+    PlatformDecided,
+    OrderReopened,
+)
 BROKER = INTERFACE.finish()
