@@ -105,7 +105,7 @@ class Interface:
             by_topic.setdefault(topic_of(event_type), []).append(event_type)
         for topic, members in sorted(by_topic.items()):
             self._publisher(
-                topic, members, f"{self.label} 经发件箱发布（消息头 x-type 为事件类型）"
+                topic, members, f"{self.label} 经发件箱发布（消息头 gridline-type 为事件类型）"
             )
 
     def finish(self) -> KafkaBroker:

@@ -16,7 +16,7 @@ DESCRIPTION = (
     "Gridline 的 Kafka 主题：每个服务消费与发布的事件类型及其载荷，由各服务 "
     "services/*/interface.py 的 FastStream 声明生成（gridline asyncapi）。"
     "gridline.orders 与 gridline.activity 上的每条消息都是一个事件信封，"
-    "其 type 字段（亦在消息头 x-type）区分事件类型；消费者只处理其处理表所列类型。"
+    "其 type 字段（亦在消息头 gridline-type）区分事件类型；消费者只处理其处理表所列类型。"
 )
 
 
