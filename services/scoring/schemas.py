@@ -50,7 +50,21 @@ class EntryView(BaseModel):
     label: str
     article: str
     points: int
-    source: str
+    source: str = Field(examples=["event", "manual", "closing", "provisional"])
+    source_label: str = Field(
+        "", examples=["系统自动", "负责人录入", "月度结算", "排名加分（暂定）"]
+    )
+    cause: str = Field(
+        "",
+        description="What put it there: event, order or task and time; who entered it; the "
+        "closing; for rank points the count and place behind them",
+        examples=["投诉查证属实：工单 GL-C1，2026-09-09 12:00"],
+    )
+    provisional: bool = Field(
+        False, description="暂定: rank points from the live counts, until the month is closed"
+    )
+    rank_count: int | None = Field(None, description="Rank points: the count ranked")
+    rank_place: int | None = Field(None, description="Rank points: the place it earned")
     event_id: str | None
     event_type: str | None
     order_id: str | None
@@ -67,7 +81,8 @@ class LedgerView(BaseModel):
     worker_id: str
     month: str | None
     entries: list[EntryView]
-    total: int
+    total: int = Field(description="Every item's points, provisional rank points included")
+    provisional: int = Field(0, description="Of which 暂定 (rank points of months not closed)")
 
 
 class PeriodRowView(BaseModel):

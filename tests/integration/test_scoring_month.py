@@ -205,6 +205,27 @@ def _by_worker(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+async def _ledgers_add_up(client: Any, view: dict[str, Any], closed: bool) -> None:
+    """Every worker's ledger holds every item of their score: its total is the table's 加分 −
+    扣分 (deductions are negative), rank points included — 暂定 until the month is closed, each
+    with the count and place behind it."""
+    for row in view["workers"]:
+        ledger = (
+            await client.get(
+                f"/v1/workers/{row['worker_id']}/ledger", params={"month": MONTH}, headers=OFFICE
+            )
+        ).json()
+        assert ledger["total"] == row["bonuses"] + row["deductions"], (row, ledger)
+        ranked = [e for e in ledger["entries"] if e["rule"].startswith("RANK_")]
+        places = {c: p for c, p in row["ranks"].items() if p["points"]}
+        assert {e["rule"]: (e["rank_count"], e["rank_place"], e["points"]) for e in ranked} == {
+            c: (p["count"], p["place"], p["points"]) for c, p in places.items()
+        }
+        assert all(e["provisional"] is not closed for e in ranked)
+        assert ledger["provisional"] == (0 if closed else sum(e["points"] for e in ranked))
+        assert all(e["cause"] for e in ledger["entries"])
+
+
 async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_same_numbers(
     environment: Environment,
 ) -> None:
@@ -252,15 +273,16 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         assert fixed.status_code == 201, fixed.text
         assert (fixed.json()["points"], fixed.json()["corrects"]) == (2, mistake.json()["entry_id"])
 
-        async def all_counted() -> None:
+        async def all_counted() -> dict[str, Any]:
             counts = (await client.get(f"/v1/counts/{MONTH}", headers=READER)).json()["workers"]
             assert counts == COUNTS
-            view = (await client.get(f"/v1/scores/{MONTH}", headers=READER)).json()
+            view: dict[str, Any] = (await client.get(f"/v1/scores/{MONTH}", headers=READER)).json()
             rows = _by_worker(view)
             assert {w: (r["deductions"], r["bonuses"]) for w, r in rows.items()} == SIDES
             assert {w: r["final"] for w, r in rows.items()} == EXPECTED_AT_CLOSE
+            return view
 
-        await eventually(all_counted)
+        await _ledgers_add_up(client, await eventually(all_counted), closed=False)
 
         closed = await client.post(f"/v1/months/{MONTH}/close", headers=OFFICE)
         assert closed.status_code == 201, closed.text
@@ -280,6 +302,7 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         assert {w: r["final"] for w, r in rows.items()} == EXPECTED
         assert {w: r["at_close"] for w, r in rows.items()} == EXPECTED_AT_CLOSE
         assert rows["W-0104"]["adjustments"] == -2
+        await _ledgers_add_up(client, view, closed=True)
         assert rows["W-0101"]["flags"] == ["no_annual_award"]
         assert rows["W-0103"]["flags"] == ["performance_pay_forfeited"]
         assert (rows["W-0101"]["deductions"], rows["W-0101"]["bonuses"]) == (-10, 12)
@@ -297,6 +320,7 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         complaint = [e for e in ledger["entries"] if e["rule"] == "COMPLAINT_VERIFIED"]
         assert len(complaint) == 1
         assert (complaint[0]["order_id"], complaint[0]["source"]) == ("GL-C1", "event")
+        assert complaint[0]["cause"].startswith("投诉查证属实：工单 GL-C1，2026-09-09 ")
         assert complaint[0]["event_id"]
         adjustment = (
             await client.get("/v1/workers/W-0104/ledger", params={"month": MONTH}, headers=OFFICE)
@@ -363,9 +387,11 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
             async with replayed_db.transaction() as session:
                 replayed, _ = await queries.month_view(session, scoring.book, scoring.org, MONTH)
                 replayed_ledgers = {
-                    w: (await queries.ledger_view(session, scoring.book, w, MONTH)).model_dump(
-                        mode="json"
-                    )
+                    w: (
+                        await queries.ledger_view(
+                            session, scoring.book, scoring.org, w, MONTH, datetime.now(UTC)
+                        )
+                    ).model_dump(mode="json")
                     for w in EXPECTED
                 }
         finally:

@@ -149,7 +149,9 @@ async def ledger(
     if target is None:
         raise ApiError(404, "not_found", f"没有网格员 {worker_id}", "worker_id")
     async with runtime.db.snapshot() as session:
-        return await queries.ledger_view(session, deps.book, worker_id, month)
+        return await queries.ledger_view(
+            session, deps.book, deps.org, worker_id, month, runtime.clock.now()
+        )
 
 
 async def _written_entry(runtime: ServiceRuntime, deps: ScoringDeps, entry_id: str) -> EntryView:

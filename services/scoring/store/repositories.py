@@ -120,6 +120,13 @@ class CountRepository:
             result.setdefault(worker_id, {})[counter] = count
         return result
 
+    async def months_of(self, worker_id: str) -> list[str]:
+        """The months in which anything was counted for the worker."""
+        rows = await self.session.scalars(
+            select(CountRow.month).where(CountRow.worker_id == worker_id).distinct()
+        )
+        return sorted(rows)
+
 
 def _entry(row: LedgerRow) -> LedgerEntry:
     return LedgerEntry(
