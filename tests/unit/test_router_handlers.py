@@ -46,6 +46,9 @@ from shared.contracts import (
     OrderReceived,
     OrderReopened,
     OrderReopenedPayload,
+    OrderResolved,
+    OrderWithdrawn,
+    OrderWithdrawnPayload,
 )
 from shared.db import Database
 from shared.http import ApiError as Refused
@@ -494,6 +497,75 @@ async def test_a_reopened_order_goes_back_to_its_departments_chain(db: Database)
     assert dispatch.payload.reason == "reopened"
     assert (await order_row(db)).state == "dispatched"
     assert await on(db, reopened.model_copy(update={"event_id": uuid4()})) == []
+
+
+def reopen(round_number: int = 2) -> OrderReopened:
+    return OrderReopened(
+        order_id="GL-1",
+        occurred_at=WEDNESDAY_10,
+        producer="intake",
+        payload=OrderReopenedPayload(reason="12345 回访不满意", by="12345", round=round_number),
+    )
+
+
+async def resolved_by_b(db: Database) -> None:
+    """A's ack ran out, so B (W-0302) signed and resolved it: B is the last holder."""
+    await on(db, received())
+    await on(db, overdue(1))
+    b = Principal(role="department:USER_MAINTENANCE", subject="W-0302")
+    await command(db, Acknowledge, b, "GL-1", WEDNESDAY_10)
+    done = ResolveIn(handling_notes="临时包扎", public_reply="已处理")
+    first = await command(db, Resolve, b, "GL-1", done, WEDNESDAY_10)
+    assert [e.payload.round for e in first if isinstance(e, OrderResolved)] == [1]
+
+
+async def test_a_reopened_order_goes_back_to_its_last_holder_for_its_second_round(
+    db: Database,
+) -> None:
+    await resolved_by_b(db)
+    dispatch = only_dispatch(await on(db, reopen()))
+    assert (dispatch.payload.assignee_id, dispatch.payload.chain_position) == ("W-0302", "B")
+    assert (dispatch.payload.round, dispatch.payload.reason) == (2, "reopened")
+    b = Principal(role="department:USER_MAINTENANCE", subject="W-0302")
+    await command(db, Acknowledge, b, "GL-1", WEDNESDAY_10)
+    done = ResolveIn(handling_notes="更换管段", public_reply="已修复")
+    again = await command(db, Resolve, b, "GL-1", done, WEDNESDAY_10)
+    assert [e.payload.round for e in again if isinstance(e, OrderResolved)] == [2]
+
+
+async def test_a_reopened_order_whose_holder_is_away_goes_down_the_chain(db: Database) -> None:
+    await resolved_by_b(db)
+    async with db.transaction() as session:
+        session.add(
+            RosterEntry(
+                kind="leave",
+                subject="W-0302",
+                body=[{"person": "W-0302", "from": "2026-12-01", "to": "2026-12-03"}],
+                updated_at=WEDNESDAY_10,
+                updated_by="P-0200",
+            )
+        )
+    dispatch = only_dispatch(await on(db, reopen()))
+    assert dispatch.payload.assignee_id == "W-0301"  # the chain as it stands: A again
+    assert dispatch.payload.skipped[0].person_id == "W-0302"
+    assert dispatch.payload.skipped[0].reason.startswith("原办理人：")
+    assert dispatch.payload.round == 2
+
+
+async def test_a_withdrawn_order_takes_no_more_moves(db: Database) -> None:
+    await on(db, received())
+    withdrawn = OrderWithdrawn(
+        order_id="GL-1",
+        occurred_at=WEDNESDAY_10,
+        producer="intake",
+        payload=OrderWithdrawnPayload(message_id="m-1", at=WEDNESDAY_10),
+    )
+    assert await on(db, withdrawn) == []
+    assert (await order_row(db)).state == "withdrawn"
+    assert await on(db, overdue(1)) == []  # nothing escalates it
+    with pytest.raises(Refused) as refused:
+        await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
+    assert refused.value.status == 409
 
 
 async def test_a_return_after_two_working_days_is_refused(db: Database) -> None:

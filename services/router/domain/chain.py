@@ -8,7 +8,7 @@ the last link and is never skipped.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast, get_args
 
@@ -156,6 +156,35 @@ def route_in(
         no_grid = SkippedLink(person_id=None, position="A", reason="address matches no grid")
         skipped = (no_grid, *skipped)
     return _assignment(department, grid, link, skipped, roster)
+
+
+def back_to_holder(
+    department: str,
+    grid_code: str | None,
+    holder: str,
+    position: ChainPosition,
+    fallback: Assignment,
+    roster: Roster,
+    now: datetime,
+) -> Assignment:
+    """A reopened order (重办) goes back to whoever last held it — they know the site and what
+    was done — unless they cannot take it now; then to ``fallback`` (the chain as it stands),
+    with the holder shown as skipped and why."""
+    on_duty = position in ("TEAM_DUTY", "DEPT_DUTY", "TRIAGE")
+    why = roster.unavailable_because(holder, now, on_duty=on_duty)
+    if why is not None:
+        gone = SkippedLink(person_id=holder, position=position, reason=f"原办理人：{why}")
+        return replace(fallback, skipped=(gone, *fallback.skipped))
+    grid = roster.org.grid(grid_code) if grid_code else None
+    person = roster.org.person(holder)
+    return Assignment(
+        department=department,
+        grid=grid_code,
+        team=grid.team if grid else None,
+        assignee_id=holder,
+        assignee_name=person.name if person else "",
+        position=position,
+    )
 
 
 def first_assignment(

@@ -36,6 +36,7 @@ def dispatched(
     due: datetime,
     now: datetime,
     reason: DispatchReason = "initial",
+    round_number: int = 1,
 ) -> OrderDispatched:
     return OrderDispatched(
         order_id=order_id,
@@ -54,6 +55,7 @@ def dispatched(
             category=order.category,
             priority=order.priority,
             reason=reason,
+            round=round_number,
         ),
     )
 

@@ -30,7 +30,8 @@ DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
     "resolved",
 )
 LINKED = "linked"  # riding on its incident's assignment (domain/incidents.py)
-STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED)
+WITHDRAWN = "withdrawn"  # 撤单 by the 12345 platform: over, no move is allowed
+STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED, WITHDRAWN)
 
 ALLOWED: dict[str, frozenset[str]] = {
     "acknowledge": frozenset({DISPATCHED}),

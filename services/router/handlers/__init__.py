@@ -3,7 +3,8 @@
 shape ``(message, uow, deps) -> events``; the unit of work commits the change with its events
 in the outbox, or nothing when a handler refuses.
 
-- ``routing``: dispatch, escalation, unreachable assignees, reopened orders, major events;
+- ``routing``: dispatch, escalation, unreachable assignees, reopened and withdrawn orders,
+  major events;
 - ``incidents``: linked orders riding on their incident, split off, resolved with it;
 - ``orders``: a department's actions on its orders; ``deadlines``: returns and extensions;
 - ``roster``: roster and leave changes, each on the record;
@@ -36,6 +37,7 @@ from shared.contracts import (
     NotificationFailed,
     OrderReceived,
     OrderReopened,
+    OrderWithdrawn,
     ResolveDeadlineSet,
 )
 from shared.unit_of_work import Handler
@@ -45,7 +47,8 @@ EVENTS: dict[type[Any], Handler[Any, RouterDeps]] = {
     DuplicateLinked: incidents.link_existing,
     AckOverdue: routing.escalate_overdue,
     MajorEventRaised: routing.major_from_elsewhere,
-    OrderReopened: routing.dispatch_reopened,
+    OrderReopened: routing.dispatch_reopened,  # to its last holder, for its next round
+    OrderWithdrawn: routing.stop_withdrawn,
     NotificationFailed: routing.skip_unreachable,
     ResolveDeadlineSet: routing.follow_sla_deadline,
 }

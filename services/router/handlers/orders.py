@@ -121,6 +121,7 @@ async def resolve(command: Resolve, uow: UnitOfWork, _deps: RouterDeps) -> Seque
         contacted_at=body.contacted_at,
         handling_notes=body.handling_notes,
         public_reply=body.public_reply,
+        round=row.round or 1,
     )
     resolved = OrderResolved(order_id=order_id, occurred_at=now, producer=P, payload=payload)
     if row.incident_id and row.primary_order_id is None:  # the incident's primary

@@ -27,6 +27,7 @@ from shared.contracts import (
     OrderReceived,
     OrderReceivedPayload,
     OrderReopened,
+    OrderWithdrawn,
     ResolveDeadlineSet,
     SkippedLink,
 )
@@ -194,8 +195,9 @@ async def skip_unreachable(
 async def dispatch_reopened(
     event: OrderReopened, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
-    """A resolved order reopened (the caller says it is not fixed) goes back to its
-    department's chain, as it stands now."""
+    """A resolved order reopened (the caller says it is not fixed, or 12345 sends it back) goes
+    back to its last holder for its next round (第 2 次办理), else to its department's chain as
+    it stands now."""
     repo, now = RoutingRepository(uow.session), uow.now
     row = await repo.get_for_update(event.order_id)
     if row is None or row.state != lifecycle.RESOLVED:
@@ -203,10 +205,25 @@ async def dispatch_reopened(
     order = order_of(row)
     roster = await current_roster(uow.session, deps)
     if row.department == deps.policy.triage_department:
-        chosen = chain.triage_assignment(deps.policy, roster, now)
+        chain_now = chain.triage_assignment(deps.policy, roster, now)
     else:
-        chosen = chain.route_in(row.department, order, roster, now)
+        chain_now = chain.route_in(row.department, order, roster, now)
+    position = chain.as_position(row.chain_position)
+    chosen = chain.back_to_holder(
+        row.department, row.grid, row.assignee_id, position, chain_now, roster, now
+    )
+    row.round = max(event.payload.round, (row.round or 1) + 1)
     return reassign(repo, row, chosen, order, now, deps, "reopened")
+
+
+async def stop_withdrawn(
+    event: OrderWithdrawn, uow: UnitOfWork, deps: RouterDeps
+) -> Sequence[Event]:
+    """撤单: the order is over — nobody is to act on it and nothing escalates it."""
+    row = await RoutingRepository(uow.session).get_for_update(event.order_id)
+    if row is not None:
+        row.state, row.updated_at = lifecycle.WITHDRAWN, uow.now
+    return []
 
 
 def reassign(
@@ -231,7 +248,9 @@ def reassign(
     row.state = lifecycle.DISPATCHED
     row.updated_at = now
     repo.add(assignment_row(row.order_id, number, chosen, now, due))
-    return [events.dispatched(row.order_id, number, chosen, order, due, now, reason)]
+    return [
+        events.dispatched(row.order_id, number, chosen, order, due, now, reason, row.round or 1)
+    ]
 
 
 async def follow(repo: RoutingRepository, row: RoutedOrder) -> None:

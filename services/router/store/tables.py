@@ -55,6 +55,8 @@ class RoutedOrder(Base):
     incident_id: Mapped[str | None] = mapped_column(String(40), index=True)
     primary_order_id: Mapped[str | None] = mapped_column(String(40), index=True)
     split_rule: Mapped[str | None] = mapped_column(String(20))
+    # 第 N 次办理: 1 until a reopen (重办); nullable so rows from before it stay valid.
+    round: Mapped[int | None] = mapped_column(Integer)
 
 
 class AssignmentRow(Base):
