@@ -167,8 +167,16 @@ def _activity(kind: str, channel: str = "", signed: bool = False) -> GridActivit
         (_activity("consultation", "onsite", signed=True), ["consultations"]),
         (_activity("message", "wechat"), ["messages"]),
         (_order(OrderResolved, OrderResolvedPayload(by="W-5", department="D")), ["orders_handled"]),
+        (_order(OrderResolved, OrderResolvedPayload(by="W-5", department="D", round=2)), []),
     ],
-    ids=["phone answer", "unsigned on-site answer", "signed on-site answer", "message", "resolved"],
+    ids=[
+        "phone answer",
+        "unsigned on-site answer",
+        "signed on-site answer",
+        "message",
+        "resolved",
+        "resolved again after a reopen",
+    ],
 )
 def test_what_the_monthly_counts_count(event: Any, counted: list[str]) -> None:
     assert [c for _w, _m, c in counter_moves(event)] == counted

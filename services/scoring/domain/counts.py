@@ -30,6 +30,8 @@ def counter_moves(event: OrderEvent | ActivityEvent) -> list[tuple[str, str, str
             return [(d.assignee_id, month_of(event.occurred_at), DISPATCHED)]
         case OrderResolved(payload=r) if r.cascaded_from:
             return []  # resolved with its incident: the incident counts once, on its primary
+        case OrderResolved(payload=r) if r.round > 1:
+            return []  # a redone order (重办) was counted when its first round was resolved
         case OrderResolved(payload=r):
             # 处理工单数量: the orders the worker resolved themselves.
             return [(r.by, month_of(event.occurred_at), ORDERS_HANDLED)]
