@@ -1,4 +1,9 @@
-"""Downloads for the company office: .xlsx (one sheet per view, Chinese headers) and .csv."""
+"""Downloads for the company office: .xlsx (one sheet per view, Chinese headers) and .csv.
+
+A workbook is what the office files and prints: each sheet opens with a title row (department,
+period), then a frozen header with an autofilter, and prints landscape, one page wide. People are
+named (workers and whoever entered an item), rules by their Chinese label; no internal ids.
+"""
 
 import csv
 import io
@@ -9,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from services.scoring.config import RuleBook
 from services.scoring.schemas import EntryView, MonthView, PeriodView
@@ -16,7 +22,12 @@ from shared.clock import to_local
 
 Cell = str | int | float | None
 
-SOURCE_LABELS = {"event": "系统自动", "manual": "负责人录入", "closing": "月度结算"}
+SOURCE_LABELS = {
+    "event": "系统自动",
+    "manual": "负责人录入",
+    "closing": "月度结算",
+    "provisional": "排名加分（暂定）",
+}
 FLAG_LABELS = {"performance_pay_forfeited": "扣除当月全部绩效", "no_annual_award": "取消全年评优"}
 
 
@@ -25,6 +36,8 @@ class Sheet:
     title: str
     headers: list[str]
     rows: list[list[Cell]]
+    caption: str = ""
+    """The title row above the headers (xlsx only: a CSV starts with its headers)."""
 
 
 def local_text(when: datetime | None) -> str:
@@ -40,7 +53,11 @@ def month_sheets(
     entries: list[EntryView],
     book: RuleBook,
     department_names: dict[str, str] | None = None,
+    people: dict[str, str] | None = None,
+    scope: str = "全部部门",
 ) -> list[Sheet]:
+    """``people``: person id → name (workers and whoever entered items); ``scope``: whose
+    workers the download holds (a department's name, or all), for the title rows."""
     codes = list(book.ranking.counts)
     names = department_names or {}
     headers = ["工号", "姓名", "部门", "基础分", "扣分", "加分"]
@@ -64,58 +81,63 @@ def month_sheets(
         ]
         rows.append(row)
     state = f"已结算（{local_text(view.closed_at)}）" if view.closed else "未结算（排名为暂定）"
+    known = {**{w.worker_id: w.name for w in view.workers}, **(people or {})}
     return [
-        Sheet(f"{view.month} 月度得分", headers, rows),
-        Sheet("考核明细", *_ledger_table(entries)),
-        Sheet("说明", ["项目", "内容"], _notes(view, book, state)),
+        Sheet(
+            f"{view.month} 月度得分", headers, rows, f"{scope} {view.month} 网格员月度考核 {state}"
+        ),
+        Sheet("考核明细", *_ledger_table(entries, known), f"{scope} {view.month} 考核明细"),
+        Sheet(
+            "说明", ["项目", "内容"], _notes(view, book, state), f"{scope} {view.month} 考核说明"
+        ),
     ]
 
 
-def _ledger_table(entries: list[EntryView]) -> tuple[list[str], list[list[Cell]]]:
+def _ledger_table(
+    entries: list[EntryView], people: dict[str, str]
+) -> tuple[list[str], list[list[Cell]]]:
     headers = [
         "工号",
+        "姓名",
         "月份",
         "考核项",
-        "代码",
         "条款",
         "分值",
         "来源",
-        "事件编号",
+        "依据",
         "工单号",
         "录入人",
         "原因",
         "佐证",
-        "更正条目",
+        "是否更正",
         "发生时间（北京时间）",
         "结算后调整",
-        "条目编号",
     ]
     rows: list[list[Cell]] = [
         [
             e.worker_id,
+            people.get(e.worker_id, e.worker_id),
             e.month,
             e.label,
-            e.rule,
             e.article,
             e.points,
             SOURCE_LABELS.get(e.source, e.source),
-            e.event_id,
+            e.cause,
             e.order_id,
-            e.entered_by,
+            people.get(e.entered_by, e.entered_by) if e.entered_by else None,
             e.reason,
             e.evidence,
-            e.corrects,
+            _yes(e.corrects is not None),
             local_text(e.occurred_at),
             _yes(e.adjustment),
-            e.entry_id,
         ]
         for e in entries
     ]
     return headers, rows
 
 
-def ledger_sheet(entries: list[EntryView]) -> Sheet:
-    return Sheet("考核明细", *_ledger_table(entries))
+def ledger_sheet(entries: list[EntryView], people: dict[str, str] | None = None) -> Sheet:
+    return Sheet("考核明细", *_ledger_table(entries, people or {}))
 
 
 def _notes(view: MonthView, book: RuleBook, state: str) -> list[list[Cell]]:
@@ -135,7 +157,13 @@ def _notes(view: MonthView, book: RuleBook, state: str) -> list[list[Cell]]:
     ]
 
 
-def period_sheet(view: PeriodView, title: str) -> Sheet:
+def period_sheet(
+    view: PeriodView,
+    title: str,
+    department_names: dict[str, str] | None = None,
+    scope: str = "全部部门",
+) -> Sheet:
+    names = department_names or {}
     months = sorted({m for r in view.rows for m in r.monthly})
     headers = ["工号", "姓名", "部门", *[f"{m} 得分" for m in months]]
     headers += ["合计", "月均分", "名次", "星级网格员", "年度最佳", "取消评优", "不合格"]
@@ -143,7 +171,7 @@ def period_sheet(view: PeriodView, title: str) -> Sheet:
         [
             r.worker_id,
             r.name,
-            r.department,
+            names.get(r.department, r.department),
             *[r.monthly.get(m) for m in months],
             r.total,
             r.average,
@@ -155,7 +183,8 @@ def period_sheet(view: PeriodView, title: str) -> Sheet:
         ]
         for r in view.rows
     ]
-    return Sheet(title, headers, rows)
+    closed = "、".join(view.months_closed) or "无"
+    return Sheet(title, headers, rows, f"{scope} {title}（已结算月份：{closed}）")
 
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
@@ -163,16 +192,32 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(sheet.title[:31])
+        ws.append([sheet.caption or sheet.title])
+        ws["A1"].font = Font(bold=True, size=14)
         ws.append(sheet.headers)
-        for cell in ws[1]:
+        for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
             ws.append(row)
-        ws.freeze_panes = "A2"
+        _for_filing(ws, sheet)
         _fit_columns(ws, sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _for_filing(ws: Any, sheet: Sheet) -> None:
+    """The header stays in view and filters; printed landscape, one page wide (as many pages
+    down as it takes), the header repeated on every page."""
+    last = get_column_letter(max(len(sheet.headers), 1))
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "2:2"
 
 
 def _display_width(value: Cell) -> int:

@@ -66,6 +66,7 @@ READER = token("operator")
 MR_HEAD = token("head:METER_READING", "P-0100")
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 OFFICE = token("ops", "office")
+HEAD_NAME = "赵主任"  # P-0100 in config/org.yaml
 
 EXPECTED = {"W-0101": 102, "W-0102": 118, "W-0103": 94, "W-0104": 98}
 EXPECTED_AT_CLOSE = {"W-0101": 102, "W-0102": 118, "W-0103": 94, "W-0104": 100}
@@ -226,6 +227,39 @@ async def _ledgers_add_up(client: Any, view: dict[str, Any], closed: bool) -> No
         assert all(e["cause"] for e in ledger["entries"])
 
 
+async def _a_heads_file_holds_their_department_only(client: Any) -> None:
+    """赵主任 of 抄表处 files 抄表处's month: its workers by name, 录入人 by name, rule labels, no
+    internal ids; filtered, header frozen, landscape one page wide; the quarter likewise."""
+    answer = await client.get(f"/v1/scores/{MONTH}.xlsx", headers=MR_HEAD)
+    assert answer.status_code == 200, answer.text
+    book = load_workbook(io.BytesIO(answer.content))
+    month = book.worksheets[0]
+    assert month["A1"].value.startswith(f"抄表处 {MONTH} 网格员月度考核")
+    rows = list(month.iter_rows(min_row=2, values_only=True))
+    scores = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert {(r["工号"], r["姓名"], r["部门"]) for r in scores} == {
+        ("W-0101", "郑晓明", "抄表处"),
+        ("W-0102", "王海燕", "抄表处"),
+        ("W-0103", "冯磊", "抄表处"),
+        ("W-0104", "陈静", "抄表处"),
+    }
+    ledger = list(book["考核明细"].iter_rows(min_row=2, values_only=True))
+    items = [dict(zip(ledger[0], r, strict=True)) for r in ledger[1:]]
+    assert {i["工号"] for i in items} <= set(EXPECTED)
+    pennant = next(i for i in items if i["考核项"] == "获赠锦旗")
+    assert (pennant["姓名"], pennant["录入人"]) == ("王海燕", HEAD_NAME)
+    assert "代码" not in ledger[0] and "PENNANT" not in {str(c) for r in ledger for c in r}
+    for ws in book.worksheets:
+        assert (ws.freeze_panes, ws.auto_filter.ref[:3]) == ("A3", "A2:")
+        assert ws.page_setup.orientation == "landscape"
+        assert (ws.sheet_properties.pageSetUpPr.fitToPage, ws.page_setup.fitToWidth) == (True, 1)
+    quarter = await client.get("/v1/quarters/2026-Q3.xlsx", headers=MR_HEAD)
+    sheet = load_workbook(io.BytesIO(quarter.content)).worksheets[0]
+    assert sheet["A1"].value.startswith("抄表处 2026-Q3 季度考核")
+    departments = {r[2] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert departments == {"抄表处"}
+
+
 async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_same_numbers(
     environment: Environment,
 ) -> None:
@@ -334,12 +368,13 @@ async def test_a_month_of_events_scores_as_article_18_says_and_replays_to_the_sa
         assert xlsx.status_code == 200
         book = load_workbook(io.BytesIO(xlsx.content))
         sheet = book.worksheets[0]
-        header = [c.value for c in sheet[1]]
+        header = [c.value for c in sheet[2]]  # under the title row
         assert header[:3] == ["工号", "姓名", "部门"]
         final_col = header.index("最终得分")
-        in_xlsx = {r[0]: r[final_col] for r in sheet.iter_rows(min_row=2, values_only=True)}
+        in_xlsx = {r[0]: r[final_col] for r in sheet.iter_rows(min_row=3, values_only=True)}
         assert in_xlsx == {r["worker_id"]: r["final"] for r in view["workers"]}
         assert "考核明细" in book.sheetnames
+        await _a_heads_file_holds_their_department_only(client)
         csv_text = (await client.get(f"/v1/scores/{MONTH}.csv", headers=READER)).content
         assert csv_text.decode("utf-8-sig").splitlines()[0].startswith("工号,姓名,部门")
 

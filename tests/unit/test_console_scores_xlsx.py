@@ -13,10 +13,10 @@ def test_the_month_sheet_names_departments_and_fits_its_columns() -> None:
     sheets = exports.month_sheets(VIEW, [ENTRY], BOOK, {"METER_READING": "抄表处"})
     book = load_workbook(io.BytesIO(exports.to_xlsx(sheets)))
     month = book.worksheets[0]
-    headers = [c.value for c in month[1]]
-    assert month.cell(2, headers.index("部门") + 1).value == "抄表处"
+    headers = [c.value for c in month[2]]  # under the title row
+    assert month.cell(3, headers.index("部门") + 1).value == "抄表处"
     for column, header in enumerate(headers, start=1):
-        width = month.column_dimensions[month.cell(1, column).column_letter].width
+        width = month.column_dimensions[month.cell(2, column).column_letter].width
         assert width >= 2 * len(str(header)), (header, width)
 
 

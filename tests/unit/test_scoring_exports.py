@@ -72,13 +72,13 @@ ENTRY = EntryView(
 def test_the_month_workbook_has_one_sheet_per_view_with_chinese_headers() -> None:
     book = load_workbook(io.BytesIO(exports.to_xlsx(exports.month_sheets(VIEW, [ENTRY], BOOK))))
     assert book.sheetnames == ["2026-09 月度得分", "考核明细", "说明"]
-    scores = list(book["2026-09 月度得分"].iter_rows(values_only=True))
+    scores = list(book["2026-09 月度得分"].iter_rows(min_row=2, values_only=True))
     header = list(scores[0])
     row = dict(zip(header, scores[1], strict=True))
     assert (row["工号"], row["最终得分"], row["扣分"], row["加分"]) == ("W-0101", 102, -10, 12)
     assert row["解答咨询数量排名·名次"] == 1
     assert row["标记"] == "取消全年评优"
-    ledger = list(book["考核明细"].iter_rows(values_only=True))
+    ledger = list(book["考核明细"].iter_rows(min_row=2, values_only=True))
     entry = dict(zip(ledger[0], ledger[1], strict=True))
     assert (entry["工单号"], entry["分值"], entry["来源"]) == ("GL-1", -10, "系统自动")
     assert entry["发生时间（北京时间）"] == "2026-10-01 00:30"
@@ -122,3 +122,54 @@ def test_grid_workers_belong_to_the_department_of_their_grids_team() -> None:
     assert departments["W-0101"] == "METER_READING"
     assert departments["W-0303"] == "USER_MAINTENANCE"
     assert "P-0110" not in departments  # duty staff are not assessed as grid workers
+
+
+MANUAL = ENTRY.model_copy(
+    update={
+        "entry_id": "0b6f6c2e-8f2a-4a55-9a43-2f0d3c1d9e77",
+        "rule": "PENNANT",
+        "label": "获赠锦旗",
+        "points": 3,
+        "source": "manual",
+        "event_id": "5d1c3f0e-2b7a-4c8e-9d6f-1a2b3c4d5e6f",
+        "event_type": "ScoreEntryRecorded",
+        "order_id": None,
+        "entered_by": "P-0100",
+        "corrects": "7e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+    }
+)
+
+
+def test_the_ledger_sheet_names_people_and_rules_and_holds_no_internal_ids() -> None:
+    people = {"W-0101": "郑晓明", "P-0100": "钱主任"}
+    sheets = exports.month_sheets(VIEW, [ENTRY, MANUAL], BOOK, {}, people, "抄表处")
+    book = load_workbook(io.BytesIO(exports.to_xlsx(sheets)))
+    ledger = list(book["考核明细"].iter_rows(min_row=2, values_only=True))
+    rows = [dict(zip(ledger[0], r, strict=True)) for r in ledger[1:]]
+    assert "代码" not in ledger[0]
+    assert [(r["姓名"], r["考核项"], r["录入人"]) for r in rows] == [
+        ("郑晓明", "被用户投诉查证属实（取消全年评优资格）", None),
+        ("郑晓明", "获赠锦旗", "钱主任"),
+    ]
+    assert rows[1]["是否更正"] == "是"
+    cells = [str(c) for r in ledger for c in r if c is not None]
+    for uuid in (MANUAL.entry_id, MANUAL.event_id, MANUAL.corrects, "ev1", "e1"):
+        assert uuid not in cells
+
+
+def test_every_sheet_is_ready_to_file_and_print() -> None:
+    sheets = exports.month_sheets(VIEW, [ENTRY], BOOK, {}, {}, "抄表处")
+    sheets.append(
+        exports.period_sheet(
+            PeriodView(period="2026", months_closed=[], rows=[]), "2026 年度考核", {}, "抄表处"
+        )
+    )
+    book = load_workbook(io.BytesIO(exports.to_xlsx(sheets)))
+    for ws in book.worksheets:
+        assert str(ws["A1"].value).startswith("抄表处 "), ws.title
+        assert ws.freeze_panes == "A3"
+        assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A2:")
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert book["2026-09 月度得分"]["A1"].value.startswith("抄表处 2026-09 网格员月度考核")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.scoring import exports, queries
+from services.scoring.api import files
 from services.scoring.config import MONTH_PATTERN, Rule, ScoringDeps
 from services.scoring.domain.grid_workers import worker, workers_seen_by
 from services.scoring.handlers import (
@@ -45,10 +46,9 @@ MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
 QUARTER_FILE = re.compile(r"^(\d{4}-Q[1-4])(?:\.(xlsx|csv))?$")
 YEAR_FILE = re.compile(r"^(\d{4})(?:\.(xlsx|csv))?$")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # With .xlsx or .csv after the period the answer is the file, not JSON.
 DOWNLOADS: dict[int | str, dict[str, Any]] = {
-    200: {"content": {XLSX: {}, "text/csv": {}}, "description": "JSON, or the file asked for"}
+    200: {"content": {files.XLSX: {}, "text/csv": {}}, "description": "JSON, or the file asked for"}
 }
 
 
@@ -81,23 +81,6 @@ def _parse(pattern: re.Pattern[str], value: str, field: str) -> tuple[str, str |
     return match.group(1), match.group(2)
 
 
-def _download(data: bytes, name: str, kind: str) -> Response:
-    media = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
-    return Response(
-        data,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
-    )
-
-
-def may_read_ledger(who: Principal, department: str | None) -> bool:
-    """A worker's ledger (entries with reasons that name people) is for the head of the worker's
-    department and the company office (ops, admin); not for operators, not for other heads."""
-    if who.is_any("ops", "admin"):
-        return True
-    return who.kind == "head" and department is not None and who.department == department
-
-
 @router.get("/counts/{month}", response_model=MonthCounts, summary="Each worker's counts")
 async def counts(month: PathKey, _who: Reader, runtime: Runtime) -> MonthCounts:
     if not MONTH.match(month):
@@ -125,14 +108,9 @@ async def scores(month: PathKey, who: Reader, runtime: Runtime, deps: Deps) -> M
         view, entries = await queries.month_view(session, deps.book, deps.org, month)
     if kind is None:
         return view
-    # The download's ledger sheet names people and reasons: only the entries this reader
-    # could read in the workers' own ledgers.
-    departments = {w.worker_id: w.department for w in view.workers}
-    entries = [e for e in entries if may_read_ledger(who, departments.get(e.worker_id))]
-    names = {d.code: d.name for d in deps.org.departments}
-    sheets = exports.month_sheets(view, entries, deps.book, names)
+    sheets = files.month_file(who, deps, view, entries)
     data = exports.to_xlsx(sheets) if kind == "xlsx" else exports.to_csv(sheets[0])
-    return _download(data, f"scores-{month}", kind)
+    return files.download(data, f"scores-{month}", kind)
 
 
 @router.get("/workers/{worker_id}/ledger", response_model=LedgerView, summary="考核明细")
@@ -144,7 +122,7 @@ async def ledger(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> LedgerView:
     target = worker(deps.org, worker_id)
-    if not may_read_ledger(who, target.department if target else None):
+    if not files.may_read_ledger(who, target.department if target else None):
         raise ApiError(403, "forbidden", f"{who.role} 无权查看 {worker_id} 的考核明细", "worker_id")
     if target is None:
         raise ApiError(404, "not_found", f"没有网格员 {worker_id}", "worker_id")
@@ -253,16 +231,16 @@ async def dismiss(
     responses=DOWNLOADS,
 )
 async def quarter(
-    quarter: PathKey, _who: Reader, runtime: Runtime, deps: Deps
+    quarter: PathKey, who: Reader, runtime: Runtime, deps: Deps
 ) -> PeriodView | Response:
     quarter, kind = _parse(QUARTER_FILE, quarter, "quarter")
     async with runtime.db.snapshot() as session:
         view = await queries.quarter_view(session, deps.book, deps.org, quarter)
     if kind is None:
         return view
-    sheet = exports.period_sheet(view, f"{quarter} 季度考核")
+    sheet = files.period_file(who, deps, view, f"{quarter} 季度考核")
     data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
-    return _download(data, f"quarter-{quarter}", kind)
+    return files.download(data, f"quarter-{quarter}", kind)
 
 
 @router.get(
@@ -271,12 +249,12 @@ async def quarter(
     summary="年度最佳与不合格 YYYY",
     responses=DOWNLOADS,
 )
-async def year(year: PathKey, _who: Reader, runtime: Runtime, deps: Deps) -> PeriodView | Response:
+async def year(year: PathKey, who: Reader, runtime: Runtime, deps: Deps) -> PeriodView | Response:
     year, kind = _parse(YEAR_FILE, year, "year")
     async with runtime.db.snapshot() as session:
         view = await queries.year_view(session, deps.book, deps.org, year)
     if kind is None:
         return view
-    sheet = exports.period_sheet(view, f"{year} 年度考核")
+    sheet = files.period_file(who, deps, view, f"{year} 年度考核")
     data = exports.to_xlsx([sheet]) if kind == "xlsx" else exports.to_csv(sheet)
-    return _download(data, f"year-{year}", kind)
+    return files.download(data, f"year-{year}", kind)
