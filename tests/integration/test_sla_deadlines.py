@@ -42,6 +42,8 @@ from shared.contracts import (
     OrderReturnedPayload,
     OrderSplit,
     OrderSplitPayload,
+    OrderWithdrawn,
+    OrderWithdrawnPayload,
     ProgressNoted,
     ProgressNotedPayload,
     ReplySent,
@@ -443,9 +445,61 @@ async def test_acknowledgement_return_and_re_dispatch_move_the_right_clocks(db: 
         reopened_at,
     )
     rows = await deadlines(db, "GL-9")
-    assert open_kinds(rows) == {"card:resolve": ["USER_MAINTENANCE"]}
-    fresh = next(r for r in rows if r.state == "open")
+    # The second round owes a second reply too: its clock opens again with the resolution's.
+    assert open_kinds(rows) == {
+        "card:resolve": ["USER_MAINTENANCE"],
+        "card:reply": ["USER_MAINTENANCE"],
+    }
+    fresh = next(r for r in rows if r.state == "open" and r.kind == "resolve")
     assert (fresh.started_at, fresh.due_at) == (reopened_at, reopened_at + timedelta(hours=24))
+
+    # 12345 sends it back again (重办) with its own, nearer 办理时限: that governs this round.
+    redo_at = reopened_at + timedelta(days=1)
+    await feed(
+        db,
+        [
+            OrderResolved(
+                order_id="GL-9",
+                occurred_at=redo_at,
+                producer="router",
+                payload=OrderResolvedPayload(by="W-0301", department="USER_MAINTENANCE"),
+            ),
+            OrderReopened(
+                order_id="GL-9",
+                occurred_at=redo_at,
+                producer="intake",
+                payload=OrderReopenedPayload(
+                    reason="12345 重办", by="12345", round=3, deadline=redo_at + timedelta(hours=6)
+                ),
+            ),
+        ],
+        redo_at,
+    )
+    rows = await deadlines(db, "GL-9")
+    assert {r.due_at for r in rows if r.state == "open" and r.kind == "resolve"} == {
+        redo_at + timedelta(hours=6)
+    }
+
+    # 撤单: every clock stops, and nothing the order does afterwards starts one.
+    await feed(
+        db,
+        [
+            OrderWithdrawn(
+                order_id="GL-9",
+                occurred_at=redo_at,
+                producer="intake",
+                payload=OrderWithdrawnPayload(message_id="m-9", at=redo_at),
+            ),
+            OrderReopened(
+                order_id="GL-9",
+                occurred_at=redo_at,
+                producer="intake",
+                payload=OrderReopenedPayload(reason="回访不满意", by="12345", round=4),
+            ),
+        ],
+        redo_at,
+    )
+    assert open_kinds(await deadlines(db, "GL-9")) == {}
 
 
 def appointment(
@@ -611,6 +665,7 @@ async def test_only_the_events_that_can_move_the_resolve_deadline_read_it_and_no
         ),
         received("GL-K"),
         by(OrderLinked, "GL-K", OrderLinkedPayload(incident_id="INC-1", primary_order_id="GL-W")),
+        by(OrderWithdrawn, "GL-K", OrderWithdrawnPayload(message_id="m-K", at=T0), late),
     ]
     assert {type(e) for e in life} == set(EVENTS)
 

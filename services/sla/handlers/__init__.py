@@ -29,6 +29,7 @@ from services.sla.handlers.orders import (
     order_reopened,
     order_resolved,
     order_returned,
+    order_withdrawn,
 )
 from services.sla.handlers.resolve import resolve_moved
 from services.sla.store import DeadlineRepository
@@ -45,6 +46,7 @@ from shared.contracts import (
     OrderResolved,
     OrderReturned,
     OrderSplit,
+    OrderWithdrawn,
     ProgressNoted,
     ReplySent,
     ResolveDeadlineSet,
@@ -92,6 +94,7 @@ EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
     OrderResolved: order_resolved,
     ReplySent: reply_sent,
     OrderLinked: order_linked,
+    OrderWithdrawn: order_withdrawn,  # 撤单: every clock stops
 }
 
 COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}

@@ -1,6 +1,7 @@
 """What an order's life does to its deadlines: received (they start), dispatched (a chain
 deadline per assignment, fresh ones for a department receiving a returned order), signed for,
-returned, resolved (they stop) and reopened (a fresh resolution deadline)."""
+returned, resolved (they stop), reopened (fresh resolution and reply deadlines) and withdrawn
+(every one stops)."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -29,10 +30,12 @@ from shared.contracts import (
     OrderReopened,
     OrderResolved,
     OrderReturned,
+    OrderWithdrawn,
 )
 from shared.unit_of_work import UnitOfWork
 
 NONE: Sequence[Event] = ()
+WITHDRAWN = "withdrawn"
 
 
 async def order_received(event: OrderReceived, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
@@ -220,20 +223,42 @@ async def order_reopened(event: OrderReopened, uow: UnitOfWork, deps: SlaDeps) -
     order = await orders.find(event.order_id)
     if order is None:
         return NONE
+    if order.state == WITHDRAWN:
+        return NONE
     await orders.change(order.order_id, state="reopened", resolved_at=None, on_time=None)
-    # A reopened order gets a fresh resolution deadline; the passed platform deadline would
-    # only red-card it at once, so only the policy limit runs.
+    # A reopened order gets fresh resolution and reply deadlines: the policy's full limits,
+    # capped by the platform's new 办理时限 when its 重办 gives one. The first round's passed
+    # platform deadline would only red-card it at once, so it no longer counts.
     limits = deps.policies.limits_for(order.source, order.category, order.priority)
-    made = domain.restarted(
-        "resolve",
-        limits,
-        event.occurred_at,
-        deps.calendar,
-        deps.warning,
-        None,
-        order.department,
-        order.assignee_id,
-    )
-    if made is not None:
-        await DeadlineRepository(uow.session).open(order.order_id, [made], uow.now)
+    kinds: tuple[LimitName, ...] = ("resolve", "reply") if order.needs_reply else ("resolve",)
+    made = [
+        d
+        for kind in kinds
+        if (
+            d := domain.restarted(
+                kind,
+                limits,
+                event.occurred_at,
+                deps.calendar,
+                deps.warning,
+                event.payload.deadline,
+                order.department,
+                order.assignee_id,
+            )
+        )
+        is not None
+    ]
+    deadlines = DeadlineRepository(uow.session)
+    await deadlines.close(order.order_id, ("reply",))  # the first round's, if still open
+    await deadlines.open(order.order_id, made, uow.now)
+    return NONE
+
+
+async def order_withdrawn(
+    event: OrderWithdrawn, uow: UnitOfWork, _deps: SlaDeps
+) -> Sequence[Event]:
+    """撤单: every clock stops, and the order counts for nothing (no card can fire)."""
+    await DeadlineRepository(uow.session).close(event.order_id)
+    await ShareRepository(uow.session).end_current(event.order_id, event.occurred_at, "withdrawn")
+    await OrderRepository(uow.session).change(event.order_id, state=WITHDRAWN)
     return NONE
