@@ -63,6 +63,12 @@ class NoticeTemplate(_Model):
     opens_incident: bool = Field(
         False, description="A planned outage: intake groups calls in the window into one incident"
     )
+    notice_lead_hours: float | None = Field(
+        None,
+        gt=0,
+        description="A planned outage must be announced this long before it starts (None: no "
+        "lead time); closer is refused unless a head confirms it as 紧急停水",
+    )
 
     @field_validator("text")
     @classmethod
@@ -80,6 +86,11 @@ class NoticeTemplate(_Model):
 
 class NoticeTemplates(_Model):
     hotline: str = Field("96568", description="The service hotline filled into {hotline}")
+    lead_grace_minutes: float = Field(
+        10.0,
+        ge=0,
+        description="Minutes a notice may fall short of its lead time (filling in the form)",
+    )
     templates: tuple[NoticeTemplate, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

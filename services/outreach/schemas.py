@@ -27,6 +27,10 @@ class CampaignIn(_In):
     deadline: AwareDatetime | None = Field(
         None, description="发送期限；默认：发起后按模板的 post_within_hours，且不晚于开始时间"
     )
+    emergency: bool = Field(
+        False,
+        description="紧急停水：部门负责人确认，不受模板提前通知时限（notice_lead_hours）限制",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> Self:

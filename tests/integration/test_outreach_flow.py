@@ -18,8 +18,9 @@ from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, serve, token
 
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
-TOMORROW_9 = datetime(2026, 12, 3, 9, 0, tzinfo=LOCAL_TZ)
-TOMORROW_15 = datetime(2026, 12, 3, 15, 0, tzinfo=LOCAL_TZ)
+# A day ahead, as planned outages must be announced (config/notice_templates.yaml).
+TOMORROW_10 = datetime(2026, 12, 3, 10, 0, tzinfo=LOCAL_TZ)
+TOMORROW_16 = datetime(2026, 12, 3, 16, 0, tzinfo=LOCAL_TZ)
 OPERATOR = token("operator", "op-1")
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 UM_WORKER = token("department:USER_MAINTENANCE", "W-0303")
@@ -39,7 +40,7 @@ async def running_outreach(
 
 def expected_text(community: str) -> str:
     return (
-        f"【停水通知】尊敬的{community}用户：因{REASON}，用户维修处定于12月3日09:00至12月3日15:00"
+        f"【停水通知】尊敬的{community}用户：因{REASON}，用户维修处定于12月3日10:00至12月3日16:00"
         "停水维修，届时请提前储水。给您带来不便，敬请谅解。咨询电话：96568。"
     )
 
@@ -74,8 +75,8 @@ async def test_a_planned_outage_for_three_communities_from_template_to_the_ranki
             json={
                 "template": "UM_MAINTENANCE_OUTAGE",
                 "communities": ["水城花园", "古楼社区", "开发区花园"],
-                "starts_at": TOMORROW_9.isoformat(),
-                "ends_at": TOMORROW_15.isoformat(),
+                "starts_at": TOMORROW_10.isoformat(),
+                "ends_at": TOMORROW_16.isoformat(),
                 "reason": REASON,
             },
             headers=OPERATOR,
@@ -102,7 +103,7 @@ async def test_a_planned_outage_for_three_communities_from_template_to_the_ranki
 
         outage = await eventually(outage_on_the_log)
         assert outage["communities"] == ["水城花园", "古楼社区", "开发区花园"]
-        assert datetime.fromisoformat(outage["starts_at"]) == TOMORROW_9
+        assert datetime.fromisoformat(outage["starts_at"]) == TOMORROW_10
 
         # W-0303 posts it and marks it sent: one more message in the month's ranking.
         kf = tasks["开发区花园"]["task_id"]
@@ -258,8 +259,8 @@ async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the
             json={
                 "template": "UM_MAINTENANCE_OUTAGE",
                 "communities": ["水城花园", "古楼社区", "开发区花园"],
-                "starts_at": TOMORROW_9.isoformat(),
-                "ends_at": TOMORROW_15.isoformat(),
+                "starts_at": TOMORROW_10.isoformat(),
+                "ends_at": TOMORROW_16.isoformat(),
                 "reason": REASON,
             },
             headers=OPERATOR,
@@ -291,11 +292,11 @@ async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the
                 "description": "家里没水了",
             }
 
-        during = TOMORROW_9 + timedelta(hours=1)
+        during = TOMORROW_10 + timedelta(hours=1)
         calls = [
             call("96568-A", "水城花园", during, "0635-8212345"),  # in window and area: joins
             call("96568-B", "东城花园", during, "0635-8212346"),  # not one of its communities
-            call("96568-C", "古楼社区", TOMORROW_15 + timedelta(hours=3), "0635-8212347"),  # after
+            call("96568-C", "古楼社区", TOMORROW_16 + timedelta(hours=3), "0635-8212347"),  # after
         ]
         for body in calls:
             accepted = await system.intake.post("/v1/orders/96568", json=body, headers=OPERATOR)
@@ -333,3 +334,31 @@ async def test_a_call_in_the_outage_window_from_one_of_its_communities_joins_the
         assert received["96568-A"] not in dispatched
         timeline = await system.intake.get(f"/v1/orders/{received['96568-A']}", headers=OPERATOR)
         assert timeline.status_code == 200, timeline.text
+
+
+async def test_a_planned_outage_5_minutes_away_is_refused_unless_the_head_confirms_an_emergency(
+    environment: Environment,
+) -> None:
+    clock = ManualClock(WEDNESDAY_10)
+    soon = {
+        "template": "UM_MAINTENANCE_OUTAGE",
+        "communities": ["水城花园"],
+        "starts_at": (WEDNESDAY_10 + timedelta(minutes=5)).isoformat(),
+        "ends_at": (WEDNESDAY_10 + timedelta(hours=4)).isoformat(),
+        "reason": REASON,
+    }
+    async with running_outreach(environment, clock) as outreach:
+        refused = await outreach.post("/v1/campaigns", json=soon, headers=OPERATOR)
+        assert refused.status_code == 422, refused.text
+        error = refused.json()
+        assert error["field"] == "starts_at"
+        assert "提前 24 小时" in str(error["detail"]) and "紧急停水" in str(error["detail"])
+        by_head = await outreach.post("/v1/campaigns", json=soon, headers=UM_HEAD)
+        assert by_head.status_code == 422, by_head.text  # not said to be an emergency
+
+        urgent = {**soon, "emergency": True}
+        not_a_head = await outreach.post("/v1/campaigns", json=urgent, headers=OPERATOR)
+        assert (not_a_head.status_code, not_a_head.json()["field"]) == (403, "emergency")
+        confirmed = await outreach.post("/v1/campaigns", json=urgent, headers=UM_HEAD)
+        assert confirmed.status_code == 201, confirmed.text
+        assert confirmed.json()["title"].startswith("【紧急停水】")

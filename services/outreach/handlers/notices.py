@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.outreach.config import NoticeTemplate, OutreachDeps
 from services.outreach.domain import notices
 from services.outreach.domain.access import own
+from services.outreach.domain.lead_time import short_notice
 from services.outreach.schemas import CampaignIn, SentIn
 from services.outreach.store import (
     OPEN,
@@ -36,7 +37,7 @@ from shared.contracts import (
     OutageAnnounced,
     OutageAnnouncedPayload,
 )
-from shared.refusals import Invalid, NotFound
+from shared.refusals import Forbidden, Invalid, NotFound
 from shared.unit_of_work import UnitOfWork
 
 PRODUCER = "outreach"
@@ -101,6 +102,7 @@ async def start_campaign(
         raise Invalid(f"没有通知模板 {body.template}", "template")
     if who.kind != "operator":
         own(who, template.department)
+    _in_time_or_emergency(deps, template, command, uow.now)
     try:
         started = await _start(uow.session, deps, template, body, who.subject, uow.now)
     except notices.UnknownCommunity as exc:
@@ -120,10 +122,26 @@ async def start_campaign(
                 starts_at=body.starts_at,
                 ends_at=body.ends_at,
                 reason=body.reason,
-                title=template.title,
+                title=started.campaign.title,
             ),
         )
     ]
+
+
+def _in_time_or_emergency(
+    deps: OutreachDeps, template: NoticeTemplate, command: StartCampaign, now: datetime
+) -> None:
+    """A planned outage announced later than its lead time is refused; as 紧急停水 it is
+    accepted from the department's head (or admin) alone — that is the head's confirmation."""
+    body, who = command.body, command.who
+    if body.emergency and template.notice_lead_hours is None:
+        raise Invalid(f"{template.title}不是计划停水通知，无紧急停水之分", "emergency")
+    if body.emergency and not who.is_any("head", "admin"):
+        raise Forbidden("紧急停水须由部门负责人确认发起", "emergency")
+    grace = deps.templates.lead_grace_minutes
+    problem = short_notice(template.notice_lead_hours, grace, body.starts_at, now)
+    if problem and not body.emergency:
+        raise Invalid(problem, "starts_at")
 
 
 async def _start(
@@ -140,7 +158,7 @@ async def _start(
         campaign_id=f"NTC-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}",
         template=template.code,
         department=template.department,
-        title=template.title,
+        title=f"【紧急停水】{template.title}" if body.emergency else template.title,
         reason=body.reason,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
