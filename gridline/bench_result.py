@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 from gridline.launcher import service_of
+from gridline.services import SERVICES
 
-SERVICE_NAMES = ("intake", "router", "sla", "scoring")
+# Every process of the system (notify, outreach and the console consume or serve the same orders).
+SERVICE_NAMES = tuple(SERVICES)
 REPLICATED = ("router", "sla")  # ``--replicas N`` runs N of each in one consumer group
 QUIET_SECONDS = 10  # before one order: the consumers' fetch wait has grown to its idle longest
 
@@ -99,7 +101,18 @@ class BenchResult:
             rows.append(("partitions held / messages consumed per order, per replica", held))
         backend = self.backend + (f", {self.replicas} replicas" if self.replicas > 1 else "")
         lines = [f"| figure ({backend}) | value |", "|---|---|"]
-        return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows])
+        return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows]) + "\n\n" + self.by_process()
+
+    def by_process(self) -> str:
+        """A row per process: where the CPU per order, the idle CPU and the memory go."""
+        lines = [
+            f"| process ({self.backend}) | CPU ms per order | idle vCPU | RSS MB |",
+            "|---|---|---|---|",
+        ]
+        for name, ms in self.cpu_ms.items():
+            idle, rss = self.idle_by.get(name, 0.0), self.rss.get(name, 0.0)
+            lines.append(f"| {name} | {ms:.2f} | {idle:.4f} | {rss:.0f} |")
+        return "\n".join(lines)
 
 
 def percentile_ms(values: list[float], q: float) -> float:

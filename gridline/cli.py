@@ -229,29 +229,38 @@ def bench(
         int,
         typer.Option(min=1, max=4, help="Router and SLA processes each, in one consumer group"),
     ] = 1,
+    both: Annotated[
+        bool,
+        typer.Option(help="With --postgres: SQLite first, then PostgreSQL, in this one command"),
+    ] = False,
 ) -> None:
     """Measure CPU, commits and messages per order, throughput, latency, idle CPU, memory
     (docs/benchmarks.md)."""
     from gridline.bench import run
     from gridline.launcher import LaunchError
 
-    try:
-        with typer.progressbar(length=orders, label="posting orders", file=sys.stderr) as bar:
-            result = run(
-                orders,
-                concurrency,
-                say=lambda line: typer.echo(line, err=True),
-                progress=bar.update,
-                postgres=postgres,
-                rate=rate,
-                rate_seconds=rate_seconds,
-                idle=idle,
-                replicas=replicas,
-            )
-    except LaunchError as exc:
-        typer.secho(f"gridline bench: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(result.markdown())
+    if both and not postgres:
+        typer.secho("gridline bench: --both needs --postgres URL", fg="red", err=True)
+        raise typer.Exit(2)
+    for backend in ["", postgres] if both else [postgres]:
+        label = f"posting orders ({'PostgreSQL' if backend else 'SQLite'})"
+        try:
+            with typer.progressbar(length=orders, label=label, file=sys.stderr) as bar:
+                result = run(
+                    orders,
+                    concurrency,
+                    say=lambda line: typer.echo(line, err=True),
+                    progress=bar.update,
+                    postgres=backend,
+                    rate=rate,
+                    rate_seconds=rate_seconds,
+                    idle=idle,
+                    replicas=replicas,
+                )
+        except LaunchError as exc:
+            typer.secho(f"gridline bench: {exc}", fg="red", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(result.markdown() + "\n")
 
 
 app.command("asyncapi")(asyncapi_commands.asyncapi)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gridline.bench import _shares, run
-from gridline.bench_result import BenchResult, is_service
+from gridline.bench_result import SERVICE_NAMES, BenchResult, is_service
 from gridline.launcher import LaunchError, LaunchPlan, log_path, service_of
 
 
@@ -41,3 +41,15 @@ def test_the_result_shows_each_replicas_partitions_and_share_of_the_work() -> No
     assert "| figure (postgresql, 2 replicas) | value |" in table
     assert "router 3 / 3.0, router#2 3 / 3.0" in table
     assert "| total CPU ms per order, all services (+ broker) | 8.0 (+ 1.0) |" in table
+
+
+def test_every_process_of_the_system_is_counted_and_has_its_own_row() -> None:
+    assert {"notify", "outreach", "console"} <= {n for n in SERVICE_NAMES if is_service(n)}
+    result = BenchResult("sqlite", 100, 4)
+    result.cpu_ms = {"intake": 3.0, "notify": 2.5, "broker": 1.0}
+    result.idle_by = {"intake": 0.002, "notify": 0.001, "broker": 0.004}
+    result.rss = {"intake": 110.0, "notify": 95.0, "broker": 40.0}
+    table = result.markdown()
+    assert "| total CPU ms per order, all services (+ broker) | 5.5 (+ 1.0) |" in table
+    assert "| notify | 2.50 | 0.0010 | 95 |" in table
+    assert "| broker | 1.00 | 0.0040 | 40 |" in table
