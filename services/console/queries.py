@@ -16,6 +16,9 @@ from shared.clock import Clock
 from shared.outbound import http_client
 
 TOKEN_TTL = timedelta(minutes=5)
+# The wall screen runs through a duty night on one credential; an ops read token for that long,
+# never the signed-in user's own (possibly admin) role.
+SCREEN_TOKEN_TTL = timedelta(hours=12)
 SERVICE_NAMES = {
     "intake": "受理",
     "router": "派单",
@@ -72,6 +75,12 @@ class Services:
     def _headers(self, caller: Caller, now: datetime) -> dict[str, str]:
         token = issue_token(self._secret, caller.role, caller.subject, now, TOKEN_TTL)
         return {"Authorization": f"Bearer {token}"}
+
+    def screen_token(self, caller: Caller) -> str:
+        """The SLA wall screen's credential, handed over in the link's URL fragment (never
+        sent to a server, never in a log): the console session opens it, no token pasted."""
+        now = self._clock.now()
+        return issue_token(self._secret, "ops", caller.subject, now, SCREEN_TOKEN_TTL)
 
     async def call(
         self,

@@ -3,4 +3,5 @@
 EXTRA_MODULES = {
     "dashboard": "the operations-room page (运营监控大屏): one self-contained HTML document",
     "bench": "the deadline poller's benchmark behind `gridline sla bench`",
+    "duty_board": "the duty room's read: unresolved orders with every clock, passed ones too",
 }

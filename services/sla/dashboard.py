@@ -38,18 +38,23 @@ _PAGE = """<!doctype html>
   #login { grid-column:1/-1; display:none; }
   #login input { width:60%; padding:6px; }
   #error { color:var(--red); }
+  /* Links on navy: light blue, underlined (the browser's dark blue was unreadable). */
+  a, a:visited { color:var(--blue); text-decoration:underline; }
+  a:hover, a:focus { color:var(--fg); }
+  #sound { float:right; }
 </style>
 </head>
 <body>
 <header>
   <h1>工单时限监控</h1>
+  <button id="sound" type="button">新红牌提示音：关</button>
   <div class="muted">更新于 <span id="as-of">—</span> · 每 __REFRESH__ 秒自动刷新
     <span id="error"></span></div>
 </header>
 <main>
   <section id="login" class="card">
-    <h2>请输入访问令牌（ops 角色）</h2>
-    <form id="login-form"><input id="token-input" placeholder="gridline token --role ops">
+    <h2>请从控制台「值班室」重新打开时限看板（或输入 ops 角色访问令牌）</h2>
+    <form id="login-form"><input id="token-input" placeholder="访问令牌">
     <button>进入</button></form>
   </section>
   <section class="totals">
@@ -93,8 +98,32 @@ let fetchedAt = Date.now();
 
 function token() {
   const m = location.hash.match(/token=([^&]+)/);
-  if (m) { localStorage.setItem("gridline.token", decodeURIComponent(m[1])); }
+  if (m) {
+    localStorage.setItem("gridline.token", decodeURIComponent(m[1]));
+    // The console's short-lived credential leaves the address bar (and any bookmark of it).
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   return localStorage.getItem("gridline.token");
+}
+// A new red card sounds once the wall screen's sound is switched on (browsers play audio
+// only after a click on the page).
+let soundOn = false;
+let seenBreaches = null;
+function beep() {
+  if (!soundOn) { return; }
+  const audio = new AudioContext();
+  const tone = audio.createOscillator();
+  tone.frequency.value = 880;
+  tone.connect(audio.destination);
+  tone.start();
+  tone.stop(audio.currentTime + 0.4);
+}
+function newRedCards(breaches) {
+  const keys = new Set(breaches.map((b) => b.order_id + "/" + b.kind + "/" + b.due));
+  const fresh = seenBreaches !== null && [...keys].some((k) => !seenBreaches.has(k));
+  seenBreaches = keys;
+  if (fresh) { beep(); }
+  return fresh;
 }
 function text(id, value) { document.getElementById(id).textContent = value; }
 function cell(row, value, cls) {
@@ -195,6 +224,7 @@ async function refresh() {
       cell(tr, rate(d.on_time_rate), "num");
       depts.appendChild(tr);
     }
+    newRedCards(overview.recent_breaches);
     const breaches = fill("breaches", overview.recent_breaches, 4, "暂无超时");
     for (const b of overview.recent_breaches) {
       const tr = document.createElement("tr");
@@ -219,6 +249,10 @@ document.getElementById("login-form").addEventListener("submit", (e) => {
   localStorage.setItem("gridline.token", document.getElementById("token-input").value.trim());
   document.getElementById("login").style.display = "none";
   refresh();
+});
+document.getElementById("sound").addEventListener("click", (e) => {
+  soundOn = !soundOn;
+  e.target.textContent = soundOn ? "新红牌提示音：开" : "新红牌提示音：关";
 });
 refresh();
 setInterval(refresh, REFRESH_MS);

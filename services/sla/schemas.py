@@ -202,3 +202,55 @@ class OrderClocks(BaseModel):
     state: str | None
     deadlines: list[DeadlineView]
     departments: list[ShareView]
+
+
+class BoardClock(BaseModel):
+    """One clock of an order as the duty room reads it: the latest deadline of its kind,
+    passed or not."""
+
+    kind: str
+    kind_label: str
+    due: datetime
+    state: str = Field(description="open: running; fired: passed (red card given)")
+    seconds_left: int = Field(description="Negative once passed")
+
+    @classmethod
+    def of(cls, r: DeadlineRow, now: datetime) -> "BoardClock":
+        return cls(
+            kind=r.kind,
+            kind_label=kind_label(r.kind),
+            due=r.due_at,
+            state=r.state,
+            seconds_left=int((r.due_at - now).total_seconds()),
+        )
+
+
+class BoardOrder(BaseModel):
+    """An unresolved order with every clock it still runs or has let pass (one per kind)."""
+
+    order_id: str
+    source: str
+    category: str
+    category_label: str
+    priority: str
+    state: str
+    department: str | None
+    assignee_id: str | None
+    acknowledged: bool
+    received_at: datetime
+    platform_deadline: datetime | None = Field(description="The 12345 platform's own 时限")
+    clocks: list[BoardClock]
+    late_seconds: int = Field(description="How long the longest-passed clock is past; 0: none")
+    next_due: datetime | None = Field(description="The soonest clock still running")
+
+
+class DutyBoard(BaseModel):
+    as_of: datetime
+    late: list[BoardOrder] = Field(
+        description="A clock (or the platform's) has passed: latest first"
+    )
+    soon: list[BoardOrder] = Field(description="Not late; a clock falls due within the window")
+    asked: list[BoardOrder] = Field(
+        description="The orders named by ?order_id= that are in neither"
+    )
+    platform: list[BoardOrder] = Field(description="Unresolved 12345 orders by platform deadline")

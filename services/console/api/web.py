@@ -84,6 +84,7 @@ def make_templates(deps: ConsoleDeps, clock: Clock) -> Jinja2Templates:
     env = templates.env
     env.filters["beijing"] = labels.beijing
     env.filters["left"] = lambda due: labels.time_left(due, clock.now())
+    env.filters["duration"] = labels.duration
     env.filters["state"] = lambda c: labels.label(labels.STATES, c)
     env.filters["position"] = lambda c: labels.label(labels.POSITIONS, c)
     env.filters["priority"] = lambda c: labels.label(labels.PRIORITIES, c)

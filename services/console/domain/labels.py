@@ -81,6 +81,17 @@ def beijing(when: datetime | str | None, with_date: bool = True) -> str:
     return local.strftime("%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def duration(seconds: int) -> str:
+    """3天2小时 / 2小时10分 / 5分钟: how long something has been late."""
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if days:
+        return f"{days}天{hours}小时"
+    if hours:
+        return f"{hours}小时{minutes}分"
+    return f"{minutes}分钟"
+
+
 def time_left(due: datetime | str | None, now: datetime) -> str:
     """剩余 2小时10分 / 已超时 1天3小时: what a grid worker reads at a glance."""
     if due is None or due == "":

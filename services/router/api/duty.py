@@ -1,0 +1,28 @@
+"""The duty room's read over HTTP: ops (and admin) see every department's escalated orders
+and the holder and step of any order they name."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from services.router.api.context import Runtime
+from services.router.duty import DutyOrder, duty_orders
+from shared.auth import Principal
+from shared.http import ApiError, require
+from shared.params import Limit
+
+router = APIRouter(prefix="/v1")
+Ops = Annotated[Principal, Depends(require("ops"))]
+
+
+@router.get("/duty/orders", response_model=list[DutyOrder], summary="值班室：升级中的工单与承办人")
+async def orders(
+    who: Ops,
+    runtime: Runtime,
+    order_id: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 (FastAPI copies)
+    limit: Limit = 200,
+) -> list[DutyOrder]:
+    if any(not 0 < len(o) <= 100 or "\x00" in o for o in order_id):
+        raise ApiError(422, "invalid", "工单号应为 1–100 个字符，且不含 NUL", "order_id")
+    async with runtime.db.snapshot() as session:
+        return await duty_orders(session, set(order_id), limit)
