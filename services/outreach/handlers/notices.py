@@ -102,11 +102,13 @@ async def start_campaign(
         raise Invalid(f"没有通知模板 {body.template}", "template")
     if who.kind != "operator":
         own(who, template.department)
-    _in_time_or_emergency(deps, template, command, uow.now)
     try:
         started = await _start(uow.session, deps, template, body, who.subject, uow.now)
     except notices.UnknownCommunity as exc:
         raise Invalid(str(exc), "communities") from exc
+    # After the communities are checked, so an unknown one is named first; a refusal here rolls
+    # the campaign back with the unit of work.
+    _in_time_or_emergency(deps, template, command, uow.now)
     uow.answer = started
     if not (template.opens_incident and body.starts_at and body.ends_at):
         return []
