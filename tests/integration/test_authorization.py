@@ -1,14 +1,23 @@
 """Every route of all six services (read from the OpenAPI documents) × every role × the own and
 another department: nobody gets a success the access rules (docs/architecture.md, "Who may read
-and do what") do not give them, and those they do give are not refused."""
+and do what") do not give them, and those they do give are not refused. The console's pages and
+forms likewise, read from its own routes, for each demo account signed in through the login
+form: a page a role may not open is refused, a form it may not use changes nothing, and no page
+shows one department another department's order."""
 
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
+from shared import order_links
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
+from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.routes import (
     OTHER,
@@ -19,6 +28,7 @@ from tests.support.routes import (
     ROLES,
     Route,
     call,
+    fill,
     headers,
     routes_of,
 )
@@ -367,3 +377,332 @@ async def test_a_head_cannot_put_another_departments_staff_on_their_duty_rotatio
             headers=headers(f"head:{OWN}"),
         )
         assert own.status_code == 200, own.text
+
+
+# --- the console's pages -------------------------------------------------------------------------
+
+# Who the walk signs in as: the demo accounts (the operator, the duty room, everyone of the
+# organisation under their person id, as `gridline users` lists them) and an administrator added
+# as `gridline users add` would.
+CONSOLE_USERS = {
+    "operator": "operator",
+    "ops": "ops",
+    "admin": "admin",
+    OWN_WORKER.lower(): f"department:{OWN}",
+    "p-0200": f"head:{OWN}",
+    "w-0101": f"department:{OTHER}",
+    "p-0100": f"head:{OTHER}",
+}
+OTHER_WORKER = "W-0101"
+# Pages anyone may open signed out.
+CONSOLE_PUBLIC = frozenset({"GET /login", "POST /login", "GET /healthz", "GET /metrics"})
+# The console's rules (services/console/api: each page's require_kind, and the services behind
+# it for whose orders and people): who may open each page or use each form, with every order,
+# worker, task and unit named belonging to OWN. The order actions are one route per action.
+CONSOLE_ALLOWED: dict[str, frozenset[str]] = {
+    "GET /": EVERYONE,  # to their own home
+    "POST /logout": EVERYONE,
+    "GET /l/{token}": frozenset({f"department:{OWN}"}),  # the person the message was sent to
+    "GET /messages": EVERYONE,  # their own, or everyone's for the office
+    "GET /search": EVERYONE,
+    "GET /asyncapi": EVERYONE,  # the event interface, for any signed-in reader
+    "GET /notices": HEADS_AND_STAFF,
+    "POST /notices/{task_id}/sent": OWN_STAFF,
+    "GET /operator": frozenset({"operator", "admin"}),
+    "GET /operator/preview": frozenset({"operator", "admin"}),
+    "GET /operator/live": frozenset({"operator", "admin"}),
+    "POST /operator/calls": frozenset({"operator", "admin"}),
+    "GET /head": HEADS,
+    "GET /head/scores/{month}.xlsx": HEADS,
+    "GET /head/roster": HEADS,
+    "GET /head/workers/{worker_id}": OWN_HEAD,
+    "POST /head/entries": OWN_HEAD,
+    "POST /head/workers/{worker_id}/entries/{entry_id}/correct": OWN_HEAD,
+    "POST /head/roster/swaps": OWN_HEAD,
+    "POST /head/roster/overrides": OWN_HEAD,
+    "POST /head/roster/leave": OWN_HEAD,
+    "POST /head/roster/rotation": OWN_HEAD,
+    "GET /duty": frozenset({"ops", "admin"}),
+    "POST /duty/months/close": frozenset({"ops", "admin"}),
+    "GET /inbox": HEADS_AND_STAFF,
+    "GET /inbox/rows": HEADS_AND_STAFF,
+    "GET /orders/{order_id}": TIMELINE_READERS,
+    "POST /orders/{order_id}/acknowledge": OWN_STAFF,
+    "POST /orders/{order_id}/appointment": OWN_STAFF,
+    "POST /orders/{order_id}/progress": OWN_STAFF,
+    "POST /orders/{order_id}/extension": OWN_STAFF,
+    "POST /orders/{order_id}/verify-complaint": OWN_HEAD,
+    "POST /orders/{order_id}/return": OWN_STAFF,
+    "POST /orders/{order_id}/resolve": OWN_STAFF,
+}
+CONSOLE_QUERIES: dict[str, dict[str, str]] = {
+    "GET /search": {"q": "水城花园"},
+    "GET /operator/preview": {"category": "LEAK", "community": "水城花园", "phone": "13906351234"},
+    "GET /head": {"month": MONTH},
+    "GET /head/workers/{worker_id}": {"month": MONTH},
+    "GET /inbox/rows": {"all": "true"},
+}
+# Pages that show department roles other departments' orders today, reported rather than fixed
+# here: intake's search (GET /v1/search/orders) limits a department to its own orders only when
+# it names one, so a q/phone/community search lists every department's orders (id, category,
+# address, state). The walk checks the hole is still there, so that fixing it fails this test
+# until the entry is removed.
+KNOWN_LEAKS = frozenset({"GET /search"})
+# Writes that end the order, the month or the session run last, in this order.
+CONSOLE_LAST = (
+    "POST /orders/{order_id}/resolve",
+    "POST /orders/{order_id}/return",
+    "POST /duty/months/close",
+    "POST /logout",
+)
+
+
+def console_forms() -> dict[str, dict[str, str]]:
+    later = ORDER_DAY_0930 + timedelta(days=1)
+    return {
+        "POST /login": {"username": "nobody", "password": "wrong"},
+        "POST /operator/calls": {
+            "caller_name": "张先生",
+            "phone": "13906351234",
+            "community": "水城花园",
+            "category": "LEAK",
+            "description": "楼下漏水",
+        },
+        "POST /notices/{task_id}/sent": {},
+        "POST /head/entries": {
+            "worker_id": OWN_WORKER,
+            "rule": "PENNANT",
+            "reason": "获赠锦旗",
+            "month": MONTH,
+        },
+        "POST /head/workers/{worker_id}/entries/{entry_id}/correct": {
+            "reason": "录错",
+            "month": MONTH,
+        },
+        "POST /head/roster/swaps": {
+            "unit": OWN_TEAM,
+            "date": f"{later:%Y-%m-%d}",
+            "person": OWN_TEAM_PEOPLE[1],
+        },
+        "POST /head/roster/overrides": {
+            "person_id": OWN_TEAM_PEOPLE[0],
+            "from": f"{later:%Y-%m-%dT08:00}",
+            "to": f"{later:%Y-%m-%dT12:00}",
+            "available": "false",
+            "reason": "外出培训",
+        },
+        "POST /head/roster/leave": {
+            "person_id": OWN_TEAM_PEOPLE[0],
+            "from": f"{later:%Y-%m-%d}",
+            "to": f"{later:%Y-%m-%d}",
+            "reason": "年假",
+        },
+        "POST /head/roster/rotation": {"unit": OWN_TEAM, "people": " ".join(OWN_TEAM_PEOPLE)},
+        "POST /duty/months/close": {"month": MONTH},
+        "POST /orders/{order_id}/appointment": {"appointment_at": f"{later:%Y-%m-%dT10:00}"},
+        "POST /orders/{order_id}/progress": {"note": "已到场", "arrived_on_site": "true"},
+        "POST /orders/{order_id}/return": {"reason": "不属于本部门"},
+        "POST /orders/{order_id}/extension": {"extra_working_days": "1", "reason": "待料"},
+        "POST /orders/{order_id}/verify-complaint": {"verified": "false", "note": "未核实"},
+        "POST /orders/{order_id}/resolve": {
+            "handling_notes": "已更换管件",
+            "public_reply": "已修复",
+        },
+    }
+
+
+def console_routes(app: FastAPI) -> list[str]:
+    """Every page and form of the console, from its own routes; the order actions one by one."""
+    from services.console.api.worker import ACTIONS
+
+    def flat(routes: list[Any]) -> list[str]:
+        keys = []
+        for route in routes:
+            if (inner := getattr(route, "original_router", None)) is not None:
+                keys += flat(inner.routes)  # an included router (no prefix in the console)
+            elif isinstance(route, APIRoute):
+                keys += [f"{m} {route.path}" for m in sorted((route.methods or set()) - {"HEAD"})]
+        return keys
+
+    keys = flat(app.routes)
+    actions = "POST /orders/{order_id}/{action}"
+    if actions in keys:
+        keys.remove(actions)
+        keys += [f"POST /orders/{{order_id}}/{action}" for action in ACTIONS]
+    return keys
+
+
+@dataclass
+class ServiceCalls:
+    """What the console asked the services while answering one request: (method, status)."""
+
+    calls: list[tuple[str, int]] = field(default_factory=list)
+
+    def watch(self, services: Any) -> None:
+        from services.console.queries import ServiceError
+
+        original = services.call
+
+        async def recorded(caller: Any, service: str, method: str, *a: Any, **k: Any) -> Any:
+            try:
+                response = await original(caller, service, method, *a, **k)
+            except ServiceError as exc:
+                self.calls.append((method, exc.status))
+                raise
+            self.calls.append((method, response.status_code))
+            return response
+
+        services.call = recorded
+
+    def wrote(self) -> bool:
+        return any(method != "GET" and status < 400 for method, status in self.calls)
+
+    def refused(self) -> bool:
+        return any(status in (401, 403) for _, status in self.calls)
+
+    def failed(self) -> bool:
+        return any(status >= 500 for _, status in self.calls)
+
+
+def to_sign_in(got: httpx.Response) -> bool:
+    return got.is_redirect and got.headers["location"].startswith("/login")
+
+
+async def other_departments_order(intake: httpx.AsyncClient) -> str:
+    body = {
+        **example("96568_call.json"),
+        "ticket_id": "96568-AUTH-OTHER",
+        "type": "水表故障",
+        "description": "水表不走字",
+    }
+    created = await intake.post("/v1/orders/96568", json=body, headers=headers("operator"))
+    assert created.status_code == 201, created.text
+    order_id: str = created.json()["order_id"]
+
+    async def given_to_other() -> None:
+        view = (await intake.get(f"/v1/orders/{order_id}", headers=headers("ops"))).json()
+        assert view["handling_department"] == OTHER, view
+
+    await eventually(given_to_other)
+    return order_id
+
+
+async def test_every_console_page_and_form_answers_each_role_by_the_consoles_rules(
+    environment: Environment,
+) -> None:
+    clock = RunningClock(ORDER_DAY_0930)
+    services = ("intake", "router", "sla", "scoring", "notify", "outreach")
+    clocks = dict.fromkeys(services, clock)
+    admin = [("admin", "管理员（测试）", "admin")]
+    async with (
+        run_system(environment, clocks=clocks, only=services) as system,  # type: ignore[arg-type]
+        running_console(environment, system.apps, accounts=admin) as console,
+    ):
+        assert system.outreach is not None
+        keys = console_routes(console.app)
+        assert set(keys) == set(CONSOLE_ALLOWED) | CONSOLE_PUBLIC, (
+            "a console page without access rules, or gone: "
+            f"{sorted(set(keys) ^ (set(CONSOLE_ALLOWED) | CONSOLE_PUBLIC))}"
+        )
+        own_order = await dispatched_order(system.intake)
+        other_order = await other_departments_order(system.intake)
+        entry = await system.scoring.post(
+            f"/v1/workers/{OWN_WORKER}/entries",
+            json={"rule": "PENNANT", "reason": "获赠锦旗"},
+            headers=headers(f"head:{OWN}"),
+        )
+        notice = await system.outreach.post(
+            "/v1/campaigns",
+            json=sample_bodies()["outreach POST /v1/campaigns"],
+            headers=headers("operator"),
+        )
+        assert entry.status_code == 201 and notice.status_code == 201, (entry.text, notice.text)
+        settings = console.app.state.console.settings
+        claims = order_links.LinkClaims(own_order, OWN_WORKER, None)
+        link = order_links.sign(
+            settings.token_secret, claims, datetime.now(UTC), timedelta(hours=1)
+        )
+        values = {
+            "order_id": own_order,
+            "worker_id": OWN_WORKER,
+            "entry_id": entry.json()["entry_id"],
+            "task_id": notice.json()["tasks"][0]["task_id"],
+            "month": MONTH,
+            "token": link,
+        }
+        record = ServiceCalls()
+        record.watch(console.app.state.console.services)
+        transport = httpx.ASGITransport(app=console.app)
+        async with AsyncExitStack() as stack:
+            clients: dict[str | None, httpx.AsyncClient] = {}
+            csrf: dict[str | None, str] = {None: "none"}
+            for user in (None, *CONSOLE_USERS):
+                client = httpx.AsyncClient(transport=transport, base_url="http://console")
+                clients[user] = await stack.enter_async_context(client)
+                if user is not None:
+                    await sign_in(clients[user], user)
+                    csrf[user] = await csrf_of(clients[user])
+            forms = console_forms()
+            unexpected: list[str] = []
+            shown: dict[str, str] = {}
+            ordered = sorted(
+                keys,
+                key=lambda k: (
+                    not k.startswith("GET"),
+                    CONSOLE_LAST.index(k) if k in CONSOLE_LAST else -1,
+                ),
+            )
+            for key in ordered:
+                method, path = key.split(" ", 1)
+                url = fill(path, values)
+                for user in (None, *CONSOLE_USERS):
+                    role = CONSOLE_USERS.get(user or "")
+                    record.calls.clear()
+                    if method == "GET":
+                        got = await clients[user].get(url, params=CONSOLE_QUERIES.get(key))
+                    else:
+                        form = {**forms.get(key, {}), "csrf_token": csrf[user]}
+                        got = await clients[user].post(url, data=form)
+                    said = f"{key} as {user} → {got.status_code} {record.calls} {got.text[:80]!r}"
+                    if got.status_code >= 500 or record.failed():
+                        unexpected.append(f"failed: {said}")
+                    elif key in CONSOLE_PUBLIC:
+                        pass
+                    elif role is None or role not in CONSOLE_ALLOWED[key]:
+                        # A page refuses (403, 404, or back to sign-in); a form changes nothing.
+                        page_refused = got.status_code in (401, 403, 404) or to_sign_in(got)
+                        if record.wrote() or (method == "GET" and not page_refused):
+                            unexpected.append(f"not refused: {said}")
+                    elif key == "GET /":
+                        if got.headers.get("location") != home_of(role):
+                            unexpected.append(f"not sent home: {said}")
+                    elif key == "POST /logout":
+                        if not to_sign_in(got):
+                            unexpected.append(f"not signed out: {said}")
+                    elif got.status_code in (401, 403) or to_sign_in(got) or record.refused():
+                        unexpected.append(f"refused: {said}")
+                    if method == "GET" and got.status_code == 200 and user is not None:
+                        shown[f"{user} {key}"] = got.text
+            assert unexpected == [], "\n".join(unexpected)
+            # After signing out, the session's cookie signs in nobody.
+            for user in CONSOLE_USERS:
+                assert to_sign_in(await clients[user].get("/messages")), user
+        leaks = {
+            where
+            for where, text in shown.items()
+            if (CONSOLE_USERS[where.split(" ", 1)[0]].endswith(OWN) and other_order in text)
+            or (CONSOLE_USERS[where.split(" ", 1)[0]].endswith(OTHER) and own_order in text)
+        }
+        known = {w for w in leaks if w.split(" ", 1)[1] in KNOWN_LEAKS}
+        assert sorted(leaks - known) == [], "pages showing another department's order"
+        fixed = KNOWN_LEAKS - {w.split(" ", 1)[1] for w in known}
+        assert not fixed, f"no longer leaks, take it out of KNOWN_LEAKS: {sorted(fixed)}"
+        # The scan read real pages: each head's list shows their own department's order.
+        assert own_order in shown["p-0200 GET /inbox"]
+        assert other_order in shown["p-0100 GET /inbox"]
+
+
+def home_of(role: str | None) -> str:
+    from services.console.api.web import HOME
+
+    return HOME[(role or "").split(":", 1)[0]]

@@ -3,26 +3,20 @@ a full order life on the real broker and databases: afterwards no readable numbe
 topic, in any dead letter, in the logs, or in any role's HTTP view — except the caller's phone in
 the order view of the department the order was given to, which needs it to call back."""
 
-import asyncio
 import io
 import json
-import re
 import zipfile
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import Table, select
 
-from gridline.broker import free_port
 from shared.clock import LOCAL_TZ, ManualClock
 from shared.db import Database
 from shared.masking import unmasked_phones
+from tests.support.console import running_console, sign_in
 from tests.support.kafka import produce, read_all, read_json
 from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, ROLES, fill, headers, routes_of
@@ -465,57 +459,6 @@ async def document_gets(client: httpx.AsyncClient) -> list[str]:
     return [path for path, operations in paths.items() if "get" in operations]
 
 
-@asynccontextmanager
-async def listening(app: FastAPI) -> AsyncIterator[str]:
-    """An app already started (its lifespan runs in ``serve``) also answering on a real port:
-    the console calls the services by URL, as it does in production."""
-    port = free_port()
-    # log_config=None: uvicorn's own logging setup would replace the process's (masking) one.
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> None:
-        assert server.started
-
-    await eventually(started, within=10, every=0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-@asynccontextmanager
-async def running_console(
-    env: Environment, apps: dict[str, FastAPI]
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The console with its demo accounts, calling the given services (the others refuse)."""
-    from services.console.app import create_app
-    from services.console.config import ConsoleSettings
-
-    async with AsyncExitStack() as stack:
-        nowhere = f"http://127.0.0.1:{free_port()}"
-        values = await env.settings("console", embedded=True, demo_accounts=True)
-        for name in ("intake", "router", "sla", "scoring", "notify", "outreach"):
-            app = apps.get(name)
-            url = await stack.enter_async_context(listening(app)) if app else nowhere
-            values[f"{name}_url"] = url
-        settings = ConsoleSettings(**values)
-        yield await stack.enter_async_context(serve(create_app(settings)))
-
-
-async def sign_in(console: httpx.AsyncClient, username: str) -> None:
-    """A demo account signed in through the login form: the client keeps its session cookie."""
-    console.cookies.clear()
-    page = await console.get("/login")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert csrf, page.text
-    form = {"username": username, "password": "gridline-demo", "csrf_token": csrf[1]}
-    got = await console.post("/login", data=form)
-    assert got.status_code in (302, 303), got.text
-
-
 CONSOLE_PAGES = (
     "/",
     "/operator",
@@ -634,7 +577,7 @@ async def test_no_phone_is_stored_or_shown_by_notify_outreach_or_the_care_regist
             "/v1/care-register", params={"include_retired": "true"}, headers=headers(f"head:{OWN}")
         )
         found += leaks(register.text, "GET /v1/care-register")
-        shown, pages = await console_leaks(console)
+        shown, pages = await console_leaks(console.client)
         found += shown
         groups = await outreach.get("/v1/wechat-groups", headers=headers(f"head:{OWN}"))
         trainings = await outreach.get("/v1/trainings/2026.xlsx", headers=headers(f"head:{OWN}"))
