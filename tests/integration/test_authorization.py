@@ -173,8 +173,8 @@ def sample_bodies() -> dict[str, Any]:
     campaign = {
         "template": "UM_MAINTENANCE_OUTAGE",
         "communities": ["水城花园"],
-        "starts_at": (ORDER_DAY_0930 + timedelta(days=1)).isoformat(),
-        "ends_at": (ORDER_DAY_0930 + timedelta(days=1, hours=6)).isoformat(),
+        "starts_at": (ORDER_DAY_0930 + timedelta(days=2)).isoformat(),
+        "ends_at": (ORDER_DAY_0930 + timedelta(days=2, hours=6)).isoformat(),
         "reason": "更换阀门",
     }
     later = (ORDER_DAY_0930 + timedelta(hours=5)).isoformat()
@@ -192,8 +192,8 @@ def sample_bodies() -> dict[str, Any]:
         "intake POST /v1/care-register": care,
         "intake POST /v1/planned-outages": {
             "communities": ["水城花园"],
-            "starts_at": (ORDER_DAY_0930 + timedelta(days=1)).isoformat(),
-            "ends_at": (ORDER_DAY_0930 + timedelta(days=1, hours=6)).isoformat(),
+            "starts_at": (ORDER_DAY_0930 + timedelta(days=2)).isoformat(),
+            "ends_at": (ORDER_DAY_0930 + timedelta(days=2, hours=6)).isoformat(),
             "reason": "DN300主管更换",
         },
         "router POST /v1/orders/{order_id}/split": {"reason": "另一处漏点"},
