@@ -252,3 +252,23 @@ class UnmatchedFollowup(BaseModel):
 
 class UnmatchedFollowups(BaseModel):
     items: list[UnmatchedFollowup]
+
+
+class OrderCount(BaseModel):
+    category: str
+    community: str = Field(description="The community's key (name without 小区/花园…); '' unknown")
+    grid: str = Field(description="The grid the address mapped to; '' unmatched")
+    count: int
+
+
+class MonthOrders(BaseModel):
+    month: str = Field(examples=["2026-11"])
+    total: int
+    counts: list[OrderCount]
+
+
+class OrderCounts(BaseModel):
+    """月报: orders received per month (Beijing), newest month first."""
+
+    department: str | None = Field(description="The handling department counted; null = all")
+    months: list[MonthOrders]

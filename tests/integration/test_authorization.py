@@ -64,6 +64,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake GET /v1/incidents/{incident_id}": EVERYONE,
     "intake GET /v1/incidents/{incident_id}/page": EVERYONE,
     "intake GET /v1/search/orders": TIMELINE_READERS,
+    "intake GET /v1/reports/orders": HEADS_AND_STAFF | {"ops"},
     "intake GET /v1/planned-outages": EVERYONE,
     "intake POST /v1/planned-outages": frozenset({f"head:{OWN}", f"head:{OTHER}", "ops", "admin"}),
     "intake POST /v1/care-register": HEADS_AND_STAFF,

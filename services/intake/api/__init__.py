@@ -5,12 +5,14 @@ knows HTTP (domain refusals become statuses in ``shared.http``).
 - ``incidents``: an incident and its page; ``outages``: planned outages;
 - ``care``: the vulnerable-household register; ``search``: looking orders up;
 - ``followups``: the 12345 platform's follow-ups on its orders, and those about no order;
+- ``calls``: the PBX's call events (Zammad's generic CTI), the call log and the 回拨 tasks;
+- ``reports``: the monthly report's order counts;
 - ``state``: what routes get from the app's state (runtime, command bus, settings).
 """
 
 from fastapi import APIRouter
 
-from services.intake.api import care, followups, incidents, orders, outages, search
+from services.intake.api import care, followups, incidents, orders, outages, reports, search
 
 ROUTERS: tuple[APIRouter, ...] = (
     orders.router,
@@ -19,4 +21,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     outages.router,
     search.router,
     followups.router,
+    reports.router,
 )

@@ -5,5 +5,6 @@ read transaction) that return the HTTP answers of ``schemas``.
 - ``incidents``: an incident's members and the incident page;
 - ``outages``: planned outages; ``care``: the care register as heads read it;
 - ``search``: orders by phone, address, 12345 number or id;
-- ``followups``: the 12345 follow-ups about no order we know.
+- ``followups``: the 12345 follow-ups about no order we know;
+- ``reports``: orders per month by category, community and grid (月报).
 """
