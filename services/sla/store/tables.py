@@ -32,14 +32,18 @@ class DeadlineRow(Base):
     __tablename__ = "deadlines"
     # The poller's only query: open rows whose next action (yellow card or due) has come.
     # The due-time index serves the at-risk list; the fired-time one the breach counts.
+    # A handler's statements name the order and ``state = 'open'``: on order_id alone, SQLite's
+    # planner (no statistics) took a state index for them and walked every open deadline, so
+    # the cost of each event grew with the deadlines held (issue 25). Two equalities win.
     __table_args__ = (
+        Index("ix_deadlines_order_state", "order_id", "state"),
         Index("ix_deadlines_open_next", "state", "next_at"),
         Index("ix_deadlines_open_due", "state", "due_at"),
         Index("ix_deadlines_state_fired", "state", "fired_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(String(40), index=True)
+    order_id: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     purpose: Mapped[str] = mapped_column(String(12), default=CARD, server_default=CARD)
     assignment_id: Mapped[int | None] = mapped_column(Integer)
