@@ -195,7 +195,9 @@ def serve(
 
 @app.command()
 def token(
-    role: Annotated[str, typer.Option(help="operator | ops | admin | department:CODE | head:CODE")],
+    role: Annotated[
+        str, typer.Option(help="operator | ops | admin | pbx | department:CODE | head:CODE")
+    ],
     subject: Annotated[str, typer.Option(help="Who the token is for")] = "demo",
     days: Annotated[int, typer.Option(min=1, max=365)] = 30,
 ) -> None:

@@ -1,4 +1,5 @@
-"""Bearer tokens carrying a role: operator, department:<CODE>, head:<CODE>, ops, admin."""
+"""Bearer tokens carrying a role: operator, department:<CODE>, head:<CODE>, ops, admin, and pbx
+(the hotline's telephone system, which may only post call events to intake)."""
 
 import re
 import time
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 
 import jwt
 
-ROLE_PATTERN = re.compile(r"^(operator|ops|admin|(department|head):[A-Z0-9_]+)$")
+ROLE_PATTERN = re.compile(r"^(operator|ops|admin|pbx|(department|head):[A-Z0-9_]+)$")
 
 
 class AuthError(Exception):
@@ -35,7 +36,8 @@ class Principal:
 def validate_role(role: str) -> str:
     if not ROLE_PATTERN.match(role):
         raise AuthError(
-            f"unknown role {role!r}: use operator, ops, admin, department:<CODE> or head:<CODE>"
+            f"unknown role {role!r}: use operator, ops, admin, pbx, department:<CODE> "
+            "or head:<CODE>"
         )
     return role
 

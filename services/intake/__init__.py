@@ -12,4 +12,6 @@ EXTRA_MODULES = {
     "the gridline.intake.raw envelope, validated exactly as they arrive",
     "followups": "the 12345 platform's follow-ups on its orders (催办, 督办, 回访, 重办, 撤单, "
     "its decisions), validated exactly as they arrive",
+    "calls": "Zammad's generic CTI events as a PBX posts them (newCall, answer, hangup), and "
+    "the HTTP models of the call log and the 回拨 tasks",
 }

@@ -2,7 +2,8 @@
 (``config/intake.yaml``: clustering windows, thresholds, care, reply retries) and the deps bundle
 every handler receives (organisation, taxonomy, rules), loaded once at start."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import ClassVar, Self
 
@@ -22,6 +23,7 @@ class IntakeSettings(ServiceSettings):
     taxonomy_file: Path = Field(Path("taxonomy.yaml"), description="Relative to config_dir")
     rules_file: Path = Field(Path("intake.yaml"), description="Relative to config_dir")
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
+    calls_file: Path = Field(Path("calls.yaml"), description="Relative to config_dir")
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest accepted request body")
     max_batch: int = Field(200, ge=1, description="Most items in one batch request")
     reply_12345_url: str = Field(
@@ -90,6 +92,25 @@ class IntakeRules(_Model):
     )
 
 
+class CallbackRules(_Model):
+    within_working_minutes: int = Field(30, ge=1, le=24 * 60, description="回拨时限（工作分钟）")
+    working_hours_start: time = Field(time(8, 0), description="Beijing time")
+    working_hours_end: time = Field(time(20, 0), description="Beijing time")
+    max_tries: int = Field(3, ge=1, le=10, description="Tries before it closes as 联系不上")
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> Self:
+        if self.working_hours_start >= self.working_hours_end:
+            raise ValueError("working_hours_start must be before working_hours_end")
+        return self
+
+
+class CallRules(_Model):
+    """``config/calls.yaml``: what a missed call owes (the CTI events are ``calls.py``)."""
+
+    callbacks: CallbackRules = Field(default_factory=CallbackRules)
+
+
 @dataclass(frozen=True)
 class IntakeDeps:
     """What every intake handler is given besides its message and unit of work."""
@@ -97,6 +118,7 @@ class IntakeDeps:
     org: Organisation
     taxonomy: Taxonomy
     rules: IntakeRules
+    calls: CallRules = field(default_factory=CallRules)
 
 
 def load_deps(settings: IntakeSettings) -> IntakeDeps:
@@ -106,4 +128,5 @@ def load_deps(settings: IntakeSettings) -> IntakeDeps:
         org=load_yaml(config / settings.org_file, Organisation),
         taxonomy=load_yaml(config / settings.taxonomy_file, Taxonomy),
         rules=load_yaml(config / settings.rules_file, IntakeRules),
+        calls=load_yaml(config / settings.calls_file, CallRules),
     )

@@ -24,3 +24,12 @@ REPLIES = Counter("gridline_intake_replies_total", "Reply delivery tries", ["cha
 REPLIES_PENDING = Gauge(
     "gridline_intake_replies_pending", "Replies queued and not yet delivered (alert when it grows)"
 )
+CALLS = Counter(
+    "gridline_intake_calls_total", "Hotline calls ended, by outcome (answered, missed)", ["outcome"]
+)
+CALLBACKS_CLOSED = Counter(
+    "gridline_intake_callbacks_closed_total",
+    "回拨 tasks closed, by how (reached, unreachable, answered: the caller's next call was "
+    "answered) and whether within their deadline (yes, no)",
+    ["how", "in_time"],
+)

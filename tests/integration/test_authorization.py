@@ -71,6 +71,13 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake GET /v1/care-register": frozenset({f"head:{OWN}", f"head:{OTHER}", "admin"}),
     "intake PUT /v1/care-register/{entry_id}": HEADS_AND_STAFF,
     "intake POST /v1/care-register/{entry_id}/retire": HEADS_AND_STAFF,
+    # The PBX's own role (pbx) posts call events; the hotline desk reads the log and calls back.
+    "intake POST /v1/calls/events": frozenset({"admin"}),
+    "intake GET /v1/calls": frozenset({"operator", "ops", "admin"}),
+    "intake GET /v1/calls/callbacks": frozenset({"operator", "ops", "admin"}),
+    "intake POST /v1/calls/callbacks/{callback_id}/attempts": frozenset(
+        {"operator", "ops", "admin"}
+    ),
     "router GET /v1/inbox": OWN_STAFF,
     "router GET /v1/orders/{order_id}": OWN_STAFF,
     "router POST /v1/orders/{order_id}/acknowledge": OWN_STAFF,
@@ -191,6 +198,14 @@ def sample_bodies() -> dict[str, Any]:
             "activity_id": f"a-auth-{next(counter)}",
         },
         "intake POST /v1/care-register": care,
+        "intake POST /v1/calls/events": lambda: {
+            "event": "newCall",
+            "from": "13906351234",
+            "to": "96568",
+            "direction": "in",
+            "callId": f"auth-{next(counter)}",
+        },
+        "intake POST /v1/calls/callbacks/{callback_id}/attempts": {"reached": False},
         "intake POST /v1/planned-outages": {
             "communities": ["水城花园"],
             "starts_at": (ORDER_DAY_0930 + timedelta(days=2)).isoformat(),
@@ -294,7 +309,12 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
         assert notice.status_code == 201, notice.text
         shared = {"order_id": order_id, "month": MONTH, "quarter": "2026-Q4", "year": "2026"}
         values = {
-            "intake": {**shared, "incident_id": "INC-NONE", "entry_id": str(care.json()["id"])},
+            "intake": {
+                **shared,
+                "incident_id": "INC-NONE",
+                "entry_id": str(care.json()["id"]),
+                "callback_id": "999",
+            },
             "router": {
                 **shared,
                 "person_id": OWN_WORKER,

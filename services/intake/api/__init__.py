@@ -12,7 +12,16 @@ knows HTTP (domain refusals become statuses in ``shared.http``).
 
 from fastapi import APIRouter
 
-from services.intake.api import care, followups, incidents, orders, outages, reports, search
+from services.intake.api import (
+    calls,
+    care,
+    followups,
+    incidents,
+    orders,
+    outages,
+    reports,
+    search,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     orders.router,
@@ -22,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     search.router,
     followups.router,
     reports.router,
+    calls.router,
 )

@@ -8,14 +8,27 @@ and ``COMMANDS`` (what HTTP and the raw topic ask of it). Each handler is
 - ``replies``: a resolved order's reply queued (the sender is ``jobs.py``);
 - ``outages``: planned outages, opened by hand or announced by outreach;
 - ``care``: the vulnerable-household register;
-- ``followups``: the 12345 platform's follow-ups (催办, 督办, 回访, 重办, 撤单, its decisions).
+- ``followups``: the 12345 platform's follow-ups (催办, 督办, 回访, 重办, 撤单, its decisions);
+- ``calls``: the PBX's call events into the call log, missed calls into 回拨 tasks;
+  ``callbacks``: the callbacks operators log on those tasks.
 """
 
 from typing import Any, get_args
 
 from services.intake.config import IntakeDeps
-from services.intake.handlers import accept, care, followups, outages, replies, timeline
+from services.intake.handlers import (
+    accept,
+    callbacks,
+    calls,
+    care,
+    followups,
+    outages,
+    replies,
+    timeline,
+)
 from services.intake.handlers.accept import AcceptItems
+from services.intake.handlers.callbacks import LogCallbackAttempt
+from services.intake.handlers.calls import RecordCallEvent
 from services.intake.handlers.care import AddCareEntry, CorrectCareEntry, RetireCareEntry
 from services.intake.handlers.followups import ReceiveFollowup
 from services.intake.handlers.outages import OpenPlannedOutage
@@ -44,4 +57,6 @@ COMMANDS: dict[type[Any], Handler[Any, IntakeDeps]] = {
     CorrectCareEntry: care.correct_entry,
     RetireCareEntry: care.retire_entry,
     ReceiveFollowup: followups.receive_followup,
+    RecordCallEvent: calls.record_call_event,
+    LogCallbackAttempt: callbacks.log_attempt,
 }

@@ -1,8 +1,9 @@
 """Intake's own database: ``tables`` (orders as received, each order's timeline, incidents,
 planned outages, the care register, grid activity, the durable reply queue, the 12345
-follow-ups, outbox and inbox) and ``repositories`` (the named queries on them; none of them
-commits)."""
+follow-ups, outbox and inbox), ``repositories`` (the named queries on them; none of them
+commits) and ``calls`` (the hotline's call log and its 回拨 tasks, tables and queries)."""
 
+from services.intake.store.calls import CallbackRow, CallRepository, CallRow
 from services.intake.store.repositories import (
     ActivityRepository,
     CareRepository,
@@ -31,6 +32,9 @@ __all__ = [
     "ActivityRepository",
     "ActivityRow",
     "Base",
+    "CallRepository",
+    "CallRow",
+    "CallbackRow",
     "CareEntryRow",
     "CareRepository",
     "ClusterQueries",
