@@ -8,11 +8,12 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from services.sla import queries
+from services.sla import queries, rates
 from services.sla.dashboard import render_dashboard
+from services.sla.domain.rates import month_of
 from services.sla.duty_board import BoardQueries, duty_board
 from services.sla.queries import Scope, SlaQueries
-from services.sla.schemas import AtRiskList, DutyBoard, OrderClocks, Overview
+from services.sla.schemas import AtRiskList, DutyBoard, OrderClocks, Overview, Rates
 from shared.auth import Principal
 from shared.http import ApiError, principal
 from shared.params import Limit, PathKey
@@ -43,6 +44,7 @@ def scope_of(who: Principal) -> Scope:
     return Scope()
 
 
+MONTH_PATTERN = r"^(20\d\d|2[1-9]\d\d)-(0[1-9]|1[0-2])$"  # 2000-01 … 2999-12
 Context = Annotated[SlaContext, Depends(context)]
 Reader = Annotated[Principal, Depends(principal)]
 router = APIRouter()
@@ -96,6 +98,22 @@ async def board(
             timedelta(hours=within_hours),
             set(order_id),
             limit,
+        )
+
+
+@router.get("/v1/sla/rates", response_model=Rates, summary="月度办结、回访、重办、催办与督办率")
+async def month_rates(
+    ctx: Context,
+    who: Reader,
+    month: Annotated[
+        str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM（北京时间）；缺省为本月")
+    ] = None,
+) -> Rates:
+    """The month's rates per department and per grid (definitions: docs/sla.md, "Rates")."""
+    now = ctx.runtime.clock.now()
+    async with ctx.runtime.db.snapshot() as session:
+        return await rates.month_rates(
+            session, scope_of(who), month or month_of(now), ctx.department_names, now
         )
 
 

@@ -12,7 +12,9 @@ from prometheus_client import Counter, Gauge, Histogram
 
 from services.sla.domain.calendar import local_month_start
 from services.sla.domain.numbers import resolved_per_department
+from services.sla.domain.rates import Tally, by_department, month_bounds, month_of
 from services.sla.queries import Scope, SlaQueries
+from services.sla.store import RateRepository
 from shared.db import Database
 
 FIRED = Counter(
@@ -49,6 +51,18 @@ UNACKNOWLEDGED = Gauge(
     ["department"],
 )
 ON_TIME_RATIO = Gauge("gridline_sla_on_time_ratio", "按时办结率 this month", ["department"])
+MONTH_RATE = Gauge(
+    "gridline_sla_month_rate",
+    "This month's rates (docs/sla.md, Rates): on_time 按时办结率, satisfaction 满意率, "
+    "solved 解决率, redo 重办率",
+    ["rate", "department"],
+)
+MONTH_FOLLOWUPS = Gauge(
+    "gridline_sla_month_followups",
+    "This month's 12345 follow-ups counted to the department holding the order: urge 催办, "
+    "supervise 督办",
+    ["kind", "department"],
+)
 # Open deadlines this far past their time mean the poller is behind (or stopped).
 OVERDUE_GRACE = timedelta(minutes=1)
 
@@ -86,6 +100,8 @@ async def recount(db: Database, now: datetime) -> None:
         open_orders = await q.open_orders()
         on_time = await q.on_time(local_month_start(now))
         overdue = await q.overdue_open(now, OVERDUE_GRACE)
+        start, end = month_bounds(month_of(now))
+        month = by_department(await RateRepository(session).counts(start, end, None))
     OPEN_DEADLINES.clear()
     for kind, n in open_deadlines.items():
         OPEN_DEADLINES.labels(kind).set(n)
@@ -99,3 +115,22 @@ async def recount(db: Database, now: datetime) -> None:
     ON_TIME_RATIO.clear()
     for department, (n, ok) in resolved_per_department(on_time).items():
         ON_TIME_RATIO.labels(department).set(ok / n)
+    set_month_rates(month)
+
+
+def set_month_rates(month: dict[str, Tally]) -> None:
+    """A rate with nothing counted for it is left out, not reported as 0."""
+    MONTH_RATE.clear()
+    MONTH_FOLLOWUPS.clear()
+    for department, t in month.items():
+        rates = {
+            "on_time": t.on_time_rate,
+            "satisfaction": t.satisfaction_rate,
+            "solved": t.solved_rate,
+            "redo": t.redo_rate,
+        }
+        for name, value in rates.items():
+            if value is not None:
+                MONTH_RATE.labels(name, department).set(value)
+        MONTH_FOLLOWUPS.labels("urge", department).set(t.urges)
+        MONTH_FOLLOWUPS.labels("supervise", department).set(t.supervisions)

@@ -63,6 +63,37 @@ class CategoryLine(BaseModel):
     on_time_rate: float
 
 
+class RateLine(BaseModel):
+    """A department's (or one of its grids') month: the counts and the rates made of them
+    (definitions: docs/sla.md, "Rates"); a rate is null when nothing was counted for it."""
+
+    department: str
+    name: str
+    grid: str | None = None
+    resolved: int = Field(description="办结 (each round's resolution)")
+    on_time: int
+    on_time_rate: float | None = Field(description="按时办结率, 0..1")
+    callbacks: int = Field(description="回访 that reached the caller")
+    satisfied: int = Field(description="满意")
+    basically_satisfied: int = Field(description="基本满意")
+    dissatisfied: int = Field(description="不满意")
+    satisfaction_rate: float | None = Field(description="满意率 = (满意 + 基本满意) ÷ 回访")
+    solved: int = Field(description="回访 saying the problem was solved")
+    solved_rate: float | None = Field(description="解决率 = solved ÷ 回访")
+    reopened: int = Field(description="重办 (reopens)")
+    redo_rate: float | None = Field(description="重办率 = reopens ÷ 办结")
+    urges: int = Field(description="催办")
+    supervisions: int = Field(description="督办")
+
+
+class Rates(BaseModel):
+    month: str = Field(examples=["2026-11"])
+    as_of: datetime
+    total: RateLine
+    departments: list[RateLine]
+    grids: list[RateLine]
+
+
 class Breach(BaseModel):
     order_id: str
     kind: str

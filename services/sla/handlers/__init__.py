@@ -31,10 +31,20 @@ from services.sla.handlers.orders import (
     order_returned,
     order_withdrawn,
 )
+from services.sla.handlers.rates import (
+    also,
+    callback_recorded,
+    count_reopen,
+    count_resolution,
+    count_supervision,
+    holder_changed,
+    urged,
+)
 from services.sla.handlers.resolve import resolve_moved
 from services.sla.store import DeadlineRepository
 from shared.contracts import (
     AppointmentSet,
+    CallbackRecorded,
     Event,
     ExtensionGranted,
     OrderAcknowledged,
@@ -46,6 +56,8 @@ from shared.contracts import (
     OrderResolved,
     OrderReturned,
     OrderSplit,
+    OrderSupervised,
+    OrderUrged,
     OrderWithdrawn,
     ProgressNoted,
     ReplySent,
@@ -81,20 +93,24 @@ EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
     # Those that open the resolution deadline knowing it was not open say it themselves: a new
     # order's, a returned order's fresh one (issue 14: no read before and after).
     OrderReceived: order_received,
-    OrderDispatched: order_dispatched,
+    OrderDispatched: also(order_dispatched, holder_changed),
     # Those that can open or move it otherwise are watched.
     AppointmentSet: watching_resolve(appointment_set),  # the caller's pause
     ExtensionGranted: watching_resolve(extension_granted),
-    OrderReopened: watching_resolve(order_reopened),
+    OrderReopened: watching_resolve(also(order_reopened, count_reopen)),
     OrderSplit: watching_resolve(order_split),
     # Those that leave it alone or close it.
     OrderAcknowledged: order_acknowledged,
     ProgressNoted: progress_noted,
     OrderReturned: order_returned,
-    OrderResolved: order_resolved,
+    OrderResolved: also(order_resolved, count_resolution),
     ReplySent: reply_sent,
     OrderLinked: order_linked,
     OrderWithdrawn: order_withdrawn,  # 撤单: every clock stops
+    # What the month's rates count besides (handlers.rates).
+    CallbackRecorded: callback_recorded,
+    OrderUrged: urged,
+    OrderSupervised: count_supervision,
 }
 
 COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}

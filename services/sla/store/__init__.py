@@ -1,6 +1,8 @@
 """The SLA service's own database: its tables (``tables``) and the statements on them
-(``repositories``; ``shares`` for the departments' shares of an order's time)."""
+(``repositories``; ``shares`` for the departments' shares of an order's time; ``rates`` for
+the facts the month's rates count)."""
 
+from services.sla.store.rates import RateFactRow, RateRepository
 from services.sla.store.repositories import (
     DeadlineRepository,
     Order,
@@ -38,6 +40,8 @@ __all__ = [
     "OrderRepository",
     "OrderRow",
     "OutboxRow",
+    "RateFactRow",
+    "RateRepository",
     "ResolveDue",
     "ShareRepository",
     "ShareRow",
