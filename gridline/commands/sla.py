@@ -101,3 +101,61 @@ def _print_table(results: "list[BenchResult]") -> None:
             f"{r.insert_seconds} | {r.idle_poll_ms} | {r.fired:,} | {r.lateness_p50_ms} | "
             f"{r.lateness_p99_ms} | {r.lateness_max_ms} |"
         )
+
+
+@app.command()
+def cost(
+    sizes: Annotated[
+        str, typer.Option(help="Open deadlines held before the count, comma-separated")
+    ] = "1000,25000",
+    orders: Annotated[int, typer.Option(min=1, help="Orders whose whole life is counted")] = 500,
+    postgres: Annotated[
+        str,
+        typer.Option(
+            help="PostgreSQL admin URL (a throwaway database per size is created beside it); "
+            "default: SQLite only"
+        ),
+    ] = "",
+) -> None:
+    """CPU ms per order at each number of open deadlines held, in this one process, and the
+    ratio of the largest size's figure to the smallest's (issue 25: it should stay near 1)."""
+    from services.sla.bench import create_postgres_database
+    from services.sla.bench.cost import CostLine, cost_at
+    from services.sla.config import SlaSettings, load_deps
+
+    counts = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    deps = load_deps(SlaSettings())
+    lines: list[CostLine] = []
+    typer.echo(f"machine: {_machine()}")
+    typer.echo(f"date:    {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+
+    async def one(url: str, size: int, label: str) -> CostLine:
+        with typer.progressbar(length=size, label=f"{label} {size:>9,} preloading") as bar:
+            return await cost_at(url, size, orders, deps, bar.update)
+
+    async def main() -> None:
+        for size in counts:
+            with tempfile.TemporaryDirectory() as tmp:
+                lines.append(await one(f"sqlite+aiosqlite:///{tmp}/cost.db", size, "sqlite    "))
+            if postgres:
+                url, drop = await create_postgres_database(postgres)
+                try:
+                    lines.append(await one(url, size, "postgresql"))
+                finally:
+                    await drop()
+
+    asyncio.run(main())
+    typer.echo("")
+    typer.echo(
+        "| backend | open deadlines held | orders | CPU ms per order | server CPU ms | "
+        "statements per order | ÷ smallest size |"
+    )
+    typer.echo("|---|---:|---:|---:|---:|---:|---:|")
+    first: dict[str, float] = {}
+    for line in lines:
+        base = first.setdefault(line.backend, line.cpu_ms)
+        server = "–" if line.server_cpu_ms is None else f"{line.server_cpu_ms}"
+        typer.echo(
+            f"| {line.backend} | {line.open_deadlines:,} | {line.orders} | {line.cpu_ms} | "
+            f"{server} | {line.statements} | {line.cpu_ms / base:.2f} |"
+        )

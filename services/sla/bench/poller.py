@@ -26,7 +26,7 @@ from shared.outbox import Outbox
 from shared.topics import Topics
 from shared.unit_of_work import UnitsOfWork
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
 CHUNK = 10_000
 LEAD = timedelta(seconds=5)
 
