@@ -1,12 +1,17 @@
-"""Looking orders up the way a 96568 operator is asked: by phone, address, 12345 number or order
-id; and, before a call is entered, the open orders at the same address or from the same phone
-("该地址已有在办工单 GL-…"). Read-only."""
+"""Looking orders up the way a 96568 operator is asked: by phone (or its last 4+ digits), any
+part of the address as printed, words of the content, 12345 number or order id, closed orders
+too, newest first; and, before a call is entered, the open orders at the same address or from
+the same phone ("该地址已有在办工单 GL-…"). Read-only.
+
+The address and content are read from the stored order's JSON with LIKE (wildcards in what was
+typed are escaped), on SQLite and PostgreSQL alike: no index serves a substring, so the query
+walks ``received_at``'s index newest first and stops at the limit."""
 
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -19,6 +24,22 @@ from shared.organisation import community_key
 
 CLOSED_STATES = ("resolved", "replied")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
+_TAIL = re.compile(r"^\d{4,15}$")  # a phone's last digits, as a caller reads them out
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_conditions(q: str) -> list[ColumnElement[bool]]:
+    """Any part of the address as printed; every word of the content."""
+    address = OrderRow.canonical[("address", "text")].as_string()
+    content = OrderRow.canonical["content"].as_string()
+    words = q.split()[:8]
+    found = [address.like(_like("".join(words)), escape="\\")]
+    found.append(and_(*(content.like(_like(w), escape="\\") for w in words)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -40,8 +61,11 @@ def _conditions(wanted: Wanted) -> list[ColumnElement[bool]]:
         found += [OrderRow.order_id == q.upper(), OrderRow.source_ref == q]
         if _PHONE.match(q):
             found.append(OrderRow.caller_phone == q)
+        if _TAIL.match(q):
+            found.append(OrderRow.caller_phone.like(f"%{q}"))
         else:
             found += [OrderRow.community_key == community_key(q), OrderRow.caller_name == q]
+            found += _text_conditions(q)
     if wanted.phone.strip():
         found.append(OrderRow.caller_phone == wanted.phone.strip())
     if wanted.community.strip():
