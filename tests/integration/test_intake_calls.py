@@ -205,6 +205,12 @@ async def test_bad_events_are_chinese_422s_naming_the_field(
         assert answer.status_code == 422, answer.text
         assert answer.json()["field"] == field
         assert says in answer.json()["detail"][0]["reason"]
+    broken = await intake.post(
+        "/v1/calls/events",
+        content=b"{not json",
+        headers={**PBX, "content-type": "application/json"},
+    )
+    assert (broken.status_code, broken.json()["field"]) == (422, "body")
     missing = await as_json(intake, {k: v for k, v in cti("newCall", "c").items() if k != "to"})
     assert missing.json()["detail"][0]["reason"].startswith("被叫号码（to）缺少此字段")
     task = await miss(intake, "call-41")

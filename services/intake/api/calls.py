@@ -100,7 +100,11 @@ async def _pbx(
 async def _fields(request: Request) -> dict[str, Any]:
     """The event's fields from a JSON object or a form (``user[]`` repeated, as Zammad's)."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError as exc:  # not JSON, or not UTF-8
+            reason = f"请求体不是有效的 JSON (body is not valid JSON: {exc})"
+            raise ApiError(422, "invalid", [{"field": "body", "reason": reason}], "body") from exc
         if not isinstance(body, dict):
             raise _chinese([{"loc": ("body",), "type": "model_attributes_type", "msg": "object"}])
         return body
