@@ -26,6 +26,8 @@ Notice = Literal[
     "reply_due",
     "late_on_arrival",
     "alert",
+    "urged",
+    "supervised",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
 ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]

@@ -6,7 +6,15 @@ from datetime import datetime
 
 from services.notify.domain import texts
 from services.notify.domain.facts import Notification, OrderFacts
-from shared.contracts import MajorEventRaised, OrderDispatched, OrderEvent, SlaBreached, SlaWarning
+from shared.contracts import (
+    MajorEventRaised,
+    OrderDispatched,
+    OrderEvent,
+    OrderSupervised,
+    OrderUrged,
+    SlaBreached,
+    SlaWarning,
+)
 
 
 def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification]:
@@ -18,7 +26,29 @@ def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification
             return [_major(event, facts)]
         case SlaWarning() | SlaBreached():
             return _card(event, facts)
+        case OrderUrged() | OrderSupervised():
+            return [_chased(event, facts)]
     return []
+
+
+def _chased(event: OrderUrged | OrderSupervised, facts: OrderFacts) -> Notification:
+    """催办 or 督办 from the 12345 platform: the holder and the head hear of it at once. Keyed on
+    the platform's message, so a resent one tells nobody twice and a second 催办 is news."""
+    p = event.payload
+    deadline: datetime | None
+    if isinstance(event, OrderSupervised):
+        notice, deadline = "supervised", event.payload.deadline
+    else:
+        notice, deadline = "urged", facts.deadline
+    return Notification(
+        notice,
+        f"{event.order_id}:{p.message_id}",
+        facts,
+        facts.priority,
+        p.content,
+        deadline=deadline,
+        cause_event_id=str(event.event_id),
+    )
 
 
 def _dispatched(event: OrderDispatched, facts: OrderFacts) -> list[Notification]:

@@ -14,6 +14,8 @@ TITLES = {
     "reply_due": "12345 答复时限将至",
     "late_on_arrival": "【转来时已超时】工单转入前时限已过",
     "alert": "【系统告警】",
+    "urged": "【12345 催办】市民再次来电催促",
+    "supervised": "【12345 督办】请按督办时限答复",
 }
 MAJOR_LABEL = "重大事项"
 
@@ -72,6 +74,8 @@ def body(n: Notification) -> str:
         lines += [f"{deadline_reason(kind)}：{_when(due)}" for kind, due in n.clocks]
     elif n.notice in CARDS:
         lines.append(f"{n.reason or '时限'}：{_when(n.deadline or f.deadline)}")
+    elif n.notice == "supervised":
+        lines.append(f"督办答复时限：{_when(n.deadline)}")
     else:
         lines.append(f"时限：{_when(n.deadline or f.deadline)}")
     if n.reason and n.notice == "major":

@@ -16,6 +16,8 @@ from shared.contracts import (
     OrderDispatched,
     OrderReceived,
     OrderSplit,
+    OrderSupervised,
+    OrderUrged,
     SlaBreached,
     SlaWarning,
 )
@@ -30,6 +32,8 @@ EVENTS: HandlerTable[NotifyDeps] = {
     MajorEventRaised: on_order_event,  # major → the heads it names, at once
     SlaWarning: on_order_event,  # yellow_card / reply_due
     SlaBreached: on_order_event,  # red_card
+    OrderUrged: on_order_event,  # 12345 催办 → the holder and the head
+    OrderSupervised: on_order_event,  # 12345 督办 → the holder and the head
 }
 COMMANDS: HandlerTable[NotifyDeps] = {
     ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)

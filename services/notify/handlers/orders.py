@@ -15,6 +15,8 @@ from shared.contracts import (
     OrderEvent,
     OrderReceived,
     OrderSplit,
+    OrderSupervised,
+    OrderUrged,
     SlaBreached,
     SlaWarning,
 )
@@ -63,7 +65,7 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
             if p.department and row.department is None:
                 row.department = p.department
             return row
-        case SlaWarning() | SlaBreached():
+        case SlaWarning() | SlaBreached() | OrderUrged() | OrderSupervised():
             return await facts.get(event.order_id)
     return None
 
