@@ -238,6 +238,19 @@ def _shares(
     }
 
 
+def _preload(url: str, open_deadlines: int, say: Callable[[str], None]) -> int:
+    """The SLA database holds ``open_deadlines`` before the system starts: weeks of open
+    orders, opened through the service's own handlers (issue 25: its cost must not grow)."""
+    from services.sla.bench.preload import preload_database
+    from services.sla.config import SlaSettings, load_deps
+
+    say(f"preloading {open_deadlines:,} open deadlines into the SLA database")
+    deps = load_deps(SlaSettings())
+    held = asyncio.run(preload_database(url, open_deadlines, deps, lambda n: None))
+    say(f"the SLA database holds {held:,} open deadlines")
+    return held
+
+
 def run(
     orders: int,
     concurrency: int,
@@ -249,6 +262,7 @@ def run(
     rate_seconds: float = 10.0,
     idle: float = 30.0,
     replicas: int = 1,
+    open_deadlines: int = 0,
 ) -> BenchResult:
     if replicas > 1 and not postgres:
         # A SQLite file has one writer: replicas would queue on it, not share the work.
@@ -270,6 +284,9 @@ def run(
                 database_url_template=template,
                 extra_env={"GRIDLINE_LOG_JSON": "true"},
             )
+            if open_deadlines:
+                url = template.format(service="sla") or f"sqlite+aiosqlite:///{scratch}/sla.db"
+                result.open_deadlines = _preload(url, open_deadlines, say)
             running = start(plan, say)
             try:
                 asyncio.run(_measure(running, ports, result, rate_seconds, idle, progress))

@@ -39,6 +39,8 @@ class BenchResult:
     replicas: int = 1
     shares: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Each replicated process: (partitions held, messages it consumed per order)."""
+    open_deadlines: int = 0
+    """Open deadlines the SLA database held before the run (``--open-deadlines``)."""
 
     @property
     def gridline_us_per_message(self) -> float:
@@ -100,6 +102,8 @@ class BenchResult:
             held = ", ".join(f"{k} {p:.0f} / {c:.1f}" for k, (p, c) in self.shares.items())
             rows.append(("partitions held / messages consumed per order, per replica", held))
         backend = self.backend + (f", {self.replicas} replicas" if self.replicas > 1 else "")
+        if self.open_deadlines:
+            backend += f", {self.open_deadlines:,} open deadlines held"
         lines = [f"| figure ({backend}) | value |", "|---|---|"]
         return "\n".join(lines + [f"| {a} | {b} |" for a, b in rows]) + "\n\n" + self.by_process()
 

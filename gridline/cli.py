@@ -235,6 +235,10 @@ def bench(
         bool,
         typer.Option(help="With --postgres: SQLite first, then PostgreSQL, in this one command"),
     ] = False,
+    open_deadlines: Annotated[
+        int,
+        typer.Option(min=0, help="Open deadlines the SLA database holds before the run starts"),
+    ] = 0,
 ) -> None:
     """Measure CPU, commits and messages per order, throughput, latency, idle CPU, memory
     (docs/benchmarks.md)."""
@@ -258,6 +262,7 @@ def bench(
                     rate_seconds=rate_seconds,
                     idle=idle,
                     replicas=replicas,
+                    open_deadlines=open_deadlines,
                 )
         except LaunchError as exc:
             typer.secho(f"gridline bench: {exc}", fg="red", err=True)

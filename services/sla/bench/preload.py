@@ -3,7 +3,7 @@ received and dispatched through the service's own handlers (the same rows, index
 real one writes), many orders per transaction. Nothing preloaded falls due for a day."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -124,3 +124,20 @@ async def preload(
         per_order = per_order or held - before
         on_loaded(held - before)
     return held
+
+
+async def preload_database(
+    url: str, open_deadlines: int, deps: SlaDeps, on_loaded: Callable[[int], None]
+) -> int:
+    """The SLA database at ``url`` migrated to head and holding ``open_deadlines`` (before the
+    service starts on it: ``gridline bench --open-deadlines``); returns how many it holds."""
+    from services.sla.bench.poller import MIGRATIONS  # the schema the service would make
+    from shared.migrations import upgrade
+
+    db = Database(url)
+    await db.start()
+    try:
+        await upgrade(db, MIGRATIONS)
+        return await preload(db, open_deadlines, deps, datetime.now(UTC), on_loaded=on_loaded)
+    finally:
+        await db.stop()
