@@ -16,6 +16,7 @@ KIND_LABELS = {
     "reply": "答复",
     "appointment": "预约",
     "promise": "承诺答复",
+    "supervise": "督办答复",
 }
 
 

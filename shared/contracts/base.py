@@ -11,7 +11,9 @@ SCHEMA_VERSION = 1
 Source = Literal["12345", "96568", "grid_report"]
 Priority = Literal["normal", "urgent", "critical"]
 ChainPosition = Literal["A", "B", "TEAM_DUTY", "DEPT_DUTY", "HEAD", "TRIAGE"]
-DeadlineKind = Literal["acknowledge", "arrive", "resolve", "reply", "appointment", "promise"]
+DeadlineKind = Literal[
+    "acknowledge", "arrive", "resolve", "reply", "appointment", "promise", "supervise"
+]
 
 
 class Contract(BaseModel):

@@ -27,6 +27,7 @@ DEADLINES = {
     "reply": "答复",
     "appointment": "预约上门",
     "promise": "承诺答复",
+    "supervise": "督办答复",
 }
 
 

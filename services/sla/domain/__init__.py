@@ -15,6 +15,7 @@ from services.sla.domain.deadlines import (
     opening_deadlines,
     restarted,
     shifted,
+    supervision,
     warn_time,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "opening_deadlines",
     "restarted",
     "shifted",
+    "supervision",
     "warn_time",
 ]

@@ -133,6 +133,27 @@ def restarted(
     return replace(made, department=department, assignee_id=assignee_id)
 
 
+def supervision(
+    at: datetime,
+    deadline: datetime,
+    calendar: WorkCalendar,
+    warning: Warning,
+    department: str | None,
+    assignee_id: str | None,
+) -> NewDeadline:
+    """督办's answer deadline: the platform's own time, on the 24-hour clock, with a yellow card
+    once the configured share of the time it gave has passed."""
+    return NewDeadline(
+        kind="supervise",
+        due=deadline,
+        started_at=at,
+        platform_due=deadline,
+        warn_at=warn_time(at, deadline, "24h", warning, calendar),
+        department=department,
+        assignee_id=assignee_id,
+    )
+
+
 def caller_pause(
     previous_appointment: datetime | None, new_appointment: datetime, now: datetime
 ) -> timedelta:

@@ -18,6 +18,7 @@ from services.sla.config import SlaDeps
 from services.sla.handlers.deadlines import (
     appointment_set,
     extension_granted,
+    order_supervised,
     progress_noted,
     reply_sent,
 )
@@ -110,7 +111,7 @@ EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
     # What the month's rates count besides (handlers.rates).
     CallbackRecorded: callback_recorded,
     OrderUrged: urged,
-    OrderSupervised: count_supervision,
+    OrderSupervised: also(order_supervised, count_supervision),  # 督办's answer clock
 }
 
 COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}

@@ -1,6 +1,7 @@
 """Events that move or stop some of an order's deadlines while the same department holds it: an
 appointment (booked, or moved at the caller's request: a fair pause), an extension (延期),
-arrival on site, word to the caller before the agreed time, the reply."""
+arrival on site, word to the caller before the agreed time, the reply, and a 12345 督办's answer
+deadline."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -8,7 +9,14 @@ from datetime import datetime, timedelta
 from services.sla import domain
 from services.sla.config import SlaDeps
 from services.sla.store import APPOINTMENT, DeadlineRepository, DeadlineRow, OrderRepository
-from shared.contracts import AppointmentSet, Event, ExtensionGranted, ProgressNoted, ReplySent
+from shared.contracts import (
+    AppointmentSet,
+    Event,
+    ExtensionGranted,
+    OrderSupervised,
+    ProgressNoted,
+    ReplySent,
+)
 from shared.unit_of_work import UnitOfWork
 
 NONE: Sequence[Event] = ()
@@ -98,7 +106,34 @@ async def progress_noted(event: ProgressNoted, uow: UnitOfWork, _deps: SlaDeps) 
 
 
 async def reply_sent(event: ReplySent, uow: UnitOfWork, _deps: SlaDeps) -> Sequence[Event]:
-    await DeadlineRepository(uow.session).close(event.order_id, ("reply",))
+    # The written answer to the platform answers its 督办 too.
+    await DeadlineRepository(uow.session).close(event.order_id, ("reply", "supervise"))
+    return NONE
+
+
+async def order_supervised(
+    event: OrderSupervised, uow: UnitOfWork, deps: SlaDeps
+) -> Sequence[Event]:
+    """督办: its answer deadline is a clock with yellow and red cards, naming whoever holds the
+    order. A later 督办 replaces an earlier one's deadline; the reply to the platform (or, for
+    an order owing none, its resolution) answers it. A withdrawn order, or one resolved and
+    answered already, starts none: there is nothing left for anyone to do in time."""
+    order = await OrderRepository(uow.session).find(event.order_id)
+    if order is None or order.state == "withdrawn":
+        return NONE
+    deadlines = DeadlineRepository(uow.session)
+    if order.state == "resolved" and not await deadlines.open_of(event.order_id, ("reply",)):
+        return NONE
+    await deadlines.close(event.order_id, ("supervise",))
+    clock = domain.supervision(
+        event.occurred_at,
+        event.payload.deadline,
+        deps.calendar,
+        deps.warning,
+        order.department,
+        order.assignee_id,
+    )
+    await deadlines.open(event.order_id, [clock], uow.now)
     return NONE
 
 
