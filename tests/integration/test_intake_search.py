@@ -87,3 +87,28 @@ async def test_an_order_is_found_by_part_of_its_address_phone_tail_and_content_w
     assert await found(intake, "%") == [] and await found(intake, "水城_园") == []
     assert [o["order_id"] for o in await found(intake, "1111")] == [other]
     assert (await found(intake, "7788"))[0]["caller_phone"] == "139****7788"
+
+
+async def test_a_department_finds_only_its_own_departments_orders_whatever_it_searches_by(
+    intake: httpx.AsyncClient,
+) -> None:
+    app = intake.app  # type: ignore[attr-defined]
+    ours = await new_call(intake, "96568-DEPT-1", customer={"name": "王", "phone": "13906352222"})
+    theirs = await new_call(intake, "96568-DEPT-2", customer={"name": "赵", "phone": "13906352222"})
+    async with app.state.runtime.db.transaction() as session:
+        for order_id, department in ((ours, "USER_MAINTENANCE"), (theirs, "METER_READING")):
+            await session.execute(
+                update(OrderRow)
+                .where(OrderRow.order_id == order_id)
+                .values(handling_department=department)
+            )
+    assert {o["order_id"] for o in await found(intake, "2222")} == {ours, theirs}
+    for role in ("department:USER_MAINTENANCE", "head:USER_MAINTENANCE"):
+        answer = await intake.get("/v1/search/orders", params={"q": "2222"}, headers=token(role))
+        assert [o["order_id"] for o in answer.json()["items"]] == [ours], role
+    refused = await intake.get(
+        "/v1/search/orders",
+        params={"department": "METER_READING"},
+        headers=token("head:USER_MAINTENANCE"),
+    )
+    assert (refused.status_code, refused.json()["field"]) == (403, "department")
