@@ -11,6 +11,7 @@ from services.console.api import (
     messages,
     notices,
     operator,
+    report,
     worker,
 )
 
@@ -25,6 +26,7 @@ def build_pages() -> APIRouter:
         notices.router,
         operator.router,
         head.router,
+        report.router,
         duty.router,
         worker.router,  # last: its /orders/{id}/{action} is the widest pattern
     ):
