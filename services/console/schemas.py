@@ -95,6 +95,8 @@ class OverrideForm(BaseModel):
     to: datetime
     available: bool
     reason: str = Field("", max_length=200)
+    immediate: bool = False
+    confirmed: bool = False
 
     _times = field_validator("from_", "to", mode="before")(_beijing_input)
 
@@ -136,6 +138,9 @@ class RotationForm(BaseModel):
     unit: str = Field(min_length=1, max_length=40)
     people: str = Field(min_length=1, max_length=2000)
     reason: str = Field("", max_length=200)
+    # 立即生效 asked for, and then confirmed on the page that names who is woken.
+    immediate: bool = False
+    confirmed: bool = False
 
     def names(self) -> list[str]:
         return [n for n in re.split(r"[\s,，、→>]+", self.people) if n]

@@ -178,6 +178,8 @@ def roster_view(roster: Roster, when: datetime, department: str | None) -> Roste
             unit=code,
             name=_unit_name(roster, code),
             rotation=list(people),
+            rotation_from=_pending_from(roster, code, when),
+            rotation_now=list(roster.rotation_on(code, roster.duty_date(when))),
             on_duty_now=roster.on_duty(code, when),
             swaps=[s.model_dump(mode="json") for s in roster.swaps if s.unit == code],
         )
@@ -210,6 +212,13 @@ def roster_view(roster: Roster, when: datetime, department: str | None) -> Roste
         leave=[lv.model_dump(mode="json", by_alias=True) for lv in roster.leave],
         overrides=[o.model_dump(mode="json", by_alias=True) for o in roster.overrides],
     )
+
+
+def _pending_from(roster: Roster, unit: str, when: datetime) -> str | None:
+    """The duty date a rotation edit not yet in force starts on."""
+    today = roster.duty_date(when)
+    starts = [p.start for p in roster.rotation_periods.get(unit, ()) if p.start and p.start > today]
+    return max(starts).isoformat() if starts else None
 
 
 def leave_of(roster: Roster, person: str | None) -> list[dict[str, Any]]:

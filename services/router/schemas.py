@@ -180,11 +180,18 @@ class LeavePut(BaseModel):
 class OverridesPut(BaseModel):
     overrides: list[OverrideIn] = Field(max_length=366)
     note: Note = ""
+    immediate: bool = Field(
+        False, description="立即生效: new overrides may start before the next handover"
+    )
 
 
 class RotationPut(BaseModel):
     people: list[PersonId] = Field(min_length=1, max_length=200)
     note: Note = ""
+    immediate: bool = Field(
+        False,
+        description="立即生效: apply to the duty day under way; otherwise from the next handover",
+    )
 
 
 class SwapsPut(BaseModel):
@@ -192,10 +199,21 @@ class SwapsPut(BaseModel):
     note: Note = ""
 
 
+class RotationPreview(BaseModel):
+    """What saving a rotation would do, asked before 立即生效 is confirmed."""
+
+    unit: str
+    on_duty_now: str | None
+    on_duty_if_immediate: str | None = Field(description="Who the next escalation would wake")
+    next_handover: str = Field(description="When the edit applies without 立即生效 (Beijing)")
+
+
 class UnitDuty(BaseModel):
     unit: str
     name: str
-    rotation: list[str]
+    rotation: list[str] = Field(description="The newest list (it may start at the next handover)")
+    rotation_from: str | None = Field(None, description="The duty date the newest list starts on")
+    rotation_now: list[str] = Field(default_factory=list, description="The list in force now")
     on_duty_now: str | None
     swaps: list[dict[str, Any]]
 

@@ -89,7 +89,14 @@ async def _head_puts_the_a_post_on_duty(browser: Browser, base: str) -> Page:
     )
     await form.locator("select[name=available]").select_option("true")
     await form.locator("input[name=reason]").fill("测试加班")
+    # From now, not from the next handover: 立即生效, confirmed after the page names who is on
+    # duty now.
+    await form.locator("input[name=immediate]").check()
     await form.locator("button").click()
+    confirm = head.locator("#confirm")
+    assert "现在值班" in await confirm.inner_text()
+    assert "褚建国" in await confirm.inner_text()
+    await confirm.locator("button").click()
     assert "已更新 褚建国 的在岗调整" in await head.inner_text(".flash")
 
     # The week as a calendar, and a swap on it: tomorrow 林峰 holds 维修一班's duty.
@@ -282,8 +289,11 @@ async def _head_reorders_a_rotation(head: Page) -> None:
     await form.locator("input[name=reason]").fill("调整轮值")
     await form.locator("button").click()
     assert "已更新轮值顺序：" + " → ".join(after) in await head.inner_text(".flash")
+    # Saved without 立即生效, it waits for the next 08:00 handover (issue 19).
     shown = head.locator("table.list").first.locator("tbody tr", has_text="维修一班")
-    assert (await shown.locator("td").nth(2).inner_text()).split(" → ") == after
+    cell = await shown.locator("td").nth(2).inner_text()
+    assert cell.splitlines()[0].split(" → ") == before, cell
+    assert "08:00 起：" + " → ".join(after) in cell, cell
     await form.locator("input[name=people]").fill("无此人")
     await form.locator("button").click()
     assert "本部门没有这些人员：无此人" in await head.inner_text(".flash.error")

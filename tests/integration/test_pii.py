@@ -312,6 +312,7 @@ async def test_no_phone_is_readable_anywhere_but_in_the_assignees_order_view(
             "worker_id": OWN_WORKER,
             "incident_id": "INC-NONE",
             "primary_order_id": main,
+            "unit": "UM-T1",
         }
         orders = (main, returned, complaint, report)
         for route in routes_of(system.apps):

@@ -127,9 +127,30 @@ async def test_the_head_changes_a_rotation_and_the_change_is_on_the_record(route
     assert team["rotation"] == ["P-0210", "P-0211", "P-0212"]
     assert team["on_duty_now"] == "P-0212"  # 2026-12-02 is day 335 of the rotation: 335 % 3 = 2
 
+    # Saved without 立即生效, the new list waits for the next 08:00 handover.
+    later = await router.client.put(
+        "/v1/roster/rotations/UM-T1", json={"people": ["P-0211", "P-0210"]}, headers=UM_HEAD
+    )
+    assert later.status_code == 200, later.text
+    roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+    team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+    assert (team["on_duty_now"], team["rotation_from"]) == ("P-0212", "2026-12-03")
+    assert team["rotation_now"] == ["P-0210", "P-0211", "P-0212"]
+    preview = await router.client.get(
+        "/v1/roster/rotations/UM-T1/preview",
+        params={"people": ["P-0211", "P-0210"]},
+        headers=UM_HEAD,
+    )
+    assert preview.json() == {
+        "unit": "UM-T1",
+        "on_duty_now": "P-0212",
+        "on_duty_if_immediate": "P-0210",
+        "next_handover": "2026-12-03T08:00:00+08:00",
+    }, preview.text
+
     put = await router.client.put(
         "/v1/roster/rotations/UM-T1",
-        json={"people": ["P-0211", "P-0210"], "note": "何勇调岗"},
+        json={"people": ["P-0211", "P-0210"], "note": "何勇调岗", "immediate": True},
         headers=UM_HEAD,
     )
     assert put.status_code == 200, put.text
@@ -149,18 +170,26 @@ async def test_the_head_changes_a_rotation_and_the_change_is_on_the_record(route
         "P-0210",
     )  # 335 % 2 = 1: the second in the new list
     audit = (await router.client.get("/v1/roster/audit", headers=UM_HEAD)).json()
-    assert [
-        (a["kind"], a["subject"], a["who"], a["before"], a["after"], a["note"]) for a in audit
-    ] == [
-        (
-            "rotation",
-            "UM-T1",
-            "P-0200",
-            ["P-0210", "P-0211", "P-0212"],
-            ["P-0211", "P-0210"],
-            "何勇调岗",
-        )
-    ]
+    newest = audit[0]
+    assert (
+        newest["kind"],
+        newest["subject"],
+        newest["who"],
+        newest["before"],
+        newest["after"],
+        newest["note"],
+    ) == (
+        "rotation",
+        "UM-T1",
+        "P-0200",
+        [
+            {"from": None, "people": ["P-0210", "P-0211", "P-0212"]},
+            {"from": "2026-12-03", "people": ["P-0211", "P-0210"]},
+        ],
+        [{"from": None, "people": ["P-0211", "P-0210"]}],
+        "何勇调岗",
+    )
+    assert [a["before"] for a in audit][1] == ["P-0210", "P-0211", "P-0212"]
 
     # The night's order goes to the new rotation's person.
     router.runtime.clock.set(WEDNESDAY_22)  # type: ignore[attr-defined]
@@ -184,19 +213,21 @@ async def test_an_override_and_a_swap_are_validated_and_shown(router: Router) ->
         headers=UM_HEAD,
     )
     assert bad.status_code == 422
+    training = {
+        "overrides": [
+            {
+                "from": "2026-12-02T09:00:00+08:00",
+                "to": "2026-12-02T12:00:00+08:00",
+                "available": False,
+                "reason": "培训",
+            }
+        ]
+    }
+    # Over before the next 08:00 handover: only 立即生效 can put it in force.
+    later = await router.client.put("/v1/roster/overrides/W-0301", json=training, headers=UM_HEAD)
+    assert (later.status_code, later.json()["field"]) == (422, "immediate"), later.text
     ok = await router.client.put(
-        "/v1/roster/overrides/W-0301",
-        json={
-            "overrides": [
-                {
-                    "from": "2026-12-02T09:00:00+08:00",
-                    "to": "2026-12-02T12:00:00+08:00",
-                    "available": False,
-                    "reason": "培训",
-                }
-            ]
-        },
-        headers=UM_HEAD,
+        "/v1/roster/overrides/W-0301", json={**training, "immediate": True}, headers=UM_HEAD
     )
     assert ok.status_code == 200, ok.text
     swap = await router.client.put(

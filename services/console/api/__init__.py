@@ -12,6 +12,7 @@ from services.console.api import (
     notices,
     operator,
     report,
+    roster,
     worker,
 )
 
@@ -27,6 +28,7 @@ def build_pages() -> APIRouter:
         operator.router,
         head.router,
         report.router,
+        roster.router,
         duty.router,
         worker.router,  # last: its /orders/{id}/{action} is the widest pattern
     ):

@@ -3,24 +3,28 @@
 
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from services.router import queries
 from services.router.api.context import Bus, Deps, Runtime
+from services.router.domain.roster import with_rotation
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
 from services.router.schemas import (
     AuditOut,
     LeavePut,
     OverridesPut,
     RosterOut,
+    RotationPreview,
     RotationPut,
     SwapsPut,
 )
 from services.router.store import current_roster
 from shared.auth import Principal
-from shared.http import require
+from shared.clock import to_local
+from shared.http import ApiError, require
 from shared.params import Limit, Offset, PathKey, QueryKey
+from shared.refusals import NotFound
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Principal, Depends(require("head", "department", "ops"))]
@@ -68,6 +72,34 @@ async def put_overrides(person_id: PathKey, body: OverridesPut, who: Head, bus: 
 @router.put("/roster/rotations/{unit}", summary="设置班组/部门的值班轮换")
 async def put_rotation(unit: PathKey, body: RotationPut, who: Head, bus: Bus) -> list[Any]:
     return await _changed(bus, SetRotation(unit, who, body))
+
+
+@router.get(
+    "/roster/rotations/{unit}/preview",
+    response_model=RotationPreview,
+    summary="轮值顺序变更预览：现在谁值班、立即生效将由谁值班",
+)
+async def preview_rotation(
+    unit: PathKey,
+    _who: Head,
+    runtime: Runtime,
+    deps: Deps,
+    people: Annotated[list[str], Query(min_length=1, max_length=200)],
+) -> RotationPreview:
+    if any(not 0 < len(p) <= 40 or "\x00" in p for p in people):
+        raise ApiError(422, "invalid", "人员编号应为 1–40 个字符，且不含 NUL", "people")
+    now = runtime.clock.now()
+    async with runtime.db.snapshot() as session:
+        roster = await current_roster(session, deps)
+    if unit not in roster.rotations:
+        raise NotFound(f"no team or department {unit}", "unit")
+    after = with_rotation(roster, unit, list(people))
+    return RotationPreview(
+        unit=unit,
+        on_duty_now=roster.on_duty(unit, now),
+        on_duty_if_immediate=after.on_duty(unit, now),
+        next_handover=to_local(roster.next_handover(now)).isoformat(),
+    )
 
 
 @router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")

@@ -11,6 +11,9 @@ The rules (docs/router.md says the same for people):
   (08:00) to the next day's handover, so the person on duty at 03:00 on the 5th is the one whose
   duty day is the 4th. A duty swap names someone else for one duty date. The person on duty
   covers the whole duty day, nights and days off included (24-hour service, Art. 4.3).
+- A rotation edited over HTTP takes effect from the next duty day (the next 08:00 handover):
+  tonight's person on duty, who may have just taken an order, stays on duty. Only a change the
+  head confirms as 立即生效 applies to the duty day under way (``rotation_change``).
 - Department heads are always reachable: the head is the last link and never skipped.
 """
 
@@ -28,6 +31,14 @@ DEFAULT_WORKER_SHIFT = "day"
 
 
 @dataclass(frozen=True)
+class RotationPeriod:
+    """A unit's rotation list from one duty date on (``start`` None: from the beginning)."""
+
+    start: date | None
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Roster:
     """The organisation plus the roster as it stands now (file + changes made over HTTP)."""
 
@@ -37,6 +48,9 @@ class Roster:
     overrides: tuple[Override, ...] = ()
     swaps: tuple[DutySwap, ...] = ()
     rotations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Rotations changed over HTTP, each unit's lists by the duty date they start on; the newest
+    # list is also in ``rotations``, which the views and coverage read.
+    rotation_periods: Mapping[str, tuple[RotationPeriod, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_org(cls, org: Organisation, calendar: WorkCalendar) -> "Roster":
@@ -63,10 +77,23 @@ class Roster:
         for swap in reversed(self.swaps):
             if swap.unit == unit and swap.date == day:
                 return swap.person
-        rotation = self.rotations.get(unit, ())
+        rotation = self.rotation_on(unit, day)
         if not rotation:
             return None
         return rotation[(day - self.org.rotation.epoch).days % len(rotation)]
+
+    def rotation_on(self, unit: str, day: date) -> tuple[str, ...]:
+        """The rotation list in force on duty date ``day``."""
+        chosen = self.rotations.get(unit, ())
+        for period in self.rotation_periods.get(unit, ()):
+            if period.start is None or period.start <= day:
+                chosen = period.people
+        return chosen
+
+    def next_handover(self, at: datetime) -> datetime:
+        """When the duty day after the one under way at ``at`` starts (Beijing time)."""
+        day = self.duty_date(at) + timedelta(days=1)
+        return datetime.combine(day, self.org.rotation.handover, to_local(at).tzinfo)
 
     def duty_units(self, person_id: str, at: datetime) -> tuple[str, ...]:
         """The teams and departments ``person_id`` is the person on duty for at ``at``."""
@@ -140,6 +167,61 @@ def default_rotations(org: Organisation) -> dict[str, tuple[str, ...]]:
     return rotations
 
 
+def rotation_change(
+    roster: Roster, unit: str, people: Sequence[str], now: datetime, immediate: bool
+) -> list[dict[str, Any]]:
+    """The periods to store for a new rotation list of ``unit`` edited at ``now``: from the next
+    duty day, the list in force today kept until then; or, 立即生效, from the day under way."""
+    if immediate:
+        return [{"from": None, "people": list(people)}]
+    today = roster.duty_date(now)
+    return [
+        {"from": None, "people": list(roster.rotation_on(unit, today))},
+        {"from": (today + timedelta(days=1)).isoformat(), "people": list(people)},
+    ]
+
+
+def deferred_overrides(
+    items: Sequence[dict[str, Any]], standing: Sequence[dict[str, Any]], starts: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Overrides saved without 立即生效: each new one (not among ``standing``) starts no earlier
+    than ``starts``, the next handover. Answers the items to store, and the new ones that would
+    be over by then (the head must choose 立即生效 for those)."""
+    kept, too_soon = [], []
+    for item in items:
+        override = Override.model_validate(item)
+        if item in standing or override.from_ >= starts:
+            kept.append(item)
+        elif override.to <= starts:
+            too_soon.append(item)
+        else:
+            kept.append({**item, "from": starts.isoformat()})
+    return kept, too_soon
+
+
+def with_rotation(roster: Roster, unit: str, periods: Sequence[Any]) -> Roster:
+    """``roster`` with ``unit``'s rotation replaced by stored ``periods`` (or a bare list, as
+    stored before rotations had periods)."""
+    parsed = _periods(periods)
+    return replace(
+        roster,
+        rotations={**roster.rotations, unit: parsed[-1].people if parsed else ()},
+        rotation_periods={**roster.rotation_periods, unit: parsed},
+    )
+
+
+def _periods(items: Sequence[Any]) -> tuple[RotationPeriod, ...]:
+    if all(isinstance(i, str) for i in items):
+        return (RotationPeriod(None, tuple(items)),)
+    return tuple(
+        RotationPeriod(
+            date.fromisoformat(i["from"]) if i.get("from") else None,
+            tuple(str(p) for p in i["people"]),
+        )
+        for i in items
+    )
+
+
 def _hm(when: datetime) -> str:
     return f"{to_local(when):%m-%d %H:%M}"
 
@@ -159,7 +241,7 @@ def with_changes(base: Roster, changes: Sequence[tuple[str, str, Sequence[Any]]]
     swaps: dict[str, list[DutySwap]] = {}
     for sw in base.swaps:
         swaps.setdefault(sw.unit, []).append(sw)
-    rotations = dict(base.rotations)
+    rotated: list[tuple[str, Sequence[Any]]] = []
     for kind, subject, items in changes:
         if kind == "leave":
             leave[subject] = [Leave.model_validate(i) for i in items]
@@ -168,14 +250,16 @@ def with_changes(base: Roster, changes: Sequence[tuple[str, str, Sequence[Any]]]
         elif kind == "swaps":
             swaps[subject] = [DutySwap.model_validate(i) for i in items]
         elif kind == "rotation":
-            rotations[subject] = tuple(str(i) for i in items)
-    return replace(
+            rotated.append((subject, items))
+    roster = replace(
         base,
         leave=tuple(x for xs in leave.values() for x in xs),
         overrides=tuple(x for xs in overrides.values() for x in xs),
         swaps=tuple(x for xs in swaps.values() for x in xs),
-        rotations=rotations,
     )
+    for unit, periods in rotated:
+        roster = with_rotation(roster, unit, periods)
+    return roster
 
 
 Changes = tuple[tuple[str, str, str], ...]

@@ -12,10 +12,11 @@ from pydantic import ValidationError
 
 from services.router.config import RouterDeps
 from services.router.domain.events import PRODUCER
-from services.router.domain.roster import Roster
+from services.router.domain.roster import Roster, deferred_overrides, rotation_change
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
-from services.router.store import RosterAudit, RosterEntry, RosterRepository
+from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
+from shared.clock import to_local
 from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeriod
 from shared.organisation import DutySwap, Leave, Organisation, Override
 from shared.refusals import Forbidden, Invalid, NotFound
@@ -151,8 +152,30 @@ async def set_overrides(
         _checked(Override, {"person": person, **i.model_dump(by_alias=True)})
         for i in command.body.overrides
     ]
+    if not command.body.immediate:
+        items = await _from_next_handover(uow, deps, person, items)
     await _on_record(uow, deps, who, ("overrides", person, items), command.body.note)
     return []
+
+
+async def _from_next_handover(
+    uow: UnitOfWork, deps: RouterDeps, person: str, items: list[Any]
+) -> list[Any]:
+    """New overrides wait for the next handover unless 立即生效: a change saved at night does
+    not take tonight's person off duty, or put someone on it, behind the duty room's back."""
+    roster = await current_roster(uow.session, deps)
+    standing = [
+        o.model_dump(mode="json", by_alias=True) for o in roster.overrides if o.person == person
+    ]
+    starts = roster.next_handover(uow.now)
+    kept, too_soon = deferred_overrides(items, standing, starts)
+    if too_soon:
+        raise Invalid(
+            f"该调整在下一次交接班（{to_local(starts):%m-%d %H:%M}）前就结束；"
+            "要现在生效，请选择“立即生效”",
+            "immediate",
+        )
+    return kept
 
 
 async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
@@ -163,7 +186,10 @@ async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) 
     if unknown:
         raise Invalid(f"not among people: {', '.join(unknown)}", "people")
     _no_foreign_staff(org, who, department, people, "people")
-    await _on_record(uow, deps, who, ("rotation", unit, list(people)), command.body.note)
+    # From the next duty day unless the head confirmed 立即生效: tonight's person stays on duty.
+    roster = await current_roster(uow.session, deps)
+    periods = rotation_change(roster, unit, people, uow.now, command.body.immediate)
+    await _on_record(uow, deps, who, ("rotation", unit, periods), command.body.note)
     return []
 
 

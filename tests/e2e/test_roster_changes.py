@@ -1,0 +1,86 @@
+"""A roster edit never wakes the wrong person, in real Chromium (issue 19 item 3): a rotation
+saved at 04:09 leaves tonight's person on duty, the new list waiting for the 08:00 handover;
+立即生效 first names who is on duty now and who will be woken, and changes nothing until the
+head confirms it. The router runs at 04:09 Beijing time on a manual clock."""
+
+from datetime import datetime, time
+from pathlib import Path
+
+from playwright.async_api import Locator, Page, async_playwright
+
+from shared.clock import LOCAL_TZ, Clock, ManualClock, to_local
+from tests.e2e.test_console import _shot
+from tests.e2e.test_duty_room import console_on_a_port
+from tests.e2e.test_sla_dashboard import chromium_or_skip
+from tests.support.system import Environment, run_system
+
+
+def _team(page: Page) -> Locator:
+    return page.locator("table.list").first.locator("tbody tr", has_text="维修一班")
+
+
+async def _on_duty(page: Page) -> str:
+    await page.goto("/head/roster")
+    return await _team(page).locator("td").nth(1).inner_text()
+
+
+async def _save_rotation(page: Page, people: list[str], immediate: bool) -> None:
+    form = page.locator("form.rotation")
+    await form.locator("select[name=unit]").select_option("UM-T1")
+    await form.locator("input[name=people]").fill("、".join(people))
+    await form.locator("input[name=reason]").fill("调整轮值")
+    if immediate:
+        await form.locator("input[name=immediate]").check()
+    await form.locator("button").click()
+
+
+async def test_a_rotation_saved_at_night_leaves_tonights_person_on_duty_unless_confirmed(
+    environment: Environment, tmp_path: Path
+) -> None:
+    executable = chromium_or_skip()
+    night = datetime.combine(to_local(datetime.now(LOCAL_TZ)).date(), time(4, 9), LOCAL_TZ)
+    clocks: dict[str, Clock] = {"router": ManualClock(night)}
+    async with (
+        run_system(environment, clocks, ("router",)) as system,
+        console_on_a_port(environment, system.apps) as base,
+        async_playwright() as playwright,
+    ):
+        browser = await playwright.chromium.launch(executable_path=executable)
+        try:
+            context = await browser.new_context(
+                base_url=base, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+            )
+            head = await context.new_page()
+            await head.goto("/login")
+            await head.fill("input[name=username]", "p-0200")
+            await head.fill("input[name=password]", "gridline-demo")
+            await head.click("button[type=submit]")
+            tonight = await _on_duty(head)
+            listed = (await _team(head).locator("td").nth(2).inner_text()).split(" → ")
+            # The same people, each one place on: tonight's place names someone else.
+            people = [*listed[1:], listed[0]]
+            page = await head.inner_text("main")
+            assert "未来七天值班（每日 08:00 交接班起）" in page and "12:00" not in page, page
+
+            await _save_rotation(head, people, immediate=False)
+            assert "当前值班人不变" in await head.inner_text(".flash")
+            assert await _on_duty(head) == tonight
+            cell = await _team(head).locator("td").nth(2).inner_text()
+            assert "08:00 起：" + " → ".join(people) in cell, cell
+
+            await _save_rotation(head, people, immediate=True)
+            confirm = head.locator("#confirm")
+            said = await confirm.inner_text()
+            woken = next(p for p in people if p != tonight and f"改为 {p}" in said)
+            assert f"现在值班：维修一班 {tonight}" in said, said
+            assert f"此后的升级将叫醒 {woken}" in said, said
+            await _shot(head, "roster-confirm", tmp_path)
+            assert await _on_duty(head) == tonight  # nothing changed before the confirmation
+
+            await _save_rotation(head, people, immediate=True)
+            await head.locator("#confirm button").click()
+            assert "（立即生效）" in await head.inner_text(".flash")
+            assert await _on_duty(head) == woken
+            await _shot(head, "roster", tmp_path)
+        finally:
+            await browser.close()
