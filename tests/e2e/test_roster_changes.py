@@ -3,7 +3,7 @@ saved at 04:09 leaves tonight's person on duty, the new list waiting for the 08:
 立即生效 first names who is on duty now and who will be woken, and changes nothing until the
 head confirms it. The router runs at 04:09 Beijing time on a manual clock."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from playwright.async_api import Locator, Page, async_playwright
@@ -81,6 +81,21 @@ async def test_a_rotation_saved_at_night_leaves_tonights_person_on_duty_unless_c
             await head.locator("#confirm button").click()
             assert "（立即生效）" in await head.inner_text(".flash")
             assert await _on_duty(head) == woken
+            newest = await head.locator("table.audit tbody tr").first.inner_text()
+            assert "轮值顺序" in newest and "维修一班" in newest and "钱主任" in newest, newest
+
+            # Leave shows on the week's calendar, on each day it covers.
+            tomorrow = to_local(night).date() + timedelta(days=1)
+            leave = head.locator("form.leave")
+            await leave.locator("select[name=person_id]").select_option(label="高强")
+            await leave.locator("input[name=from]").fill(tomorrow.isoformat())
+            await leave.locator("input[name=to]").fill(tomorrow.isoformat())
+            await leave.locator("input[name=reason]").fill("年假")
+            await leave.locator("button").click()
+            day = head.locator(
+                f'table.calendar tbody tr:has(td:first-child:has-text("{tomorrow:%m-%d}"))'
+            )
+            assert "高强" in await day.locator("td.leave").inner_text()
             await _shot(head, "roster", tmp_path)
         finally:
             await browser.close()

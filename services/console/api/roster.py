@@ -29,6 +29,20 @@ def _on_leave(leave: list[dict[str, Any]], people: set[str], day: date) -> list[
     ]
 
 
+def _gaps_on(gaps: list[dict[str, Any]], starts: datetime) -> list[dict[str, Any]]:
+    """The coverage findings that overlap the duty day starting at ``starts``."""
+    ends = starts + timedelta(days=1)
+    return [
+        g
+        for g in gaps
+        if datetime.fromisoformat(g["start"]) < ends and datetime.fromisoformat(g["end"]) > starts
+    ]
+
+
+def found_units(found: dict[str, Any]) -> list[str]:
+    return [u["unit"] for u in found["units"]]
+
+
 async def _page(
     request: Request, ctx: Ctx, user: User, confirm: dict[str, Any] | None = None
 ) -> Response:
@@ -36,8 +50,10 @@ async def _page(
     handover = ctx.deps.org.rotation.handover
     days = [to_local(now).date() + timedelta(days=n) for n in range(7)]
     # Each day's duty from its handover: one duty day runs from one handover to the next.
-    found, *week = await asyncio.gather(
+    found, gaps, audit, *week = await asyncio.gather(
         ctx.services.get(user.caller, "router", "/v1/roster", department=user.department),
+        ctx.services.get(user.caller, "router", "/v1/coverage", department=user.department, days=8),
+        ctx.services.get(user.caller, "router", "/v1/roster/audit", limit=20),
         *(
             ctx.services.get(
                 user.caller,
@@ -55,6 +71,7 @@ async def _page(
             "date": day,
             "duty": {u["unit"]: u["on_duty_now"] for u in on_day["units"]},
             "leave": _on_leave(found["leave"], people, day),
+            "gaps": _gaps_on(gaps, datetime.combine(day, handover, LOCAL_TZ)),
         }
         for day, on_day in zip(days, week, strict=True)
     ]
@@ -65,6 +82,8 @@ async def _page(
         user,
         roster=found,
         calendar=calendar,
+        audit=[a for a in audit if a["subject"] in people | set(found_units(found))],
+        unit_names={u["unit"]: u["name"] for u in found["units"]},
         handover=f"{handover:%H:%M}",
         confirm=confirm,
     )
