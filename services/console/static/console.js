@@ -2,10 +2,53 @@
 (function () {
   "use strict";
 
+  // A list with data-alert tells of orders it did not show before: a badge in the title (until
+  // the page is looked at), the new rows marked, and a short tone once the page has been
+  // clicked (browsers play sound only after a gesture).
+  var baseTitle = document.title;
+  var unseen = 0;
+  var soundOk = false;
+  document.addEventListener("click", function () { soundOk = true; }, { once: true });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { unseen = 0; document.title = baseTitle; }
+  });
+
+  function ids(el) {
+    return Array.prototype.map.call(el.querySelectorAll("[data-order]"), function (li) {
+      return li.dataset.order;
+    });
+  }
+
+  function tone() {
+    if (!soundOk || !window.AudioContext) { return; }
+    var audio = new AudioContext();
+    var osc = audio.createOscillator();
+    osc.frequency.value = 880;
+    osc.connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.3);
+  }
+
+  function tell(el, before) {
+    var fresh = ids(el).filter(function (id) { return before.indexOf(id) < 0; });
+    if (!fresh.length) { return; }
+    fresh.forEach(function (id) {
+      var row = el.querySelector('[data-order="' + id + '"]');
+      if (row) { row.classList.add("new"); }
+    });
+    unseen += fresh.length;
+    document.title = "(" + unseen + ") " + el.dataset.alert + " · " + baseTitle;
+    tone();
+  }
+
   function refresh(el) {
+    var before = ids(el);
     fetch(el.dataset.refresh, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) { el.innerHTML = html; })
+      .then(function (html) {
+        el.innerHTML = html;
+        if (el.dataset.alert) { tell(el, before); }
+      })
       .catch(function () { /* keep what is shown; try again next round */ });
   }
 
