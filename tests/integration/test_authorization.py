@@ -78,6 +78,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake POST /v1/calls/callbacks/{callback_id}/attempts": frozenset(
         {"operator", "ops", "admin"}
     ),
+    # The 12345 platform's follow-ups arrive through the hotline's gateway (the operator role).
+    "intake POST /v1/orders/12345/{order_no}/followups": frozenset({"operator", "admin"}),
+    "intake GET /v1/followups/unmatched": frozenset({"operator", "ops", "admin"}),
     "router GET /v1/inbox": OWN_STAFF,
     "router GET /v1/orders/{order_id}": OWN_STAFF,
     "router POST /v1/orders/{order_id}/acknowledge": OWN_STAFF,
@@ -107,6 +110,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "sla GET /v1/sla/at-risk": EVERYONE,
     "sla GET /v1/sla/duty-board": EVERYONE,
     "sla GET /v1/sla/orders/{order_id}": TIMELINE_READERS,
+    "sla GET /v1/sla/rates": EVERYONE,
     "scoring GET /v1/counts/{month}": EVERYONE,
     "scoring GET /v1/rules": EVERYONE,
     "scoring GET /v1/scores/{month}": EVERYONE,
@@ -119,6 +123,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "scoring POST /v1/candidates/{candidate_id}/dismiss": OWN_HEAD,
     "scoring GET /v1/quarters/{quarter}": EVERYONE,
     "scoring GET /v1/years/{year}": EVERYONE,
+    # A head assigns to their own department's workers; a task is marked done by one of its
+    # workers or their head.
+    "scoring POST /v1/tasks": OWN_HEAD,
+    "scoring GET /v1/tasks": HEADS_AND_STAFF | {"ops"},
+    "scoring POST /v1/tasks/{task_id}/done": OWN_HEAD,
     "notify GET /v1/messages": EVERYONE,
     "notify GET /v1/orders/{order_id}/notifications": EVERYONE,
     "notify POST /v1/alerts": frozenset({"ops", "admin"}),
@@ -189,6 +198,12 @@ def sample_bodies() -> dict[str, Any]:
         "reason": "更换阀门",
     }
     later = (ORDER_DAY_0930 + timedelta(hours=5)).isoformat()
+    task = {
+        "title": "迎峰度夏管网巡查",
+        "done_when": "网格内阀门井全部巡查完毕",
+        "deadline": (ORDER_DAY_0930 + timedelta(days=3)).isoformat(),
+        "worker_ids": [OWN_WORKER],
+    }
     return {
         "intake POST /v1/orders/12345": order,
         "intake POST /v1/orders/12345/batch": lambda: [order()],
@@ -209,6 +224,12 @@ def sample_bodies() -> dict[str, Any]:
             "callId": f"auth-{next(counter)}",
         },
         "intake POST /v1/calls/callbacks/{callback_id}/attempts": {"reached": False},
+        "intake POST /v1/orders/12345/{order_no}/followups": lambda: {
+            **example("followups/urge.json"),
+            "message_id": f"auth-followup-{next(counter)}",
+        },
+        "scoring POST /v1/tasks": task,
+        "scoring POST /v1/tasks/{task_id}/done": {},
         "intake POST /v1/planned-outages": {
             "communities": ["水城花园"],
             "starts_at": (ORDER_DAY_0930 + timedelta(days=2)).isoformat(),
@@ -310,6 +331,12 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
         )
         assert care.status_code == 201 and entry.status_code == 201, (care.text, entry.text)
         assert notice.status_code == 201, notice.text
+        task = await system.scoring.post(
+            "/v1/tasks",
+            json=sample_bodies()["scoring POST /v1/tasks"],
+            headers=headers(f"head:{OWN}"),
+        )
+        assert task.status_code == 201, task.text
         shared = {"order_id": order_id, "month": MONTH, "quarter": "2026-Q4", "year": "2026"}
         values = {
             "intake": {
@@ -317,6 +344,7 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
                 "incident_id": "INC-NONE",
                 "entry_id": str(care.json()["id"]),
                 "callback_id": "999",
+                "order_no": "LC12345-AUTH-UNKNOWN",
             },
             "router": {
                 **shared,
@@ -330,6 +358,7 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
                 "worker_id": OWN_WORKER,
                 "entry_id": entry.json()["entry_id"],
                 "candidate_id": "CAND-NONE",
+                "task_id": str(task.json()["task_id"]),
             },
             "notify": {**shared, "token": "not-a-signed-link"},
             "outreach": {
