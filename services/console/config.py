@@ -94,6 +94,11 @@ class ConsoleDeps:
         person = self.org.person(person_id)
         return person.name if person else person_id
 
+    def work_phone(self, person_id: str | None) -> str | None:
+        """The number reserved for work (Art. 11) that the duty room and the order page call."""
+        person = self.org.person(person_id) if person_id else None
+        return person.work_phone if person else None
+
     def named(self, text: str) -> str:
         """A service's summary with department codes and person ids as people know them."""
         for department in self.org.departments:

@@ -183,6 +183,11 @@ async def _grid_worker_handles_it(
     await eventually(told, within=30, every=1)
     await message.first.click()
     assert worker.url.endswith(f"/orders/{order_id}"), worker.url
+    # Before 签收 only 签收 (and 退单) is offered; one 签收时限; the caller is a tel: link for the
+    # assignee (issue 19).
+    assert await worker.locator("form[action$='/resolve']").count() == 0
+    assert await worker.locator("ul.clocks li.clock-acknowledge").count() == 1
+    assert await worker.locator(f"a[href='tel:{PHONE}']").count() == 1
     await worker.click("form[action$='/acknowledge'] button")
     assert "签收成功" in await worker.inner_text(".flash")
     tomorrow = to_local(datetime.now().astimezone() + timedelta(days=1)).strftime("%Y-%m-%dT15:00")

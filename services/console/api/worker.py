@@ -19,6 +19,7 @@ from services.console.api.web import (
     render,
     require_kind,
 )
+from services.console.domain.clocks import one_per_kind
 from services.console.domain.inbox import InboxRow, inbox_rows
 from services.console.metrics import PAGE_SECONDS
 from services.console.queries import ServiceError
@@ -90,7 +91,8 @@ async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUse
         user,
         order=order,
         routing=routing,
-        clocks=clocks,
+        clocks=one_per_kind(clocks["deadlines"], ctx.clock.now()) if clocks else None,
+        holder_phone=ctx.deps.work_phone(routing["assignee_id"] if routing else None),
         received=order["timeline"][0]["payload"] if order["timeline"] else {},
     )
 
