@@ -1,6 +1,6 @@
 """我的工单 tells of a new order on an open page (issue 19 item 6, in part): the row appears
-without a reload, marked new, and the title carries a badge. The page polls its rows (every
-5 s); server-sent events within 2 s are still to come."""
+without a reload, marked new, the title carries a badge, and the card has 签收. The page polls
+its rows (every 5 s); server-sent events within 2 s are still to come."""
 
 from datetime import datetime
 
@@ -51,5 +51,8 @@ async def test_a_new_order_appears_on_the_workers_open_inbox_with_a_badge(
             await row.wait_for(timeout=30_000)
             assert await worker.evaluate("window.stillThisPage") is True  # no reload
             assert (await worker.title()).startswith("(1) 新工单"), await worker.title()
+            # 签收 is on the card itself, one tap.
+            await row.locator("form.ack button").click()
+            assert "签收成功" in await worker.inner_text(".flash")
         finally:
             await browser.close()
