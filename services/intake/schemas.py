@@ -43,7 +43,7 @@ class TimelineEntry(BaseModel):
 
 class ReplyView(BaseModel):
     channel: str
-    state: str = Field(examples=["pending", "sent"])
+    state: str = Field(examples=["pending", "sent", "cancelled"])
     attempts: int
     sent_at: str | None
     last_error: str | None

@@ -2,11 +2,11 @@
 without the broker: each example accepted as the event it becomes, a resend changes nothing,
 an unknown order is a 404 whose message is kept for ops, bad input a Chinese 422 naming the
 field, a dissatisfied callback reopens a resolved order for a second reply, a withdrawal owes
-no reply."""
+no reply (and cancels one queued but not yet sent)."""
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,9 @@ import pytest
 from fastapi import FastAPI
 
 from services.intake.app import MIGRATIONS, create_app
-from services.intake.config import IntakeSettings
+from services.intake.config import IntakeSettings, ReplyRules
 from services.intake.handlers.replies import queue_reply_on_resolution
+from services.intake.jobs import deliver_due
 from services.intake.store import OrderRepository, ReplyRepository
 from shared.clock import SystemClock
 from shared.contracts import OrderResolved, OrderResolvedPayload
@@ -218,3 +219,41 @@ async def test_a_withdrawn_order_owes_no_reply_and_takes_no_more_follow_ups(
     async with app.state.runtime.db.transaction() as session:
         order = await OrderRepository(session).get(order_id)
         assert order is not None and order.reply_cycle in (0, None)
+
+
+class KeptSink:
+    """The platform's gateway as a list: what reached it."""
+
+    target = "memory:12345"
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+
+    async def send(self, body: Mapping[str, Any]) -> None:
+        self.received.append(dict(body))
+
+
+async def test_a_withdrawal_cancels_the_reply_queued_but_not_yet_sent(
+    intake: httpx.AsyncClient,
+) -> None:
+    app: FastAPI = intake.app  # type: ignore[attr-defined]
+    runtime = app.state.runtime
+    withdrawn = await new_order(intake, "LC-FU-6")
+    answered = await new_order(intake, "LC-FU-7")
+    await resolve(app, withdrawn)  # its reply waits for the sender's next round…
+    await resolve(app, answered)
+    assert (await intake.get("/v1/replies/pending", headers=OPS)).json()["pending"] == 2
+    assert (await post(intake, "LC-FU-6", followup("withdraw.json"))).status_code == 201
+
+    sink = KeptSink()
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    rules = ReplyRules(quick_attempts=1, quick_wait_seconds=0.01)
+    assert await deliver_due(runtime.db, runtime.outbox, {"12345": sink}, later, rules) == 1
+    assert [r["orderNo"] for r in sink.received] == ["LC-FU-7"]  # …and never goes out
+    assert await deliver_due(runtime.db, runtime.outbox, {"12345": sink}, later, rules) == 0
+    assert (await intake.get("/v1/replies/pending", headers=OPS)).json() == {
+        "pending": 0,
+        "items": [],
+    }
+    view = (await intake.get(f"/v1/orders/{withdrawn}", headers=OPERATOR)).json()
+    assert [r["state"] for r in view["replies"]] == ["cancelled"]

@@ -1,7 +1,8 @@
 """The 12345 platform's follow-ups on its orders (催办, 督办, 回访, 重办, 撤单, its decisions):
 each message kept once by its id, turned into the order's events (``domain/followups.py``) and
 put in its timeline in the same transaction. A message about an order we do not know is kept
-without one, for a person to look at (``GET /v1/followups/unmatched``)."""
+without one, for a person to look at (``GET /v1/followups/unmatched``). A 撤单 cancels the
+order's reply still queued."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,9 +12,15 @@ from services.intake.config import IntakeDeps
 from services.intake.domain.followups import OrderFacts, events_for
 from services.intake.followups import Followup12345
 from services.intake.handlers.timeline import record_once
-from services.intake.store import FollowupRepository, FollowupRow, OrderRepository, OrderRow
+from services.intake.store import (
+    FollowupRepository,
+    FollowupRow,
+    OrderRepository,
+    OrderRow,
+    ReplyRepository,
+)
 from shared.clock import ensure_aware
-from shared.contracts import Event
+from shared.contracts import Event, OrderWithdrawn
 from shared.unit_of_work import UnitOfWork
 
 FollowupStatus = Literal["recorded", "already_received", "unmatched"]
@@ -69,5 +76,9 @@ async def receive_followup(
     events = events_for(followup, facts, uow.now)
     for event in events:
         await record_once(event, session)
+        if isinstance(event, OrderWithdrawn):
+            # The platform answers a withdrawn order's caller itself: a reply of ours still
+            # queued would contradict it.
+            await ReplyRepository(session).cancel_unsent(order.order_id, uow.now)
     uow.answer = FollowupOutcome("recorded", order.order_id, tuple(e.type for e in events))
     return events

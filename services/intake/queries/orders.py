@@ -61,7 +61,7 @@ def _view(
         replies=[
             ReplyView(
                 channel=r.channel,
-                state="sent" if r.sent_at else "pending",
+                state=_reply_state(r),
                 attempts=r.attempts,
                 sent_at=to_local(r.sent_at).isoformat() if r.sent_at else None,
                 last_error=r.last_error,
@@ -102,3 +102,9 @@ async def pending_replies(session: AsyncSession, limit: int) -> PendingReplies:
             for r in rows
         ],
     )
+
+
+def _reply_state(reply: ReplyRow) -> str:
+    if reply.sent_at is not None:
+        return "sent"
+    return "cancelled" if reply.cancelled_at is not None else "pending"

@@ -1,9 +1,11 @@
 """Intake's own database: ``tables`` (orders as received, each order's timeline, incidents,
 planned outages, the care register, grid activity, the durable reply queue, the 12345
-follow-ups, outbox and inbox), ``repositories`` (the named queries on them; none of them
-commits) and ``calls`` (the hotline's call log and its 回拨 tasks, tables and queries)."""
+follow-ups, outbox and inbox), ``repositories`` and ``replies`` (the named queries on them;
+none of them commits) and ``calls`` (the hotline's call log and its 回拨 tasks, tables and
+queries)."""
 
 from services.intake.store.calls import CallbackRow, CallRepository, CallRow
+from services.intake.store.replies import ReplyRepository
 from services.intake.store.repositories import (
     ActivityRepository,
     CareRepository,
@@ -11,7 +13,6 @@ from services.intake.store.repositories import (
     FollowupRepository,
     Lookalike,
     OrderRepository,
-    ReplyRepository,
     StoredOrder,
 )
 from services.intake.store.tables import (

@@ -1,11 +1,11 @@
 """Named queries on intake's tables: orders and their timeline, look-alikes and incidents, the
-care register, grid activity and the durable reply queue. None of them commits: the caller's
-unit of work does."""
+care register and grid activity (the reply queue's are in ``replies``). None of them commits:
+the caller's unit of work does."""
 
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -29,7 +29,6 @@ from services.intake.store.tables import (
     IncidentRow,
     OrderRow,
     PlannedOutageRow,
-    ReplyRow,
     TimelineRow,
 )
 
@@ -120,56 +119,6 @@ class FollowupRepository:
             .offset(offset)
         )
         return list(rows)
-
-
-class ReplyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def has(self, order_id: str, cycle: int) -> bool:
-        found = await self.session.scalar(
-            select(ReplyRow.id).where(ReplyRow.order_id == order_id, ReplyRow.cycle == cycle)
-        )
-        return found is not None
-
-    def add(self, row: ReplyRow) -> None:
-        self.session.add(row)
-
-    async def get(self, row_id: int) -> ReplyRow | None:
-        return await self.session.get(ReplyRow, row_id)
-
-    async def due(self, now: datetime, limit: int, lock: bool) -> list[ReplyRow]:
-        query = (
-            select(ReplyRow)
-            .where(ReplyRow.sent_at.is_(None), ReplyRow.next_attempt_at <= now)
-            # The platform's nearest deadline first; replies without one after them.
-            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
-            .limit(limit)
-        )
-        if lock:  # PostgreSQL: replicas share the queue, each row goes to one of them
-            query = query.with_for_update(skip_locked=True)
-        return list(await self.session.scalars(query))
-
-    async def pending(self, limit: int) -> list[ReplyRow]:
-        result = await self.session.scalars(
-            select(ReplyRow)
-            .where(ReplyRow.sent_at.is_(None))
-            .order_by(ReplyRow.due_at.is_(None), ReplyRow.due_at, ReplyRow.id)
-            .limit(limit)
-        )
-        return list(result)
-
-    async def pending_count(self) -> int:
-        found = await self.session.scalar(
-            select(func.count()).select_from(ReplyRow).where(ReplyRow.sent_at.is_(None))
-        )
-        return int(found or 0)
-
-    async def for_order(self, order_id: str) -> list[ReplyRow]:
-        result = await self.session.scalars(
-            select(ReplyRow).where(ReplyRow.order_id == order_id).order_by(ReplyRow.id)
-        )
-        return list(result)
 
 
 class StoredOrder(NamedTuple):

@@ -166,6 +166,8 @@ class ReplyRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     target: Mapped[str | None] = mapped_column(String(300))
+    cancelled_at: Mapped[datetime | None]
+    """Set by a 撤单 while the reply was unsent: the platform answers the caller itself."""
 
 
 class FollowupRow(Base):
