@@ -19,6 +19,7 @@ from shared.logging import get_logger
 from shared.metrics import HTTP_REQUESTS
 from shared.openapi import document_errors
 from shared.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+from shared.validation_zh import explain
 
 log = get_logger(__name__)
 
@@ -183,11 +184,20 @@ def _field_of(loc: Sequence[Any], prefix: str = "") -> str:
     return ".".join([prefix, *parts] if prefix else parts) or "body"
 
 
-def invalid(errors: Sequence[Any], prefix: str = "") -> ApiError:
+def invalid(errors: Sequence[Any], prefix: str = "", service: str = "") -> ApiError:
     """The 422 every endpoint answers for bad input: the first field, and each field with its
-    reason. ``prefix`` places the errors inside a larger body (a batch item, a list entry)."""
-    details = [{"field": _field_of(e["loc"], prefix), "reason": e["msg"]} for e in errors[:20]]
+    reason in Chinese naming the field (``shared.validation_zh``; ``service`` picks its own names
+    where they differ). ``prefix`` places the errors inside a larger body (a batch item, a list
+    entry)."""
+    details = [
+        {"field": _field_of(e["loc"], prefix), "reason": explain(e, service)} for e in errors[:20]
+    ]
     return ApiError(422, "invalid", details, details[0]["field"] if details else "body")
+
+
+def service_of(app: FastAPI) -> str:
+    """``router`` for "Gridline router": the name its field labels are kept under."""
+    return app.title.rsplit(" ", 1)[-1].lower()
 
 
 def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 256 * 1024) -> None:
@@ -203,8 +213,8 @@ def install_conventions(app: FastAPI, token_secret: str, max_body_bytes: int = 2
         return _error(refusal_status(exc), exc.code, exc.detail, exc.field)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        error = invalid(exc.errors())
+    async def _invalid(req: Request, exc: RequestValidationError) -> JSONResponse:
+        error = invalid(exc.errors(), service=service_of(req.app))
         return _error(error.status, error.code, error.detail, error.field)
 
     @app.exception_handler(StarletteHTTPException)
