@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.router.domain.refusals import (
+    AppointmentInPast,
     DeadlinePassed,
     ExplanationRequired,
     ExtensionPending,
@@ -20,6 +21,7 @@ from services.router.domain.refusals import (
     ReturnTooLate,
 )
 from shared.auth import Principal
+from shared.clock import to_local
 from shared.refusals import Invalid
 from shared.workdays import WorkCalendar
 
@@ -126,6 +128,17 @@ def check_reappointment(previous: datetime | None, explanation: str) -> None:
     """Art. 18.1.4: an agreed time may be changed only with an explanation."""
     if previous is not None and not explanation.strip():
         raise ExplanationRequired("改约须说明原因", "explanation")
+
+
+def check_appointment_time(at: datetime, now: datetime) -> None:
+    """预约上门 is a promise to come: one already past would count as missed the moment it is
+    made (issue 21), so it is refused, saying the time in Beijing time as the person typed it."""
+    if at <= now:
+        raise AppointmentInPast(
+            f"预约上门时间 {to_local(at):%Y-%m-%d %H:%M}（北京时间）已过，"
+            f"请约定晚于现在（{to_local(now):%Y-%m-%d %H:%M}）的时间",
+            "appointment_at",
+        )
 
 
 def check_return_in_time(

@@ -34,6 +34,10 @@ class ExplanationRequired(Invalid):
     code = "explanation_required"
 
 
+class AppointmentInPast(Invalid):
+    code = "appointment_in_past"
+
+
 class ReturnTooLate(Conflict):
     code = "return_too_late"
 

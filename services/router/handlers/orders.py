@@ -70,6 +70,7 @@ async def set_appointment(
     _, row = await load(uow, order_id)
     lifecycle.may_act(who, row.department)
     lifecycle.check_move("appointment", row.state)
+    lifecycle.check_appointment_time(body.appointment_at, now)
     previous = row.appointment_at
     lifecycle.check_reappointment(previous, body.explanation)
     row.appointment_at = body.appointment_at
