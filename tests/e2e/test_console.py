@@ -240,13 +240,14 @@ async def _head_scores_the_month(browser: Browser, head: Page, order_id: str, tm
     await (await download.value).save_as(saved)
     book = load_workbook(io.BytesIO(saved.read_bytes()))
     sheet = book.worksheets[0]
-    headers = [c.value for c in sheet[1]]
+    assert "用户维修处" in str(sheet["A1"].value)  # the title row: department and month
+    headers = [c.value for c in sheet[2]]
     assert {"姓名", "部门", "最终得分"} <= set(headers)
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    mine = next(r for r in rows if r[1] == "褚建国")
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    mine = next(r for r in rows if r[headers.index("姓名")] == "褚建国")
     assert mine[headers.index("部门")] == "用户维修处"
     assert mine[headers.index("最终得分")] == after
-    name_column = sheet.cell(1, headers.index("姓名") + 1).column_letter
+    name_column = sheet.cell(2, headers.index("姓名") + 1).column_letter
     assert (sheet.column_dimensions[name_column].width or 0) >= 6
 
 
