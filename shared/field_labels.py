@@ -188,7 +188,13 @@ FIELDS: dict[str, str] = {
 }
 
 BY_SERVICE: dict[str, dict[str, str]] = {
-    "router": {"unit": "班组", "people": "轮值人员", "at": "查询时间"},
+    "router": {
+        "unit": "班组",
+        "people": "轮值人员",
+        "at": "查询时间",
+        "from": "开始时间",
+        "to": "结束时间",
+    },
     "scoring": {"reason": "事由", "note": "备注", "title": "任务名称", "deadline": "完成时限"},
     "outreach": {"reason": "停水原因", "deadline": "发送时限", "note": "备注", "kind": "登记类型"},
 }

@@ -270,12 +270,14 @@ async def principal(
 ) -> Principal:
     if credentials is None:
         raise ApiError(
-            401, "unauthenticated", "a bearer token is required (gridline token --role …)"
+            401,
+            "unauthenticated",
+            "缺少凭据，请先登录 (a bearer token is required: gridline token --role …)",
         )
     try:
         return read_token(request.app.state.token_secret, credentials.credentials)
     except AuthError as exc:
-        raise ApiError(401, "unauthenticated", str(exc)) from exc
+        raise ApiError(401, "unauthenticated", f"凭据无效或已过期，请重新登录 ({exc})") from exc
 
 
 def require(*kinds: str) -> Callable[..., Awaitable[Principal]]:
@@ -283,7 +285,9 @@ def require(*kinds: str) -> Callable[..., Awaitable[Principal]]:
 
     async def _check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if not who.is_any(*kinds, "admin"):
-            raise ApiError(403, "forbidden", f"role {who.role} may not do this", "role")
+            raise ApiError(
+                403, "forbidden", f"无权办理此事 (role {who.role} may not do this)", "role"
+            )
         return who
 
     return _check

@@ -92,7 +92,7 @@ async def preview_rotation(
     async with runtime.db.snapshot() as session:
         roster = await current_roster(session, deps)
     if unit not in roster.rotations:
-        raise NotFound(f"no team or department {unit}", "unit")
+        raise NotFound(f"没有班组或部门 {unit}", "unit")
     after = with_rotation(roster, unit, list(people))
     return RotationPreview(
         unit=unit,

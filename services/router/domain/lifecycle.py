@@ -22,6 +22,7 @@ from services.router.domain.refusals import (
 )
 from shared.auth import Principal
 from shared.clock import to_local
+from shared.labels import ORDER_STATES, label
 from shared.refusals import Invalid
 from shared.workdays import WorkCalendar
 
@@ -66,15 +67,17 @@ def may_act(who: Principal, department: str, heads_only: bool = False) -> None:
     if who.kind == "admin":
         return
     if heads_only and who.kind != "head":
-        raise NotYours(f"{who.role} may not do this: a department head may")
+        raise NotYours("须由部门负责人办理")
     if who.department != department:
-        raise NotYours(f"{who.role} may not act on {department}'s orders", "order_id")
+        raise NotYours("只能办理本部门的工单", "order_id")
 
 
 def check_move(action: str, state: str) -> str:
     """The state after ``action``; refused when the order's state does not allow it."""
     if state not in ALLOWED[action]:
-        raise InvalidState(f"不能{LABELS[action]}：工单当前状态为 {state}", "state")
+        raise InvalidState(
+            f"不能{LABELS[action]}：工单当前状态为{label(ORDER_STATES, state)}", "state"
+        )
     return AFTER.get(action, state)
 
 
@@ -156,6 +159,6 @@ def check_return(reason: str, target: str | None, current: str, departments: set
     if not reason.strip():
         raise Invalid("退单须说明原因", "reason")
     if target is not None and target not in departments:
-        raise Invalid(f"unknown department {target}", "target_department")
+        raise Invalid(f"没有部门 {target}", "target_department")
     if target == current:
         raise Invalid("不能退回本部门", "target_department")

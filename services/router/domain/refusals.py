@@ -7,7 +7,7 @@ from shared.refusals import Conflict, Forbidden, Invalid, NotFound
 
 class NoSuchOrder(NotFound):
     def __init__(self, order_id: str) -> None:
-        super().__init__(f"no order {order_id}", "order_id")
+        super().__init__(f"没有工单 {order_id}", "order_id")
 
 
 class NotYours(Forbidden):

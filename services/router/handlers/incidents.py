@@ -29,6 +29,7 @@ from shared.contracts import (
     OrderResolved,
     OrderResolvedPayload,
 )
+from shared.labels import ORDER_STATES, label
 from shared.unit_of_work import UnitOfWork
 
 
@@ -219,7 +220,7 @@ async def split_off(command: SplitOff, uow: UnitOfWork, deps: RouterDeps) -> Seq
     primary = await repo.get(row.primary_order_id) if row.primary_order_id else None
     lifecycle.may_act(who, primary.department if primary else row.department)
     if row.state != incidents.LINKED or row.primary_order_id is None or row.incident_id is None:
-        raise NotLinked(f"不能拆单：工单当前状态为 {row.state}", "state")
+        raise NotLinked(f"不能拆单：工单当前状态为{label(ORDER_STATES, row.state)}", "state")
     order = order_of(row)
     roster = await current_roster(uow.session, deps)
     chosen = chain.first_assignment(order, roster, deps.policy, now)

@@ -21,16 +21,17 @@ from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeri
 from shared.organisation import DutySwap, Leave, Organisation, Override
 from shared.refusals import Forbidden, Invalid, NotFound
 from shared.unit_of_work import UnitOfWork
+from shared.validation_zh import explain
 
 
 def _owns(who: Principal, department: str | None) -> None:
     if who.kind != "admin" and (department is None or who.department != department):
-        raise Forbidden(f"{who.role} may not change {department or 'this'} roster")
+        raise Forbidden("只能安排本部门的值班")
 
 
 def _person_department(org: Organisation, person_id: str) -> str | None:
     if org.person(person_id) is None:
-        raise NotFound(f"no person {person_id}", "person_id")
+        raise NotFound(f"没有人员 {person_id}", "person_id")
     return org.department_of_person(person_id)
 
 
@@ -39,7 +40,7 @@ def _unit_department(org: Organisation, unit: str) -> str:
         return unit
     team = next((t for t in org.teams if t.code == unit), None)
     if team is None:
-        raise NotFound(f"no team or department {unit}", "unit")
+        raise NotFound(f"没有班组或部门 {unit}", "unit")
     return team.department
 
 
@@ -59,7 +60,10 @@ def _checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[st
     try:
         return model.model_validate(item).model_dump(mode="json", by_alias=True)
     except ValidationError as exc:
-        details = [{"field": _field_of(e["loc"]), "reason": e["msg"]} for e in exc.errors()[:20]]
+        details = [
+            {"field": _field_of(e["loc"]), "reason": explain(e, "router")}
+            for e in exc.errors()[:20]
+        ]
         raise Invalid(details, details[0]["field"] if details else "body") from None
 
 
@@ -184,7 +188,7 @@ async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) 
     department = _unit_department(org, unit)
     unknown = [p for p in people if org.person(p) is None]
     if unknown:
-        raise Invalid(f"not among people: {', '.join(unknown)}", "people")
+        raise Invalid(f"人员名单中没有：{'、'.join(unknown)}", "people")
     _no_foreign_staff(org, who, department, people, "people")
     # From the next duty day unless the head confirmed 立即生效: tonight's person stays on duty.
     roster = await current_roster(uow.session, deps)
@@ -199,7 +203,7 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
     items = []
     for s in command.body.swaps:
         if org.person(s.person) is None:
-            raise Invalid(f"{s.person} is not among people", "swaps.person")
+            raise Invalid(f"人员名单中没有 {s.person}", "swaps.person")
         _no_foreign_staff(org, who, _unit_department(org, unit), [s.person], "swaps.person")
         items.append(_checked(DutySwap, {"unit": unit, **s.model_dump()}))
     await _on_record(uow, deps, who, ("swaps", unit, items), command.body.note)
