@@ -4,6 +4,7 @@ and the events it publishes."""
 from services.router.handlers import EVENTS
 from shared.asyncapi import Interface
 from shared.contracts import (
+    AnswerPromised,
     AppointmentSet,
     ComplaintVerified,
     ExtensionGranted,
@@ -26,6 +27,7 @@ INTERFACE.publish(
     OrderDispatched,
     OrderAcknowledged,
     AppointmentSet,
+    AnswerPromised,
     ProgressNoted,
     OrderReturned,
     ExtensionRequested,

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.router.domain.coverage import KIND_LABELS, Finding
 from shared.clock import to_local
+from shared.fields import Text1000
 from shared.masking import StaffText
 
 # --- orders ---------------------------------------------------------------------------------
@@ -17,6 +18,11 @@ class AppointmentIn(BaseModel):
     appointment_at: AwareDatetime
     requested_by: Literal["caller", "utility"] = "utility"
     explanation: StaffText = Field("", max_length=1000, description="Required when re-agreeing")
+
+
+class PromiseIn(BaseModel):
+    promised_at: AwareDatetime = Field(description="约定答复时间：告知来电人的答复时间")
+    note: Text1000 = Field("", description="告知来电人的内容")
 
 
 class ProgressIn(BaseModel):

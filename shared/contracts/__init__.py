@@ -66,6 +66,7 @@ from shared.contracts.followup_payloads import (
 from shared.contracts.order_events import (
     ORDER_EVENT_TYPES,
     AckOverdue,
+    AnswerPromised,
     AppointmentMissed,
     AppointmentSet,
     CallbackRecorded,
@@ -99,6 +100,7 @@ from shared.contracts.order_events import (
 )
 from shared.contracts.order_payloads import (
     AckOverduePayload,
+    AnswerPromisedPayload,
     AppointmentMissedPayload,
     AppointmentSetPayload,
     ComplaintVerifiedPayload,
@@ -142,6 +144,8 @@ __all__ = [
     "ActivityEnvelope",
     "ActivityEvent",
     "Address",
+    "AnswerPromised",
+    "AnswerPromisedPayload",
     "AppointmentMissed",
     "AppointmentMissedPayload",
     "AppointmentSet",

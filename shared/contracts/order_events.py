@@ -15,6 +15,7 @@ from shared.contracts.followup_payloads import (
 )
 from shared.contracts.order_payloads import (
     AckOverduePayload,
+    AnswerPromisedPayload,
     AppointmentMissedPayload,
     AppointmentSetPayload,
     ComplaintVerifiedPayload,
@@ -75,6 +76,11 @@ class OrderAcknowledged(OrderEnvelope):
 class AppointmentSet(OrderEnvelope):
     type: Literal["AppointmentSet"] = "AppointmentSet"
     payload: AppointmentSetPayload
+
+
+class AnswerPromised(OrderEnvelope):
+    type: Literal["AnswerPromised"] = "AnswerPromised"
+    payload: AnswerPromisedPayload
 
 
 class ProgressNoted(OrderEnvelope):
@@ -198,6 +204,7 @@ OrderEvent = Annotated[
     | OrderDispatched
     | OrderAcknowledged
     | AppointmentSet
+    | AnswerPromised
     | ProgressNoted
     | OrderReturned
     | ExtensionGranted

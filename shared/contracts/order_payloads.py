@@ -92,6 +92,18 @@ class AppointmentSetPayload(Contract):
     )
 
 
+class AnswerPromisedPayload(Contract):
+    """约定答复时间 (Art. 14, 首问负责): the holder could not answer at once and told the caller
+    when they would; the promise is a deadline of its own."""
+
+    promised_at: AwareDatetime = Field(description="The time promised to the caller")
+    note: MaskedText = Field("", description="What the caller was told")
+    by: str
+    department: str
+    assignee_id: str | None = Field(None, description="Who holds the order and made the promise")
+    assignment_id: int | None = None
+
+
 class ProgressNotedPayload(Contract):
     note: MaskedText
     arrived_on_site: bool = False

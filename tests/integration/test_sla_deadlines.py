@@ -23,6 +23,8 @@ from services.sla.store import DeadlineRow, OutboxRow, ShareRepository
 from shared.clock import ManualClock, SystemClock
 from shared.contracts import (
     Address,
+    AnswerPromised,
+    AnswerPromisedPayload,
     AppointmentSet,
     AppointmentSetPayload,
     CallbackRecorded,
@@ -640,6 +642,11 @@ async def test_only_the_events_that_can_move_the_resolve_deadline_read_it_and_no
             ),
         ),
         by(ProgressNoted, "GL-W", ProgressNotedPayload(note="到场", arrived_on_site=True, by="W")),
+        by(
+            AnswerPromised,
+            "GL-W",
+            AnswerPromisedPayload(promised_at=late, by="W", department="USER_MAINTENANCE"),
+        ),
         by(
             OrderReturned,
             "GL-W",

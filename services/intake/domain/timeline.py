@@ -5,6 +5,7 @@ from datetime import datetime
 from shared.clock import to_local
 from shared.contracts import (
     AckOverdue,
+    AnswerPromised,
     CallbackRecorded,
     DuplicateLinked,
     MajorEventRaised,
@@ -60,6 +61,9 @@ def summarize(event: OrderEvent) -> str:
             return f"派单至 {p.department} {who}（{pos}），{due} 前签收{_round(p.round)}"
         case OrderAcknowledged(payload=p):
             return f"{p.by} 已签收"
+        case AnswerPromised(payload=p):
+            told = f"：{p.note}" if p.note else ""
+            return f"{p.by} 约定 {_when(p.promised_at)} 前答复来电人{told}"
         case OrderResolved(payload=p) if p.cascaded_from:
             return f"随事件 {p.incident_id} 办结（主单 {p.cascaded_from}）：{p.handling_notes}"
         case OrderResolved(payload=p):

@@ -12,6 +12,7 @@ from services.router.handlers.commands import (
     Acknowledge,
     DecideExtension,
     NoteProgress,
+    PromiseAnswer,
     RequestExtension,
     Resolve,
     ReturnOrder,
@@ -27,6 +28,7 @@ from services.router.schemas import (
     Inbox,
     OrderOut,
     ProgressIn,
+    PromiseIn,
     ResolveIn,
     ReturnIn,
 )
@@ -102,6 +104,13 @@ async def appointment(
     order_id: PathKey, body: AppointmentIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
     return await _done(runtime, bus, order_id, SetAppointment(order_id, who, body))
+
+
+@router.post("/orders/{order_id}/promise", response_model=ActionResult, summary="约定答复时间")
+async def promise(
+    order_id: PathKey, body: PromiseIn, who: Staff, runtime: Runtime, bus: Bus
+) -> ActionResult:
+    return await _done(runtime, bus, order_id, PromiseAnswer(order_id, who, body))
 
 
 @router.post("/orders/{order_id}/progress", response_model=ActionResult, summary="进展/到场")

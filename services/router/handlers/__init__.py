@@ -7,6 +7,7 @@ in the outbox, or nothing when a handler refuses.
   major events;
 - ``incidents``: linked orders riding on their incident, split off, resolved with it;
 - ``orders``: a department's actions on its orders; ``deadlines``: returns and extensions;
+  ``promises``: the answer time promised to a caller (约定答复时间);
 - ``roster``: roster and leave changes, each on the record;
 - ``commands``: the command messages themselves.
 """
@@ -14,11 +15,12 @@ in the outbox, or nothing when a handler refuses.
 from typing import Any
 
 from services.router.config import RouterDeps
-from services.router.handlers import deadlines, incidents, orders, roster, routing
+from services.router.handlers import deadlines, incidents, orders, promises, roster, routing
 from services.router.handlers.commands import (
     Acknowledge,
     DecideExtension,
     NoteProgress,
+    PromiseAnswer,
     RequestExtension,
     Resolve,
     ReturnOrder,
@@ -56,6 +58,7 @@ EVENTS: dict[type[Any], Handler[Any, RouterDeps]] = {
 COMMANDS: dict[type[Any], Handler[Any, RouterDeps]] = {
     Acknowledge: orders.acknowledge,
     SetAppointment: orders.set_appointment,
+    PromiseAnswer: promises.promise_answer,
     NoteProgress: orders.note_progress,
     ReturnOrder: deadlines.return_order,
     RequestExtension: deadlines.request_extension,

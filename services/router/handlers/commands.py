@@ -11,6 +11,7 @@ from services.router.schemas import (
     LeavePut,
     OverridesPut,
     ProgressIn,
+    PromiseIn,
     ResolveIn,
     ReturnIn,
     RotationPut,
@@ -37,6 +38,15 @@ class SetAppointment:
     order_id: str
     who: Principal
     body: AppointmentIn
+
+
+@dataclass(frozen=True)
+class PromiseAnswer:
+    """约定答复时间"""
+
+    order_id: str
+    who: Principal
+    body: PromiseIn
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,26 @@ def supervision(
     )
 
 
+def promised_answer(
+    at: datetime,
+    promised_at: datetime,
+    calendar: WorkCalendar,
+    warning: Warning,
+    department: str | None,
+    assignee_id: str | None,
+) -> NewDeadline:
+    """约定答复时间 (Art. 14): the time the holder told the caller, on the 24-hour clock, with a
+    yellow card once the configured share of the time they gave themselves has passed."""
+    return NewDeadline(
+        kind="promise",
+        due=promised_at,
+        started_at=at,
+        warn_at=warn_time(at, promised_at, "24h", warning, calendar),
+        department=department,
+        assignee_id=assignee_id,
+    )
+
+
 def caller_pause(
     previous_appointment: datetime | None, new_appointment: datetime, now: datetime
 ) -> timedelta:

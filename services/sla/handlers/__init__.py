@@ -16,6 +16,7 @@ from typing import Any
 
 from services.sla.config import SlaDeps
 from services.sla.handlers.deadlines import (
+    answer_promised,
     appointment_set,
     extension_granted,
     order_supervised,
@@ -44,6 +45,7 @@ from services.sla.handlers.rates import (
 from services.sla.handlers.resolve import resolve_moved
 from services.sla.store import DeadlineRepository
 from shared.contracts import (
+    AnswerPromised,
     AppointmentSet,
     CallbackRecorded,
     Event,
@@ -112,6 +114,7 @@ EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
     CallbackRecorded: callback_recorded,
     OrderUrged: urged,
     OrderSupervised: also(order_supervised, count_supervision),  # 督办's answer clock
+    AnswerPromised: answer_promised,  # 约定答复时间 (Art. 14)
 }
 
 COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}

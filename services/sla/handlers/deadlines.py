@@ -1,7 +1,7 @@
 """Events that move or stop some of an order's deadlines while the same department holds it: an
 appointment (booked, or moved at the caller's request: a fair pause), an extension (延期),
-arrival on site, word to the caller before the agreed time, the reply, and a 12345 督办's answer
-deadline."""
+arrival on site, word to the caller before the agreed time, the reply, a 12345 督办's answer
+deadline and the answer time promised to the caller (约定答复时间, Art. 14)."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -10,6 +10,7 @@ from services.sla import domain
 from services.sla.config import SlaDeps
 from services.sla.store import APPOINTMENT, DeadlineRepository, DeadlineRow, OrderRepository
 from shared.contracts import (
+    AnswerPromised,
     AppointmentSet,
     Event,
     ExtensionGranted,
@@ -102,6 +103,9 @@ async def progress_noted(event: ProgressNoted, uow: UnitOfWork, _deps: SlaDeps) 
     elif event.payload.caller_told:
         for row in await deadlines.open_of(event.order_id, ("appointment",)):
             row.explained = True  # told before the time: a miss is an explained one
+    if event.payload.caller_told:
+        # The word to the caller is the answer the holder promised them (Art. 14).
+        await deadlines.close(event.order_id, ("promise",))
     return NONE
 
 
@@ -132,6 +136,23 @@ async def order_supervised(
         deps.warning,
         order.department,
         order.assignee_id,
+    )
+    await deadlines.open(event.order_id, [clock], uow.now)
+    return NONE
+
+
+async def answer_promised(event: AnswerPromised, uow: UnitOfWork, deps: SlaDeps) -> Sequence[Event]:
+    """约定答复时间: a clock with yellow and red cards naming whoever made the promise. A new
+    promise replaces the last; a word to the caller, the resolution or a return answers it. An
+    order withdrawn or resolved here already starts none."""
+    order = await OrderRepository(uow.session).find(event.order_id)
+    if order is not None and order.state in ("withdrawn", "resolved"):
+        return NONE
+    deadlines = DeadlineRepository(uow.session)
+    await deadlines.close(event.order_id, ("promise",))
+    p = event.payload
+    clock = domain.promised_answer(
+        event.occurred_at, p.promised_at, deps.calendar, deps.warning, p.department, p.assignee_id
     )
     await deadlines.open(event.order_id, [clock], uow.now)
     return NONE

@@ -189,7 +189,7 @@ async def order_returned(event: OrderReturned, uow: UnitOfWork, _deps: SlaDeps) 
     deadlines = DeadlineRepository(uow.session)
     # The returning department's own deadlines stop; the utility's reply deadline runs on.
     await deadlines.close(event.order_id, DEPARTMENT_DEADLINES)
-    await deadlines.close(event.order_id, ("appointment",))
+    await deadlines.close(event.order_id, ("appointment", "promise"))
     await ShareRepository(uow.session).end_current(event.order_id, event.occurred_at, "returned")
     # An order not known here is no row: nothing is set.
     await OrderRepository(uow.session).change(event.order_id, state="returned", acknowledged=False)
@@ -206,7 +206,7 @@ async def order_resolved(event: OrderResolved, uow: UnitOfWork, _deps: SlaDeps) 
     else:  # on time unless its last resolution deadline gave a red card
         latest = await deadlines.latest_of(event.order_id, "resolve")
         on_time = latest is None or latest.state != FIRED
-    await deadlines.close(event.order_id, (*DEPARTMENT_DEADLINES, "appointment"))
+    await deadlines.close(event.order_id, (*DEPARTMENT_DEADLINES, "appointment", "promise"))
     await ShareRepository(uow.session).end_current(event.order_id, event.occurred_at, "resolved")
     if order is not None:
         await orders.change(
