@@ -4,6 +4,7 @@ complaint verification; the duty roster is ``roster``."""
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -45,7 +46,9 @@ router = APIRouter()
 
 
 @router.get("/head", include_in_schema=False)
-async def head_page(request: Request, ctx: Ctx, month: str = "", user: User = HEAD) -> Response:
+async def head_page(
+    request: Request, ctx: Ctx, month: str = "", rule: str = "", user: User = HEAD
+) -> Response:
     month = month or this_month(ctx.clock.now())
     scores = await ctx.services.get(user.caller, "scoring", f"/v1/scores/{month}")
     rules = await ctx.services.get(user.caller, "scoring", "/v1/rules", month=month)
@@ -59,6 +62,8 @@ async def head_page(request: Request, ctx: Ctx, month: str = "", user: User = HE
         scores=scores,
         workers=workers,
         manual_rules=[r for r in rules if r["entry"] == "manual"],
+        # The head often enters the same item for several workers in a row: 登记 keeps it.
+        chosen_rule=rule,
         waiting=await _waiting(ctx, user),
     )
 
@@ -77,6 +82,7 @@ async def ledger(
 @router.post("/head/entries", include_in_schema=False)
 async def enter(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
     month = form.get("month", "")
+    kept = urlencode({"month": month, "rule": form.get("rule", "")})
     try:
         entry = EntryForm.model_validate(form)
         await ctx.services.post(
@@ -96,7 +102,7 @@ async def enter(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Re
         flash(request, exc.message(), "error")
     else:
         flash(request, f"已记录：{ctx.deps.person_name(entry.worker_id)}")
-    return back_to(f"/head?month={month}")
+    return back_to(f"/head?{kept}")
 
 
 @router.post("/head/workers/{worker_id}/entries/{entry_id}/correct", include_in_schema=False)
