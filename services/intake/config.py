@@ -81,6 +81,15 @@ class ReplyRules(_Model):
     quick_wait_seconds: float = Field(0.2, gt=0, description="First wait between quick tries")
     backoff_seconds: float = Field(30, gt=0, description="First durable backoff after a round")
     max_backoff_seconds: float = Field(1800, gt=0, description="Longest durable backoff")
+    incident_texts: dict[str, str] = Field(
+        default_factory=dict,
+        description="By category: the reply to a caller resolved with an incident of another kind",
+    )
+    incident_default: str = Field(
+        "您反映的问题已随附近供水事件一并处理完毕，如仍有问题请再次来电，感谢来电。",
+        min_length=1,
+        description="The reply for a category without its own text: it names no single fault",
+    )
 
 
 class IntakeRules(_Model):

@@ -107,8 +107,11 @@ class PageMember(BaseModel):
     state: str
     split: bool
     caller_phone: str | None
-    reply: str = Field(examples=["not_needed", "owed", "queued", "sent"])
+    reply: str = Field(examples=["not_needed", "owed", "queued", "sent", "cancelled"])
     platform_deadline: str | None
+    category: str = Field("", description="The caller's own call, which their reply speaks to")
+    category_label: str = Field("", examples=["水压低"])
+    reply_text: str | None = Field(None, description="What the queued or sent reply says")
 
 
 class PageClock(BaseModel):

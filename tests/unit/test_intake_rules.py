@@ -11,6 +11,7 @@ from services.intake.domain import care, incidents, phones, replies
 from services.intake.domain.grids import match_grid
 from services.intake.domain.normalize import parse_address
 from services.intake.domain.people import named_worker
+from services.intake.domain.taxonomy import Taxonomy
 from services.intake.domain.timeline import summarize
 from services.intake.jobs import FileSink
 from shared.config import ConfigError, load_yaml
@@ -262,3 +263,13 @@ def test_one_caller_is_recognised_however_a_channel_writes_the_number(
 def test_one_caller_ringing_again_and_again_counts_once_towards_a_major_event() -> None:
     members = [("O1", "13900000001"), ("O2", "13900000001"), ("O3", None), ("O4", None)]
     assert incidents.distinct_callers(members) == 3
+
+
+def test_each_incident_reply_text_is_for_a_known_category_and_names_no_other_fault() -> None:
+    taxonomy = load_yaml(CONFIG_DIR / "taxonomy.yaml", Taxonomy)
+    texts = RULES.replies.incident_texts
+    assert set(texts) <= set(taxonomy.categories)
+    for code, text in texts.items():
+        if code != "LEAK":
+            assert "漏水" not in text, code
+    assert "漏水" not in RULES.replies.incident_default

@@ -2,9 +2,11 @@
 
 12345 expects the handling result, whether it was solved, when the caller was contacted and the
 public reply text (Art. 17). A 96568 caller is called back (the SMS / callback channel). Grid
-reports are the utility's own and get no outside reply.
+reports are the utility's own and get no outside reply. An incident's caller is answered about
+their own call (``for_caller``).
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +23,23 @@ def channel_for(source: str, needs_reply: bool) -> str | None:
 
 def _local(when: datetime | None) -> str | None:
     return to_local(when).strftime("%Y-%m-%d %H:%M:%S") if when else None
+
+
+def for_caller(
+    resolved: OrderResolvedPayload,
+    own_category: str,
+    resolved_category: str | None,
+    texts: Mapping[str, str],
+    default: str,
+) -> OrderResolvedPayload:
+    """What this caller is told. An incident's linked order is resolved with the primary's
+    result (``cascaded_from``), written about the primary's fault: a caller of another kind (水压低
+    under a burst main's 漏水) is answered about their own call, from the configured text of
+    their category, else one naming no single fault."""
+    if resolved.cascaded_from is None or own_category == resolved_category:
+        return resolved
+    text = texts.get(own_category, default)
+    return resolved.model_copy(update={"public_reply": text, "handling_notes": text})
 
 
 def reply_body(

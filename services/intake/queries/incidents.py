@@ -1,8 +1,9 @@
 """An incident as anyone signed in reads it: its members (``GET /v1/incidents/{id}``), and its
-page: members by channel, the callers still owed a reply, the clocks the log has shown (the
-assignment's sign-for time, the cards, each 12345 caller's platform deadline) and one timeline
-of the incident's own events. Callers' phones are masked for everyone (the handling department
-sees them in full on each order's view).
+page: members by channel, the callers still owed a reply (each with their own category and what
+their reply says: the worker sees who will be answered, and with what), the clocks the log has
+shown (the assignment's sign-for time, the cards, each 12345 caller's platform deadline) and
+one timeline of the incident's own events. Callers' phones are masked for everyone (the
+handling department sees them in full on each order's view).
 
 The SLA service holds every clock in full (``GET /v1/sla/orders/{primary}``); the page shows
 what the incident's timeline says, so a reader sees the incident without three services open.
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.domain import incidents, phones, replies
+from services.intake.domain.access import masked
 from services.intake.schemas import (
     IncidentMember,
     IncidentPage,
@@ -115,7 +117,17 @@ def _reply_state(order: OrderRow, sent: dict[str, ReplyRow]) -> str:
     row = sent.get(order.order_id)
     if row is None or row.cycle != (order.reply_cycle or 0):
         return "owed"
+    if row.sent_at is None and row.cancelled_at is not None:
+        return "cancelled"
     return "sent" if row.sent_at is not None else "queued"
+
+
+def _reply_text(order: OrderRow, sent: dict[str, ReplyRow]) -> str | None:
+    row = sent.get(order.order_id)
+    if row is None or row.cycle != (order.reply_cycle or 0):
+        return None
+    said = row.body.get("replyContent") or row.body.get("message")
+    return str(masked(said)) if isinstance(said, str) else None
 
 
 def _member(order: OrderRow, sent: dict[str, ReplyRow], split: bool) -> PageMember:
@@ -130,6 +142,9 @@ def _member(order: OrderRow, sent: dict[str, ReplyRow], split: bool) -> PageMemb
         else mask_phone(order.caller_phone),
         reply=_reply_state(order, sent),
         platform_deadline=_local(datetime.fromisoformat(deadline)) if deadline else None,
+        category=order.category,
+        category_label=str(order.canonical.get("category_label", order.category)),
+        reply_text=_reply_text(order, sent),
     )
 
 
