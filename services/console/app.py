@@ -1,6 +1,7 @@
 """The one place that wires the console: settings, files, accounts database, the services'
 client, sessions and the pages."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,11 +22,13 @@ from services.console.config import ConsoleSettings, load_deps
 from services.console.domain.accounts import LockPolicy, demo_accounts
 from services.console.domain.sessions import SessionPolicy
 from services.console.handlers import AccountDeps, Accounts, SeedAccounts
+from services.console.live.reader import EventReader
 from services.console.queries import Services
 from shared.clock import Clock, SystemClock
 from shared.db import Database
 from shared.logging import get_logger
 from shared.migrations import upgrade
+from shared.runtime import cancel_all
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 STATIC = Path(__file__).parent / "static"
@@ -73,11 +76,16 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
             if created:
                 log.info("demo_accounts_created", count=created)
         await ctx.services.start()
+        live = []
+        if settings.live_pages:
+            live.append(asyncio.create_task(_reader(ctx).run(), name="console-live"))
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            ctx.hub.close()  # open streams end, so the server's shutdown need not wait on them
+            await cancel_all(live, 5.0)
             await ctx.services.stop()
             await ctx.db.stop()
 
@@ -96,6 +104,17 @@ def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = No
     app.include_router(build_pages())
     install_pages_errors(app)
     return app
+
+
+def _reader(ctx: ConsoleContext) -> EventReader:
+    settings, topics = ctx.settings, ctx.settings.topics()
+    return EventReader(
+        settings.kafka_bootstrap,
+        topics.orders,
+        topics.activity,
+        ctx.hub,
+        fetch_wait_ms=settings.live_fetch_wait_ms,
+    )
 
 
 def _install_middleware(app: FastAPI, settings: ConsoleSettings) -> None:

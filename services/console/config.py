@@ -40,6 +40,21 @@ class ConsoleSettings(ServiceSettings):
     demo_password: str = Field("gridline-demo", min_length=8)
     lockout_attempts: int = Field(5, ge=1, description="Wrong passwords before the lock-out")
     lockout_minutes: int = Field(15, ge=1, description="How long a locked account stays locked")
+    live_pages: bool = Field(
+        True, description="Read the order and activity topics and push changes to open pages"
+    )
+    live_heartbeat_seconds: float = Field(
+        15, gt=0, le=60, description="A live stream's keep-alive; the session is checked then"
+    )
+    live_stream_seconds: float = Field(
+        600, gt=0, description="A live stream ends after this long; the browser reconnects"
+    )
+    live_fetch_wait_ms: int = Field(
+        200, ge=10, le=1000, description="The live reader's fetch wait: how late a page hears"
+    )
+    poll_seconds: int = Field(
+        5, ge=1, le=3600, description="Live lists refresh this often when the push is away"
+    )
     intake_url: str = "http://127.0.0.1:8101"
     router_url: str = "http://127.0.0.1:8102"
     sla_url: str = "http://127.0.0.1:8103"

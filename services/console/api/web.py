@@ -1,7 +1,7 @@
 """What every page shares: the signed-in user, CSRF, rendering, the Chinese error pages."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +14,7 @@ from services.console.config import ConsoleDeps, ConsoleSettings
 from services.console.domain import labels
 from services.console.domain.sessions import digest
 from services.console.handlers import Accounts
+from services.console.live.hub import Hub
 from services.console.queries import Caller, ServiceError, Services
 from services.console.store import SessionRepository, UserRow
 from shared.clock import Clock
@@ -53,6 +54,7 @@ class ConsoleContext:
     clock: Clock
     accounts: Accounts
     templates: Jinja2Templates
+    hub: Hub = field(default_factory=Hub)  # live pages: the reader's changes to the streams
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ async def inbox(request: Request, ctx: Ctx, all: bool = False, user: User = STAF
     with PAGE_SECONDS.labels("inbox").time():
         mine = not all and user.kind == "department" and user.person_id is not None
         rows = await load_inbox(ctx, user, mine)
-        return render(request, ctx, "inbox.html", user, rows=rows, mine=mine)
+        poll = ctx.settings.poll_seconds
+        return render(request, ctx, "inbox.html", user, rows=rows, mine=mine, poll_seconds=poll)
 
 
 @router.get("/inbox/rows", include_in_schema=False)

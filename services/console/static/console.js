@@ -52,10 +52,78 @@
       .catch(function () { /* keep what is shown; try again next round */ });
   }
 
+  // Live pages: one server-sent events stream per page says what changed that this person may
+  // see; the page then reads its part again. While the stream is not open (EventSource missing,
+  // refused, reconnecting) the lists poll as before.
+  var live = { open: false };
+  var liveEls = document.querySelectorAll("[data-live]");
+
+  // A part with no fragment route of its own is read from the page's own URL and swapped in,
+  // unless someone is typing in it (then a note offers the refresh instead).
+  function swap(el) {
+    if (el.dataset.dirty || (el.contains(document.activeElement) && document.activeElement.form)) {
+      el.classList.add("stale");
+      var note = el.querySelector(".stale-note");
+      if (note) { note.hidden = false; }
+      return;
+    }
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(el.id);
+        if (fresh) { el.innerHTML = fresh.innerHTML; el.classList.remove("stale"); }
+      })
+      .catch(function () { /* keep what is shown */ });
+  }
+
+  function changed(el, data) {
+    if (el.dataset.live === "call") {
+      el.dispatchEvent(new CustomEvent("call", { detail: data }));
+    } else if (el.dataset.refresh) {
+      refresh(el);
+    } else {
+      swap(el);
+    }
+    if (el.dataset.live === "messages") {
+      // notify writes its message a moment after the event it answers: look again shortly.
+      setTimeout(function () { swap(el); }, 1500);
+    }
+  }
+
+  liveEls.forEach(function (el) {
+    el.addEventListener("input", function () { el.dataset.dirty = "1"; });
+  });
+
+  if (liveEls.length && window.EventSource) {
+    var first = liveEls[0];
+    var url = "/events?page=" + encodeURIComponent(first.dataset.live);
+    if (first.dataset.liveOrder) { url += "&order_id=" + encodeURIComponent(first.dataset.liveOrder); }
+    var source = new EventSource(url, { withCredentials: true });
+    var state = function (s) { document.body.dataset.liveState = s; live.open = s === "open"; };
+    state("connecting");
+    source.addEventListener("ready", function () {
+      var again = document.body.dataset.liveState === "lost";
+      state("open");
+      // Back after a gap: what changed meanwhile was not pushed.
+      if (again) { liveEls.forEach(function (el) { changed(el, { type: "resync" }); }); }
+    });
+    source.addEventListener("unavailable", function () { state("polling"); });
+    source.addEventListener("change", function (e) {
+      var data = JSON.parse(e.data);
+      liveEls.forEach(function (el) { changed(el, data); });
+    });
+    source.addEventListener("end", function () { source.close(); state("ended"); });
+    source.onerror = function () {
+      if (document.body.dataset.liveState !== "ended") { state("lost"); }
+    };
+  }
+
   document.querySelectorAll("[data-refresh]").forEach(function (el) {
     var every = parseInt(el.dataset.every || "15", 10) * 1000;
     if (!el.querySelector("ul, table")) { refresh(el); }
-    setInterval(function () { refresh(el); }, every);
+    setInterval(function () {
+      if (!(live.open && el.dataset.live)) { refresh(el); }
+    }, every);
   });
 
   var form = document.getElementById("call-form");
