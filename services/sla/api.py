@@ -126,7 +126,7 @@ async def order(ctx: Context, order_id: PathKey, who: Reader) -> OrderClocks:
             session, scope_of(who), order_id, ctx.runtime.clock.now()
         )
     if found is None:
-        raise NotFound(f"no clocks for order {order_id}", "order_id")
+        raise NotFound(f"工单 {order_id} 没有计时", "order_id")
     return found
 
 

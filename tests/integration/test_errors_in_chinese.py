@@ -136,3 +136,26 @@ async def test_the_router_refuses_bad_commands_in_chinese_and_an_appointment_in_
             "/v1/orders/GL-ZH-1/appointment", json={"appointment_at": later}, headers=UM
         )
         assert agreed.status_code == 200, agreed.text
+
+
+async def test_what_is_not_there_or_not_understood_is_said_in_chinese(
+    environment: Environment, order_12345: dict[str, Any]
+) -> None:
+    async with run_system(environment, only=("intake", "sla", "scoring")) as system:
+        ops = token("ops")
+        missing = await system.intake.get("/v1/orders/NOPE", headers=OPERATOR)
+        assert (missing.status_code, missing.json()["detail"]) == (404, "没有工单 NOPE")
+        empty = await system.intake.post("/v1/orders/12345/batch", json=[], headers=OPERATOR)
+        assert (empty.status_code, empty.json()["detail"]) == (422, "批量提交至少要有一条")
+        clocks = await system.sla.get("/v1/sla/orders/NOPE", headers=ops)
+        assert (clocks.status_code, clocks.json()["detail"]) == (404, "工单 NOPE 没有计时")
+        month = await system.scoring.get("/v1/scores/2026-13", headers=ops)
+        assert month.status_code == 422
+        assert (
+            month.json()["detail"]
+            == "月份应为年月，如 2026-03（下载加 .xlsx 或 .csv），收到 2026-13"
+        )
+        assert month.json()["field"] == "month"
+        unsigned = await system.intake.get("/v1/orders/NOPE")
+        assert unsigned.status_code == 401
+        assert unsigned.json()["detail"].startswith("缺少凭据，请先登录")

@@ -36,9 +36,9 @@ _MANY_ACTIVITIES = TypeAdapter(list[GridActivity])
 
 def _check_size(items: Sequence[object], settings: Settings) -> None:
     if not items:
-        raise ApiError(422, "invalid", "a batch needs at least one item", "body")
+        raise ApiError(422, "invalid", "批量提交至少要有一条", "body")
     if len(items) > settings.max_batch:
-        raise ApiError(422, "invalid", f"at most {settings.max_batch} items in one batch", "body")
+        raise ApiError(422, "invalid", f"一次最多提交 {settings.max_batch} 条", "body")
 
 
 async def _accept_one(bus: Bus, item: BaseModel, response: Response) -> OrderAccepted:

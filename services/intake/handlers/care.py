@@ -94,7 +94,7 @@ async def retire_entry(
 async def _active(repo: CareRepository, entry_id: int) -> CareEntryRow:
     row = await repo.get(entry_id)
     if row is None:
-        raise NotFound(f"no register entry {entry_id}", "entry_id")
+        raise NotFound(f"没有登记记录 {entry_id}", "entry_id")
     if row.retired_at is not None:
         raise Retired(f"entry {entry_id} was retired", "entry_id")
     return row

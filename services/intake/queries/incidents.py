@@ -57,7 +57,7 @@ async def incident_view(session: AsyncSession, incident_id: str) -> IncidentView
     queries = ClusterQueries(session)
     incident = await queries.incident(incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}", "incident_id")
+        raise NotFound(f"没有事件 {incident_id}", "incident_id")
     members = await queries.members(incident_id)
     return IncidentView(
         incident_id=incident.incident_id,

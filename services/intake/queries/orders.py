@@ -26,7 +26,7 @@ async def order_view(session: AsyncSession, order_id: str, who: Principal) -> Or
     repo = OrderRepository(session)
     order = await repo.get(order_id)
     if order is None:
-        raise NotFound(f"no order {order_id}", "order_id")
+        raise NotFound(f"没有工单 {order_id}", "order_id")
     entries = await repo.timeline(order_id)
     replies = await ReplyRepository(session).for_order(order_id)
     dispatched = (

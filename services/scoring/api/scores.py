@@ -74,17 +74,25 @@ Office = Annotated[Principal, Depends(require("ops"))]
 router = APIRouter(prefix="/v1")
 
 
+# What each period in a path looks like, said to the person who typed it.
+_EXPECTED = {
+    "month": "月份应为年月，如 2026-03（下载加 .xlsx 或 .csv）",
+    "quarter": "季度应如 2026-Q1（下载加 .xlsx 或 .csv）",
+    "year": "年份应为四位数字，如 2026（下载加 .xlsx 或 .csv）",
+}
+
+
 def _parse(pattern: re.Pattern[str], value: str, field: str) -> tuple[str, str | None]:
     match = pattern.match(value)
     if match is None:
-        raise Invalid(f"{field} not understood: {value}", field)
+        raise Invalid(f"{_EXPECTED[field]}，收到 {value}", field)
     return match.group(1), match.group(2)
 
 
 @router.get("/counts/{month}", response_model=MonthCounts, summary="Each worker's counts")
 async def counts(month: PathKey, _who: Reader, runtime: Runtime) -> MonthCounts:
     if not MONTH.match(month):
-        raise Invalid("month must be YYYY-MM", "month")
+        raise Invalid("月份应为年月，如 2026-03", "month")
     async with runtime.db.snapshot() as session:
         return await queries.month_counts(session, month)
 
@@ -178,7 +186,7 @@ async def correct(
 )
 async def close(month: PathKey, who: Office, bus: Bus) -> ClosingView:
     if not MONTH.match(month):
-        raise Invalid("month must be YYYY-MM", "month")
+        raise Invalid("月份应为年月，如 2026-03", "month")
     event: MonthClosed = (await bus.handle(CloseMonth(who, month))).answer
     return ClosingView(
         month=month, event_id=str(event.event_id), closed_at=event.occurred_at.isoformat()
