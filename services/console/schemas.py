@@ -87,6 +87,17 @@ class EntryForm(BaseModel):
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
 
 
+class TaskForm(BaseModel):
+    """交办任务 as a head gives it: the deadline is typed in Beijing time."""
+
+    title: str = Field(min_length=1, max_length=200)
+    done_when: str = Field(min_length=1, max_length=1000)
+    deadline: datetime
+    worker_ids: list[str] = Field(min_length=1, max_length=100)
+
+    _deadline = field_validator("deadline", mode="before")(_beijing_input)
+
+
 class OverrideForm(BaseModel):
     """临时调整在岗: e.g. called in on a Saturday morning, or away at a training."""
 
@@ -167,6 +178,10 @@ FIELD_NAMES = {
     "person": "值班人",
     "unit": "班组",
     "date": "日期",
+    "title": "任务",
+    "done_when": "完成标准",
+    "deadline": "完成时限",
+    "worker_ids": "网格员",
 }
 
 
@@ -193,4 +208,5 @@ def _reason(kind: str) -> str:
         "datetime_parsing": "时间格式不对",
         "literal_error": "不是可选的值",
         "int_parsing": "应为数字",
+        "too_short": "请至少选择一项",
     }.get(kind, "填写有误")

@@ -14,6 +14,7 @@ from services.console.api import (
     operator,
     report,
     roster,
+    tasks,
     worker,
 )
 
@@ -32,6 +33,7 @@ def build_pages() -> APIRouter:
         report.router,
         roster.router,
         duty.router,
+        tasks.router,
         worker.router,  # last: its /orders/{id}/{action} is the widest pattern
     ):
         router.include_router(part)
