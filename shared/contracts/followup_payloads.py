@@ -38,6 +38,11 @@ class CallbackRecordedPayload(Contract):
     opinion: MaskedText = Field("", description="The caller's own words")
     round: int = Field(1, ge=1, description="The round of handling the caller judged")
     by: str = Field("12345", description="Who called back: the platform, or our operator")
+    holder_id: str | None = Field(
+        None,
+        description="Who held the order in the round the caller judged: a 不满意 is offered to "
+        "their head as a deduction candidate (Art. 18(一)3, 件件有回音)",
+    )
 
 
 class OrderWithdrawnPayload(Contract):

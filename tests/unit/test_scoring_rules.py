@@ -14,6 +14,7 @@ ART_18 = {
     "WORK_PHONE_PRIVATE_USE": (-20, "manual"),
     "DRESS_BADGE": (-2, "manual"),
     "PERFUNCTORY": (-2, "manual"),
+    "NO_ECHO": (-2, "manual"),
     "IMPROPER_CONDUCT": (-5, "manual"),
     "IMPROPER_CONDUCT_SERIOUS": (-5, "manual"),
     "APPOINTMENT_UNEXPLAINED": (-3, "automatic"),

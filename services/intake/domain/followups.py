@@ -50,6 +50,7 @@ class OrderFacts:
     order_id: str
     state: str
     reply_cycle: int  # 0 in the first round; each reopen adds one
+    holder_id: str | None = None  # who holds it (the last dispatch, or the incident's holder)
 
     @property
     def round(self) -> int:
@@ -125,6 +126,7 @@ def _recorded(
                     solved=followup.solved,
                     opinion=followup.opinion,
                     round=order.round,
+                    holder_id=order.holder_id,
                 ),
             )
         case Withdraw():

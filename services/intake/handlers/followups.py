@@ -72,7 +72,7 @@ async def receive_followup(
     if order is None:
         uow.answer = FollowupOutcome("unmatched", None)
         return []
-    facts = OrderFacts(order.order_id, order.state, order.reply_cycle or 0)
+    facts = OrderFacts(order.order_id, order.state, order.reply_cycle or 0, order.assignee_id)
     events = events_for(followup, facts, uow.now)
     for event in events:
         await record_once(event, session)

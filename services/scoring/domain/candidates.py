@@ -4,7 +4,8 @@ Art. 18(一)1 deducts for a worker whose work phone cannot be reached "affecting
 failed message was the worker's fault is a judgement, so a ``NotificationFailed`` becomes a
 COMM_UNREACHABLE *candidate* that the head confirms (a ledger entry) or dismisses, never an
 automatic deduction. A candidate is generic (rule, worker, reason, source) so that other rules
-(INFO_NOT_SENT, WECHAT_GROUP_MISSING) can propose theirs the same way.
+(INFO_NOT_SENT, WECHAT_GROUP_MISSING) can propose theirs the same way. A 回访 不满意 offers
+NO_ECHO (Art. 18(一)3, 件件有回音) against whoever held the order: the head judges fault.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from services.scoring.domain.counts import month_of
 from shared.clock import to_local
 from shared.contracts import (
     ActivityEvent,
+    CallbackRecorded,
     NoticeOverdue,
     NotificationFailed,
     OrderEvent,
@@ -81,6 +83,11 @@ def candidates_for(event: OrderEvent | ActivityEvent, book: RuleBook) -> list[Ca
             due = f"{to_local(n.deadline):%m-%d %H:%M}"
             reason = f"{n.community}「{n.title}」未在 {due} 前发送（任务 {n.task_id}）"
             return _proposed(event, "INFO_NOT_SENT", month_of(n.deadline), reason, n.task_id, book)
+        case CallbackRecorded(payload=c) if c.satisfaction == "不满意" and c.holder_id:
+            said = f"：{c.opinion}" if c.opinion else ""
+            solved = "已解决" if c.solved else "未解决"
+            reason = f"工单 {event.order_id} 回访不满意（{solved}，第 {c.round} 次办理）{said}"
+            return _offered(event, "NO_ECHO", c.holder_id, reason, event.order_id, book)
         case WeChatGroupMissing(payload=g):
             reason = f"{g.community}（网格 {g.grid}）未登记业主微信群，也未登记物业负责人联系方式"
             return _proposed(event, "WECHAT_GROUP_MISSING", g.month, reason, g.community, book)
@@ -90,13 +97,26 @@ def candidates_for(event: OrderEvent | ActivityEvent, book: RuleBook) -> list[Ca
 def _proposed(
     event: ActivityEvent, rule: str, month: str, reason: str, ref: str, book: RuleBook
 ) -> list[Candidate]:
+    return _offered(event, rule, event.worker_id, reason, ref, book, month)
+
+
+def _offered(
+    event: OrderEvent | ActivityEvent,
+    rule: str,
+    worker_id: str,
+    reason: str,
+    ref: str,
+    book: RuleBook,
+    month: str | None = None,
+) -> list[Candidate]:
+    month = month or month_of(event.occurred_at)
     if book.rule(rule, month) is None:
         return []
     return [
         Candidate(
             candidate_id=str(uuid5(_NAMESPACE, f"{event.event_id}:{rule}")),
             rule=rule,
-            worker_id=event.worker_id,
+            worker_id=worker_id,
             month=month,
             reason=reason,
             source=event.type,

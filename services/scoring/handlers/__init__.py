@@ -40,6 +40,7 @@ from services.scoring.handlers.tasks import (
 )
 from shared.contracts import (
     AppointmentMissed,
+    CallbackRecorded,
     ComplaintVerified,
     GridActivityRecorded,
     MonthClosed,
@@ -85,6 +86,7 @@ EVENTS: dict[type[Any], Handler[Any, ScoringDeps]] = {
     AppointmentMissed: score_event,
     SlaBreached: score_event,  # a task late after it was signed for
     NotificationFailed: score_event,  # a candidate: could not be reached
+    CallbackRecorded: score_event,  # a candidate: 回访 不满意 (Art. 18(一)3)
 }
 ACTIVITY_EVENTS: dict[type[Any], Handler[Any, ScoringDeps]] = {
     GridActivityRecorded: score_event,  # consultations, messages, visits
