@@ -110,6 +110,7 @@
     source.addEventListener("unavailable", function () { state("polling"); });
     source.addEventListener("change", function (e) {
       var data = JSON.parse(e.data);
+      document.body.dataset.liveLast = data.type + " " + (data.order_id || data.call_id || "");
       liveEls.forEach(function (el) { changed(el, data); });
     });
     source.addEventListener("end", function () { source.close(); state("ended"); });
