@@ -5,6 +5,7 @@ URLs. Bounded like every text field (``shared/fields.py``), so a value no databa
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import StringConstraints
 
 # Paging and identifiers in URLs are bounded like every text field: a database cannot bind an
 # offset of 2**63 (that was a 500), and no key of ours is longer than 100 characters. Every list
@@ -18,3 +19,7 @@ Year = Annotated[int, Path(ge=2000, le=9999, description="公历年份 (calendar
 _NO_NUL = r"^[^\x00]+$"  # PostgreSQL cannot compare with a NUL character: a 500, not a 404
 PathKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_NO_NUL)]
 QueryKey = Annotated[str | None, Query(min_length=1, max_length=100, pattern=_NO_NUL)]
+# A repeated key in a query (``?order_id=a&order_id=b``): each item bounded like a key, the list
+# like a page.
+KeyItem = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_NO_NUL)]
+KeyList = Annotated[list[KeyItem], Query(max_length=200)]
