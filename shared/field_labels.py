@@ -82,6 +82,7 @@ FIELDS: dict[str, str] = {
     "solved": "是否解决",
     "opinion": "回访意见",
     "approved": "是否同意",
+    "result": "回访结果",  # our own 回访 of a 96568 or grid order
     # --- the telephone (CTI) and callbacks ---
     "event": "通话事件",
     "from": "主叫号码",

@@ -14,4 +14,6 @@ EXTRA_MODULES = {
     "its decisions), validated exactly as they arrive",
     "calls": "Zammad's generic CTI events as a PBX posts them (newCall, answer, hangup), and "
     "the HTTP models of the call log and the 回拨 tasks",
+    "own_followups": "the HTTP models of our own 回访 of 96568 and grid orders and an "
+    "operator's 催办",
 }

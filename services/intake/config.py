@@ -14,6 +14,7 @@ from shared.config import load_yaml
 from shared.contracts import Priority
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
+from shared.workdays import WorkCalendar
 
 
 class IntakeSettings(ServiceSettings):
@@ -24,6 +25,10 @@ class IntakeSettings(ServiceSettings):
     rules_file: Path = Field(Path("intake.yaml"), description="Relative to config_dir")
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
     calls_file: Path = Field(Path("calls.yaml"), description="Relative to config_dir")
+    callbacks_file: Path = Field(Path("callbacks.yaml"), description="Relative to config_dir")
+    calendar_file: Path = Field(
+        Path("calendar_overrides.yaml"), description="Relative to config_dir"
+    )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest accepted request body")
     max_batch: int = Field(200, ge=1, description="Most items in one batch request")
     reply_12345_url: str = Field(
@@ -120,6 +125,30 @@ class CallRules(_Model):
     callbacks: CallbackRules = Field(default_factory=CallbackRules)
 
 
+OWN_SOURCES = ("96568", "grid_report")
+
+
+class OwnCallbackRules(_Model):
+    """Our own 回访 of the orders we answer ourselves (not the platform's 12345 orders)."""
+
+    sources: tuple[str, ...] = Field(OWN_SOURCES, description="Whose orders we call back")
+    skip_categories: tuple[str, ...] = Field((), description="Categories never called back")
+    due_hours: int = Field(24, ge=1, le=24 * 14, description="回访时限：办结后多少小时")
+    max_tries: int = Field(3, ge=1, le=10, description="Tries before it ends as 联系不上")
+
+    @model_validator(mode="after")
+    def _our_own_sources(self) -> Self:
+        if not set(self.sources) <= set(OWN_SOURCES):
+            raise ValueError(f"sources must be among {OWN_SOURCES}: 12345's are the platform's")
+        return self
+
+
+class CallbackFile(_Model):
+    """``config/callbacks.yaml``."""
+
+    own_callbacks: OwnCallbackRules = Field(default_factory=OwnCallbackRules)
+
+
 @dataclass(frozen=True)
 class IntakeDeps:
     """What every intake handler is given besides its message and unit of work."""
@@ -128,6 +157,8 @@ class IntakeDeps:
     taxonomy: Taxonomy
     rules: IntakeRules
     calls: CallRules = field(default_factory=CallRules)
+    callbacks: OwnCallbackRules = field(default_factory=OwnCallbackRules)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
 
 def load_deps(settings: IntakeSettings) -> IntakeDeps:
@@ -138,4 +169,6 @@ def load_deps(settings: IntakeSettings) -> IntakeDeps:
         taxonomy=load_yaml(config / settings.taxonomy_file, Taxonomy),
         rules=load_yaml(config / settings.rules_file, IntakeRules),
         calls=load_yaml(config / settings.calls_file, CallRules),
+        callbacks=load_yaml(config / settings.callbacks_file, CallbackFile).own_callbacks,
+        calendar=WorkCalendar.from_file(config / settings.calendar_file),
     )

@@ -78,6 +78,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake POST /v1/calls/callbacks/{callback_id}/attempts": frozenset(
         {"operator", "ops", "admin"}
     ),
+    # Our own 回访 of 96568 and grid orders, and 催办: the hotline desk's.
+    "intake GET /v1/callbacks/due": frozenset({"operator", "ops", "admin"}),
+    "intake POST /v1/orders/{order_id}/callback": frozenset({"operator", "admin"}),
+    "intake POST /v1/orders/{order_id}/urge": frozenset({"operator", "admin"}),
     # The 12345 platform's follow-ups arrive through the hotline's gateway (the operator role).
     "intake POST /v1/orders/12345/{order_no}/followups": frozenset({"operator", "admin"}),
     "intake GET /v1/followups/unmatched": frozenset({"operator", "ops", "admin"}),
@@ -225,6 +229,8 @@ def sample_bodies() -> dict[str, Any]:
             "callId": f"auth-{next(counter)}",
         },
         "intake POST /v1/calls/callbacks/{callback_id}/attempts": {"reached": False},
+        "intake POST /v1/orders/{order_id}/callback": {"result": "不满意", "opinion": "未修好"},
+        "intake POST /v1/orders/{order_id}/urge": {"content": "用户再次来电"},
         "intake POST /v1/orders/12345/{order_no}/followups": lambda: {
             **example("followups/urge.json"),
             "message_id": f"auth-followup-{next(counter)}",

@@ -7,6 +7,7 @@ knows HTTP (domain refusals become statuses in ``shared.http``).
 - ``followups``: the 12345 platform's follow-ups on its orders, and those about no order;
 - ``calls``: the PBX's call events (Zammad's generic CTI), the call log and the 回拨 tasks;
 - ``reports``: the monthly report's order counts;
+- ``own_followups``: our own 回访 of 96568 and grid orders, and an operator's 催办;
 - ``state``: what routes get from the app's state (runtime, command bus, settings).
 """
 
@@ -19,6 +20,7 @@ from services.intake.api import (
     incidents,
     orders,
     outages,
+    own_followups,
     reports,
     search,
 )
@@ -32,4 +34,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     followups.router,
     reports.router,
     calls.router,
+    own_followups.router,
 )

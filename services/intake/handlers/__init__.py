@@ -10,7 +10,8 @@ and ``COMMANDS`` (what HTTP and the raw topic ask of it). Each handler is
 - ``care``: the vulnerable-household register;
 - ``followups``: the 12345 platform's follow-ups (催办, 督办, 回访, 重办, 撤单, its decisions);
 - ``calls``: the PBX's call events into the call log, missed calls into 回拨 tasks;
-  ``callbacks``: the callbacks operators log on those tasks.
+  ``callbacks``: the callbacks operators log on those tasks;
+- ``own_followups``: our own 回访 of 96568 and grid orders, and an operator's 催办.
 """
 
 from typing import Any, get_args
@@ -23,6 +24,7 @@ from services.intake.handlers import (
     care,
     followups,
     outages,
+    own_followups,
     replies,
     timeline,
 )
@@ -32,6 +34,7 @@ from services.intake.handlers.calls import RecordCallEvent
 from services.intake.handlers.care import AddCareEntry, CorrectCareEntry, RetireCareEntry
 from services.intake.handlers.followups import ReceiveFollowup
 from services.intake.handlers.outages import OpenPlannedOutage
+from services.intake.handlers.own_followups import RecordOwnCallback, UrgeOrder
 from shared.contracts import OrderEvent, OrderResolved, OutageAnnounced
 from shared.unit_of_work import Handler
 
@@ -59,4 +62,6 @@ COMMANDS: dict[type[Any], Handler[Any, IntakeDeps]] = {
     ReceiveFollowup: followups.receive_followup,
     RecordCallEvent: calls.record_call_event,
     LogCallbackAttempt: callbacks.log_attempt,
+    RecordOwnCallback: own_followups.record_own_callback,
+    UrgeOrder: own_followups.urge_order,
 }
