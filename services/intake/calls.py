@@ -108,3 +108,15 @@ class CallbackAttempt(BaseModel):
 
     reached: bool
     note: Text200 = ""
+
+
+class CallerOnLine(BaseModel):
+    """The caller of one call as the operator on the line reads it for the pop-up: the number in
+    full (they hear it and type it into the order), and whether the care register knows it."""
+
+    call_id: str
+    direction: str
+    phone: str | None = Field(description="The outside party in full; null when withheld")
+    care: bool = Field(description="On the care register (Art. 4(六), 16) by this number")
+    rang_at: str | None
+    answered_by: str | None

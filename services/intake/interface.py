@@ -17,6 +17,7 @@ from shared.contracts import (
     PlatformDecided,
     ReplySent,
 )
+from shared.contracts.activity_events import CallRinging
 from shared.topics import INTAKE_RAW
 
 INTERFACE = Interface("intake", "受理 intake")
@@ -42,5 +43,7 @@ INTERFACE.publish(
     OrderWithdrawn,
     PlatformDecided,
     OrderReopened,
+    # The hotline's pop-up: a call ringing at or answered by named operators (issue 21).
+    CallRinging,
 )
 BROKER = INTERFACE.finish()

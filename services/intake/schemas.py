@@ -160,6 +160,9 @@ class FoundOrder(BaseModel):
     grid: str | None
     handling_department: str | None
     matched_by: list[str]
+    holder_id: str | None = Field(None, description="Who holds the order now (person id)")
+    account_no: str | None = Field(None, description="户号, when the caller gave it")
+    special_care: bool = Field(False, description="A care-register household (Art. 4(六), 16)")
 
 
 class FoundOrders(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from shared.contracts.activity_payloads import (
+    CallRingingPayload,
     GridActivityPayload,
     LeaveChangedPayload,
     MonthClosedPayload,
@@ -89,6 +90,13 @@ class TaskLate(ActivityEnvelope):
     payload: TaskLatePayload
 
 
+class CallRinging(ActivityEnvelope):
+    """``worker_id`` is the first operator named (the partition key); all are in the payload."""
+
+    type: Literal["CallRinging"] = "CallRinging"
+    payload: CallRingingPayload
+
+
 ActivityEvent = Annotated[
     GridActivityRecorded
     | ScoreEntryRecorded
@@ -100,7 +108,8 @@ ActivityEvent = Annotated[
     | TrainingRecorded
     | OutageAnnounced
     | TaskAssigned
-    | TaskLate,
+    | TaskLate
+    | CallRinging,
     Field(discriminator="type"),
 ]
 ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(

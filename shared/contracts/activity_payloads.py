@@ -144,3 +144,17 @@ class TaskLatePayload(Contract):
     title: MaskedText
     deadline: AwareDatetime
     done_at: AwareDatetime | None = None
+
+
+class CallRingingPayload(Contract):
+    """The hotline's phone rings at (``newCall``) or is answered by (``answer``) the operators the
+    PBX names, by intake: their open 受理 page shows the caller. Carries no number: the console
+    reads the caller from intake by ``call_id`` with the operator's own rights."""
+
+    call_id: str = Field(max_length=250)
+    event: Literal["newCall", "answer"]
+    direction: Literal["in", "out"]
+    operators: tuple[str, ...] = Field(
+        description="The PBX's user[] and answeringNumber: console usernames of the operators"
+    )
+    queue: MaskedText | None = None

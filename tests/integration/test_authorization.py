@@ -75,13 +75,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake POST /v1/calls/events": frozenset({"admin"}),
     "intake GET /v1/calls": frozenset({"operator", "ops", "admin"}),
     "intake GET /v1/calls/callbacks": frozenset({"operator", "ops", "admin"}),
+    # The pop-up's caller in full: the operator on the line only (the log stays masked).
+    "intake GET /v1/calls/{call_id}": frozenset({"operator", "admin"}),
     "intake POST /v1/calls/callbacks/{callback_id}/attempts": frozenset(
         {"operator", "ops", "admin"}
     ),
-    # Our own 回访 of 96568 and grid orders, and 催办: the hotline desk's.
-    "intake GET /v1/callbacks/due": frozenset({"operator", "ops", "admin"}),
-    "intake POST /v1/orders/{order_id}/callback": frozenset({"operator", "admin"}),
-    "intake POST /v1/orders/{order_id}/urge": frozenset({"operator", "admin"}),
     # The 12345 platform's follow-ups arrive through the hotline's gateway (the operator role).
     "intake POST /v1/orders/12345/{order_no}/followups": frozenset({"operator", "admin"}),
     "intake GET /v1/followups/unmatched": frozenset({"operator", "ops", "admin"}),
@@ -229,8 +227,6 @@ def sample_bodies() -> dict[str, Any]:
             "callId": f"auth-{next(counter)}",
         },
         "intake POST /v1/calls/callbacks/{callback_id}/attempts": {"reached": False},
-        "intake POST /v1/orders/{order_id}/callback": {"result": "不满意", "opinion": "未修好"},
-        "intake POST /v1/orders/{order_id}/urge": {"content": "用户再次来电"},
         "intake POST /v1/orders/12345/{order_no}/followups": lambda: {
             **example("followups/urge.json"),
             "message_id": f"auth-followup-{next(counter)}",
@@ -352,6 +348,7 @@ async def test_no_role_succeeds_where_the_access_rules_do_not_let_it(
                 "incident_id": "INC-NONE",
                 "entry_id": str(care.json()["id"]),
                 "callback_id": "999",
+                "call_id": "CALL-NONE",
                 "order_no": "LC12345-AUTH-UNKNOWN",
             },
             "router": {
@@ -472,6 +469,7 @@ CONSOLE_ALLOWED: dict[str, frozenset[str]] = {
     "GET /operator": frozenset({"operator", "admin"}),
     "GET /operator/preview": frozenset({"operator", "admin"}),
     "GET /operator/live": frozenset({"operator", "admin"}),
+    "GET /operator/caller": frozenset({"operator", "admin"}),  # the pop-up's caller
     "POST /operator/calls": frozenset({"operator", "admin"}),
     "GET /head": HEADS,
     "GET /head/scores/{month}.xlsx": HEADS,
@@ -509,6 +507,7 @@ CONSOLE_STREAMS: dict[str, frozenset[str]] = {
 }
 CONSOLE_QUERIES: dict[str, dict[str, str]] = {
     "GET /events": {"page": "inbox"},
+    "GET /operator/caller": {"call_id": "CALL-NONE"},
     "GET /search": {"q": "水城花园"},
     "GET /operator/preview": {"category": "LEAK", "community": "水城花园", "phone": "13906351234"},
     "GET /head": {"month": MONTH},

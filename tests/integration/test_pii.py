@@ -313,6 +313,7 @@ async def test_no_phone_is_readable_anywhere_but_in_the_assignees_order_view(
             "incident_id": "INC-NONE",
             "primary_order_id": main,
             "unit": "UM-T1",
+            "call_id": "CALL-NONE",  # the pop-up's caller: the named operator's only (own test)
         }
         orders = (main, returned, complaint, report)
         for route in routes_of(system.apps):

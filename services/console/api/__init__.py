@@ -5,6 +5,8 @@ from fastapi import APIRouter
 from services.console.api import (
     asyncapi,
     auth,
+    callbacks,
+    calls,
     duty,
     head,
     links,
@@ -24,11 +26,13 @@ def build_pages() -> APIRouter:
     for part in (
         auth.router,
         asyncapi.router,
+        calls.router,
         links.router,
         live.router,
         messages.router,
         notices.router,
         operator.router,
+        callbacks.router,
         head.router,
         report.router,
         roster.router,

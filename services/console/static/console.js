@@ -94,6 +94,43 @@
     el.addEventListener("input", function () { el.dataset.dirty = "1"; });
   });
 
+  // The pop-up (issue 21): a call the PBX names this operator for. The panel reads the caller
+  // and fills the call form in: the number always, the name, 户号 and address where empty.
+  var panel = document.getElementById("call-panel");
+  if (panel) {
+    panel.addEventListener("call", function (e) {
+      if (!e.detail.call_id) { return; }
+      fetch("/operator/caller?call_id=" + encodeURIComponent(e.detail.call_id), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          panel.innerHTML = html;
+          panel.hidden = false;
+          var pop = panel.querySelector(".caller-pop");
+          var callForm = document.getElementById("call-form");
+          if (!pop || !callForm) { return; }
+          var fill = function (name, value, always) {
+            var input = callForm.elements[name];
+            if (input && value && (always || !input.value)) { input.value = value; }
+          };
+          fill("phone", pop.dataset.phone, true);
+          fill("caller_name", pop.dataset.name);
+          fill("account_no", pop.dataset.account);
+          fill("community", pop.dataset.community);
+          fill("building", pop.dataset.building);
+          callForm.dispatchEvent(new Event("change"));
+          document.title = "来电 · " + baseTitle;
+          var start = pop.querySelector("[data-new-order]");
+          if (start) {
+            start.addEventListener("click", function () {
+              var next = callForm.querySelector("select[name=category]") || callForm.elements.description;
+              next.focus();
+            });
+          }
+        })
+        .catch(function () { /* the form stays as it is; the operator types the number */ });
+    });
+  }
+
   if (liveEls.length && window.EventSource) {
     var first = liveEls[0];
     var url = "/events?page=" + encodeURIComponent(first.dataset.live);

@@ -10,7 +10,7 @@ for a connector that can only be given a URL (as Zammad's ``/api/v1/cti/:token``
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
@@ -20,20 +20,25 @@ from services.intake.calls import (
     CallbackAttempt,
     Callbacks,
     CallbackView,
+    CallerOnLine,
     CallLog,
     CtiEvent,
 )
+from services.intake.domain.care import find_entry
 from services.intake.handlers.callbacks import AttemptOutcome, LogCallbackAttempt
 from services.intake.handlers.calls import CallOutcome, RecordCallEvent
 from services.intake.metrics import CALLBACKS_CLOSED, CALLS
 from services.intake.queries.calls import call_log, callback_view, callbacks
-from services.intake.store import CallRepository
+from services.intake.store import CallRepository, CallRow, CareRepository
 from shared.auth import AuthError, Principal, read_token
+from shared.clock import to_local
+from shared.contracts import Address
 from shared.http import ApiError, require
 from shared.params import Limit, Offset
 
 router = APIRouter(prefix="/v1/calls", tags=["telephone (CTI)"])
 Desk = Annotated[Principal, Depends(require("operator", "ops"))]
+OnTheLine = Annotated[Principal, Depends(require("operator"))]
 
 FIELD_LABELS = {
     "event": "事件（event）",
@@ -196,3 +201,32 @@ async def log_callback(
         row = await CallRepository(session).callback(callback_id, lock=False)
         assert row is not None
         return callback_view(row, runtime.clock.now())
+
+
+@router.get(
+    "/{call_id}",
+    response_model=CallerOnLine,
+    summary="来电弹屏：一通电话的来电号码（完整，仅接线员）与关怀登记",
+)
+async def caller_on_line(
+    call_id: Annotated[str, Path(max_length=250)], who: OnTheLine, runtime: Runtime
+) -> CallerOnLine:
+    """For the operator's pop-up (the console reads it when the PBX names them): the number in
+    full, to the operator the PBX named for this call alone, as they hear it and type it into
+    the order; the log and the lists stay masked, and the event on the log carries no number."""
+    async with runtime.db.snapshot() as session:
+        call = await session.get(CallRow, call_id)
+        if call is None:
+            raise ApiError(404, "not_found", f"没有通话 {call_id}", "call_id")
+        named = {n.lower() for n in [*(call.users or []), call.answered_by or ""] if n}
+        if who.subject.lower() not in named and not who.is_any("admin"):
+            raise ApiError(403, "forbidden", "这通电话没有转给您，不能查看来电号码", "call_id")
+        entries = await CareRepository(session).active_for(call.phone, None)
+    return CallerOnLine(
+        call_id=call.call_id,
+        direction=call.direction,
+        phone=call.phone,
+        care=find_entry(entries, call.phone, Address()) is not None,
+        rang_at=to_local(call.rang_at).isoformat() if call.rang_at else None,
+        answered_by=call.answered_by,
+    )

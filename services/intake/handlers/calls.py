@@ -12,6 +12,8 @@ from services.intake.config import IntakeDeps
 from services.intake.domain.calls import WorkingHours, callback_due, counterpart, is_missed
 from services.intake.store import CallbackRow, CallRepository, CallRow
 from shared.contracts import Event
+from shared.contracts.activity_events import CallRinging
+from shared.contracts.activity_payloads import CallRingingPayload
 from shared.unit_of_work import UnitOfWork
 
 
@@ -59,7 +61,29 @@ async def record_call_event(
         uow.answer = await _answered(call, event, calls, now)
     else:
         uow.answer = await _hung_up(call, event, calls, deps, now)
-    return []
+    return _ringing(event, uow.answer, now)
+
+
+def _ringing(event: CtiEvent, outcome: CallOutcome, now: datetime) -> list[Event]:
+    """The operators' pop-up (issue 21): a call ringing at or answered by named operators, once
+    per call and event. No number on the log: the console asks intake for the caller."""
+    if event.event == "hangup" or outcome.status != "recorded":
+        return []
+    names = [*event.user, *([event.answering_number] if event.answering_number else [])]
+    operators = tuple(dict.fromkeys(n for n in names if n))
+    if not operators:
+        return []
+    payload = CallRingingPayload(
+        call_id=event.call_id,
+        event=event.event,
+        direction=event.direction,
+        operators=operators,
+        queue=event.queue,
+    )
+    ringing = CallRinging(
+        worker_id=operators[0], occurred_at=now, producer="intake", payload=payload
+    )
+    return [ringing]
 
 
 async def _answered(

@@ -128,4 +128,7 @@ def _found(row: OrderRow, who: Principal, why: list[str]) -> FoundOrder:
         grid=row.grid,
         handling_department=row.handling_department,
         matched_by=why,
+        holder_id=row.assignee_id,
+        account_no=canonical.get("account_no"),
+        special_care=bool(row.special_care),
     )
