@@ -80,6 +80,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "intake POST /v1/calls/callbacks/{callback_id}/attempts": frozenset(
         {"operator", "ops", "admin"}
     ),
+    # Our own 回访 of 96568 and grid orders, and 催办: the hotline desk's.
+    "intake GET /v1/callbacks/due": frozenset({"operator", "ops", "admin"}),
+    "intake POST /v1/orders/{order_id}/callback": frozenset({"operator", "admin"}),
+    "intake POST /v1/orders/{order_id}/urge": frozenset({"operator", "admin"}),
     # The 12345 platform's follow-ups arrive through the hotline's gateway (the operator role).
     "intake POST /v1/orders/12345/{order_no}/followups": frozenset({"operator", "admin"}),
     "intake GET /v1/followups/unmatched": frozenset({"operator", "ops", "admin"}),
@@ -227,6 +231,8 @@ def sample_bodies() -> dict[str, Any]:
             "callId": f"auth-{next(counter)}",
         },
         "intake POST /v1/calls/callbacks/{callback_id}/attempts": {"reached": False},
+        "intake POST /v1/orders/{order_id}/callback": {"result": "不满意", "opinion": "未修好"},
+        "intake POST /v1/orders/{order_id}/urge": {"content": "用户再次来电"},
         "intake POST /v1/orders/12345/{order_no}/followups": lambda: {
             **example("followups/urge.json"),
             "message_id": f"auth-followup-{next(counter)}",
@@ -471,6 +477,8 @@ CONSOLE_ALLOWED: dict[str, frozenset[str]] = {
     "GET /operator/live": frozenset({"operator", "admin"}),
     "GET /operator/caller": frozenset({"operator", "admin"}),  # the pop-up's caller
     "POST /operator/calls": frozenset({"operator", "admin"}),
+    "GET /callbacks": frozenset({"operator", "admin"}),  # 回访 of 96568 and grid orders
+    "POST /callbacks/{order_id}": frozenset({"operator", "admin"}),
     "GET /head": HEADS,
     "GET /head/scores/{month}.xlsx": HEADS,
     "GET /head/roster": HEADS,
@@ -542,6 +550,7 @@ def console_forms() -> dict[str, dict[str, str]]:
             "description": "楼下漏水",
         },
         "POST /notices/{task_id}/sent": {},
+        "POST /callbacks/{order_id}": {"result": "满意", "opinion": "已修好"},
         "POST /head/entries": {
             "worker_id": OWN_WORKER,
             "rule": "PENNANT",
