@@ -45,7 +45,7 @@ async def test_a_96568_callback_recorded_as_dissatisfied_in_the_console_reopens_
     executable = chromium_or_skip()
     clock = RunningClock(ORDER_DAY_0930)
     services = ("intake", "router", "sla")
-    async with run_system(environment, dict.fromkeys(services, clock), services) as system:  # type: ignore[arg-type]
+    async with run_system(environment, dict.fromkeys(services, clock), services) as system:
         created = await system.intake.post("/v1/orders/96568", json=call(), headers=OPERATOR)
         assert created.status_code == 201, created.text
         order_id = str(created.json()["order_id"])
