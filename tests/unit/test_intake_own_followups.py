@@ -13,7 +13,7 @@ from shared.contracts import CallbackRecorded, OrderReopened
 from shared.paths import CONFIG_DIR
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
-RESOLVED = OwnOrder("GL-1", "96568", "resolved", reply_cycle=0)
+RESOLVED = OwnOrder("GL-1", "96568", "resolved", reply_cycle=0, holder_id="W-0301")
 
 
 def test_each_result_puts_what_the_platforms_callback_would() -> None:
@@ -23,6 +23,8 @@ def test_each_result_puts_what_the_platforms_callback_would() -> None:
     assert (happy.payload.solved, happy.payload.round) == (True, 1)
     recorded, reopened = callback_events(RESOLVED, "不满意", "水还是黄的", "op-1", "m1", NOW)
     assert isinstance(recorded, CallbackRecorded) and not recorded.payload.solved
+    # Who called and who held it: scoring offers the holder's head a 件件有回音 candidate.
+    assert (recorded.payload.by, recorded.payload.holder_id) == ("op-1", "W-0301")
     assert isinstance(reopened, OrderReopened) and reopened.causation_id == recorded.event_id
     assert (reopened.payload.round, reopened.payload.by) == (2, "op-1")
     assert reopened.payload.reason == "96568 回访不满意：水还是黄的"

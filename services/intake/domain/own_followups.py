@@ -37,6 +37,7 @@ class OwnOrder:
     source: str
     state: str
     reply_cycle: int  # 0 in the first round; each reopen adds one
+    holder_id: str | None = None  # who holds it: a 不满意 is their head's candidate to judge
 
     @property
     def round(self) -> int:
@@ -70,6 +71,8 @@ def callback_events(
             solved=result != "不满意",
             opinion=opinion,
             round=order.round,
+            by=by,
+            holder_id=order.holder_id,
         ),
     )
     if result != "不满意":

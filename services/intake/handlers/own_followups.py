@@ -52,7 +52,10 @@ async def _locked(uow: UnitOfWork, order_id: str) -> tuple[OrderRow, OwnOrder]:
     order = await uow.session.get(OrderRow, order_id, with_for_update=True, populate_existing=True)
     if order is None:
         raise NotFound(f"没有工单 {order_id}", "order_id")
-    return order, OwnOrder(order.order_id, order.source, order.state, order.reply_cycle or 0)
+    facts = OwnOrder(
+        order.order_id, order.source, order.state, order.reply_cycle or 0, order.assignee_id
+    )
+    return order, facts
 
 
 def _kept(order: OrderRow, kind: str, uow: UnitOfWork, body: dict[str, object]) -> FollowupRow:
