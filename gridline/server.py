@@ -16,6 +16,9 @@ import uvicorn
 TICK_SECONDS = 1.0
 
 
+GRACEFUL_SECONDS = 5  # a stop waits this long for open requests, then closes them
+
+
 class QuietServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, tick_seconds: float = TICK_SECONDS) -> None:
         super().__init__(config)
@@ -46,7 +49,19 @@ class QuietServer(uvicorn.Server):
             self._woken.set_result(None)
 
 
+def config_for(app: Any, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        # An open page's live stream (the console's /events) never ends by itself: without a
+        # bound, a stop waited for every open browser.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
+
+
 def serve(app: Any, host: str, port: int) -> None:
     """Runs ``app`` until SIGINT or SIGTERM, with the process's own logging (no uvicorn setup)."""
-    config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
-    QuietServer(config).run()
+    QuietServer(config_for(app, host, port)).run()
