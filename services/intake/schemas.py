@@ -64,6 +64,9 @@ class OrderView(BaseModel):
     special_care: bool = False
     incident_id: str | None = None
     handling_department: str | None = None
+    holder_id: str | None = Field(
+        None, description="Who holds it now (the last dispatch): the desk can name them to a caller"
+    )
     replies: list[ReplyView] = Field(default_factory=list)
     timeline: list[TimelineEntry]
 

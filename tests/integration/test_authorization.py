@@ -479,6 +479,7 @@ CONSOLE_ALLOWED: dict[str, frozenset[str]] = {
     "POST /operator/calls": frozenset({"operator", "admin"}),
     "GET /callbacks": frozenset({"operator", "admin"}),  # 回访 of 96568 and grid orders
     "POST /callbacks/{order_id}": frozenset({"operator", "admin"}),
+    "POST /orders/{order_id}/urge": frozenset({"operator", "admin"}),  # 催办 from the desk
     "GET /head": HEADS,
     "GET /head/scores/{month}.xlsx": HEADS,
     "GET /head/roster": HEADS,
@@ -551,6 +552,7 @@ def console_forms() -> dict[str, dict[str, str]]:
         },
         "POST /notices/{task_id}/sent": {},
         "POST /callbacks/{order_id}": {"result": "满意", "opinion": "已修好"},
+        "POST /orders/{order_id}/urge": {"content": "用户再次来电"},
         "POST /head/entries": {
             "worker_id": OWN_WORKER,
             "rule": "PENNANT",

@@ -1,7 +1,10 @@
 """回访 (issue 20): the hotline's own callbacks of 96568 and grid orders — the ones resolved since
 the last working day, the most pressing first — each recorded with one tap: 满意, 基本满意, 不满意
 (the order is reopened to its last holder) or 联系不上 (a try; the last allowed one ends it).
-Intake owns the list and the rules (config/callbacks.yaml); the console shows and forwards."""
+Intake owns the list and the rules (config/callbacks.yaml); the console shows and forwards.
+
+催办 (issue 21): a caller rings again about an order still being handled; the operator chases it
+from the order's page, and intake's OrderUrged tells its holder and their head."""
 
 from typing import Any
 
@@ -52,3 +55,22 @@ async def record(
     else:
         flash(request, _said(order_id, result, answer, form.get("max_tries", "")))
     return back_to("/callbacks")
+
+
+# Before the worker's /orders/{order_id}/{action}: the desk's, not the holder's.
+@router.post("/orders/{order_id}/urge", include_in_schema=False)
+async def urge(
+    request: Request, ctx: Ctx, order_id: str, form: Form, user: User = DESK
+) -> Response:
+    try:
+        await ctx.services.post(
+            user.caller,
+            "intake",
+            f"/v1/orders/{order_id}/urge",
+            {"content": form.get("content", "").strip()},
+        )
+    except ServiceError as exc:
+        flash(request, exc.message(), "error")
+    else:
+        flash(request, f"已催办 {order_id}：已通知承办人和部门负责人")
+    return back_to(f"/orders/{order_id}")

@@ -93,7 +93,10 @@ async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUse
         order=order,
         routing=routing,
         clocks=one_per_kind(clocks["deadlines"], ctx.clock.now()) if clocks else None,
-        holder_phone=ctx.deps.work_phone(routing["assignee_id"] if routing else None),
+        holder_phone=ctx.deps.work_phone(
+            routing["assignee_id"] if routing else order.get("holder_id")
+        ),
+        urgeable=URGEABLE,
         received=order["timeline"][0]["payload"] if order["timeline"] else {},
     )
 
@@ -113,6 +116,9 @@ async def act(
         flash(request, f"{ACTIONS[action]}成功")
     return back_to(f"/orders/{order_id}")
 
+
+# Intake's states of an order still being handled: what a caller ringing again can chase.
+URGEABLE = ("received", "dispatched", "acknowledged", "returned", "reopened")
 
 ACTIONS = {
     "acknowledge": "签收",

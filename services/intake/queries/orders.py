@@ -58,6 +58,7 @@ def _view(
         special_care=bool(order.special_care),
         incident_id=order.incident_id,
         handling_department=order.handling_department,
+        holder_id=order.assignee_id,
         replies=[
             ReplyView(
                 channel=r.channel,
