@@ -7,9 +7,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
+from services.console import typeahead
+from services.console.api.web import Ctx, Form, User, back_to, render, require_kind
 from services.console.queries import ServiceError
 from services.console.schemas import CallForm, form_errors
+from shared.clock import to_local
 
 OPERATOR = require_kind("operator")
 ANYONE = require_kind("operator", "ops", "department", "head")
@@ -34,18 +36,31 @@ async def _duplicates(ctx: Ctx, user: User, phone: str, community: str, building
 router = APIRouter()
 
 
-@router.get("/operator", include_in_schema=False)
-async def operator_page(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
+def _form_page(
+    request: Request, ctx: Ctx, user: User, form: dict[str, str], error: str | None, status: int
+) -> Response:
+    communities = ctx.deps.org.known_communities()
     return render(
         request,
         ctx,
         "operator.html",
         user,
+        status_code=status,
         categories=ctx.deps.categories,
-        communities=ctx.deps.org.known_communities(),
-        form={},
-        error=None,
+        category_keys=typeahead.category_keys(ctx.deps.categories),
+        communities=communities,
+        community_keys=typeahead.community_keys(communities),
+        # The last call's order, above an empty form for the next call.
+        created=request.session.pop("created", None),
+        earliest=f"{to_local(ctx.clock.now()):%Y-%m-%dT%H:%M}",
+        form=form,
+        error=error,
     )
+
+
+@router.get("/operator", include_in_schema=False)
+async def operator_page(request: Request, ctx: Ctx, user: User = OPERATOR) -> Response:
+    return _form_page(request, ctx, user, {}, None, 200)
 
 
 @router.get("/operator/preview", include_in_schema=False)
@@ -90,13 +105,19 @@ async def submit_call(request: Request, ctx: Ctx, form: Form, user: User = OPERA
         call = CallForm.model_validate(form)
     except ValidationError as exc:
         return _form_again(request, ctx, user, form, form_errors(exc))
-    body = call.to_call(ctx.deps.category_label(call.category), user.username, ctx.clock.now())
+    now = ctx.clock.now()
+    if call.appointment is not None and call.appointment <= now:
+        when = f"{to_local(call.appointment):%Y-%m-%d %H:%M}"
+        return _form_again(
+            request, ctx, user, form, f"预约上门：{when}（北京时间）已过，须晚于现在"
+        )
+    body = call.to_call(ctx.deps.category_label(call.category), user.username, now)
     try:
         accepted = await ctx.services.post(user.caller, "intake", "/v1/orders/96568", body)
     except ServiceError as exc:
         return _form_again(request, ctx, user, form, exc.message())
-    flash(request, f"已受理，工单号 {accepted['order_id']}")
-    return back_to(f"/orders/{accepted['order_id']}")
+    request.session["created"] = accepted["order_id"]
+    return back_to("/operator")
 
 
 @router.get("/operator/live", include_in_schema=False)
@@ -119,14 +140,4 @@ async def search(request: Request, ctx: Ctx, q: str = "", user: User = ANYONE) -
 def _form_again(
     request: Request, ctx: Ctx, user: User, form: dict[str, str], error: str
 ) -> Response:
-    return render(
-        request,
-        ctx,
-        "operator.html",
-        user,
-        status_code=422,
-        categories=ctx.deps.categories,
-        communities=ctx.deps.org.known_communities(),
-        form=form,
-        error=error,
-    )
+    return _form_page(request, ctx, user, form, error, 422)
