@@ -16,7 +16,7 @@ from services.sla.queries import Scope, SlaQueries
 from services.sla.schemas import AtRiskList, DutyBoard, OrderClocks, Overview, Rates
 from shared.auth import Principal
 from shared.http import principal
-from shared.params import KeyList, Limit, PathKey
+from shared.params import MONTH_PATTERN, KeyList, Limit, PathKey
 from shared.refusals import NotFound
 from shared.runtime import ServiceRuntime
 
@@ -44,7 +44,6 @@ def scope_of(who: Principal) -> Scope:
     return Scope()
 
 
-MONTH_PATTERN = r"^(20\d\d|2[1-9]\d\d)-(0[1-9]|1[0-2])$"  # 2000-01 … 2999-12
 Context = Annotated[SlaContext, Depends(context)]
 Reader = Annotated[Principal, Depends(principal)]
 router = APIRouter()

@@ -123,6 +123,7 @@ async def test_a_head_counts_their_own_department_only(intake: Intake) -> None:
     ("params", "role", "status"),
     [
         ({"month": "2026-13"}, "ops", 422),
+        ({"month": "0000-01"}, "ops", 422),  # year 0: no calendar holds it (was a 500)
         ({"month": "2026-11", "months": 13}, "ops", 422),
         ({}, "ops", 422),
         ({"month": "2026-11"}, "operator", 403),

@@ -9,11 +9,11 @@ from services.intake.queries.reports import order_counts
 from services.intake.schemas import OrderCounts
 from shared.auth import Principal
 from shared.http import require
+from shared.params import MONTH_PATTERN
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 # Operators take calls; the report is for heads, the office and the duty room.
 Reader = Annotated[Principal, Depends(require("head", "ops", "department"))]
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 @router.get("/orders", response_model=OrderCounts, summary="月报：按类别、小区、网格统计工单")
