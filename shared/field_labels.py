@@ -89,6 +89,7 @@ FIELDS: dict[str, str] = {
     "to": "被叫号码",
     "direction": "呼叫方向",
     "callId": "呼叫编号",
+    "call_id": "呼叫编号",  # the pop-up's GET /v1/calls/{call_id}
     "user": "坐席姓名",
     "queue": "队列",
     "cause": "挂断原因",
