@@ -20,7 +20,9 @@ HangupCause = Literal[
 ]
 CallbackState = Literal["open", "reached", "unreachable", "answered"]
 # A number as PBXs write it (493055571600, +86 139 0635 1234, 0635-8212345) or "anonymous".
-NUMBER_PATTERN = r"^(anonymous|unknown|\+?[0-9][0-9 \-()]{0,38})$"
+# A number as a PBX writes it: E.164 is 15 digits at most, formatting included 32 characters (the
+# longest the call log keeps; 39 digits were a 500 on PostgreSQL).
+NUMBER_PATTERN = r"^(anonymous|unknown|\+?[0-9][0-9 \-()]{0,30})$"
 
 
 def _names(value: Any) -> Any:
@@ -34,8 +36,8 @@ class CtiEvent(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, populate_by_name=True)
 
     event: CtiEventName
-    from_number: str = Field(alias="from", max_length=40, pattern=NUMBER_PATTERN)
-    to_number: str = Field(alias="to", max_length=40, pattern=NUMBER_PATTERN)
+    from_number: str = Field(alias="from", max_length=32, pattern=NUMBER_PATTERN)
+    to_number: str = Field(alias="to", max_length=32, pattern=NUMBER_PATTERN)
     direction: Literal["in", "out"]
     call_id: str = Field(alias="callId", min_length=1, max_length=250)
     user: Annotated[list[Text60], BeforeValidator(_names), Field(max_length=20)] = []

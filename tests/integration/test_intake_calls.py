@@ -193,6 +193,7 @@ async def test_only_the_pbx_may_post_call_events_and_only_the_desk_reads_them(
         ({"event": "ring"}, "event", "事件（event）应为 newCall、answer 或 hangup"),
         ({"direction": "sideways"}, "direction", "呼叫方向（direction）应为 in"),
         ({"from": "call me"}, "from", "主叫号码（from）应为电话号码"),
+        ({"from": "0" * 39}, "from", "主叫号码（from）"),  # longer than any number (was a 500)
         ({"callId": ""}, "callId", "呼叫编号（callId）不能为空"),
         ({"event": "hangup", "cause": "bored"}, "cause", "挂断原因（cause）应为 normalClearing"),
     ],

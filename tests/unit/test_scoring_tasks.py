@@ -6,7 +6,7 @@ import pytest
 
 from services.scoring.config import load_rules
 from services.scoring.domain.entries import automatic_entries
-from services.scoring.domain.refusals import NoSuchWorker, OtherDepartment
+from services.scoring.domain.refusals import OtherDepartment
 from services.scoring.domain.tasks import (
     Assignment,
     check_assignment,
@@ -43,7 +43,7 @@ def test_an_admin_gives_tasks_across_departments() -> None:
     ("workers", "deadline", "refusal", "field"),
     [
         ([], DEADLINE, Invalid, "worker_ids"),
-        (["W-404"], DEADLINE, NoSuchWorker, "worker_id"),
+        (["W-404"], DEADLINE, Invalid, "worker_ids"),  # named in the body: 422, not 404
         (["W-1"], NOW, Invalid, "deadline"),
     ],
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from services.scoring.domain.refusals import NoSuchWorker, OtherDepartment
+from services.scoring.domain.refusals import OtherDepartment
 from shared.clock import to_local
 from shared.refusals import Invalid
 
@@ -47,8 +47,8 @@ def check_assignment(
         raise Invalid("请至少指定一名网格员", "worker_ids")
     for worker_id in workers:
         department = departments.get(worker_id)
-        if department is None:
-            raise NoSuchWorker(worker_id)
+        if department is None:  # a name in the body, not the resource addressed: invalid input
+            raise Invalid(f"没有网格员 {worker_id}", "worker_ids")
         if assignment.kind != "admin" and department != assignment.department:
             raise OtherDepartment(worker_id, department)
     if assignment.deadline <= now:
