@@ -15,7 +15,7 @@ from services.notify.channels.sms import AliyunSms
 from services.notify.channels.webhook import Webhook
 from services.notify.channels.wecom import WeComApp
 from services.notify.config import NotifySettings, load_deps
-from services.notify.handlers import COMMANDS, EVENTS
+from services.notify.handlers import ACTIVITY_CONSUMER, ACTIVITY_EVENTS, COMMANDS, EVENTS
 from services.notify.jobs import Deliverer
 from services.notify.store import InboxRow, OutboxRow
 from shared.clock import Clock, StartedClock, SystemClock
@@ -68,6 +68,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         inbox_model=InboxRow,
     )
     runtime.consume_orders(CONSUMER, EVENTS, deps)
+    runtime.consume_activity(ACTIVITY_CONSUMER, ACTIVITY_EVENTS, deps)
     client = http_client(settings.http_timeout_seconds)
     channels = build_channels(settings, client, LocalReceiver(runtime.db, clock))
     runtime.background("deliveries", Deliverer(runtime, deps, channels).run)

@@ -28,6 +28,7 @@ Notice = Literal[
     "alert",
     "urged",
     "supervised",
+    "notice_task",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
 ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]

@@ -1,11 +1,13 @@
-"""通知 notify's Kafka interface for ``docs/asyncapi.json``: its consumer with its handler table,
-and the failures it publishes for the router to skip an unreachable person."""
+"""通知 notify's Kafka interface for ``docs/asyncapi.json``: its consumers (orders, and notice
+tasks on the activity topic) with their handler tables, and the failures it publishes for the
+router to skip an unreachable person."""
 
-from services.notify.handlers import EVENTS
+from services.notify.handlers import ACTIVITY_CONSUMER, ACTIVITY_EVENTS, EVENTS
 from shared.asyncapi import Interface
 from shared.contracts import NotificationFailed
 
 INTERFACE = Interface("notify", "通知 notify")
 INTERFACE.consume("notify", EVENTS)
+INTERFACE.consume(ACTIVITY_CONSUMER, ACTIVITY_EVENTS)
 INTERFACE.publish(NotificationFailed)
 BROKER = INTERFACE.finish()

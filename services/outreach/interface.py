@@ -6,6 +6,7 @@ from shared.asyncapi import Interface
 from shared.contracts import (
     GridActivityRecorded,
     NoticeOverdue,
+    NoticeTaskAssigned,
     OutageAnnounced,
     TrainingRecorded,
     WeChatGroupMissing,
@@ -17,6 +18,7 @@ INTERFACE.consume("leave", EVENTS)
 INTERFACE.publish(
     OutageAnnounced,
     NoticeOverdue,
+    NoticeTaskAssigned,
     GridActivityRecorded,
     WeChatGroupRecorded,
     WeChatGroupMissing,

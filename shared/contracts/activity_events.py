@@ -10,6 +10,7 @@ from shared.contracts.activity_payloads import (
     LeaveChangedPayload,
     MonthClosedPayload,
     NoticeOverduePayload,
+    NoticeTaskAssignedPayload,
     OutageAnnouncedPayload,
     ScoreEntryRecordedPayload,
     TaskAssignedPayload,
@@ -52,6 +53,13 @@ class LeaveChanged(ActivityEnvelope):
 class NoticeOverdue(ActivityEnvelope):
     type: Literal["NoticeOverdue"] = "NoticeOverdue"
     payload: NoticeOverduePayload
+
+
+class NoticeTaskAssigned(ActivityEnvelope):
+    """``worker_id`` is the worker the notice task is given to (one event per task)."""
+
+    type: Literal["NoticeTaskAssigned"] = "NoticeTaskAssigned"
+    payload: NoticeTaskAssignedPayload
 
 
 class WeChatGroupMissing(ActivityEnvelope):
@@ -103,6 +111,7 @@ ActivityEvent = Annotated[
     | MonthClosed
     | LeaveChanged
     | NoticeOverdue
+    | NoticeTaskAssigned
     | WeChatGroupMissing
     | WeChatGroupRecorded
     | TrainingRecorded

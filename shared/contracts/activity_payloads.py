@@ -65,6 +65,18 @@ class LeaveChangedPayload(Contract):
     by: str = Field(description="The head (or admin) who changed it")
 
 
+class NoticeTaskAssignedPayload(Contract):
+    """A notice task given to a worker (the envelope's ``worker_id``), by outreach: notify tells
+    the worker what to post and by when. No phone and no notice text travel here."""
+
+    task_id: str
+    campaign_id: str
+    department: str
+    community: str
+    title: MaskedText = Field(examples=["维修停水通知"])
+    deadline: AwareDatetime
+
+
 class NoticeOverduePayload(Contract):
     """A notice task not marked sent by its deadline (Art. 18(一)6), by outreach: the head may
     make it an INFO_NOT_SENT deduction; nothing is deducted on its own."""

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from services.notify.domain import texts
 from services.notify.domain.facts import Notification, OrderFacts
+from shared.clock import to_local
 from shared.contracts import (
     MajorEventRaised,
+    NoticeTaskAssigned,
     OrderDispatched,
     OrderEvent,
     OrderSupervised,
@@ -139,4 +141,21 @@ def alert_notification(
         None,
         "critical" if severity == "critical" else "normal",
         reason=f"{name}（{severity}）：{summary}".rstrip("："),
+    )
+
+
+def notice_task_notification(event: NoticeTaskAssigned) -> Notification:
+    """A notice task (通知任务) for its worker: what to post, where and by when. Keyed on the
+    task, so a redelivered event tells nobody twice."""
+    p = event.payload
+    due = to_local(p.deadline).strftime("%m月%d日 %H:%M")
+    reason = f"{p.title}：{p.community}\n请于 {due} 前在小区群发送并标记已发送（任务 {p.task_id}）"
+    return Notification(
+        "notice_task",
+        p.task_id,
+        None,
+        reason=reason,
+        named=(event.worker_id,),
+        deadline=p.deadline,
+        cause_event_id=str(event.event_id),
     )

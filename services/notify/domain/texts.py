@@ -16,6 +16,7 @@ TITLES = {
     "alert": "【系统告警】",
     "urged": "【12345 催办】市民再次来电催促",
     "supervised": "【12345 督办】请按督办时限答复",
+    "notice_task": "【通知任务】请按时发送通知",
 }
 MAJOR_LABEL = "重大事项"
 

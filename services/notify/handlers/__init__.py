@@ -1,5 +1,6 @@
-"""Everything notify does, in two tables: the order events it tells people of (``EVENTS``) and
-Alertmanager's webhook (``COMMANDS``). One shape, ``(message, uow, deps) -> events``.
+"""Everything notify does, in three tables: the order events it tells people of (``EVENTS``), the
+activity it tells people of (``ACTIVITY_EVENTS``: notice tasks) and Alertmanager's webhook
+(``COMMANDS``). One shape, ``(message, uow, deps) -> events``.
 
 - ``orders``: keep what messages need from the log, and plan who hears of what;
 - ``alerts``: Alertmanager's firing alerts, for ops;
@@ -10,9 +11,11 @@ Alertmanager's webhook (``COMMANDS``). One shape, ``(message, uow, deps) -> even
 from services.notify.config import NotifyDeps
 from services.notify.handlers.alerts import ReceiveAlerts, receive_alerts
 from services.notify.handlers.orders import on_order_event
+from services.notify.handlers.tasks import on_notice_task
 from shared.contracts import (
     DuplicateLinked,
     MajorEventRaised,
+    NoticeTaskAssigned,
     OrderDispatched,
     OrderReceived,
     OrderSplit,
@@ -34,6 +37,11 @@ EVENTS: HandlerTable[NotifyDeps] = {
     SlaBreached: on_order_event,  # red_card
     OrderUrged: on_order_event,  # 12345 催办 → the holder and the head
     OrderSupervised: on_order_event,  # 12345 督办 → the holder and the head
+}
+# gridline.activity: only what is a message to someone; the rest is dropped from its header.
+ACTIVITY_CONSUMER = "notify-activity"
+ACTIVITY_EVENTS: HandlerTable[NotifyDeps] = {
+    NoticeTaskAssigned: on_notice_task,  # 通知任务 → its worker
 }
 COMMANDS: HandlerTable[NotifyDeps] = {
     ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)

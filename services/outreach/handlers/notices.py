@@ -34,6 +34,8 @@ from shared.contracts import (
     LeavePeriod,
     NoticeOverdue,
     NoticeOverduePayload,
+    NoticeTaskAssigned,
+    NoticeTaskAssignedPayload,
     OutageAnnounced,
     OutageAnnouncedPayload,
 )
@@ -110,9 +112,11 @@ async def start_campaign(
     # the campaign back with the unit of work.
     _in_time_or_emergency(deps, template, command, uow.now)
     uow.answer = started
+    events: list[Event] = [_assigned(started.campaign, task, uow.now) for task in started.tasks]
     if not (template.opens_incident and body.starts_at and body.ends_at):
-        return []
+        return events
     return [
+        *events,
         OutageAnnounced(
             occurred_at=uow.now,
             producer=PRODUCER,
@@ -126,8 +130,25 @@ async def start_campaign(
                 reason=body.reason,
                 title=started.campaign.title,
             ),
-        )
+        ),
     ]
+
+
+def _assigned(campaign: CampaignRow, task: TaskRow, now: datetime) -> NoticeTaskAssigned:
+    """The worker is told of the task by notify (issue 19): without it a task waits unseen."""
+    return NoticeTaskAssigned(
+        occurred_at=now,
+        producer=PRODUCER,
+        worker_id=task.worker_id,
+        payload=NoticeTaskAssignedPayload(
+            task_id=task.task_id,
+            campaign_id=campaign.campaign_id,
+            department=task.department,
+            community=task.community,
+            title=campaign.title,
+            deadline=task.deadline,
+        ),
+    )
 
 
 def _in_time_or_emergency(

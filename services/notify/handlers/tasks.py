@@ -1,0 +1,17 @@
+"""What ``gridline.activity`` tells notify: a notice task given to a worker becomes a message
+to that worker (issue 19)."""
+
+from collections.abc import Sequence
+
+from services.notify.config import NotifyDeps
+from services.notify.domain.notices import notice_task_notification
+from services.notify.handlers.deliveries import enqueue
+from shared.contracts import Event, NoticeTaskAssigned
+from shared.unit_of_work import UnitOfWork
+
+
+async def on_notice_task(
+    event: NoticeTaskAssigned, uow: UnitOfWork, deps: NotifyDeps
+) -> Sequence[Event]:
+    """Plans the worker's message by the ``notice_task`` rule; each task once."""
+    return (await enqueue(uow.session, deps, notice_task_notification(event), uow.now)).events
