@@ -49,7 +49,8 @@ async def inbox(
     page: tuple[int, int],
     now: datetime,
 ) -> Inbox:
-    """A department's orders, soonest acknowledgement first, with the time left."""
+    """A department's orders, a chased open one first (the latest 催办 or 督办 on top), then
+    the soonest acknowledgement, with the time left."""
     limit, offset = page
     repo = RoutingRepository(session)
     rows = await repo.inbox(department, filters, limit, offset)
@@ -122,6 +123,9 @@ def _inbox_item(r: RoutedOrder, now: datetime, callers: int = 1) -> InboxItem:
         callers=callers if r.primary_order_id is None else 1,
         appointment_at=_local(r.appointment_at),
         address=_address_of(r.order),
+        urge_count=r.urge_count or 0,
+        supervise_count=r.supervise_count or 0,
+        urged_at=_local(r.urged_at),
     )
 
 

@@ -79,6 +79,9 @@ class InboxItem(BaseModel):
     callers: int = 1  # the orders this assignment answers: the incident's, not split off
     appointment_at: str | None = None
     address: str = ""
+    urge_count: int = Field(0, description="12345 催办 on the order so far")
+    supervise_count: int = Field(0, description="12345 督办 on the order so far")
+    urged_at: str | None = Field(None, description="The latest 催办 or 督办 (Beijing time)")
 
 
 class Inbox(BaseModel):

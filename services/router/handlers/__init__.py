@@ -3,6 +3,7 @@
 shape ``(message, uow, deps) -> events``; the unit of work commits the change with its events
 in the outbox, or nothing when a handler refuses.
 
+- ``chasing``: 12345's 催办 and 督办 lift the order in its holder's inbox;
 - ``routing``: dispatch, escalation, unreachable assignees, reopened and withdrawn orders,
   major events;
 - ``incidents``: linked orders riding on their incident, split off, resolved with it;
@@ -15,7 +16,15 @@ in the outbox, or nothing when a handler refuses.
 from typing import Any
 
 from services.router.config import RouterDeps
-from services.router.handlers import deadlines, incidents, orders, promises, roster, routing
+from services.router.handlers import (
+    chasing,
+    deadlines,
+    incidents,
+    orders,
+    promises,
+    roster,
+    routing,
+)
 from services.router.handlers.commands import (
     Acknowledge,
     DecideExtension,
@@ -39,7 +48,10 @@ from shared.contracts import (
     NotificationFailed,
     OrderReceived,
     OrderReopened,
+    OrderSupervised,
+    OrderUrged,
     OrderWithdrawn,
+    PlatformDecided,
     ResolveDeadlineSet,
 )
 from shared.unit_of_work import Handler
@@ -53,6 +65,9 @@ EVENTS: dict[type[Any], Handler[Any, RouterDeps]] = {
     OrderWithdrawn: routing.stop_withdrawn,
     NotificationFailed: routing.skip_unreachable,
     ResolveDeadlineSet: routing.follow_sla_deadline,
+    OrderUrged: chasing.urged,  # rises to the top of the holder's inbox
+    OrderSupervised: chasing.supervised,
+    PlatformDecided: deadlines.platform_decided,  # 12345's answer to our 延期 request
 }
 
 COMMANDS: dict[type[Any], Handler[Any, RouterDeps]] = {

@@ -3,6 +3,7 @@
 head) and 延期 (more working days, asked by the department and decided by its head)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, lifecycle
@@ -11,7 +12,7 @@ from services.router.domain.refusals import NoExtensionRequest
 from services.router.handlers.commands import DecideExtension, RequestExtension, ReturnOrder
 from services.router.handlers.orders import by, load
 from services.router.handlers.routing import follow, reassign
-from services.router.store import current_roster, order_of
+from services.router.store import RoutedOrder, RoutingRepository, current_roster, order_of
 from shared.contracts import (
     Event,
     ExtensionGranted,
@@ -22,8 +23,11 @@ from shared.contracts import (
     ExtensionRequestedPayload,
     OrderReturned,
     OrderReturnedPayload,
+    PlatformDecided,
 )
 from shared.unit_of_work import UnitOfWork
+
+PLATFORM = "12345"  # who decided, when the platform answers our request
 
 
 async def return_order(command: ReturnOrder, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
@@ -105,12 +109,42 @@ async def decide_extension(
     asked = row.extension_request
     if asked is None:
         raise NoExtensionRequest("没有待审批的延期申请", "approve")
+    return decided(row, body.approve, by(who), body.reason, now, deps)
+
+
+async def platform_decided(
+    event: PlatformDecided, uow: UnitOfWork, deps: RouterDeps
+) -> Sequence[Event]:
+    """For a 12345 order our 延期 is the platform's to decide: its answer settles the pending
+    request exactly as the head's would (a new deadline, or a refusal), decided by 12345.
+
+    A 退单 moves the order at once inside the utility (``return_order``), so there is no pending
+    return here for the platform's answer to settle; intake's timeline records it."""
+    if event.payload.request != "extension":
+        return []
+    row = await RoutingRepository(uow.session).get_for_update(event.order_id)
+    if row is None or row.extension_request is None:
+        return []  # nothing asked (or the head already decided): the platform's word is on record
+    if row.state in (lifecycle.RESOLVED, lifecycle.WITHDRAWN, lifecycle.LINKED):
+        return []
+    p = event.payload
+    return [
+        e.model_copy(update={"causation_id": event.event_id})
+        for e in decided(row, p.approved, PLATFORM, p.reason or "12345 平台审批", uow.now, deps)
+    ]
+
+
+def decided(
+    row: RoutedOrder, approve: bool, who: str, reason: str, now: datetime, deps: RouterDeps
+) -> list[Event]:
+    """The pending 延期 request settled, by the head or by the 12345 platform."""
+    asked = row.extension_request
+    assert asked is not None
+    order_id = row.order_id
     row.extension_request = None
     row.updated_at = now
-    if not body.approve:
-        refused = ExtensionRefusedPayload(
-            refused_by=by(who), department=row.department, reason=body.reason
-        )
+    if not approve:
+        refused = ExtensionRefusedPayload(refused_by=who, department=row.department, reason=reason)
         return [ExtensionRefused(order_id=order_id, occurred_at=now, producer=P, payload=refused)]
     days = int(asked["days"])
     base = row.deadline or now
@@ -119,7 +153,7 @@ async def decide_extension(
     granted = ExtensionGrantedPayload(
         new_deadline=row.deadline,
         extra_working_days=days,
-        approved_by=by(who),
+        approved_by=who,
         reason=str(asked["reason"]),
         department=row.department,
         requested_by=str(asked["by"]),

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     cast,
     func,
     insert,
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from services.router.config import RouterDeps
+from services.router.domain.lifecycle import RESOLVED, WITHDRAWN
 from services.router.domain.roster import Roster
 from services.router.store.tables import (
     AssignmentRow,
@@ -96,6 +98,16 @@ class InboxFilter:
 
 
 S = TypeVar("S", bound=Select[Any])
+
+
+# A chased order still open rises to the top, the latest chase first (the caller rang again, or
+# 督办 came): the order the platform is pressing is the one to do now. Closed ones keep their
+# place; portable across SQLite and PostgreSQL, which disagree on where NULLs sort.
+_STILL_CHASED = RoutedOrder.urged_at.is_not(None) & RoutedOrder.state.not_in((RESOLVED, WITHDRAWN))
+CHASED_FIRST = (
+    case((_STILL_CHASED, 0), else_=1),
+    case((_STILL_CHASED, RoutedOrder.urged_at), else_=None).desc(),
+)
 
 
 def _filtered(query: S, department: str, f: InboxFilter | None) -> S:
@@ -219,5 +231,5 @@ class RoutingRepository:
         self, department: str, filters: InboxFilter | None, limit: int, offset: int
     ) -> list[RoutedOrder]:
         query = _filtered(select(RoutedOrder), department, filters)
-        query = query.order_by(RoutedOrder.ack_due, RoutedOrder.order_id)
+        query = query.order_by(*CHASED_FIRST, RoutedOrder.ack_due, RoutedOrder.order_id)
         return list(await self.session.scalars(query.limit(limit).offset(offset)))

@@ -57,6 +57,11 @@ class RoutedOrder(Base):
     split_rule: Mapped[str | None] = mapped_column(String(20))
     # 第 N 次办理: 1 until a reopen (重办); nullable so rows from before it stay valid.
     round: Mapped[int | None] = mapped_column(Integer)
+    # 12345's 催办 and 督办: counted for the holder's card and the duty room; the last one's
+    # time puts the order at the top of its holder's inbox while it is still open.
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    supervise_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    urged_at: Mapped[datetime | None]
 
 
 class AssignmentRow(Base):
