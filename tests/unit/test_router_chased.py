@@ -2,6 +2,7 @@
 read, and the platform's answer to our 延期 request settles it as the head's would (issue 20)."""
 
 from datetime import timedelta
+from typing import Literal
 
 from services.router.duty import duty_orders
 from services.router.handlers.commands import Acknowledge, RequestExtension
@@ -47,13 +48,15 @@ def supervise(order_id: str) -> OrderSupervised:
     return OrderSupervised(order_id=order_id, occurred_at=at, producer="intake", payload=payload)
 
 
-def decided(approved: bool, request: str = "extension") -> PlatformDecided:
+def decided(
+    approved: bool, request: Literal["extension", "return"] = "extension"
+) -> PlatformDecided:
     payload = PlatformDecidedPayload(
         message_id="D-1",
         at=LATER,
         request=request,
         approved=approved,
-        reason="同意延期",  # type: ignore[arg-type]
+        reason="同意延期",
     )
     return PlatformDecided(order_id="GL-1", occurred_at=LATER, producer="intake", payload=payload)
 
