@@ -21,8 +21,8 @@ router = APIRouter()
 
 
 async def _board(services: Services, caller: Caller) -> tuple[dict[str, Any], list[Any]]:
-    """The SLA board and the router's steps for its orders, plus the escalated orders no
-    clock has flagged yet (asked of the SLA by id, so they come with their clocks too)."""
+    """The SLA board and the router's steps for its orders, plus the escalated or chased orders
+    no clock has flagged yet (asked of the SLA by id, so they come with their clocks too)."""
     board = await services.get(
         caller, "sla", "/v1/sla/duty-board", within_hours=WINDOW_HOURS, limit=200
     )
@@ -30,7 +30,10 @@ async def _board(services: Services, caller: Caller) -> tuple[dict[str, Any], li
     steps: list[Any] = await services.get(
         caller, "router", "/v1/duty/orders", order_id=listed, limit=200
     )
-    missing = [s["order_id"] for s in steps if s["escalated"] and s["order_id"] not in listed]
+    flagged = [
+        s for s in steps if s["escalated"] or s.get("urge_count") or s.get("supervise_count")
+    ]
+    missing = [s["order_id"] for s in flagged if s["order_id"] not in listed]
     if missing:
         more = await services.get(
             caller, "sla", "/v1/sla/duty-board", within_hours=WINDOW_HOURS, order_id=missing

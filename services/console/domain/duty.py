@@ -36,6 +36,8 @@ class DutyRow:
     late_seconds: int
     next_due: datetime | None
     extra_clocks: list[dict[str, Any]] = field(default_factory=list)
+    urge_count: int = 0  # 12345's 催办 and 督办 on an open order (the router's count)
+    supervise_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def row_of(
         late_seconds=int(board.get("late_seconds", 0)),
         next_due=_when(board.get("next_due")),
         extra_clocks=[c for k, c in clocks.items() if k not in CLOCK_KINDS],
+        urge_count=int((step or {}).get("urge_count") or 0),
+        supervise_count=int((step or {}).get("supervise_count") or 0),
     )
 
 
@@ -86,7 +90,8 @@ def duty_room(
         return [row_of(b, by_order.get(b["order_id"]), people) for b in board.get(key, [])]
 
     late, soon, asked = rows("late"), rows("soon"), rows("asked")
-    first = late + [r for r in soon + asked if r.escalated]
+    # An escalated or chased (催办, 督办) order is listed first even while no clock has passed.
+    first = late + [r for r in soon + asked if r.escalated or r.urge_count or r.supervise_count]
     listed = {r.order_id for r in first}
     first.sort(key=lambda r: (-STEP_RANK.get(r.step or "", 0), -r.late_seconds, r.order_id))
     return DutyRoom(

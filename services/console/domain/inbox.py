@@ -1,5 +1,5 @@
-"""The inbox as a grid worker reads it, pure: the router's orders, nearest deadline first, with
-intake's caller and address.
+"""The inbox as a grid worker reads it, pure: the router's orders, a chased one (12345's 催办 or
+督办) first, then the nearest deadline, with intake's caller and address.
 
 The deadlines are the SLA service's: the sign-for time is the one the router gave the SLA
 (``ack_due``, which the SLA's acknowledge clock runs to), and the 办结时限 is the one the SLA
@@ -27,6 +27,12 @@ class InboxRow:
     deadline: datetime | None
     overdue: bool
     resolve_due: datetime | None
+    urge_count: int = 0
+    supervise_count: int = 0
+    urged_at: datetime | None = None  # the latest 催办 or 督办 while the order is open
+
+
+_CLOSED = ("resolved", "withdrawn")
 
 
 def _when(value: Any) -> datetime | None:
@@ -51,7 +57,9 @@ def inbox_rows(
     by_order = {o["order_id"]: o for o in received}
     rows = [_row(item, by_order.get(item["order_id"], {}), now) for item in routed]
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(rows, key=lambda r: (r.deadline or far, r.order_id))
+    rows.sort(key=lambda r: (r.deadline or far, r.order_id))
+    # A chased order rises above every deadline, the latest chase on top (the router's order).
+    return sorted(rows, key=lambda r: -r.urged_at.timestamp() if r.urged_at else float("inf"))
 
 
 def _row(item: dict[str, Any], order: dict[str, Any], now: datetime) -> InboxRow:
@@ -71,4 +79,7 @@ def _row(item: dict[str, Any], order: dict[str, Any], now: datetime) -> InboxRow
         deadline=due,
         overdue=due is not None and due < now,
         resolve_due=_when(item.get("deadline")),
+        urge_count=int(item.get("urge_count") or 0),
+        supervise_count=int(item.get("supervise_count") or 0),
+        urged_at=_when(item.get("urged_at")) if item["state"] not in _CLOSED else None,
     )
