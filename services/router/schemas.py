@@ -206,6 +206,9 @@ class RotationPut(BaseModel):
 class SwapsPut(BaseModel):
     swaps: list[SwapIn] = Field(max_length=366)
     note: Note = ""
+    immediate: bool = Field(
+        False, description="立即生效: a removed swap of the duty day under way ends now"
+    )
 
 
 class RotationPreview(BaseModel):

@@ -294,3 +294,59 @@ async def test_the_roster_view_at_night_shows_the_person_on_duty_as_available(
         assert not people[other]["available"]
         assert people[other]["why_not"].startswith(f"{other} off shift")
     assert not people["W-0301"]["available"]
+
+
+async def test_a_swap_an_override_and_leave_are_removed_and_the_removal_is_on_the_record(
+    router: Router,
+) -> None:
+    override = {
+        "from": "2026-12-02T09:00:00+08:00",
+        "to": "2026-12-03T12:00:00+08:00",
+        "available": False,
+        "reason": "培训",
+    }
+    put = router.client.put
+    await put(
+        "/v1/roster/overrides/W-0301",
+        json={"overrides": [override], "immediate": True},
+        headers=UM_HEAD,
+    )
+    await put(
+        "/v1/roster/swaps/UM-T1",
+        json={"swaps": [{"date": "2026-12-02", "person": "P-0210"}]},
+        headers=UM_HEAD,
+    )
+    leave = [{"from": "2026-12-07", "to": "2026-12-08"}, {"from": "2026-12-10", "to": "2026-12-10"}]
+    assert (await put("/v1/leave/W-0302", json={"leave": leave}, headers=UM_HEAD)).is_success
+
+    async def state() -> tuple[Any, str, list[Any]]:
+        roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+        w0301 = next(p for p in roster["people"] if p["id"] == "W-0301")
+        team = next(u for u in roster["units"] if u["unit"] == "UM-T1")
+        return w0301["available"], team["on_duty_now"], roster["leave"]
+
+    # Removed without 立即生效: what is in force today stays until the 08:00 handover.
+    gone = await put("/v1/roster/overrides/W-0301", json={"overrides": []}, headers=UM_HEAD)
+    assert gone.json() == [{**override, "person": "W-0301", "to": "2026-12-03T08:00:00+08:00"}]
+    swaps = await put("/v1/roster/swaps/UM-T1", json={"swaps": []}, headers=UM_HEAD)
+    assert [s["person"] for s in swaps.json()] == ["P-0210"]
+    assert (await state())[:2] == (False, "P-0210")
+
+    # 立即生效: removed now; leave is removed item by item (the rest stands).
+    body = {"overrides": [], "immediate": True, "note": "培训取消"}
+    assert (await put("/v1/roster/overrides/W-0301", json=body, headers=UM_HEAD)).json() == []
+    body = {"swaps": [], "immediate": True}
+    assert (await put("/v1/roster/swaps/UM-T1", json=body, headers=UM_HEAD)).json() == []
+    kept = await put("/v1/leave/W-0302", json={"leave": leave[1:]}, headers=UM_HEAD)
+    assert kept.is_success, kept.text
+    available, on_duty, on_leave = await state()
+    assert (available, on_duty) == (True, "P-0212")
+    assert [(lv["person"], lv["from"]) for lv in on_leave] == [("W-0302", "2026-12-10")]
+
+    audit = (await router.client.get("/v1/roster/audit", headers=UM_HEAD)).json()
+    assert [(a["kind"], a["subject"], a["after"]) for a in audit[:3]] == [
+        ("leave", "W-0302", [{**leave[1], "person": "W-0302", "reason": "", "stand_in": None}]),
+        ("swaps", "UM-T1", []),
+        ("overrides", "W-0301", []),
+    ]
+    assert audit[2]["note"] == "培训取消"

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from services.router.domain.roster import (
     Roster,
     deferred_overrides,
+    kept_swaps,
+    removed_until_handover,
     rotation_change,
     with_rotation,
 )
@@ -100,3 +102,33 @@ def test_an_override_saved_at_night_starts_at_the_handover_and_one_over_by_then_
     )
     assert kept == [standing, {**across, "from": handover.isoformat()}, tomorrow]
     assert too_soon == [tonight_only]
+
+
+def test_an_override_in_force_removed_at_night_stays_until_the_0800_handover() -> None:
+    handover = datetime(2026, 12, 4, 8, 0, tzinfo=LOCAL_TZ)
+
+    def item(start: datetime, hours: int) -> dict[str, object]:
+        return {
+            "person": "W-0301",
+            "from": start.isoformat(),
+            "to": (start + timedelta(hours=hours)).isoformat(),
+            "available": False,
+            "reason": "",
+        }
+
+    tonight = item(NIGHT - timedelta(hours=2), 12)  # in force, runs to 14:09
+    ending = item(NIGHT - timedelta(hours=2), 3)  # in force, over by 05:09 anyway
+    later = item(handover + timedelta(days=1), 4)  # not begun: removed at once
+    past = item(NIGHT - timedelta(days=2), 2)
+    kept = removed_until_handover([], [tonight, ending, later, past], handover, NIGHT)
+    assert kept == [{**tonight, "to": handover.isoformat()}, ending]
+    assert removed_until_handover([tonight], [tonight], handover, NIGHT) == []  # not removed
+
+
+def test_the_swap_of_the_duty_day_under_way_stays_when_removed_at_night() -> None:
+    thursday = {"unit": UNIT, "date": "2026-12-03", "person": "W-0302", "reason": ""}
+    saturday = {"unit": UNIT, "date": "2026-12-05", "person": "W-0301", "reason": ""}
+    duty_day = base().duty_date(NIGHT)  # Thursday the 3rd's, until 08:00
+    assert kept_swaps([], [thursday, saturday], duty_day) == [thursday]
+    named = {**thursday, "person": "W-0301"}  # the head names tonight's person: as given
+    assert kept_swaps([named], [thursday], duty_day) == [named]

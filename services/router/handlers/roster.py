@@ -12,7 +12,13 @@ from pydantic import ValidationError
 
 from services.router.config import RouterDeps
 from services.router.domain.events import PRODUCER
-from services.router.domain.roster import Roster, deferred_overrides, rotation_change
+from services.router.domain.roster import (
+    Roster,
+    deferred_overrides,
+    kept_swaps,
+    removed_until_handover,
+    rotation_change,
+)
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
 from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
@@ -179,7 +185,7 @@ async def _from_next_handover(
             "要现在生效，请选择“立即生效”",
             "immediate",
         )
-    return kept
+    return [*kept, *removed_until_handover(items, standing, starts, uow.now)]
 
 
 async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
@@ -206,6 +212,10 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
             raise Invalid(f"人员名单中没有 {s.person}", "swaps.person")
         _no_foreign_staff(org, who, _unit_department(org, unit), [s.person], "swaps.person")
         items.append(_checked(DutySwap, {"unit": unit, **s.model_dump()}))
+    if not command.body.immediate:
+        roster = await current_roster(uow.session, deps)
+        standing = [sw.model_dump(mode="json") for sw in roster.swaps if sw.unit == unit]
+        items = kept_swaps(items, standing, roster.duty_date(uow.now))
     await _on_record(uow, deps, who, ("swaps", unit, items), command.body.note)
     return []
 
