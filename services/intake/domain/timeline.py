@@ -8,6 +8,8 @@ from shared.contracts import (
     AnswerPromised,
     CallbackRecorded,
     DuplicateLinked,
+    ExtensionGranted,
+    ExtensionRefused,
     MajorEventRaised,
     NotificationFailed,
     OrderAcknowledged,
@@ -42,6 +44,11 @@ def _when(at: datetime) -> str:
     return to_local(at).strftime("%m-%d %H:%M")
 
 
+def _decider(who: str) -> str:
+    # The router writes "12345" when the platform, not a head, settled our 延期 request.
+    return "12345 平台" if who == "12345" else who
+
+
 def _round(number: int) -> str:
     return f"（第 {number} 次办理）" if number > 1 else ""
 
@@ -71,6 +78,12 @@ def summarize(event: OrderEvent) -> str:
         case OrderReopened(payload=p):
             due = f"，办理时限 {_when(p.deadline)}" if p.deadline else ""
             return f"重新办理（第 {p.round} 次办理）：{p.reason}{due}"
+        case ExtensionGranted(payload=p):
+            days, due = p.extra_working_days, _when(p.new_deadline)
+            return f"延期批准（{_decider(p.approved_by)}）：延长 {days} 个工作日，办结时限 {due}"
+        case ExtensionRefused(payload=p):
+            why = f"：{p.reason}" if p.reason else ""
+            return f"延期驳回（{_decider(p.refused_by)}）{why}"
         case OrderUrged(payload=p):
             return f"12345 催办（{_when(p.at)}）{p.content}"
         case OrderSupervised(payload=p):
