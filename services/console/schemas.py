@@ -142,6 +142,14 @@ class SwapForm(BaseModel):
         return {"date": self.date.isoformat(), "person": self.person, "reason": self.reason}
 
 
+class RemoveForm(BaseModel):
+    """撤销: one swap, leave or override, named by its unit or person and when it starts."""
+
+    kind: Literal["swaps", "leave", "overrides"]
+    subject: str = Field(min_length=1, max_length=40)
+    at: str = Field(min_length=1, max_length=40, description="Its date or start, as listed")
+
+
 class RotationForm(BaseModel):
     """轮值顺序: the unit's duty order, names (or staff numbers) separated by spaces, commas or
     顿号, as a head writes it down."""

@@ -99,3 +99,51 @@ async def test_a_rotation_saved_at_night_leaves_tonights_person_on_duty_unless_c
             await _shot(head, "roster", tmp_path)
         finally:
             await browser.close()
+
+
+async def test_a_swap_and_leave_are_removed_from_the_page_and_the_removal_is_on_the_record(
+    environment: Environment,
+) -> None:
+    executable = chromium_or_skip()
+    night = datetime.combine(to_local(datetime.now(LOCAL_TZ)).date(), time(4, 9), LOCAL_TZ)
+    clocks: dict[str, Clock] = {"router": ManualClock(night)}
+    later = to_local(night).date() + timedelta(days=3)
+    async with (
+        run_system(environment, clocks, ("router",)) as system,
+        console_on_a_port(environment, system.apps) as base,
+        async_playwright() as playwright,
+    ):
+        browser = await playwright.chromium.launch(executable_path=executable)
+        try:
+            context = await browser.new_context(base_url=base, locale="zh-CN")
+            head = await context.new_page()
+            await head.goto("/login")
+            await head.fill("input[name=username]", "p-0200")
+            await head.fill("input[name=password]", "gridline-demo")
+            await head.click("button[type=submit]")
+            await head.goto("/head/roster")
+            leave = head.locator("form.leave")
+            await leave.locator("select[name=person_id]").select_option(label="高强")
+            await leave.locator("input[name=from]").fill(later.isoformat())
+            await leave.locator("input[name=to]").fill(later.isoformat())
+            await leave.locator("button").click()
+            swap = head.locator("form.swap")
+            await swap.locator("select[name=unit]").select_option("UM-T1")
+            await swap.locator("input[name=date]").fill(later.isoformat())
+            await swap.locator("button").click()
+            assert later.isoformat() in await _team(head).locator("td").nth(3).inner_text()
+
+            await _team(head).locator("form.remove button").click()
+            assert "已撤销换班" in await head.inner_text(".flash")
+            assert later.isoformat() not in await _team(head).locator("td").nth(3).inner_text()
+            newest = await head.locator("table.audit tbody tr").first.inner_text()
+            assert "换班" in newest and "撤销换班" in newest, newest
+
+            listed = head.locator("li", has_text="高强")
+            await listed.locator("form.remove button").click()
+            assert "已撤销请假" in await head.inner_text(".flash")
+            assert await head.locator("li", has_text="高强").count() == 0
+            newest = await head.locator("table.audit tbody tr").first.inner_text()
+            assert "请假" in newest and "撤销请假" in newest, newest
+        finally:
+            await browser.close()

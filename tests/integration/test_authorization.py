@@ -490,6 +490,7 @@ CONSOLE_ALLOWED: dict[str, frozenset[str]] = {
     "POST /head/roster/overrides": OWN_HEAD,
     "POST /head/roster/leave": OWN_HEAD,
     "POST /head/roster/rotation": OWN_HEAD,
+    "POST /head/roster/remove": OWN_HEAD,
     "GET /tasks": HEADS_AND_STAFF,  # 交办任务: a worker's own, a head's department's
     "POST /tasks": OWN_HEAD,  # to OWN_WORKER
     "POST /tasks/{assigned_id}/done": OWN_STAFF,  # a task given to OWN_WORKER
@@ -582,6 +583,11 @@ def console_forms() -> dict[str, dict[str, str]]:
             "reason": "年假",
         },
         "POST /head/roster/rotation": {"unit": OWN_TEAM, "people": " ".join(OWN_TEAM_PEOPLE)},
+        "POST /head/roster/remove": {
+            "kind": "leave",
+            "subject": OWN_TEAM_PEOPLE[0],
+            "at": f"{later:%Y-%m-%d}",
+        },
         "POST /tasks": {
             "title": "管网巡查",
             "done_when": "阀门井全部巡查",
