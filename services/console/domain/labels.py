@@ -3,36 +3,17 @@
 import re
 from datetime import datetime
 
+from shared import labels as shared_labels
 from shared.clock import to_local
 
-STATES = {
-    "dispatched": "待签收",
-    "acknowledged": "已签收",
-    "in_progress": "处理中",
-    "returned": "已退单",
-    "resolved": "已办结",
-    "closed": "已关闭",
-    "received": "已受理",
-}
-POSITIONS = {
-    "A": "A岗",
-    "B": "B岗",
-    "TEAM_DUTY": "班组值班",
-    "DEPT_DUTY": "部门值班",
-    "HEAD": "部门负责人",
-    "TRIAGE": "分拣",
-}
-PRIORITIES = {"normal": "一般", "urgent": "紧急", "critical": "特急"}
-SOURCES = {"12345": "12345热线", "96568": "96568热线", "grid": "网格上报"}
-DEADLINE_KINDS = {
-    "acknowledge": "签收",
-    "arrive": "到场",
-    "resolve": "办结",
-    "reply": "答复",
-    "appointment": "预约",
-    "promise": "承诺",
-}
-CLOCK_STATES = {"open": "计时中", "fired": "已超时", "closed": "已完成"}
+# The codes every service shares are named in shared/labels.py, the one table (issue 21).
+STATES = shared_labels.ORDER_STATES
+PRIORITIES = shared_labels.PRIORITIES
+SOURCES = shared_labels.SOURCES
+DEADLINE_KINDS = shared_labels.CLOCK_KINDS
+CLOCK_STATES = shared_labels.CLOCK_STATES
+EVENTS = shared_labels.EVENT_TYPES
+POSITIONS = shared_labels.CHAIN_POSITIONS
 ROLES = {
     "operator": "接线员",
     "ops": "运维值班",
@@ -40,32 +21,9 @@ ROLES = {
     "department": "网格员/部门人员",
     "head": "部门负责人",
 }
-EVENTS = {
-    "OrderReceived": "受理",
-    "DuplicateLinked": "关联重复工单",
-    "OrderDispatched": "派单",
-    "OrderAcknowledged": "签收",
-    "AppointmentSet": "预约",
-    "ProgressNoted": "进展",
-    "OrderReturned": "退单",
-    "ExtensionRequested": "申请延期",
-    "ExtensionGranted": "延期批准",
-    "ExtensionRefused": "延期驳回",
-    "OrderResolved": "办结",
-    "ReplySent": "已答复",
-    "OrderReopened": "重新打开",
-    "AckOverdue": "签收超时",
-    "SlaWarning": "黄牌预警",
-    "SlaBreached": "红牌超时",
-    "ResolveDeadlineSet": "时限",
-    "AppointmentMissed": "预约未履约",
-    "MajorEventRaised": "重大事项",
-    "ComplaintVerified": "投诉核实",
-}
 
 
-def label(table: dict[str, str], code: str | None) -> str:
-    return table.get(code or "", code or "")
+label = shared_labels.label
 
 
 def role_label(role: str) -> str:

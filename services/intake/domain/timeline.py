@@ -29,15 +29,7 @@ from shared.contracts import (
     SlaBreached,
     SlaWarning,
 )
-
-POSITION_LABEL = {
-    "A": "A岗",
-    "B": "B岗",
-    "TEAM_DUTY": "班组值班",
-    "DEPT_DUTY": "部门值班",
-    "HEAD": "部门负责人",
-    "TRIAGE": "客服分拣",
-}
+from shared.labels import CHAIN_POSITIONS, SOURCES, label
 
 
 def _when(at: datetime) -> str:
@@ -58,13 +50,14 @@ def summarize(event: OrderEvent) -> str:
         case OrderReceived(payload=p):
             care = "，特殊关爱户" if p.special_care else ""
             grid = "" if p.grid_matched is not False else "，地址未匹配网格"
-            return f"受理：{p.category_label}（来源 {p.source}，编号 {p.source_ref}{care}{grid}）"
+            source = label(SOURCES, p.source)
+            return f"受理：{p.category_label}（来源 {source}，编号 {p.source_ref}{care}{grid}）"
         case DuplicateLinked(payload=p):
             return f"并入事件 {p.incident_id}（主单 {p.primary_order_id}）：{p.reason}"
         case OrderDispatched(payload=p):
             due = to_local(p.ack_due).strftime("%m-%d %H:%M")
             who = p.assignee_name or p.assignee_id
-            pos = POSITION_LABEL.get(p.chain_position, p.chain_position)
+            pos = label(CHAIN_POSITIONS, p.chain_position)
             return f"派单至 {p.department} {who}（{pos}），{due} 前签收{_round(p.round)}"
         case OrderAcknowledged(payload=p):
             return f"{p.by} 已签收"
