@@ -1,4 +1,4 @@
-"""The router's read side: a department's inbox, one order's routing, an incident's orders, the
+"""The router's read side: one order's routing, an incident's orders, the
 roster as it stands, its audit, coverage findings and the routing preview. Functions over an
 open session (``runtime.db.snapshot()``) or over the current roster; nothing here writes."""
 
@@ -15,8 +15,6 @@ from services.router.domain.roster import Roster
 from services.router.schemas import (
     AssignmentOut,
     AuditOut,
-    Inbox,
-    InboxItem,
     IncidentOut,
     OrderOut,
     PersonNow,
@@ -28,7 +26,6 @@ from services.router.schemas import (
 )
 from services.router.store import (
     AssignmentRow,
-    InboxFilter,
     RosterRepository,
     RoutedOrder,
     RoutingRepository,
@@ -40,24 +37,6 @@ from shared.contracts import OrderReceivedPayload
 from shared.masking import mask_json, mask_phone
 
 # --- orders ---------------------------------------------------------------------------------
-
-
-async def inbox(
-    session: AsyncSession,
-    department: str,
-    filters: InboxFilter,
-    page: tuple[int, int],
-    now: datetime,
-) -> Inbox:
-    """A department's orders, a chased open one first (the latest 催办 or 督办 on top), then
-    the soonest acknowledgement, with the time left."""
-    limit, offset = page
-    repo = RoutingRepository(session)
-    rows = await repo.inbox(department, filters, limit, offset)
-    total = await repo.count(department, filters)
-    riders = await repo.linked_counts([r.order_id for r in rows if r.incident_id])
-    items = [_inbox_item(r, now, 1 + riders.get(r.order_id, 0)) for r in rows]
-    return Inbox(department=department, total=total, items=items)
 
 
 async def order_view(
@@ -98,43 +77,6 @@ async def incident_view(
 
 def _local(when: datetime | None) -> str | None:
     return to_local(when).isoformat() if when is not None else None
-
-
-def _seconds_left(due: datetime, now: datetime) -> int:
-    return int((due - now).total_seconds())
-
-
-def _inbox_item(r: RoutedOrder, now: datetime, callers: int = 1) -> InboxItem:
-    return InboxItem(
-        order_id=r.order_id,
-        category=r.category,
-        priority=r.priority,
-        state=r.state,
-        grid=r.grid,
-        assignee_id=r.assignee_id,
-        chain_position=r.chain_position,
-        assignment_id=r.assignment_id,
-        ack_due=to_local(r.ack_due).isoformat(),
-        seconds_to_ack=_seconds_left(r.ack_due, now),
-        deadline=_local(r.deadline),
-        seconds_to_deadline=_seconds_left(r.deadline, now) if r.deadline else None,
-        major=r.major,
-        incident_id=r.incident_id,
-        callers=callers if r.primary_order_id is None else 1,
-        appointment_at=_local(r.appointment_at),
-        address=_address_of(r.order),
-        urge_count=r.urge_count or 0,
-        supervise_count=r.supervise_count or 0,
-        urged_at=_local(r.urged_at),
-    )
-
-
-def _address_of(order: dict[str, Any]) -> str:
-    address = order.get("address") or {}
-    if address.get("text"):
-        return str(address["text"])
-    parts = [address.get(k) for k in ("community", "building", "unit", "room")]
-    return " ".join(str(p) for p in parts if p)
 
 
 def _order_out(row: RoutedOrder, assignments: list[AssignmentRow]) -> OrderOut:

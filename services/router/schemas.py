@@ -61,35 +61,6 @@ class ComplaintVerdictIn(BaseModel):
     note: StaffText = Field("", max_length=1000)
 
 
-class InboxItem(BaseModel):
-    order_id: str
-    category: str
-    priority: str
-    state: str
-    grid: str | None
-    assignee_id: str
-    chain_position: str
-    assignment_id: int
-    ack_due: str
-    seconds_to_ack: int
-    deadline: str | None
-    seconds_to_deadline: int | None
-    major: bool
-    incident_id: str | None = None
-    callers: int = 1  # the orders this assignment answers: the incident's, not split off
-    appointment_at: str | None = None
-    address: str = ""
-    urge_count: int = Field(0, description="12345 催办 on the order so far")
-    supervise_count: int = Field(0, description="12345 督办 on the order so far")
-    urged_at: str | None = Field(None, description="The latest 催办 or 督办 (Beijing time)")
-
-
-class Inbox(BaseModel):
-    department: str
-    total: int
-    items: list[InboxItem]
-
-
 class AssignmentOut(BaseModel):
     assignment_id: int
     department: str

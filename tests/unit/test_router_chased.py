@@ -6,7 +6,7 @@ from typing import Literal
 
 from services.router.duty import duty_orders
 from services.router.handlers.commands import Acknowledge, RequestExtension
-from services.router.queries import inbox
+from services.router.inbox import department_inbox
 from services.router.schemas import ExtensionIn
 from services.router.store import InboxFilter
 from shared.contracts import (
@@ -63,7 +63,7 @@ def decided(
 
 async def order_ids(db: Database) -> list[str]:
     async with db.transaction() as session:
-        page = await inbox(session, "USER_MAINTENANCE", InboxFilter(), (50, 0), LATER)
+        page = await department_inbox(session, "USER_MAINTENANCE", InboxFilter(), (50, 0), LATER)
     return [i.order_id for i in page.items]
 
 

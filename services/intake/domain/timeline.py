@@ -71,12 +71,6 @@ def summarize(event: OrderEvent) -> str:
         case OrderReopened(payload=p):
             due = f"，办理时限 {_when(p.deadline)}" if p.deadline else ""
             return f"重新办理（第 {p.round} 次办理）：{p.reason}{due}"
-        case ExtensionGranted(payload=p):
-            days, due = p.extra_working_days, _when(p.new_deadline)
-            return f"延期批准（{_decider(p.approved_by)}）：延长 {days} 个工作日，办结时限 {due}"
-        case ExtensionRefused(payload=p):
-            why = f"：{p.reason}" if p.reason else ""
-            return f"延期驳回（{_decider(p.refused_by)}）{why}"
         case OrderUrged(payload=p):
             return f"12345 催办（{_when(p.at)}）{p.content}"
         case OrderSupervised(payload=p):
@@ -109,4 +103,17 @@ def summarize(event: OrderEvent) -> str:
         case ResolveDeadlineSet(payload=p):
             return f"办结时限 {to_local(p.due).strftime('%m-%d %H:%M')}"
         case _:
-            return event.type
+            return _extension_or_type(event)
+
+
+def _extension_or_type(event: OrderEvent) -> str:
+    """Our 延期 request settled, saying who decided (a head, or the 12345 platform); any other
+    event by its type. Apart from ``summarize`` to keep that readable at a glance."""
+    match event:
+        case ExtensionGranted(payload=p):
+            days, due = p.extra_working_days, _when(p.new_deadline)
+            return f"延期批准（{_decider(p.approved_by)}）：延长 {days} 个工作日，办结时限 {due}"
+        case ExtensionRefused(payload=p):
+            why = f"：{p.reason}" if p.reason else ""
+            return f"延期驳回（{_decider(p.refused_by)}）{why}"
+    return event.type

@@ -19,13 +19,13 @@ from services.router.handlers.commands import (
     SetAppointment,
     VerifyComplaint,
 )
+from services.router.inbox import Inbox, department_inbox
 from services.router.schemas import (
     ActionResult,
     AppointmentIn,
     ComplaintVerdictIn,
     ExtensionDecisionIn,
     ExtensionIn,
-    Inbox,
     OrderOut,
     ProgressIn,
     PromiseIn,
@@ -85,7 +85,7 @@ async def inbox(
     now = runtime.clock.now()
     filters = InboxFilter(state, assignee, major, extension_pending)
     async with runtime.db.snapshot() as session:
-        return await queries.inbox(session, dept, filters, (limit, offset), now)
+        return await department_inbox(session, dept, filters, (limit, offset), now)
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order's routing")
