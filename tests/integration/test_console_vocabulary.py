@@ -22,7 +22,7 @@ from tests.integration.test_authorization import (
 )
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
-from tests.support.routes import OWN_WORKER, fill, headers
+from tests.support.routes import OWN, OWN_WORKER, fill, headers
 from tests.support.system import Environment, run_system
 
 # The ASCII words people may read, and why: short on purpose; a new one needs a reason.
@@ -125,6 +125,11 @@ async def test_every_console_page_speaks_chinese_to_every_role(
     ):
         resolved = await lived_order(system.intake, "LC12345-VOCAB-1", "3号楼")
         waiting = await lived_order(system.intake, "LC12345-VOCAB-2", "9号楼")
+        report = {**example("grid_report.json"), "report_id": "r-vocab-1"}
+        reported = await system.intake.post(
+            "/v1/grid-reports", json=report, headers=headers(f"department:{OWN}")
+        )
+        assert reported.status_code in (201, 202), reported.text
         transport = httpx.ASGITransport(app=console.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://console") as worker:
             await sign_in(worker, OWN_WORKER.lower())
@@ -142,6 +147,13 @@ async def test_every_console_page_speaks_chinese_to_every_role(
                 },
             )
             assert done.status_code in (200, 302, 303), done.text
+        async with httpx.AsyncClient(transport=transport, base_url="http://console") as head:
+            # A head's entry through the form, so the ledger has a line entered by hand.
+            await sign_in(head, "p-0200")
+            form = {"worker_id": OWN_WORKER, "rule": "PENNANT", "reason": "获赠锦旗"}
+            form |= {"month": MONTH, "csrf_token": await csrf_of(head)}
+            entered = await head.post("/head/entries", data=form)
+            assert entered.status_code in (200, 302, 303), entered.text
 
         async def is_resolved() -> None:
             view = await system.intake.get(f"/v1/orders/{resolved}", headers=headers("ops"))
@@ -151,6 +163,7 @@ async def test_every_console_page_speaks_chinese_to_every_role(
         pages = [k for k in console_routes(console.app) if k.startswith("GET ")]
         pages = [k for k in pages if k in CONSOLE_ALLOWED and k not in NOT_FOR_PEOPLE]
         offenders: dict[str, set[str]] = defaultdict(set)
+        read: dict[str, str] = {}
         async with AsyncExitStack() as stack:
             for user, role in CONSOLE_USERS.items():
                 client = httpx.AsyncClient(transport=transport, base_url="http://console")
@@ -169,8 +182,13 @@ async def test_every_console_page_speaks_chinese_to_every_role(
                             "content-type", ""
                         ):
                             continue
+                        read[f"{key} {order_id or ''} as {user}"] = got.text
                         for word in english_words(got.text):
                             offenders[word].add(f"{key} as {user}")
+        # The walk read pages with content: the ledger's entry, the resolved order's timeline.
+        assert "获赠锦旗" in read["GET /head/workers/{worker_id}  as p-0200"]
+        timeline = read[f"GET /orders/{{order_id}} {resolved} as ops"]
+        assert "签收" in timeline and "办结" in timeline and "12345热线" in timeline
         shown = {word: sorted(where)[:3] for word, where in sorted(offenders.items())}
         assert shown == {}, "English words shown to people:\n" + "\n".join(
             f"{word}: {where}" for word, where in shown.items()
