@@ -6,11 +6,10 @@ from datetime import date, datetime, timedelta
 from services.router.domain.roster import (
     Roster,
     deferred_overrides,
-    kept_swaps,
-    removed_until_handover,
     rotation_change,
     with_rotation,
 )
+from services.router.domain.roster_removals import kept_swaps, removed_until_handover
 from shared.clock import LOCAL_TZ
 from shared.config import load_yaml
 from shared.organisation import Organisation

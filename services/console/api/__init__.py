@@ -16,6 +16,7 @@ from services.console.api import (
     operator,
     report,
     roster,
+    roster_remove,
     tasks,
     worker,
 )
@@ -36,6 +37,7 @@ def build_pages() -> APIRouter:
         head.router,
         report.router,
         roster.router,
+        roster_remove.router,
         duty.router,
         tasks.router,
         worker.router,  # last: its /orders/{id}/{action} is the widest pattern

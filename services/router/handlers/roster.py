@@ -12,13 +12,8 @@ from pydantic import ValidationError
 
 from services.router.config import RouterDeps
 from services.router.domain.events import PRODUCER
-from services.router.domain.roster import (
-    Roster,
-    deferred_overrides,
-    kept_swaps,
-    removed_until_handover,
-    rotation_change,
-)
+from services.router.domain.roster import Roster, deferred_overrides, rotation_change
+from services.router.domain.roster_removals import kept_swaps, removed_until_handover
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
 from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
