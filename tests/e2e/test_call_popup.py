@@ -7,7 +7,10 @@ the operator (``user[]`` = their console username). The 1 s is counted from the 
 reads the CallRinging off the log, as a bounded wait on the rows: the issue's own figure. The
 12345 list beside it polls; the call form's fields do not, so only the push can fill them."""
 
+import os
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from playwright.async_api import async_playwright
@@ -24,6 +27,7 @@ OPERATOR = token("operator", "operator")
 PBX = token("pbx", "pbx-1")
 CALLER = "13906357788"
 ISSUE_BOUND_MS = 1_000
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console-popup.png"
 
 
 def call_96568(ticket: str, at: datetime, kind: str) -> dict[str, Any]:
@@ -39,7 +43,7 @@ def call_96568(ticket: str, at: datetime, kind: str) -> dict[str, Any]:
 
 
 async def test_a_ringing_call_shows_the_callers_open_and_closed_orders_within_a_second(
-    environment: Environment,
+    environment: Environment, tmp_path: Path
 ) -> None:
     executable = chromium_or_skip()
     now = datetime.now(LOCAL_TZ).replace(microsecond=0)
@@ -115,6 +119,12 @@ async def test_a_ringing_call_shows_the_callers_open_and_closed_orders_within_a_
             assert await rows.nth(0).get_attribute("data-order") == still_open
             assert "已结束" in await rows.nth(1).inner_text()
             assert "赵" in await panel.locator("h2").inner_text()
+            # The pop-up as docs/console.md shows it; GRIDLINE_UPDATE_SCREENSHOT=1 refreshes it.
+            shot = tmp_path / SCREENSHOT.name
+            await page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("GRIDLINE_UPDATE_SCREENSHOT"):
+                shutil.copy(shot, SCREENSHOT)
             await panel.locator("[data-new-order]").click()
             focused = await page.evaluate("document.activeElement.name")
             assert focused == "category", focused
