@@ -3,12 +3,14 @@ the login form, with an order that has been received, dispatched, signed and res
 timelines have lines) and one still waiting, shows no English word to people: an ASCII word is
 a code, an id, a number or a unit, or one of the few names in ALLOWED_WORDS."""
 
+import io
 import re
 from collections import defaultdict
 from contextlib import AsyncExitStack
 from html.parser import HTMLParser
 
 import httpx
+from openpyxl import load_workbook
 
 from tests.integration.test_authorization import (
     CONSOLE_ALLOWED,
@@ -78,12 +80,29 @@ class VisibleText(HTMLParser):
 def english_words(html: str) -> set[str]:
     parser = VisibleText()
     parser.feed(html)
+    return words_of(" ".join(parser.parts))
+
+
+def words_of(text: str) -> set[str]:
     found = set()
-    for token in WORD.findall(" ".join(parser.parts)):
+    for token in WORD.findall(text):
         if any(c.isdigit() for c in token) or token in ALLOWED_WORDS or CODE.fullmatch(token):
             continue
         found.add(token)
     return found
+
+
+def spreadsheet_words(content: bytes) -> set[str]:
+    """The Excel files the pages offer speak the same vocabulary: every cell of every sheet."""
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    cells = (
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    )
+    return words_of(" ".join(cells))
 
 
 def test_the_text_reader_sees_words_not_markup_and_lets_codes_through() -> None:
@@ -178,14 +197,22 @@ async def test_every_console_page_speaks_chinese_to_every_role(
                         values["month"] = MONTH
                         got = await client.get(fill(path, values), params=CONSOLE_QUERIES.get(key))
                         # Who may open what is test_authorization's; this reads what opens.
-                        if got.status_code != 200 or "html" not in got.headers.get(
-                            "content-type", ""
-                        ):
+                        if got.status_code != 200:
+                            continue
+                        if key.endswith(".xlsx"):
+                            read[f"{key} as {user}"] = "xlsx"
+                            for word in spreadsheet_words(got.content):
+                                offenders[word].add(f"{key} as {user}")
+                            continue
+                        if "html" not in got.headers.get("content-type", ""):
                             continue
                         read[f"{key} {order_id or ''} as {user}"] = got.text
                         for word in english_words(got.text):
                             offenders[word].add(f"{key} as {user}")
         # The walk read pages with content: the ledger's entry, the resolved order's timeline.
+        assert (
+            "GET /head/scores/{month}.xlsx as p-0200" in read and "GET /report.xlsx as ops" in read
+        )
         assert "获赠锦旗" in read["GET /head/workers/{worker_id}  as p-0200"]
         timeline = read[f"GET /orders/{{order_id}} {resolved} as ops"]
         assert "签收" in timeline and "办结" in timeline and "12345热线" in timeline
