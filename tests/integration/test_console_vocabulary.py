@@ -216,6 +216,12 @@ async def test_every_console_page_speaks_chinese_to_every_role(
         assert "获赠锦旗" in read["GET /head/workers/{worker_id}  as p-0200"]
         timeline = read[f"GET /orders/{{order_id}} {resolved} as ops"]
         assert "签收" in timeline and "办结" in timeline and "12345热线" in timeline
+        # Intake's own timeline lines (the summaries the Excel files and messages reuse) too.
+        for order_id in (resolved, waiting):
+            view = await system.intake.get(f"/v1/orders/{order_id}", headers=headers("ops"))
+            for line in view.json()["timeline"]:
+                for word in words_of(line["summary"]):
+                    offenders[word].add(f"intake timeline {line['type']}")
         shown = {word: sorted(where)[:3] for word, where in sorted(offenders.items())}
         assert shown == {}, "English words shown to people:\n" + "\n".join(
             f"{word}: {where}" for word, where in shown.items()

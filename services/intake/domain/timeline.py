@@ -1,5 +1,6 @@
 """One line of Chinese per event, for the people who read an order's timeline."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from shared.clock import to_local
@@ -45,7 +46,8 @@ def _round(number: int) -> str:
     return f"（第 {number} 次办理）" if number > 1 else ""
 
 
-def summarize(event: OrderEvent) -> str:
+def summarize(event: OrderEvent, departments: Mapping[str, str] | None = None) -> str:
+    """``departments``: code → name, so a dispatch says 用户维修处, not USER_MAINTENANCE."""
     match event:
         case OrderReceived(payload=p):
             care = "，特殊关爱户" if p.special_care else ""
@@ -58,7 +60,8 @@ def summarize(event: OrderEvent) -> str:
             due = to_local(p.ack_due).strftime("%m-%d %H:%M")
             who = p.assignee_name or p.assignee_id
             pos = label(CHAIN_POSITIONS, p.chain_position)
-            return f"派单至 {p.department} {who}（{pos}），{due} 前签收{_round(p.round)}"
+            department = (departments or {}).get(p.department, p.department)
+            return f"派单至 {department} {who}（{pos}），{due} 前签收{_round(p.round)}"
         case OrderAcknowledged(payload=p):
             return f"{p.by} 已签收"
         case AnswerPromised(payload=p):

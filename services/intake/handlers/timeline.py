@@ -1,6 +1,6 @@
 """Every event of an order, from every service, lands in its one timeline (Art. 12)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,8 @@ STATE_AFTER = {
 
 async def record_event(event: OrderEvent, uow: UnitOfWork, deps: IntakeDeps) -> Sequence[Event]:
     """The handler of every order event: into the order's timeline, nothing emitted."""
-    await record_once(event, uow.session)
+    departments = {d.code: d.name for d in deps.org.departments}
+    await record_once(event, uow.session, departments)
     return []
 
 
@@ -36,11 +37,13 @@ async def record_own_events(session: AsyncSession, events: Sequence[OrderEvent])
     await OrderRepository(session).add_timeline([_timeline_row(e) for e in events])
 
 
-async def record_once(event: OrderEvent, session: AsyncSession) -> bool:
+async def record_once(
+    event: OrderEvent, session: AsyncSession, departments: Mapping[str, str] | None = None
+) -> bool:
     """The event into its order's timeline and the order's state after it; False when the
     event is not news (unknown order, seen before): then nothing is written."""
     repo = OrderRepository(session)
-    if not await repo.add_timeline_once(_timeline_row(event)):
+    if not await repo.add_timeline_once(_timeline_row(event, departments)):
         return False
     change = _state_change(event)
     if change is not None:
@@ -73,7 +76,9 @@ def _state_change(event: OrderEvent) -> tuple[str, dict[str, Any]] | None:
     return "state", values
 
 
-def _timeline_row(event: OrderEvent) -> dict[str, Any]:
+def _timeline_row(
+    event: OrderEvent, departments: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "order_id": event.order_id,
         "event_id": str(event.event_id),
@@ -81,5 +86,5 @@ def _timeline_row(event: OrderEvent) -> dict[str, Any]:
         "occurred_at": event.occurred_at,
         "producer": event.producer,
         "payload": event.payload.model_dump(mode="json"),
-        "summary": summarize(event),
+        "summary": summarize(event, departments),
     }
