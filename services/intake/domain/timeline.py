@@ -46,8 +46,8 @@ def _round(number: int) -> str:
     return f"（第 {number} 次办理）" if number > 1 else ""
 
 
+# departments: code → name, so a dispatch says 用户维修处, not USER_MAINTENANCE.
 def summarize(event: OrderEvent, departments: Mapping[str, str] | None = None) -> str:
-    """``departments``: code → name, so a dispatch says 用户维修处, not USER_MAINTENANCE."""
     match event:
         case OrderReceived(payload=p):
             care = "，特殊关爱户" if p.special_care else ""
