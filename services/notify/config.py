@@ -29,6 +29,7 @@ Notice = Literal[
     "urged",
     "supervised",
     "notice_task",
+    "assigned_task",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
 ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]

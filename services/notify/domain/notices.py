@@ -16,6 +16,7 @@ from shared.contracts import (
     OrderUrged,
     SlaBreached,
     SlaWarning,
+    TaskAssigned,
 )
 
 
@@ -153,6 +154,23 @@ def notice_task_notification(event: NoticeTaskAssigned) -> Notification:
     return Notification(
         "notice_task",
         p.task_id,
+        None,
+        reason=reason,
+        named=(event.worker_id,),
+        deadline=p.deadline,
+        cause_event_id=str(event.event_id),
+    )
+
+
+def assigned_task_notification(event: TaskAssigned) -> Notification:
+    """A task the head gave the worker (交办任务, Art. 18(一)7): what counts as done and by when;
+    late costs 2 points, so the worker hears of it at once. Keyed on the task and the worker."""
+    p = event.payload
+    due = to_local(p.deadline).strftime("%m月%d日 %H:%M")
+    reason = f"{p.title}\n完成标准：{p.done_when}\n请于 {due} 前完成（任务 {p.task_id}）"
+    return Notification(
+        "assigned_task",
+        f"{p.task_id}:{event.worker_id}",
         None,
         reason=reason,
         named=(event.worker_id,),

@@ -17,6 +17,7 @@ TITLES = {
     "urged": "【12345 催办】市民再次来电催促",
     "supervised": "【12345 督办】请按督办时限答复",
     "notice_task": "【通知任务】请按时发送通知",
+    "assigned_task": "【交办任务】请按时完成",
 }
 MAJOR_LABEL = "重大事项"
 

@@ -11,7 +11,7 @@ activity it tells people of (``ACTIVITY_EVENTS``: notice tasks) and Alertmanager
 from services.notify.config import NotifyDeps
 from services.notify.handlers.alerts import ReceiveAlerts, receive_alerts
 from services.notify.handlers.orders import on_order_event
-from services.notify.handlers.tasks import on_notice_task
+from services.notify.handlers.tasks import on_assigned_task, on_notice_task
 from shared.contracts import (
     DuplicateLinked,
     MajorEventRaised,
@@ -23,6 +23,7 @@ from shared.contracts import (
     OrderUrged,
     SlaBreached,
     SlaWarning,
+    TaskAssigned,
 )
 from shared.unit_of_work import HandlerTable
 
@@ -42,6 +43,7 @@ EVENTS: HandlerTable[NotifyDeps] = {
 ACTIVITY_CONSUMER = "notify-activity"
 ACTIVITY_EVENTS: HandlerTable[NotifyDeps] = {
     NoticeTaskAssigned: on_notice_task,  # 通知任务 → its worker
+    TaskAssigned: on_assigned_task,  # 交办任务 → its worker
 }
 COMMANDS: HandlerTable[NotifyDeps] = {
     ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)
