@@ -11,6 +11,7 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY, generate_latest
 
+import services.intake.metrics  # registers the dashboard's call and callback counts
 import services.outreach.metrics  # registers the dashboard's register-gap count
 import services.router.metrics  # registers the dashboard's coverage count
 import services.sla.metrics
