@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from shared.config import load_checked_yaml, load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
+from shared.workdays import WorkCalendar
 
 PLACEHOLDERS = frozenset({"community", "start", "end", "reason", "hotline", "department"})
 Kind = Literal[
@@ -38,6 +39,10 @@ class OutreachSettings(ServiceSettings):
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
     templates_file: Path = Field(
         Path("notice_templates.yaml"), description="Relative to config_dir"
+    )
+    calendar_file: Path = Field(
+        Path("calendar_overrides.yaml"),
+        description="Relative to config_dir: which days a day shift works (a task's clock)",
     )
     sweep_seconds: float = Field(30.0, gt=0, description="How often overdue tasks are looked for")
     group_check_seconds: float = Field(
@@ -117,6 +122,7 @@ class OutreachDeps:
     org: Organisation
     templates: NoticeTemplates
     settings: OutreachSettings
+    calendar: WorkCalendar
 
 
 def load_deps(settings: OutreachSettings) -> OutreachDeps:
@@ -124,4 +130,5 @@ def load_deps(settings: OutreachSettings) -> OutreachDeps:
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
     path = settings.config_dir / settings.templates_file
     templates = load_checked_yaml(path, NoticeTemplates, lambda loaded: loaded.problems_with(org))
-    return OutreachDeps(org=org, templates=templates, settings=settings)
+    calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
+    return OutreachDeps(org=org, templates=templates, settings=settings, calendar=calendar)

@@ -16,6 +16,7 @@ from services.outreach.config import NoticeTemplate, OutreachDeps
 from services.outreach.domain import notices
 from services.outreach.domain.access import own
 from services.outreach.domain.lead_time import short_notice
+from services.outreach.handlers.task_deadline import task_deadline
 from services.outreach.schemas import CampaignIn, SentIn
 from services.outreach.store import (
     OPEN,
@@ -190,7 +191,7 @@ async def _start(
         created_at=now,
     )
     tasks = [
-        _task(deps, template, campaign, i, community, leave, now)
+        _task(deps, template, campaign, i, community, leave, now, body.deadline is not None)
         for i, community in enumerate(body.communities, start=1)
     ]
     OutreachRepository(session).add(campaign, *tasks)
@@ -205,6 +206,7 @@ def _task(
     community: str,
     leave: dict[str, tuple[LeavePeriod, ...]],
     now: datetime,
+    explicit_deadline: bool,
 ) -> TaskRow:
     department = deps.org.department(campaign.department)
     who = notices.responsible(deps.org, department.code, community, leave, now)
@@ -227,7 +229,7 @@ def _task(
         post=who.post,
         note=who.note,
         text=text,
-        deadline=campaign.deadline,
+        deadline=task_deadline(deps, template, campaign, who.worker_id, now, explicit_deadline),
         state=OPEN,
     )
 
