@@ -14,17 +14,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.intake.app import MIGRATIONS, create_app
-from services.intake.config import IntakeSettings, ReplyRules
+from services.intake.config import ReplyRules
 from services.intake.handlers.replies import queue_reply_on_resolution
 from services.intake.jobs import deliver_due
 from services.intake.store import OrderRepository, ReplyRepository
-from shared.clock import SystemClock
 from shared.contracts import OrderResolved, OrderResolvedPayload
-from shared.migrations import upgrade
 from shared.paths import EXAMPLES_DIR
 from shared.unit_of_work import UnitOfWork
 from tests.support.databases import DatabaseFactory
+from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
 OPERATOR = token("operator")
@@ -54,20 +52,8 @@ def followup(name: str, **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 async def intake(databases: DatabaseFactory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = IntakeSettings(
-        database_url=await databases.url("intake"), var_dir=tmp_path, log_json=False
-    )
-    app = create_app(settings, SystemClock())
-    runtime = app.state.runtime
-    await runtime.db.start()
-    await upgrade(runtime.db, MIGRATIONS)
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-    finally:
-        await runtime.db.stop()
+    async with intake_alone(databases, tmp_path) as client:
+        yield client
 
 
 async def new_order(http: httpx.AsyncClient, order_no: str) -> str:

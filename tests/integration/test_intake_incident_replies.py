@@ -13,16 +13,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.intake.app import MIGRATIONS, create_app
-from services.intake.config import IntakeSettings
 from services.intake.handlers.replies import queue_reply_on_resolution
 from services.intake.store import ReplyRepository
-from shared.clock import SystemClock
 from shared.contracts import OrderResolved, OrderResolvedPayload
-from shared.migrations import upgrade
 from shared.paths import EXAMPLES_DIR
 from shared.unit_of_work import UnitOfWork
 from tests.support.databases import DatabaseFactory
+from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
 OPERATOR = token("operator")
@@ -31,20 +28,8 @@ LEAK_FIXED = "您好，漏水已修复，感谢来电。"
 
 @pytest.fixture
 async def intake(databases: DatabaseFactory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = IntakeSettings(
-        database_url=await databases.url("intake"), var_dir=tmp_path, log_json=False
-    )
-    app = create_app(settings, SystemClock())
-    runtime = app.state.runtime
-    await runtime.db.start()
-    await upgrade(runtime.db, MIGRATIONS)
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-    finally:
-        await runtime.db.stop()
+    async with intake_alone(databases, tmp_path) as client:
+        yield client
 
 
 async def call(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:

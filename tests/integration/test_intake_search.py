@@ -11,13 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from services.intake.app import MIGRATIONS, create_app
-from services.intake.config import IntakeSettings
 from services.intake.store import OrderRow
-from shared.clock import SystemClock
-from shared.migrations import upgrade
 from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory
+from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
 OPERATOR = token("operator")
@@ -26,20 +23,8 @@ ADDRESS = "聊城市东昌府区柳园街道水城花园3号楼1单元"
 
 @pytest.fixture
 async def intake(databases: DatabaseFactory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = IntakeSettings(
-        database_url=await databases.url("intake"), var_dir=tmp_path, log_json=False
-    )
-    app = create_app(settings, SystemClock())
-    runtime = app.state.runtime
-    await runtime.db.start()
-    await upgrade(runtime.db, MIGRATIONS)
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-    finally:
-        await runtime.db.stop()
+    async with intake_alone(databases, tmp_path) as client:
+        yield client
 
 
 async def new_call(http: httpx.AsyncClient, ticket: str, **changes: Any) -> str:
