@@ -21,6 +21,7 @@ from shared.contracts import (
     ProgressNotedPayload,
 )
 from shared.db import Database
+from shared.outbox import Outbox
 from tests.integration.test_sla_deadlines import (
     T0,
     deadlines,
@@ -51,6 +52,22 @@ def promised(order_id: str, at: datetime, promised_at: datetime) -> AnswerPromis
     return AnswerPromised(order_id=order_id, occurred_at=at, producer="router", payload=payload)
 
 
+async def cards_fired(
+    db: Database, clock: ManualClock, outbox: Outbox, when: datetime, kind: str
+) -> list[tuple[str, str | None, str | None]]:
+    """The cards of clocks of ``kind`` that fire when the clock reaches ``when``: (type, kind,
+    whom they name)."""
+    clock.set(when)
+    before = len(await emitted(db))
+    while await fire_due(units(db, outbox), when):
+        pass
+    return [
+        (e["type"], e["payload"].get("deadline"), e["payload"].get("assignee_id"))
+        for e in (await emitted(db))[before:]
+        if e["payload"].get("deadline") == kind
+    ]
+
+
 async def promise_clocks(db: Database, order_id: str) -> list[tuple[str, datetime]]:
     return [(r.state, r.due_at) for r in await deadlines(db, order_id) if r.kind == "promise"]
 
@@ -63,15 +80,7 @@ async def test_a_promise_gets_a_yellow_then_a_red_card_naming_the_holder(db: Dat
     await feed(db, [promised("GL-P1", T0 + timedelta(hours=1), answer_by)], T0)
 
     async def fire_at(when: datetime) -> list[tuple[str, str | None, str | None]]:
-        clock.set(when)
-        before = len(await emitted(db))
-        while await fire_due(units(db, outbox), when):
-            pass
-        return [
-            (e["type"], e["payload"].get("deadline"), e["payload"].get("assignee_id"))
-            for e in (await emitted(db))[before:]
-            if e["payload"].get("deadline") == "promise"
-        ]
+        return await cards_fired(db, clock, outbox, when, "promise")
 
     assert await promise_clocks(db, "GL-P1") == [("open", answer_by)]
     assert await fire_at(T0 + timedelta(hours=8, minutes=59)) == []

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.sla.jobs import fire_due
 from shared.clock import ManualClock
 from shared.contracts import (
     OrderResolved,
@@ -25,13 +24,12 @@ from tests.integration.test_sla_deadlines import (
     T0,
     deadlines,
     dispatched,
-    emitted,
     feed,
     open_db,
     outbox_at,
     received,
-    units,
 )
+from tests.integration.test_sla_promises import cards_fired
 from tests.support.databases import DatabaseFactory
 
 DEPT, HOLDER = "USER_MAINTENANCE", "W-0301"
@@ -71,15 +69,7 @@ async def test_a_supervision_gets_a_yellow_then_a_red_card_naming_the_holder(db:
     await feed(db, [supervised("GL-S1", T0 + timedelta(hours=1), answer_by)], T0)
 
     async def fire_at(when: datetime) -> list[tuple[str, str | None, str | None]]:
-        clock.set(when)
-        before = len(await emitted(db))
-        while await fire_due(units(db, outbox), when):
-            pass
-        return [
-            (e["type"], e["payload"].get("deadline"), e["payload"].get("assignee_id"))
-            for e in (await emitted(db))[before:]
-            if e["payload"].get("deadline") == "supervise"
-        ]
+        return await cards_fired(db, clock, outbox, when, "supervise")
 
     assert await supervise_clocks(db, "GL-S1") == [("open", answer_by)]
     assert await fire_at(T0 + timedelta(hours=8, minutes=59)) == []
