@@ -1,6 +1,6 @@
 """The hotline's pop-up in Chromium (issue 21, done-when): a newCall for a phone with one closed
 and one open order makes the named operator's open 受理 page show both within 1 s, pushed, with
-the phone filled in.
+the phone filled in; without a PBX, the number typed into 来电号码 opens the same panel.
 
 Intake and the router run on the real broker; the PBX posts Zammad's newCall to intake naming
 the operator (``user[]`` = their console username). The 1 s is counted from the moment this test
@@ -128,5 +128,15 @@ async def test_a_ringing_call_shows_the_callers_open_and_closed_orders_within_a_
             await panel.locator("[data-new-order]").click()
             focused = await page.evaluate("document.activeElement.name")
             assert focused == "category", focused
+
+            # Without a PBX: the number typed into 来电号码 opens the same panel.
+            await page.goto("/operator")
+            await page.locator("body[data-live-state=open]").wait_for(timeout=30_000)
+            assert await page.locator("#call-panel tr[data-order]").count() == 0
+            await page.fill("#call-form input[name=phone]", CALLER)
+            await page.keyboard.press("Tab")
+            for order_id in (still_open, closed):
+                await panel.locator(f"tr[data-order='{order_id}']").wait_for(timeout=10_000)
+            assert "赵" in await panel.locator("h2").inner_text()
         finally:
             await browser.close()

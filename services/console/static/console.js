@@ -97,10 +97,21 @@
   // The pop-up (issue 21): a call the PBX names this operator for. The panel reads the caller
   // and fills the call form in: the number always, the name, 户号 and address where empty.
   var panel = document.getElementById("call-panel");
+  var typed = document.querySelector("#call-form input[name=phone]");
+  if (panel && typed) {
+    // Without a PBX: the number the operator typed opens the same panel when they move on.
+    typed.addEventListener("change", function () {
+      var number = typed.value.trim();
+      if (!/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/.test(number)) { return; }
+      panel.dispatchEvent(new CustomEvent("call", { detail: { phone: number } }));
+    });
+  }
   if (panel) {
     panel.addEventListener("call", function (e) {
-      if (!e.detail.call_id) { return; }
-      fetch("/operator/caller?call_id=" + encodeURIComponent(e.detail.call_id), { credentials: "same-origin" })
+      var query = e.detail.call_id ? "call_id=" + encodeURIComponent(e.detail.call_id)
+        : e.detail.phone ? "phone=" + encodeURIComponent(e.detail.phone) : "";
+      if (!query) { return; }
+      fetch("/operator/caller?" + query, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
         .then(function (html) {
           panel.innerHTML = html;
