@@ -100,6 +100,7 @@ async def test_rates_count_a_redone_order_a_satisfied_callback_and_an_urge(
 async def _resolved_rounds(system: Any, order_id: str, rounds: int) -> None:
     async def resolved() -> None:
         clocks = await system.sla.get(f"/v1/sla/orders/{order_id}", headers=OPERATOR)
+        assert clocks.status_code == 200, clocks.text  # 404 until the SLA has read the order
         assert clocks.json()["state"] == "resolved"
         seen = (await system.intake.get(f"/v1/orders/{order_id}", headers=OPERATOR)).json()
         resolutions = [e for e in seen["timeline"] if e["type"] == "OrderResolved"]
