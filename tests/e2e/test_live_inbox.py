@@ -1,6 +1,7 @@
 """我的工单 tells of a new order on an open page (issue 19 item 6, in part): the row appears
-without a reload, marked new, the title carries a badge, and the card has 签收. The page polls
-its rows (every 5 s); server-sent events within 2 s are still to come."""
+without a reload, marked new, the title carries a badge, and the card has 签收. Here by whichever
+comes first, the push or the 5 s poll; tests/e2e/test_live_push.py shows the push alone, within
+2 s, with polling set to a minute."""
 
 from datetime import datetime
 
