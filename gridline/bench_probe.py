@@ -14,6 +14,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from gridline.broker import EmbeddedBroker, free_port
+from gridline.services import SERVICES
 
 TICK = os.sysconf("SC_CLK_TCK")
 COUNTERS = {
@@ -148,7 +149,7 @@ async def postgres_template(admin_url: str, create: bool) -> str:
     plain = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     conn = await asyncpg.connect(plain)
     try:
-        for name in ("intake", "router", "sla", "scoring"):
+        for name in SERVICES:  # every process the bench starts has its own database
             await conn.execute(f'DROP DATABASE IF EXISTS "gl_bench_{name}" WITH (FORCE)')
             if create:
                 await conn.execute(f'CREATE DATABASE "gl_bench_{name}"')
