@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.async_api import async_playwright
 
 from shared.clock import LOCAL_TZ
@@ -22,6 +23,8 @@ from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.kafka import produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.e2e
 
 OPERATOR = token("operator", "operator")
 PBX = token("pbx", "pbx-1")

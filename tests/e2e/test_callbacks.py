@@ -9,6 +9,7 @@ ports."""
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.async_api import async_playwright
 
 from tests.e2e.test_console import _shot
@@ -23,6 +24,8 @@ from tests.integration.test_followup_flow import (
 )
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.e2e
 
 OPERATOR = token("operator", "op-017")
 

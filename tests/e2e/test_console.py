@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
@@ -19,6 +20,8 @@ from shared.clock import to_local
 from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.polling import eventually
+
+pytestmark = pytest.mark.e2e
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "gridline-demo"

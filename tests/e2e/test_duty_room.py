@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Page, async_playwright
@@ -27,6 +28,8 @@ from tests.support.builders import order_received
 from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, serve, token
+
+pytestmark = pytest.mark.e2e
 
 OPS = token("ops", "P-0410")
 LATE = "GL-20261202-LATE"

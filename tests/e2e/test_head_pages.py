@@ -7,6 +7,7 @@ docs/console-ledger.png (``GRIDLINE_UPDATE_SCREENSHOT=1``)."""
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.async_api import async_playwright
 
 from shared.clock import LOCAL_TZ
@@ -14,6 +15,8 @@ from tests.e2e.test_console import _shot
 from tests.e2e.test_duty_room import console_on_a_port
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.e2e
 
 HEAD = token("head:USER_MAINTENANCE", "P-0200")
 

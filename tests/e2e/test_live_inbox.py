@@ -5,6 +5,7 @@ comes first, the push or the 5 s poll; tests/e2e/test_live_push.py shows the pus
 
 from datetime import datetime
 
+import pytest
 from playwright.async_api import async_playwright
 
 from shared.clock import LOCAL_TZ, Clock, ManualClock
@@ -13,6 +14,8 @@ from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.builders import order_received
 from tests.support.kafka import produce
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.e2e
 
 # A weekday's day shift: W-0301, the A post of 水城花园's grid, is at work.
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)

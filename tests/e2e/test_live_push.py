@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from playwright.async_api import async_playwright
 
@@ -23,6 +24,8 @@ from tests.support.console import listening
 from tests.support.kafka import produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, serve
+
+pytestmark = pytest.mark.e2e
 
 # A weekday's day shift: W-0301, the A post of 水城花园's grid, is at work.
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Page, Request, Route, async_playwright
 
@@ -21,6 +22,8 @@ from tests.e2e.test_duty_room import console_on_a_port
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.e2e
 
 OWN = "USER_MAINTENANCE"
 OPERATOR = token("operator", "op-017")

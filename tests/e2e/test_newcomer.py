@@ -21,6 +21,8 @@ from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 
+pytestmark = pytest.mark.e2e
+
 GRIDLINE = str(Path(sys.executable).parent / "gridline")
 SERVICES = ["intake", "router", "sla", "scoring", "notify", "outreach"]
 

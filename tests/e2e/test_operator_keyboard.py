@@ -8,12 +8,15 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.async_api import async_playwright
 
 from shared.clock import LOCAL_TZ
 from tests.e2e.test_duty_room import console_on_a_port
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.e2e
 
 
 async def test_a_call_typed_from_the_keyboard_leaves_an_empty_form_for_the_next(

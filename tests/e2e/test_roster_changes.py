@@ -6,6 +6,7 @@ head confirms it. The router runs at 04:09 Beijing time on a manual clock."""
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Locator, Page, async_playwright
 
 from shared.clock import LOCAL_TZ, Clock, ManualClock, to_local
@@ -13,6 +14,8 @@ from tests.e2e.test_console import _shot
 from tests.e2e.test_duty_room import console_on_a_port
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.e2e
 
 
 def _team(page: Page) -> Locator:

@@ -29,6 +29,8 @@ from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 
+pytestmark = pytest.mark.e2e
+
 CHROMIUM = "/usr/bin/chromium"
 OPS = token("ops")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # Monday morning

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -33,6 +34,8 @@ from tests.support.routes import (
     routes_of,
 )
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 ORDER_DAY_0930 = datetime(2026, 11, 27, 9, 30, tzinfo=LOCAL_TZ)
 MONTH = "2026-11"

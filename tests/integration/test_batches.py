@@ -24,6 +24,8 @@ from tests.support.kafka import consumer_on, produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
+pytestmark = pytest.mark.integration
+
 BATCH = 12
 
 

@@ -2,10 +2,13 @@
 failed to start once the bench counted it: its database had never been made)."""
 
 import asyncpg
+import pytest
 
 from gridline.bench_probe import postgres_template
 from gridline.services import SERVICES
 from tests.support.databases import require_postgres
+
+pytestmark = pytest.mark.integration
 
 
 async def test_the_bench_makes_and_drops_a_database_for_every_process() -> None:

@@ -17,6 +17,8 @@ from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, headers
 from tests.support.system import Environment, run_system
 
+pytestmark = pytest.mark.integration
+
 TWO_MB = 2 * 1024 * 1024
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 

@@ -5,9 +5,13 @@ the same address or phone."""
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 SUNDAY_10 = datetime(2026, 12, 6, 10, 0, tzinfo=LOCAL_TZ)

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import httpx
+import pytest
 
 from shared.clock import LOCAL_TZ
 from shared.topics import ensure_topics
@@ -18,6 +19,8 @@ from tests.support.builders import order_dispatched
 from tests.support.console import csrf_of, listening, running_console, sign_in
 from tests.support.kafka import produce
 from tests.support.system import Environment
+
+pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 ORDER = "GL-20261202-PUSH"

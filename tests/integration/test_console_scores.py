@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 
 import httpx
+import pytest
 
 from tests.integration.test_scoring_month import (
     COUNTS,
@@ -20,6 +21,8 @@ from tests.integration.test_scoring_month import (
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 MR_HEAD = token("head:METER_READING", "P-0100")
 

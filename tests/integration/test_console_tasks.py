@@ -8,11 +8,14 @@ import re
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.integration.test_console_scores import table
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 
 def _typed(when: datetime) -> str:

@@ -6,6 +6,8 @@ head at once, with the caller's words, as it does a 12345 催办. A resolved ord
 import re
 from typing import Any
 
+import pytest
+
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
     RunningClock,
@@ -16,6 +18,8 @@ from tests.integration.test_notify_chased import HEAD, HOLDER, texts, told
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPERATOR = token("operator", "op-017")
 CALL: dict[str, Any] = {

@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 from html.parser import HTMLParser
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from tests.integration.test_authorization import (
@@ -26,6 +27,8 @@ from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, fill, headers
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 # The ASCII words people may read, and why: short on purpose; a new one needs a reason.
 ALLOWED_WORDS = frozenset(

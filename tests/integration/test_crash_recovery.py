@@ -16,6 +16,8 @@ from tests.support.kafka import events_of, produce
 from tests.support.polling import eventually
 from tests.support.system import Environment
 
+pytestmark = pytest.mark.integration
+
 
 def _router(env_vars: dict[str, str]) -> subprocess.Popen[bytes]:
     import os

@@ -3,6 +3,7 @@ and a record that is not a letter does not stop `gridline dlq list`."""
 
 import asyncio
 
+import pytest
 from typer.testing import CliRunner
 
 from gridline.broker import EmbeddedBroker
@@ -12,6 +13,8 @@ from shared.masking import unmasked_phones
 from shared.topics import Topics, ensure_topics
 from tests.support.kafka import consumer_on, produce, read_all
 from tests.support.polling import eventually
+
+pytestmark = pytest.mark.integration
 
 NOT_UTF8 = b"\xff\xfe\x00order \x80\x81 needs-fix"
 WITH_PHONE = "来电 +86 139 0635 1234，户号010213806350301".encode()

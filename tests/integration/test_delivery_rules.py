@@ -6,12 +6,16 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from gridline.broker import EmbeddedBroker
 from shared.topics import Topics, ensure_topics
 from tests.support.databases import DatabaseFactory
 from tests.support.kafka import consumer_on, produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 
 class Flaky(Exception):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from shared.clock import LOCAL_TZ, ManualClock
 from shared.contracts import OrderReceived
@@ -15,6 +16,8 @@ from tests.support.builders import order_received
 from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 OPERATOR = token("operator")

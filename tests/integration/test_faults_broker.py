@@ -27,7 +27,7 @@ from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 from tests.support.system import token
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 ORDERS = 300
 OPERATOR = token("operator")

@@ -23,7 +23,7 @@ from tests.support.outages import DatabaseOutage
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 ORDERS = 300
 REFUSAL_SECONDS = 30

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 import yaml
 from fastapi import FastAPI, Request, Response
@@ -24,6 +25,8 @@ from tests.integration.test_intake_sources import OPERATOR, example, running_int
 from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment
+
+pytestmark = pytest.mark.integration
 
 SLOW = 1.0  # seconds: an acceptance slower than this kept an operator waiting
 OWED = 3  # replies owed while the gateway hangs

@@ -22,7 +22,7 @@ from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 FOLLOWING = 100
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from services.scoring.store import InboxRow
@@ -15,6 +16,8 @@ from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPERATOR = token("operator")
 A_POST = token("department:USER_MAINTENANCE", "W-0301")

@@ -16,6 +16,8 @@ from shared.topics import TopicSpec, ensure_topics
 from tests.support.kafka import produce
 from tests.support.polling import eventually
 
+pytestmark = pytest.mark.integration
+
 
 async def test_an_idle_consumer_wakes_at_its_idle_wait_not_five_times_a_second(
     kafka: EmbeddedBroker, monkeypatch: pytest.MonkeyPatch

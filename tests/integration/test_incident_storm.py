@@ -9,12 +9,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.integration.test_intake_incidents import call
 from tests.integration.test_intake_sources import GRID_WORKER, OPERATOR, example
 from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
+
+pytestmark = pytest.mark.integration
 
 # Friday 2026-11-27: the calls come in from 09:00 to 09:19:40 (the sources' own times); the
 # whole system's clock stands at 09:21 until the test moves it.

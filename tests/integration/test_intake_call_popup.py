@@ -5,10 +5,14 @@ caller in full from GET /v1/calls/{call_id}, with the care register's flag; ops 
 
 import json
 
+import pytest
+
 from shared.topics import ACTIVITY
 from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 PBX = token("pbx", "pbx-1")
 OPERATOR = token("operator", "operator")

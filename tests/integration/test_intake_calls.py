@@ -19,6 +19,8 @@ from shared.migrations import upgrade
 from tests.support.databases import DatabaseFactory
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 PBX = token("pbx", "pbx-1")
 OPERATOR = token("operator", "op-017")
 CALLER = "13906351234"

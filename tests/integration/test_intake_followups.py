@@ -25,6 +25,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 OPERATOR = token("operator")
 OPS = token("ops")
 FOLLOWUPS = EXAMPLES_DIR / "followups"

@@ -38,6 +38,8 @@ from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 OPERATOR = token("operator")
 WORKER = token("department:USER_MAINTENANCE", "W-0301")
 HEAD = token("head:USER_MAINTENANCE", "P-0200")

@@ -22,6 +22,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 OPERATOR = token("operator")
 LEAK_FIXED = "您好，漏水已修复，感谢来电。"
 

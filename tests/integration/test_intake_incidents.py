@@ -23,6 +23,8 @@ from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment
 
+pytestmark = pytest.mark.integration
+
 START = datetime(2026, 11, 27, 9, 0)  # Beijing time, as the sources send it
 
 

@@ -7,6 +7,7 @@ on an order still being handled is OrderUrged, on a resolved one a 409."""
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from tests.integration.test_intake_followups import (
@@ -17,6 +18,8 @@ from tests.integration.test_intake_followups import (
     timeline_types,
 )
 from tests.support.system import token
+
+pytestmark = pytest.mark.integration
 
 OPERATOR = token("operator", "op-017")
 

@@ -19,6 +19,8 @@ from shared.migrations import upgrade
 from tests.support.databases import DatabaseFactory
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 OWN = "USER_MAINTENANCE"
 OTHER = "METER_READING"
 

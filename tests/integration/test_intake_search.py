@@ -17,6 +17,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.intake_alone import intake_alone
 from tests.support.system import token
 
+pytestmark = pytest.mark.integration
+
 OPERATOR = token("operator")
 ADDRESS = "聊城市东昌府区柳园街道水城花园3号楼1单元"
 

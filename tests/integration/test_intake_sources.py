@@ -21,6 +21,8 @@ from tests.support.kafka import produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, serve, token
 
+pytestmark = pytest.mark.integration
+
 OPERATOR = token("operator")
 GRID_WORKER = token("department:USER_MAINTENANCE", "W-0301")
 

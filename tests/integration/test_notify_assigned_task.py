@@ -4,10 +4,14 @@ broker on both databases: scoring announces it on gridline.activity, notify tell
 
 from datetime import timedelta
 
+import pytest
+
 from shared.clock import ManualClock
 from tests.integration.test_outreach_flow import WEDNESDAY_10
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops", "P-0410")
 HEAD = token("head:USER_MAINTENANCE", "P-0200")

@@ -4,6 +4,7 @@ become sent, transient (tried again) or permanent (not tried again)."""
 from dataclasses import replace
 
 import httpx
+import pytest
 
 from gridline.broker import free_port
 from services.notify.channels import Outgoing
@@ -18,6 +19,8 @@ from tests.support.providers import (
     SMS_KEY_SECRET,
     running_providers,
 )
+
+pytestmark = pytest.mark.integration
 
 MESSAGE = Outgoing(
     key="k1",

@@ -5,6 +5,8 @@ order."""
 
 from typing import Any
 
+import pytest
+
 from tests.integration.test_followup_flow import (
     OPERATOR,
     ORDER_DAY_0930,
@@ -15,6 +17,8 @@ from tests.integration.test_followup_flow import (
 )
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops", "P-0410")
 HOLDER, HEAD = "W-0301", "P-0200"  # the A post of the order's grid, and USER_MAINTENANCE's head

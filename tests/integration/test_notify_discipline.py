@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from services.notify.handlers import EVENTS
@@ -21,6 +22,8 @@ from tests.integration.test_intake_sources import OPERATOR, example
 from tests.support.kafka import events_of, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
+
+pytestmark = pytest.mark.integration
 
 # Friday 2026-11-27 09:21 Beijing: a working day's day shift (W-0301, A post of 水城花园, at work).
 NOW = datetime(2026, 11, 27, 9, 21, tzinfo=LOCAL_TZ)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from services.notify.app import create_app
@@ -23,6 +24,8 @@ from tests.support.kafka import events_of, produce, read_json
 from tests.support.polling import eventually
 from tests.support.providers import running_providers
 from tests.support.system import Environment, run_system, serve, token
+
+pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
 

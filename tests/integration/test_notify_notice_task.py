@@ -3,6 +3,8 @@ databases: outreach gives each community's responsible worker a task and announc
 gridline.activity; notify tells the worker by the ``notice_task`` rule (the local receiver, no
 credentials) and lists the message on /v1/messages."""
 
+import pytest
+
 from shared.clock import ManualClock
 from tests.integration.test_outreach_flow import (
     OPERATOR,
@@ -13,6 +15,8 @@ from tests.integration.test_outreach_flow import (
 )
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops", "P-0410")
 

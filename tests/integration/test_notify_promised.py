@@ -5,10 +5,14 @@ tells the holder by the yellow card's rule in config/notify.yaml."""
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from shared.clock import Clock, ManualClock
 from tests.integration.test_followup_flow import A_POST, OPERATOR, ORDER_DAY_0930, RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops", "P-0410")
 HOLDER = "W-0301"

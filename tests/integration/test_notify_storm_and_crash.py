@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from gridline.broker import free_port
@@ -32,6 +33,8 @@ from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.providers import running_providers
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 CALLS = 60
 

@@ -3,10 +3,14 @@
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ
 from tests.support.kafka import events_of
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPERATOR = token("operator")
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from services.outreach.app import create_app
 from services.outreach.config import OutreachSettings
@@ -16,6 +17,8 @@ from shared.db import Database
 from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, serve, token
+
+pytestmark = pytest.mark.integration
 
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 # A day ahead, as planned outages must be announced (config/notice_templates.yaml).

@@ -4,9 +4,13 @@ service on both databases: a campaign started at 04:08 gives the A post, whose d
 
 from datetime import datetime
 
+import pytest
+
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.integration.test_outreach_flow import OPERATOR, REASON, TOMORROW_10, TOMORROW_16
 from tests.support.system import Environment, run_system
+
+pytestmark = pytest.mark.integration
 
 WEDNESDAY_0408 = datetime(2026, 12, 2, 4, 8, tzinfo=LOCAL_TZ)
 

@@ -4,6 +4,7 @@ and every endpoint's authorisation (a worker of another department gets 403)."""
 import io
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from shared.clock import LOCAL_TZ, ManualClock
@@ -11,6 +12,8 @@ from tests.integration.test_outreach_flow import running_outreach
 from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, token
+
+pytestmark = pytest.mark.integration
 
 DECEMBER_1 = datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ)
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")

@@ -22,6 +22,8 @@ from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, ROLES, fill, headers, routes_of
 from tests.support.system import Environment, run_system, serve, token
 
+pytestmark = pytest.mark.integration
+
 MOBILES = (
     "13906351234",
     "+86 139 0635 1234",

@@ -5,11 +5,15 @@ own; only heads and ops may open one, and a bad window is refused with the field
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ, ManualClock
 from tests.integration.test_intake_sources import OPERATOR, example
 from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 11, 27, 8, 30, tzinfo=LOCAL_TZ)
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")

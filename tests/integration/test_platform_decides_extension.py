@@ -19,6 +19,8 @@ from tests.integration.test_urge_rises import placed
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system
 
+pytestmark = pytest.mark.integration
+
 
 async def routing(system: System, order_id: str) -> dict[str, Any]:
     answer = await system.router.get(f"/v1/orders/{order_id}", headers=A_POST)

@@ -34,6 +34,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 from tests.support.system import Environment
 
+pytestmark = pytest.mark.integration
+
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 

@@ -4,10 +4,14 @@ roster API show up as findings for the head, in the gauge, and go away when fixe
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from shared.clock import ManualClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 from tests.unit.test_router_coverage import NOW, TUESDAY_22, roster, team_alone_on_duty
+
+pytestmark = pytest.mark.integration
 
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 MR_HEAD = token("head:METER_READING", "P-0100")

@@ -4,12 +4,16 @@ and the department API keeps each department to its own orders."""
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ, ManualClock
 from shared.contracts import OrderReceived
 from tests.support.builders import order_received
 from tests.support.kafka import events_of, produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 # A weekday's day shift: W-0301 (A post of UM-DC-03) is at work.
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)

@@ -7,6 +7,8 @@ callback offers nothing."""
 
 from typing import Any
 
+import pytest
+
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
     RunningClock,
@@ -18,6 +20,8 @@ from tests.integration.test_followup_flow import (
 )
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 UM_HEAD = token("head:USER_MAINTENANCE", "P-0200")
 MR_HEAD = token("head:METER_READING", "P-0100")

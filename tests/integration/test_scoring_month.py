@@ -33,6 +33,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -59,6 +60,8 @@ from shared.db import Database
 from tests.support.kafka import produce, read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 MONTH = "2026-09"
 T0 = datetime(2026, 9, 7, 2, 0, tzinfo=UTC)

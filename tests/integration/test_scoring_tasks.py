@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from shared.clock import ManualClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 9, 7, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 MONTH = "2026-09"

@@ -14,6 +14,8 @@ from shared.db import Database
 from shared.faults import is_transient
 from tests.support.databases import require_postgres
 
+pytestmark = pytest.mark.integration
+
 
 async def _backend_pid(db: Database) -> int:
     async with db.transaction() as session:

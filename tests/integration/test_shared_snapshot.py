@@ -2,11 +2,14 @@
 
 import asyncio
 
+import pytest
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Database, ServiceBase, new_metadata
 from tests.support.databases import DatabaseFactory
+
+pytestmark = pytest.mark.integration
 
 
 class Base(ServiceBase):

@@ -23,6 +23,8 @@ from shared.migrations import upgrade
 from shared.unit_of_work import UnitOfWork
 from tests.support.databases import DatabaseFactory
 
+pytestmark = pytest.mark.integration
+
 DEPS = load_deps(SlaSettings())
 STEPS = 100  # SQLite VM instructions per progress-handler call
 _ROWS_READ = text(

@@ -68,6 +68,8 @@ from shared.workdays import WorkCalendar
 from tests.support.builders import order_acknowledged, order_dispatched, order_received
 from tests.support.databases import DatabaseFactory
 
+pytestmark = pytest.mark.integration
+
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Beijing
 DEPS = SlaDeps(
     Policies.from_file(CONFIG_DIR / "sla_policies.yaml"),

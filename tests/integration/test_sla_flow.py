@@ -4,10 +4,14 @@ the department, and the numbers the operations room reads."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from shared.clock import LOCAL_TZ, Clock, ManualClock
 from tests.support.kafka import events_of
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops")
 OPERATOR = token("operator")

@@ -4,6 +4,8 @@ satisfied, a 催办 is counted, all to the department and the grid that held the
 
 from typing import Any
 
+import pytest
+
 from tests.integration.test_followup_flow import (
     OPERATOR,
     ORDER_DAY_0930,
@@ -16,6 +18,8 @@ from tests.integration.test_followup_flow import (
 )
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
+
+pytestmark = pytest.mark.integration
 
 HEAD = token("head:USER_MAINTENANCE", "P-0200")
 OTHER_HEAD = token("head:METER_READING", "P-0100")

@@ -4,6 +4,8 @@ fires on start, once, through the real broker."""
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from services.sla.app import create_app
 from services.sla.config import SlaSettings
 from shared.clock import ManualClock
@@ -11,6 +13,8 @@ from shared.contracts import Address, OrderReceived, OrderReceivedPayload
 from tests.support.kafka import events_of, produce
 from tests.support.polling import eventually
 from tests.support.system import Environment, serve, token
+
+pytestmark = pytest.mark.integration
 
 OPS = token("ops")
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Beijing

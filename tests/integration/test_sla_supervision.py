@@ -32,6 +32,8 @@ from tests.integration.test_sla_deadlines import (
 from tests.integration.test_sla_promises import cards_fired
 from tests.support.databases import DatabaseFactory
 
+pytestmark = pytest.mark.integration
+
 DEPT, HOLDER = "USER_MAINTENANCE", "W-0301"
 
 

@@ -4,6 +4,8 @@ databases. The urged order is whichever the inbox had put last, so it has to ris
 
 from typing import Any
 
+import pytest
+
 from tests.integration.test_followup_flow import (
     A_POST,
     OPERATOR,
@@ -16,6 +18,8 @@ from tests.integration.test_followup_flow import (
 from tests.integration.test_notify_chased import HEAD, HOLDER, OPS, told
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system
+
+pytestmark = pytest.mark.integration
 
 
 async def placed(system: System, order: dict[str, Any]) -> str:
