@@ -2,6 +2,8 @@
 (``config/intake.yaml``: clustering windows, thresholds, care, reply retries) and the deps bundle
 every handler receives (organisation, taxonomy, rules), loaded once at start."""
 
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -149,6 +151,12 @@ class CallbackFile(_Model):
     own_callbacks: OwnCallbackRules = Field(default_factory=OwnCallbackRules)
 
 
+def random_tail(nbytes: int) -> str:
+    """The random tail of a new order, incident or outage id (upper-case hex): drawn here, at
+    the edge, so that the domain decides nothing by chance and a test can fix the ids."""
+    return secrets.token_hex(nbytes).upper()
+
+
 @dataclass(frozen=True)
 class IntakeDeps:
     """What every intake handler is given besides its message and unit of work."""
@@ -159,6 +167,7 @@ class IntakeDeps:
     calls: CallRules = field(default_factory=CallRules)
     callbacks: OwnCallbackRules = field(default_factory=OwnCallbackRules)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    tail: Callable[[int], str] = random_tail
 
 
 def load_deps(settings: IntakeSettings) -> IntakeDeps:

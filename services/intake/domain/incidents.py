@@ -6,7 +6,6 @@ one community within minutes of each other. A new order joins the newest inciden
 look-alikes, or opens one whose primary is the earliest look-alike.
 """
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,8 +41,9 @@ class ClusterDecision:
     """Orders newly linked to the incident (never the primary)."""
 
 
-def new_incident_id(now: datetime, token: str | None = None) -> str:
-    return f"INC-{to_local(now):%Y%m%d}-{token or secrets.token_hex(3).upper()}"
+def new_incident_id(now: datetime, tail: str) -> str:
+    """INC-20261127-7F3K9Q; ``tail`` is the random part, drawn by the caller."""
+    return f"INC-{to_local(now):%Y%m%d}-{tail}"
 
 
 def cluster(

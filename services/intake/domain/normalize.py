@@ -1,7 +1,6 @@
 """Intake's decisions, pure: normalising a source's order into one canonical order."""
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,9 +58,9 @@ def parse_address(text: str) -> Address:
     )
 
 
-def new_order_id(now: datetime, token: str | None = None) -> str:
-    """GL-20261127-7F3K9Q: readable on the phone, sortable by day, unique by its random tail."""
-    tail = token or secrets.token_hex(4).upper()
+def new_order_id(now: datetime, tail: str) -> str:
+    """GL-20261127-7F3K9Q: readable on the phone, sortable by day, unique by its random tail
+    (drawn by the caller: the domain decides nothing by chance)."""
     return f"GL-{to_local(now):%Y%m%d}-{tail}"
 
 

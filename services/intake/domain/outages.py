@@ -6,7 +6,6 @@ the router dispatches to the area's grid like any order; every supply-failure ca
 callers are answered when the outage is resolved, and the planned outage raises no major event
 of its own."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,8 +29,8 @@ class Window:
     reason: str
 
 
-def new_outage_id(now: datetime) -> str:
-    return f"PO-{to_local(now):%Y%m%d}-{secrets.token_hex(3).upper()}"
+def new_outage_id(now: datetime, tail: str) -> str:
+    return f"PO-{to_local(now):%Y%m%d}-{tail}"
 
 
 def covers(keys: list[Any], starts_at: datetime, ends_at: datetime, key: str, at: datetime) -> bool:

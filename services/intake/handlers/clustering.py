@@ -74,7 +74,7 @@ async def cluster(
             )
             for k, i in open_incidents.items()
         },
-        incidents.new_incident_id(now),
+        incidents.new_incident_id(now, deps.tail(3)),
     )
     if found is None:
         return []

@@ -43,10 +43,11 @@ async def open_planned_outage(
     window = outages.checked_window(
         deps.org, command.communities, command.starts_at, command.ends_at, command.reason
     )
-    outage_id = outages.new_outage_id(uow.now)
+    outage_id = outages.new_outage_id(uow.now, deps.tail(3))
     order = outages.outage_order(outage_id, window, command.by, uow.now)
     made = await submit_order(uow.session, order, uow.now, deps, cluster=False)
-    row = await open_outage(uow.session, made.order_id, outage_id, window, command.by, uow.now)
+    ids = (outage_id, incidents.new_incident_id(uow.now, deps.tail(3)))
+    row = await open_outage(uow.session, made.order_id, ids, window, command.by, uow.now)
     await record_own_events(uow.session, made.events)
     uow.answer = OpenedOutage(row, made.order_id)
     return made.events
@@ -64,7 +65,8 @@ async def open_announced_outage(
     made = await submit_order(uow.session, order, uow.now, deps, cluster=False)
     if not made.created:
         return []
-    await open_outage(uow.session, made.order_id, outage_id, window, "outreach", uow.now)
+    ids = (outage_id, incidents.new_incident_id(uow.now, deps.tail(3)))
+    await open_outage(uow.session, made.order_id, ids, window, "outreach", uow.now)
     await record_own_events(uow.session, made.events)
     return list(made.events)
 
@@ -72,13 +74,14 @@ async def open_announced_outage(
 async def open_outage(
     session: AsyncSession,
     order_id: str,
-    outage_id: str,
+    ids: tuple[str, str],
     window: outages.Window,
     by: str,
     now: datetime,
 ) -> PlannedOutageRow:
-    """The outage's incident (its primary the outage's own order) and its window and area."""
-    incident_id = incidents.new_incident_id(now)
+    """The outage's incident (its primary the outage's own order) and its window and area;
+    ``ids`` are the outage's and its incident's."""
+    outage_id, incident_id = ids
     keys = outages.keys_of(window.communities)
     session.add(
         IncidentRow(

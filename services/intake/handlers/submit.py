@@ -84,7 +84,7 @@ async def submit_order(
     repo = OrderRepository(session)
     order = await enrich(session, order, deps)
     p = order.payload
-    order_id = new_order_id(now)
+    order_id = new_order_id(now, deps.tail(4))
     row = await repo.add(_columns(order_id, order, now, grids.address_key(deps.org, p.address)))
     if row is None:
         known = await repo.by_source_ref(order.source, order.source_ref)
