@@ -11,7 +11,7 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.domain.taxonomy import Taxonomy
+from services.intake.domain.taxonomy import UNCLASSIFIED, Taxonomy
 from shared.config import load_yaml
 from shared.contracts import Priority
 from shared.organisation import Organisation
@@ -45,6 +45,28 @@ class IntakeSettings(ServiceSettings):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaxonomyFile(_Model):
+    """``config/taxonomy.yaml``: checked here, handed to the domain as its plain ``Taxonomy``."""
+
+    categories: dict[str, str]
+    aliases: dict[str, list[str]]
+    keywords: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> Self:
+        if UNCLASSIFIED not in self.categories:
+            raise ValueError(f"categories must include {UNCLASSIFIED}")
+        unknown = (set(self.aliases) | set(self.keywords)) - set(self.categories)
+        if unknown:
+            raise ValueError(f"aliases/keywords name unknown categories: {sorted(unknown)}")
+        return self
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    checked = load_yaml(path, TaxonomyFile)
+    return Taxonomy(checked.categories, checked.aliases, checked.keywords)
 
 
 class ClusteringRules(_Model):
@@ -175,7 +197,7 @@ def load_deps(settings: IntakeSettings) -> IntakeDeps:
     config = settings.config_dir
     return IntakeDeps(
         org=load_yaml(config / settings.org_file, Organisation),
-        taxonomy=load_yaml(config / settings.taxonomy_file, Taxonomy),
+        taxonomy=load_taxonomy(config / settings.taxonomy_file),
         rules=load_yaml(config / settings.rules_file, IntakeRules),
         calls=load_yaml(config / settings.calls_file, CallRules),
         callbacks=load_yaml(config / settings.callbacks_file, CallbackFile).own_callbacks,

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.config import CareRules, IntakeRules, ReplyRules
+from services.intake.config import CareRules, IntakeRules, ReplyRules, load_taxonomy
 from services.intake.domain import care, incidents, phones, replies
 from services.intake.domain.grids import match_grid
 from services.intake.domain.normalize import parse_address
 from services.intake.domain.people import named_worker
-from services.intake.domain.taxonomy import Taxonomy
 from services.intake.domain.timeline import summarize
 from services.intake.jobs import FileSink
 from shared.config import ConfigError, load_yaml
@@ -266,7 +265,7 @@ def test_one_caller_ringing_again_and_again_counts_once_towards_a_major_event() 
 
 
 def test_each_incident_reply_text_is_for_a_known_category_and_names_no_other_fault() -> None:
-    taxonomy = load_yaml(CONFIG_DIR / "taxonomy.yaml", Taxonomy)
+    taxonomy = load_taxonomy(CONFIG_DIR / "taxonomy.yaml")
     texts = RULES.replies.incident_texts
     assert set(texts) <= set(taxonomy.categories)
     for code, text in texts.items():

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from services.intake.config import load_taxonomy
 from services.intake.domain.normalize import (
     activity_event,
     normalize_12345,
@@ -15,14 +16,13 @@ from services.intake.domain.normalize import (
     normalize_grid_report,
     parse_address,
 )
-from services.intake.domain.taxonomy import Taxonomy
 from services.intake.sources import Call96568, GridActivity, GridReport, Order12345, parse_raw
-from shared.config import ConfigError, load_yaml
+from shared.config import ConfigError
 from shared.contracts import PoisonMessage
 from shared.paths import CONFIG_DIR, EXAMPLES_DIR
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-TAXONOMY = load_yaml(CONFIG_DIR / "taxonomy.yaml", Taxonomy)
+TAXONOMY = load_taxonomy(CONFIG_DIR / "taxonomy.yaml")
 
 
 def example(name: str) -> Any:
@@ -249,4 +249,4 @@ def test_a_taxonomy_naming_an_unknown_category_stops_the_service(tmp_path: Path)
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="LEAK"):
-        load_yaml(bad, Taxonomy)
+        load_taxonomy(bad)

@@ -1,27 +1,18 @@
-"""The one category taxonomy and each source's words for it, loaded from ``taxonomy.yaml``."""
+"""The one category taxonomy and each source's words for it (``taxonomy.yaml``, validated in
+``config.py``): how a source's category name or an order's text becomes one of our codes."""
 
-from typing import Self
-
-from pydantic import BaseModel, ConfigDict, model_validator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 UNCLASSIFIED = "UNCLASSIFIED"
 
 
-class Taxonomy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    categories: dict[str, str]
-    aliases: dict[str, list[str]]
-    keywords: dict[str, list[str]]
-
-    @model_validator(mode="after")
-    def _known_codes(self) -> Self:
-        if UNCLASSIFIED not in self.categories:
-            raise ValueError(f"categories must include {UNCLASSIFIED}")
-        unknown = (set(self.aliases) | set(self.keywords)) - set(self.categories)
-        if unknown:
-            raise ValueError(f"aliases/keywords name unknown categories: {sorted(unknown)}")
-        return self
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: Mapping[str, str]
+    """code → Chinese label; always holds ``UNCLASSIFIED``."""
+    aliases: Mapping[str, Sequence[str]]
+    keywords: Mapping[str, Sequence[str]]
 
     def label(self, code: str) -> str:
         return self.categories.get(code, code)
