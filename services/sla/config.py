@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.sla import domain
-from services.sla.domain.limits import Limits, Rule, layered, limits_for
+from services.sla.domain.limits import (
+    UNSET,
+    Limits,
+    Rule,
+    Setting,
+    layered,
+    limit_or_none,
+    limits_for,
+)
 from shared.config import load_yaml
 from shared.settings import ServiceSettings
 from shared.workdays import WorkCalendar
@@ -37,6 +45,34 @@ class SlaSettings(ServiceSettings):
     )
 
 
+class RuleSpec(BaseModel):
+    """One rule as the file writes it; checked here, handed to the domain as its ``Rule``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = ""
+    sources: tuple[str, ...] = Field((), description="Empty = every source")
+    categories: tuple[str, ...] = Field((), description="Empty = every category")
+    priorities: tuple[str, ...] = Field((), description="Empty = every priority")
+    # Absent = this rule leaves the limit alone; null = no such limit.
+    acknowledge: Setting = UNSET
+    arrive: Setting = UNSET
+    resolve: Setting = UNSET
+    reply: Setting = UNSET
+
+    @field_validator("acknowledge", "arrive", "resolve", "reply", mode="before")
+    @classmethod
+    def _parse_limit(cls, value: object) -> object:
+        return value if value == UNSET else limit_or_none(value)
+
+    @field_validator("sources", "categories", "priorities", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    def rule(self) -> Rule:
+        return Rule(**dict(self))
+
+
 class PolicyFile(BaseModel):
     """``sla_policies.yaml``: the yellow-card rule and the layered limit rules."""
 
@@ -47,11 +83,11 @@ class PolicyFile(BaseModel):
     warn_working_days_before: int = Field(
         1, ge=0, description="Yellow card this many working days before a working-day deadline"
     )
-    rules: tuple[Rule, ...]
+    rules: tuple[RuleSpec, ...]
 
     @model_validator(mode="after")
     def _has_a_default(self) -> "PolicyFile":
-        if not any(r.specificity == 0 for r in self.rules):
+        if not any(r.rule().specificity == 0 for r in self.rules):
             raise ValueError("one rule must match every order (no sources/categories/priorities)")
         return self
 
@@ -61,7 +97,8 @@ class Policies:
 
     def __init__(self, spec: PolicyFile) -> None:
         self.spec = spec
-        self._layers = layered(spec.rules)
+        self._rules = tuple(r.rule() for r in spec.rules)
+        self._layers = layered(self._rules)
 
     @classmethod
     def from_file(cls, path: Path) -> "Policies":
@@ -72,7 +109,7 @@ class Policies:
         return self.spec.warning_share
 
     def limits_for(self, source: str, category: str, priority: str) -> Limits:
-        return limits_for(self._layers, self.spec.rules, source, category, priority)
+        return limits_for(self._layers, self._rules, source, category, priority)
 
 
 class _Department(BaseModel):

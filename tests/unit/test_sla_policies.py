@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.sla import domain
-from services.sla.config import Policies, PolicyFile
-from services.sla.domain.limits import LIMIT_NAMES, Limit, Rule
+from services.sla.config import Policies, PolicyFile, RuleSpec
+from services.sla.domain.limits import LIMIT_NAMES, Limit
 from shared.config import ConfigError
 from shared.paths import CONFIG_DIR
 from shared.workdays import WorkCalendar
@@ -24,7 +24,7 @@ def bj(day: str, clock: str = "10:00") -> datetime:
 
 
 def one_limit_policy(name: str, text: str) -> Policies:
-    return Policies(PolicyFile(rules=(Rule.model_validate({"name": "all", name: text}),)))
+    return Policies(PolicyFile(rules=(RuleSpec.model_validate({"name": "all", name: text}),)))
 
 
 # (limit text, start, due): the make-up Saturday counts; the festival does not; 24 h ignores both.
@@ -78,7 +78,7 @@ def test_the_platform_deadline_does_not_cap_sign_for_or_arrival() -> None:
 
 
 def test_a_platform_deadline_alone_still_makes_a_reply_clock() -> None:
-    spec = Policies(PolicyFile(rules=(Rule(name="none"),)))
+    spec = Policies(PolicyFile(rules=(RuleSpec(name="none"),)))
     limits = spec.limits_for("12345", "CONSULTATION", "normal")
     made = domain.opening_deadlines(limits, bj("2026-02-13"), bj("2026-02-14"), True, CAL, WARN)
     assert [(d.kind, d.due, d.policy_due) for d in made] == [
@@ -175,7 +175,7 @@ def test_a_policy_file_without_a_catch_all_rule_is_refused(tmp_path: Path) -> No
 
 def test_a_number_without_a_unit_is_refused() -> None:
     with pytest.raises(ValueError, match="say the unit"):
-        Rule.model_validate({"resolve": 30})
+        RuleSpec.model_validate({"resolve": 30})
 
 
 def test_limits_read_in_chinese() -> None:

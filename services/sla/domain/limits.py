@@ -1,5 +1,5 @@
 """Which limits apply to an order, and on which time basis: the rules of the policy file and
-how they layer (the file itself is read in ``config``).
+how they layer (the file itself is read and checked in ``config``; these are plain values).
 
 ``config/sla_policies.yaml`` holds layered rules. Every rule names what it matches (source,
 categories, priorities; left out = any) and the limits it sets. All matching rules apply, the
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from shared.workdays import WorkCalendar
 
 LimitName = Literal["acknowledge", "arrive", "resolve", "reply"]
@@ -27,10 +25,10 @@ _LIMIT = re.compile(r"^\s*(\d+)\s*(m|h|d|wd)\s*$")
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
 
 
-class Limit(BaseModel):
+@dataclass(frozen=True)
+class Limit:
     """One limit: an amount on the 24-hour clock (minutes) or a number of working days."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     clock: TimeBasis
     minutes: int = 0
     working_days: int = 0
@@ -62,7 +60,8 @@ class Limit(BaseModel):
         return f"{self.minutes}分钟"
 
 
-def _limit_or_none(value: object) -> Limit | None:
+def limit_or_none(value: object) -> "Limit | None":
+    """A limit as the policy file writes it (``30m``, ``5wd``) or ``None`` for no such limit."""
     if value is None or isinstance(value, Limit):
         return value
     if isinstance(value, str):
@@ -72,32 +71,22 @@ def _limit_or_none(value: object) -> Limit | None:
     raise ValueError(f"{value!r} is not a limit")
 
 
-UNSET = "unset"
+UNSET: Literal["unset"] = "unset"
+Setting = Limit | Literal["unset"] | None
+"""What a rule says of one limit: absent (``unset``) leaves it alone; ``None``: no such limit."""
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True)
+class Rule:
     name: str = ""
-    sources: tuple[str, ...] = Field((), description="Empty = every source")
-    categories: tuple[str, ...] = Field((), description="Empty = every category")
-    priorities: tuple[str, ...] = Field((), description="Empty = every priority")
-    # Absent = this rule leaves the limit alone; null = no such limit.
-    acknowledge: Limit | Literal["unset"] | None = "unset"
-    arrive: Limit | Literal["unset"] | None = "unset"
-    resolve: Limit | Literal["unset"] | None = "unset"
-    reply: Limit | Literal["unset"] | None = "unset"
-
-    @field_validator("acknowledge", "arrive", "resolve", "reply", mode="before")
-    @classmethod
-    def _parse_limit(cls, value: object) -> object:
-        if value == UNSET:
-            return value
-        return _limit_or_none(value)
-
-    @field_validator("sources", "categories", "priorities", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return (value,) if isinstance(value, str) else value
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    """Empty = every source, category or priority."""
+    acknowledge: Setting = UNSET
+    arrive: Setting = UNSET
+    resolve: Setting = UNSET
+    reply: Setting = UNSET
 
     def matches(self, source: str, category: str, priority: str) -> bool:
         return (
