@@ -177,9 +177,33 @@ class RotationPut(BaseModel):
 class SwapsPut(BaseModel):
     swaps: list[SwapIn] = Field(max_length=366)
     note: Note = ""
-    immediate: bool = Field(
-        False, description="立即生效: a removed swap of the duty day under way ends now"
-    )
+    # Without 立即生效 a new swap of the duty day under way is refused, a removed one stays.
+    immediate: bool = Field(False, description="立即生效: the duty day under way changes now")
+
+
+class ChangePreviewIn(BaseModel):
+    """A swap, override or leave list as its PUT would take it, asked about before 立即生效."""
+
+    kind: Literal["swaps", "overrides", "leave"]
+    subject: PersonId = Field(description="The unit (swaps) or person (overrides, leave)")
+    swaps: list[SwapIn] = Field([], max_length=366)
+    overrides: list[OverrideIn] = Field([], max_length=366)
+    leave: list[LeaveIn] = Field([], max_length=366)
+
+
+class UnitWakeOut(BaseModel):
+    unit: str
+    name: str
+    on_duty_now: str | None
+    on_duty_if_immediate: str | None
+    woken_now: str = Field(description="Whom an escalation to the unit's duty wakes now")
+    woken_if_immediate: str = Field(description="... once the change applies at once")
+
+
+class ChangePreview(BaseModel):
+    at: str
+    next_handover: str = Field(description="When the change applies without 立即生效 (Beijing)")
+    units: list[UnitWakeOut]
 
 
 class RotationPreview(BaseModel):

@@ -230,10 +230,13 @@ async def test_an_override_and_a_swap_are_validated_and_shown(router: Router) ->
         "/v1/roster/overrides/W-0301", json={**training, "immediate": True}, headers=UM_HEAD
     )
     assert ok.status_code == 200, ok.text
+    # The duty day under way changes hands only by 立即生效.
+    tonight = {"swaps": [{"date": "2026-12-02", "person": "P-0210"}]}
+    later = await router.client.put("/v1/roster/swaps/UM-T1", json=tonight, headers=UM_HEAD)
+    assert (later.status_code, later.json()["field"]) == (422, "immediate"), later.text
+    assert "立即生效" in later.text, later.text
     swap = await router.client.put(
-        "/v1/roster/swaps/UM-T1",
-        json={"swaps": [{"date": "2026-12-02", "person": "P-0210"}]},
-        headers=UM_HEAD,
+        "/v1/roster/swaps/UM-T1", json={**tonight, "immediate": True}, headers=UM_HEAD
     )
     assert swap.status_code == 200, swap.text
     roster = (await router.client.get("/v1/roster?department=USER_MAINTENANCE", headers=UM)).json()
@@ -313,7 +316,7 @@ async def test_a_swap_an_override_and_leave_are_removed_and_the_removal_is_on_th
     )
     await put(
         "/v1/roster/swaps/UM-T1",
-        json={"swaps": [{"date": "2026-12-02", "person": "P-0210"}]},
+        json={"swaps": [{"date": "2026-12-02", "person": "P-0210"}], "immediate": True},
         headers=UM_HEAD,
     )
     leave = [{"from": "2026-12-07", "to": "2026-12-08"}, {"from": "2026-12-10", "to": "2026-12-10"}]
@@ -350,3 +353,49 @@ async def test_a_swap_an_override_and_leave_are_removed_and_the_removal_is_on_th
         ("overrides", "W-0301", []),
     ]
     assert audit[2]["note"] == "培训取消"
+
+
+async def test_a_change_previewed_names_who_is_on_duty_and_who_an_escalation_would_wake(
+    router: Router,
+) -> None:
+    """Before 立即生效 the head sees, per duty unit, whom the next escalation wakes now and
+    after; the preview changes nothing."""
+
+    async def unit(found: Any, code: str) -> dict[str, Any]:
+        assert found.status_code == 200, found.text
+        return next(u for u in found.json()["units"] if u["unit"] == code)
+
+    preview = router.client.post
+    body = {
+        "kind": "swaps",
+        "subject": "UM-T1",
+        "swaps": [{"date": "2026-12-02", "person": "W-0302"}],
+    }
+    team = await unit(await preview("/v1/roster/preview", json=body, headers=UM_HEAD), "UM-T1")
+    assert (team["on_duty_now"], team["woken_now"]) == ("P-0212", "P-0212"), team
+    assert (team["on_duty_if_immediate"], team["woken_if_immediate"]) == ("W-0302", "W-0302")
+    assert team["name"] != "UM-T1"
+
+    # The duty person away at once: the next escalation skips to the department's duty.
+    away = {
+        "from": "2026-12-02T09:00:00+08:00",
+        "to": "2026-12-03T09:00:00+08:00",
+        "available": False,
+    }
+    body = {"kind": "overrides", "subject": "P-0212", "overrides": [away]}
+    team = await unit(await preview("/v1/roster/preview", json=body, headers=UM_HEAD), "UM-T1")
+    assert team["on_duty_if_immediate"] == "P-0212"
+    assert team["woken_if_immediate"] not in ("P-0212", "")
+    body = {
+        "kind": "leave",
+        "subject": "P-0212",
+        "leave": [{"from": "2026-12-02", "to": "2026-12-02"}],
+    }
+    left = await unit(await preview("/v1/roster/preview", json=body, headers=UM_HEAD), "UM-T1")
+    assert left["woken_if_immediate"] == team["woken_if_immediate"]
+
+    roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+    assert next(u for u in roster["units"] if u["unit"] == "UM-T1")["on_duty_now"] == "P-0212"
+    assert roster["leave"] == [] and roster["overrides"] == []
+    other = await preview("/v1/roster/preview", json=body, headers=MR_HEAD)
+    assert other.status_code == 403

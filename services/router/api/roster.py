@@ -8,23 +8,29 @@ from pydantic import AwareDatetime, StringConstraints
 
 from services.router import queries
 from services.router.api.context import Bus, Deps, Runtime
-from services.router.domain.roster import with_rotation
+from services.router.domain.roster import with_changes, with_rotation
+from services.router.domain.wakes import unit_department, woken
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
+from services.router.handlers.roster import checked
 from services.router.schemas import (
     AuditOut,
+    ChangePreview,
+    ChangePreviewIn,
     LeavePut,
     OverridesPut,
     RosterOut,
     RotationPreview,
     RotationPut,
     SwapsPut,
+    UnitWakeOut,
 )
 from services.router.store import current_roster
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import require
+from shared.organisation import DutySwap, Leave, Override
 from shared.params import Limit, Offset, PathKey, QueryKey
-from shared.refusals import NotFound
+from shared.refusals import Forbidden, NotFound
 
 PersonKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\x00]+$")]
 router = APIRouter(prefix="/v1")
@@ -99,6 +105,67 @@ async def preview_rotation(
         on_duty_if_immediate=after.on_duty(unit, now),
         next_handover=to_local(roster.next_handover(now)).isoformat(),
     )
+
+
+@router.post(
+    "/roster/preview",
+    response_model=ChangePreview,
+    summary="换班、在岗调整或请假的立即生效预览：现在谁值班、升级将叫醒谁",
+)
+async def preview_change(
+    body: ChangePreviewIn, who: Head, runtime: Runtime, deps: Deps
+) -> ChangePreview:
+    """As the PUT of the same list would leave the roster if it applied now (立即生效)."""
+    now = runtime.clock.now()
+    async with runtime.db.snapshot() as session:
+        roster = await current_roster(session, deps)
+    if body.kind == "swaps" and body.subject not in roster.rotations:
+        raise NotFound(f"没有班组或部门 {body.subject}", "subject")
+    items = _items(body, deps)
+    department = (
+        unit_department(roster, body.subject)
+        if body.kind == "swaps"
+        else deps.org.department_of_person(body.subject)
+    )
+    if department is None or (who.kind != "admin" and who.department != department):
+        raise Forbidden("只能预览本部门的值班", "subject")
+    after = with_changes(roster, [(body.kind, body.subject, items)])
+    units = [u for u in roster.rotations if unit_department(roster, u) == department]
+    view = queries.roster_view(roster, now, department)
+    names = {u.unit: u.name for u in view.units}
+    return ChangePreview(
+        at=to_local(now).isoformat(),
+        next_handover=to_local(roster.next_handover(now)).isoformat(),
+        units=[
+            UnitWakeOut(
+                unit=u,
+                name=names.get(u, u),
+                on_duty_now=before.on_duty,
+                on_duty_if_immediate=later.on_duty,
+                woken_now=before.woken,
+                woken_if_immediate=later.woken,
+            )
+            for u in units
+            for before, later in [(woken(roster, u, now), woken(after, u, now))]
+        ],
+    )
+
+
+def _items(body: ChangePreviewIn, deps: Any) -> list[Any]:
+    """The list as the roster stores it (each item validated as the PUT validates it)."""
+    if body.kind == "swaps":
+        return [checked(DutySwap, {"unit": body.subject, **s.model_dump()}) for s in body.swaps]
+    if deps.org.person(body.subject) is None:
+        raise NotFound(f"没有人员 {body.subject}", "subject")
+    if body.kind == "overrides":
+        return [
+            checked(Override, {"person": body.subject, **o.model_dump(by_alias=True)})
+            for o in body.overrides
+        ]
+    return [
+        checked(Leave, {"person": body.subject, **lv.model_dump(by_alias=True)})
+        for lv in body.leave
+    ]
 
 
 @router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")

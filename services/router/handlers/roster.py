@@ -14,6 +14,7 @@ from services.router.config import RouterDeps
 from services.router.domain.events import PRODUCER
 from services.router.domain.roster import Roster, deferred_overrides, rotation_change
 from services.router.domain.roster_removals import kept_swaps, removed_until_handover
+from services.router.domain.wakes import new_swaps_of_day
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
 from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
@@ -55,7 +56,7 @@ def _no_foreign_staff(
         raise Forbidden(f"{', '.join(others)} 不属于 {department}，不能排入本部门值班", field)
 
 
-def _checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
+def checked(model: type[Leave] | type[Override] | type[DutySwap], item: dict[str, Any]) -> Any:
     """An item as the organisation file would hold it; refused as the HTTP layer refuses a bad
     body (each field with its reason, the first one named)."""
     try:
@@ -139,7 +140,7 @@ async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Seq
         if i.stand_in is not None and org.person(i.stand_in) is None:
             raise Invalid(f"代理人 {i.stand_in} 不在人员名单中", "stand_in")
     items = [
-        _checked(Leave, {"person": person, **i.model_dump(by_alias=True)})
+        checked(Leave, {"person": person, **i.model_dump(by_alias=True)})
         for i in command.body.leave
     ]
     # Outreach (B posts a notice when A is away) learns of leave from the log.
@@ -154,7 +155,7 @@ async def set_overrides(
     who, person = command.who, command.person_id
     _owns(who, _person_department(deps.org, person))
     items = [
-        _checked(Override, {"person": person, **i.model_dump(by_alias=True)})
+        checked(Override, {"person": person, **i.model_dump(by_alias=True)})
         for i in command.body.overrides
     ]
     if not command.body.immediate:
@@ -206,11 +207,20 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
         if org.person(s.person) is None:
             raise Invalid(f"人员名单中没有 {s.person}", "swaps.person")
         _no_foreign_staff(org, who, _unit_department(org, unit), [s.person], "swaps.person")
-        items.append(_checked(DutySwap, {"unit": unit, **s.model_dump()}))
+        items.append(checked(DutySwap, {"unit": unit, **s.model_dump()}))
     if not command.body.immediate:
         roster = await current_roster(uow.session, deps)
         standing = [sw.model_dump(mode="json") for sw in roster.swaps if sw.unit == unit]
-        items = kept_swaps(items, standing, roster.duty_date(uow.now))
+        today = roster.duty_date(uow.now)
+        # Tonight's duty changes hands only when the head confirms it: the person it would put
+        # on duty is the one the next escalation wakes.
+        if new_swaps_of_day(items, standing, today):
+            raise Invalid(
+                f"{today:%m-%d} 的值班日已于 {deps.org.rotation.handover:%H:%M} 交接班开始，"
+                "换班将立即改变当前值班人；要现在换人，请选择“立即生效”",
+                "immediate",
+            )
+        items = kept_swaps(items, standing, today)
     await _on_record(uow, deps, who, ("swaps", unit, items), command.body.note)
     return []
 
