@@ -2,8 +2,9 @@
 people), and the local receiver's record of what would have been sent."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, BigInteger, Integer, String, Text, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,6 +64,18 @@ class OrderFactRow(Base):
             taken_in_at=self.taken_in_at,
             split_from=self.split_from,
         )
+
+
+class TeamDutyRow(Base):
+    """Who the router has on a team's duty, day by day, as its latest dispatch for the team
+    named them (``OrderDispatched.team_duty``): notify wakes these people and reads no rotation
+    of its own (issue 19)."""
+
+    __tablename__ = "team_duty"
+
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    days: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    announced_at: Mapped[datetime]
 
 
 class DeliveryRow(Base):
@@ -137,6 +150,23 @@ class FactRepository:
             row = OrderFactRow(order_id=order_id, address="", category_label="", priority="normal")
             self.session.add(row)
         return row
+
+
+class TeamDutyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def days(self, unit: str) -> list[dict[str, Any]]:
+        row = await self.session.get(TeamDutyRow, unit)
+        return list(row.days) if row is not None else []
+
+    async def announce(self, unit: str, days: list[dict[str, Any]], at: datetime) -> None:
+        """Kept when newer than what is held: dispatches of other orders may be read late."""
+        row = await self.session.get(TeamDutyRow, unit)
+        if row is None:
+            self.session.add(TeamDutyRow(unit=unit, days=days, announced_at=at))
+        elif at >= row.announced_at and row.days != days:
+            row.days, row.announced_at = days, at
 
 
 class DeliveryRepository:

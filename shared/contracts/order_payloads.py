@@ -1,6 +1,7 @@
 """The payloads of an order's life on ``gridline.orders``: received, dispatched, worked, resolved,
 answered, and the SLA's and notify's events about it; incidents link and split orders."""
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -56,6 +57,18 @@ class SkippedLink(Contract):
     reason: MaskedText = Field(examples=["W-0301 on leave until 12-03"])
 
 
+class DutyDay(Contract):
+    """Who the router has on a team's duty for one duty day (from one handover to the next), as
+    its roster stands (the file plus rotations, swaps and leave edited over HTTP)."""
+
+    duty_date: date
+    starts: AwareDatetime
+    ends: AwareDatetime
+    person_id: str | None = Field(
+        description="None: nobody to wake (no rotation, or the person on duty is on leave)"
+    )
+
+
 class OrderDispatchedPayload(Contract):
     assignment_id: int = Field(ge=1, description="Counts dispatches of this order: 1, 2, …")
     department: str
@@ -72,6 +85,12 @@ class OrderDispatchedPayload(Contract):
     category: str = ""
     priority: Priority = "normal"
     round: int = Field(1, ge=1, description="第 N 次办理: 2 and up after a reopen (重办)")
+    team_duty: tuple[DutyDay, ...] = Field(
+        (),
+        description="The order's team's person on duty for the duty day under way and the "
+        "days after it, as the router decides duty: notify wakes these people, never its own "
+        "reading of the organisation file",
+    )
 
 
 class OrderAcknowledgedPayload(Contract):

@@ -1,28 +1,21 @@
-"""Who is on a team's duty today, from the organisation file's rotation and swaps (the same
-rule as the router's roster). Heads' changes made over the router's HTTP API are not seen here:
-notify reads no other service's database."""
+"""Who is on a team's duty at a moment: the person the router named for that duty day on its
+latest dispatch for the team (``OrderDispatched.team_duty``). The router alone decides duty —
+the organisation file's rotation plus every rotation, swap and leave a head edited, from the
+next 08:00 handover unless 立即生效 — so notify never reads a rotation of its own: a rotation
+from the file would wake the person the head took off duty (issue 19)."""
 
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
-from shared.clock import to_local
-from shared.organisation import Organisation
-
-
-def duty_date(org: Organisation, at: datetime) -> date:
-    local = to_local(at)
-    if local.time() < org.rotation.handover:
-        return local.date() - timedelta(days=1)
-    return local.date()
+from shared.contracts import DutyDay
 
 
-def on_duty(org: Organisation, unit: str, at: datetime) -> str | None:
-    day = duty_date(org, at)
-    for swap in reversed(org.duty_swaps):
-        if swap.unit == unit and swap.date == day:
-            return swap.person
-    rotation = next((t.on_duty_rotation for t in org.teams if t.code == unit), ())
-    if not rotation:
-        rotation = next((d.on_duty_rotation for d in org.departments if d.code == unit), ())
-    if not rotation:
-        return None
-    return rotation[(day - org.rotation.epoch).days % len(rotation)]
+def on_duty(days: Sequence[Mapping[str, Any]], at: datetime) -> str | None:
+    """The person named for the duty day under way at ``at``; None when the router named
+    nobody (no rotation, the person away) or named no day that covers ``at``."""
+    for item in reversed(days):
+        day = DutyDay.model_validate(item)
+        if day.starts <= at < day.ends:
+            return day.person_id
+    return None

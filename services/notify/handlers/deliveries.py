@@ -15,7 +15,13 @@ from services.notify.domain import texts
 from services.notify.domain.duty import on_duty
 from services.notify.domain.facts import Notification
 from services.notify.domain.plan import Planned, Unreachable, plan
-from services.notify.store import FAILED, PENDING, DeliveryRepository, DeliveryRow
+from services.notify.store import (
+    FAILED,
+    PENDING,
+    DeliveryRepository,
+    DeliveryRow,
+    TeamDutyRepository,
+)
 from shared import order_links as links
 from shared.contracts import Event, NotificationFailed, NotificationFailedPayload
 
@@ -33,9 +39,9 @@ async def enqueue(
 ) -> Enqueued:
     """Stores the notification's messages (each key once); people no channel reaches are
     failed at once."""
-    planned, unreachable = plan(
-        n, deps.rules, deps.org, lambda unit: on_duty(deps.org, unit, now), now
-    )
+    team = n.facts.team if n.facts is not None else None
+    duty = await TeamDutyRepository(session).days(team) if team else []
+    planned, unreachable = plan(n, deps.rules, deps.org, lambda _unit: on_duty(duty, now), now)
     repo = DeliveryRepository(session)
     told: dict[str, bool] = {}
     incident = planned[0].incident_id if planned else None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from services.notify.config import NotifyDeps
 from services.notify.domain.notices import notifications_for
 from services.notify.handlers.deliveries import enqueue
-from services.notify.store import FactRepository, OrderFactRow
+from services.notify.store import FactRepository, OrderFactRow, TeamDutyRepository
 from shared.contracts import (
     DuplicateLinked,
     Event,
@@ -72,6 +72,10 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
 
 async def on_order_event(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -> Sequence[Event]:
     """Keeps what the event tells of its order; plans the messages it causes."""
+    if isinstance(event, OrderDispatched) and event.payload.team and event.payload.team_duty:
+        # Who the router has on the team's duty, before this dispatch's own messages plan.
+        days = [d.model_dump(mode="json") for d in event.payload.team_duty]
+        await TeamDutyRepository(uow.session).announce(event.payload.team, days, event.occurred_at)
     row = await remember(event, FactRepository(uow.session))
     if row is None:
         return []

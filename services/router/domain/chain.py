@@ -15,7 +15,13 @@ from typing import cast, get_args
 from services.router.config import RouterPolicy
 from services.router.domain.events import major_event
 from services.router.domain.roster import Roster
-from shared.contracts import ChainPosition, MajorEventRaised, OrderReceivedPayload, SkippedLink
+from shared.contracts import (
+    ChainPosition,
+    DutyDay,
+    MajorEventRaised,
+    OrderReceivedPayload,
+    SkippedLink,
+)
 from shared.organisation import COMPLAINT_ROUTE, Grid
 
 CHAIN: tuple[ChainPosition, ...] = ("A", "B", "TEAM_DUTY", "DEPT_DUTY", "HEAD")
@@ -38,6 +44,7 @@ class Assignment:
     assignee_name: str
     position: ChainPosition
     skipped: tuple[SkippedLink, ...] = ()
+    team_duty: tuple[DutyDay, ...] = ()  # named on the dispatch (domain/duty_days.py)
 
 
 def as_position(value: str) -> ChainPosition:

@@ -56,6 +56,7 @@ def dispatched(
             priority=order.priority,
             reason=reason,
             round=round_number,
+            team_duty=chosen.team_duty,
         ),
     )
 

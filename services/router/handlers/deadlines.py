@@ -7,6 +7,7 @@ from datetime import datetime
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, lifecycle
+from services.router.domain.duty_days import with_team_duty
 from services.router.domain.events import PRODUCER as P
 from services.router.domain.refusals import NoExtensionRequest
 from services.router.handlers.commands import DecideExtension, RequestExtension, ReturnOrder
@@ -65,7 +66,7 @@ async def return_order(command: ReturnOrder, uow: UnitOfWork, deps: RouterDeps) 
         chosen = chain.triage_assignment(deps.policy, roster, now)
     else:
         chosen = chain.route_in(target, order, roster, now)
-    moved = reassign(repo, row, chosen, order, now, deps, "returned")
+    moved = reassign(repo, row, with_team_duty(chosen, roster, now), order, now, deps, "returned")
     await follow(repo, row)
     return [returned, *moved]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, incidents, lifecycle
+from services.router.domain.duty_days import with_team_duty
 from services.router.domain.events import PRODUCER, dispatched, linked_event, split_event
 from services.router.domain.refusals import NoSuchOrder, NotLinked
 from services.router.handlers.commands import SplitOff
@@ -223,7 +224,7 @@ async def split_off(command: SplitOff, uow: UnitOfWork, deps: RouterDeps) -> Seq
         raise NotLinked(f"不能拆单：工单当前状态为{label(ORDER_STATES, row.state)}", "state")
     order = order_of(row)
     roster = await current_roster(uow.session, deps)
-    chosen = chain.first_assignment(order, roster, deps.policy, now)
+    chosen = with_team_duty(chain.first_assignment(order, roster, deps.policy, now), roster, now)
     due = deps.policy.ack_due(order, now)
     row.state, row.split_rule, row.assignment_id = lifecycle.DISPATCHED, "assignee", 1
     row.department, row.grid, row.assignee_id = chosen.department, chosen.grid, chosen.assignee_id

@@ -10,6 +10,7 @@ from typing import Any
 
 from services.router.config import RouterDeps
 from services.router.domain import chain, events, incidents, lifecycle
+from services.router.domain.duty_days import with_team_duty
 from services.router.handlers import incidents as linking
 from services.router.store import (
     RoutedOrder,
@@ -50,7 +51,7 @@ async def dispatch_new_order(
         if split is None:
             return linking.attach_new(repo, event, primary, now)
     roster = await current_roster(uow.session, deps)
-    chosen = chain.first_assignment(order, roster, deps.policy, now)
+    chosen = with_team_duty(chain.first_assignment(order, roster, deps.policy, now), roster, now)
     due = deps.policy.ack_due(order, now)
     key = incidents.notice_key(event.order_id, order.primary_order_id)
     majors = [
@@ -138,7 +139,8 @@ async def escalate_overdue(event: AckOverdue, uow: UnitOfWork, deps: RouterDeps)
     step = chain.escalate(order, row.department, position, asked, roster, now)
     out: list[Event] = []
     if step.next is not None:
-        out += reassign(repo, row, step.next, order, now, deps, "ack_overdue")
+        chosen = with_team_duty(step.next, roster, now)
+        out += reassign(repo, row, chosen, order, now, deps, "ack_overdue")
         await follow(repo, row)
     if step.chain_end:
         reason = (
@@ -188,7 +190,7 @@ async def skip_unreachable(
         return []
     why = f"{chain.UNREACHABLE_REASON}：{failed.reason}"
     gone = SkippedLink(person_id=failed.person_id, position=position, reason=why)
-    chosen = replace(step.next, skipped=(gone, *step.next.skipped))
+    chosen = with_team_duty(replace(step.next, skipped=(gone, *step.next.skipped)), roster, now)
     return reassign(repo, row, chosen, order, now, deps, "notification_failed")
 
 
@@ -213,6 +215,7 @@ async def dispatch_reopened(
         row.department, row.grid, row.assignee_id, position, chain_now, roster, now
     )
     row.round = max(event.payload.round, (row.round or 1) + 1)
+    chosen = with_team_duty(chosen, roster, now)
     return reassign(repo, row, chosen, order, now, deps, "reopened")
 
 
