@@ -125,6 +125,9 @@ class LeaveForm(BaseModel):
     from_: date = Field(alias="from")
     to: date
     reason: str = Field("", max_length=200)
+    # Leave that covers today applies at once: only by 立即生效, confirmed on the page.
+    immediate: bool = False
+    confirmed: bool = False
 
     def entry(self) -> dict[str, object]:
         return {"from": self.from_.isoformat(), "to": self.to.isoformat(), "reason": self.reason}
@@ -137,6 +140,9 @@ class SwapForm(BaseModel):
     date: date
     person: str = Field(min_length=1, max_length=40)
     reason: str = Field("", max_length=200)
+    # A swap of the duty day under way changes tonight's duty: only by 立即生效, confirmed.
+    immediate: bool = False
+    confirmed: bool = False
 
     def entry(self) -> dict[str, object]:
         return {"date": self.date.isoformat(), "person": self.person, "reason": self.reason}

@@ -150,3 +150,96 @@ async def test_a_swap_and_leave_are_removed_from_the_page_and_the_removal_is_on_
             assert "请假" in newest and "撤销请假" in newest, newest
         finally:
             await browser.close()
+
+
+async def test_a_swap_override_or_leave_for_tonight_waits_for_the_confirmation_naming_who_is_woken(
+    environment: Environment, tmp_path: Path
+) -> None:
+    """换班, 在岗调整 and 请假 follow the rotation's rule: a change to the duty day under way is
+    refused without 立即生效, and with it the page first names who is on duty now and whom the
+    next escalation will wake; nothing changes until the head confirms."""
+    executable = chromium_or_skip()
+    night = datetime.combine(to_local(datetime.now(LOCAL_TZ)).date(), time(4, 9), LOCAL_TZ)
+    duty_day = night.date() - timedelta(days=1)  # before 08:00: yesterday's duty day runs on
+    clocks: dict[str, Clock] = {"router": ManualClock(night)}
+    async with (
+        run_system(environment, clocks, ("router",)) as system,
+        console_on_a_port(environment, system.apps) as base,
+        async_playwright() as playwright,
+    ):
+        browser = await playwright.chromium.launch(executable_path=executable)
+        try:
+            context = await browser.new_context(
+                base_url=base, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+            )
+            head = await context.new_page()
+            await head.goto("/login")
+            await head.fill("input[name=username]", "p-0200")
+            await head.fill("input[name=password]", "gridline-demo")
+            await head.click("button[type=submit]")
+            tonight = await _on_duty(head)
+            listed = (await _team(head).locator("td").nth(2).inner_text()).split(" → ")
+            other = next(p for p in listed if p != tonight)
+
+            async def swap(immediate: bool) -> None:
+                form = head.locator("form.swap")
+                await form.locator("select[name=unit]").select_option("UM-T1")
+                await form.locator("input[name=date]").fill(duty_day.isoformat())
+                await form.locator("select[name=person]").select_option(label=other)
+                if immediate:
+                    await form.locator("input[name=immediate]").check()
+                await form.locator("button").click()
+
+            await swap(immediate=False)
+            assert "立即生效" in await head.inner_text(".flash.error")
+            assert await _on_duty(head) == tonight
+
+            await swap(immediate=True)
+            said = await head.locator("#confirm").inner_text()
+            assert f"现在值班：维修一班 {tonight}" in said, said
+            assert f"值班人立即由 {tonight} 改为 {other}" in said, said
+            assert f"此后的升级将叫醒 {other}" in said, said
+            await _shot(head, "roster-swap-confirm", tmp_path)
+            assert await _on_duty(head) == tonight  # nothing changed before the confirmation
+            await head.goto("/head/roster")
+            await swap(immediate=True)
+            await head.locator("#confirm button").click()
+            assert "（立即生效）" in await head.inner_text(".flash")
+            assert await _on_duty(head) == other
+
+            # Tonight's person away at once: the page names whom the escalation wakes instead.
+            form = head.locator("form.override")
+            await form.locator("select[name=person_id]").select_option(label=other)
+            await form.locator("input[name=from]").fill(f"{night:%Y-%m-%dT%H:%M}")
+            await form.locator("input[name=to]").fill(
+                f"{night + timedelta(hours=2):%Y-%m-%dT%H:%M}"
+            )
+            await form.locator("select[name=available]").select_option("false")
+            await form.locator("input[name=immediate]").check()
+            await form.locator("button").click()
+            said = await head.locator("#confirm").inner_text()
+            assert f"现在值班：维修一班 {other}" in said, said
+            assert "此后的升级将叫醒 " in said and f"（现为 {other}）" in said, said
+
+            # Leave that covers today is refused without 立即生效, then confirmed like the rest.
+            await head.goto("/head/roster")
+            leave = head.locator("form.leave")
+            await leave.locator("select[name=person_id]").select_option(label=other)
+            await leave.locator("input[name=from]").fill(night.date().isoformat())
+            await leave.locator("input[name=to]").fill(night.date().isoformat())
+            await leave.locator("button").click()
+            assert "立即生效" in await head.inner_text(".flash.error")
+            assert await head.locator("li", has_text=other).count() == 0
+            leave = head.locator("form.leave")
+            await leave.locator("select[name=person_id]").select_option(label=other)
+            await leave.locator("input[name=from]").fill(night.date().isoformat())
+            await leave.locator("input[name=to]").fill(night.date().isoformat())
+            await leave.locator("input[name=immediate]").check()
+            await leave.locator("button").click()
+            said = await head.locator("#confirm").inner_text()
+            assert f"{other} 请假" in said and f"（现为 {other}）" in said, said
+            await head.locator("#confirm button").click()
+            assert "（立即生效）" in await head.inner_text(".flash")
+            assert await head.locator("li", has_text=other).count() == 1
+        finally:
+            await browser.close()

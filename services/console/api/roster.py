@@ -1,7 +1,7 @@
 """部门负责人's duty roster: who is on duty now, the coming week from each 08:00 handover with
-the leave on each day, and the changes — swaps, leave, overrides and the rotation. A rotation
-or override change applies from the next handover; 立即生效 first shows who is on duty now and
-who would be woken, and applies only once the head confirms it."""
+the leave on each day, the changes on record, and the rotation. A rotation change applies from
+the next handover; 立即生效 first shows who is on duty now and who would be woken, and applies
+only once the head confirms it. Swaps, leave and overrides: ``roster_changes``."""
 
 import asyncio
 from datetime import date, datetime, timedelta
@@ -13,13 +13,7 @@ from pydantic import ValidationError
 
 from services.console.api.web import Ctx, Form, User, back_to, flash, render, require_kind
 from services.console.queries import ServiceError
-from services.console.schemas import (
-    LeaveForm,
-    OverrideForm,
-    RotationForm,
-    SwapForm,
-    form_errors,
-)
+from services.console.schemas import RotationForm, form_errors
 from shared.clock import LOCAL_TZ, to_local
 
 HEAD = require_kind("head")
@@ -49,7 +43,7 @@ def found_units(found: dict[str, Any]) -> list[str]:
     return [u["unit"] for u in found["units"]]
 
 
-async def _page(
+async def roster_page(
     request: Request, ctx: Ctx, user: User, confirm: dict[str, Any] | None = None
 ) -> Response:
     now = ctx.clock.now()
@@ -97,72 +91,7 @@ async def _page(
 
 @router.get("/head/roster", include_in_schema=False)
 async def roster(request: Request, ctx: Ctx, user: User = HEAD) -> Response:
-    return await _page(request, ctx, user)
-
-
-@router.post("/head/roster/swaps", include_in_schema=False)
-async def add_swap(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-    try:
-        swap = SwapForm.model_validate(form)
-        found = await ctx.services.get(
-            user.caller, "router", "/v1/roster", department=user.department
-        )
-        unit: dict[str, Any] = next(
-            (u for u in found["units"] if u["unit"] == swap.unit), {"swaps": []}
-        )
-        standing = [
-            {k: v for k, v in s.items() if k != "unit"}
-            for s in unit["swaps"]
-            if s["date"] != swap.date.isoformat()
-        ]
-        await ctx.services.put(
-            user.caller,
-            "router",
-            f"/v1/roster/swaps/{swap.unit}",
-            {"swaps": [*standing, swap.entry()], "note": swap.reason},
-        )
-    except ValidationError as exc:
-        flash(request, form_errors(exc), "error")
-    except ServiceError as exc:
-        flash(request, exc.message(), "error")
-    else:
-        flash(request, f"已换班：{swap.date} 由 {ctx.deps.person_name(swap.person)} 值班")
-    return back_to("/head/roster")
-
-
-@router.post("/head/roster/overrides", include_in_schema=False)
-async def add_override(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-    try:
-        change = OverrideForm.model_validate(form)
-    except ValidationError as exc:
-        flash(request, form_errors(exc), "error")
-        return back_to("/head/roster")
-    if change.immediate and not change.confirmed:
-        found = await ctx.services.get(
-            user.caller, "router", "/v1/roster", department=user.department
-        )
-        name = ctx.deps.person_name(change.person_id)
-        state = "在岗" if change.available else "不在岗"
-        confirm = {
-            "action": "/head/roster/overrides",
-            "form": {**form, "confirmed": "true"},
-            "now": [(u["name"], u["on_duty_now"]) for u in found["units"]],
-            "effect": f"{name} 自 {change.from_:%m-%d %H:%M} 起{state}，至 {change.to:%m-%d %H:%M}",
-        }
-        return await _page(request, ctx, user, confirm)
-    await _roster_change(request, ctx, user, form, change, "overrides")
-    return back_to("/head/roster")
-
-
-@router.post("/head/roster/leave", include_in_schema=False)
-async def add_leave(request: Request, ctx: Ctx, form: Form, user: User = HEAD) -> Response:
-    try:
-        change = LeaveForm.model_validate(form)
-    except ValidationError as exc:
-        flash(request, form_errors(exc), "error")
-    else:
-        await _roster_change(request, ctx, user, form, change, "leave")
-    return back_to("/head/roster")
+    return await roster_page(request, ctx, user)
 
 
 @router.post("/head/roster/rotation", include_in_schema=False)
@@ -220,7 +149,7 @@ async def _confirm_rotation(
         "now": [(unit[1], now)],
         "effect": effect,
     }
-    return await _page(request, ctx, user, confirm)
+    return await roster_page(request, ctx, user, confirm)
 
 
 async def _put_rotation(ctx: Ctx, user: User, rotation: RotationForm, people: list[str]) -> str:
@@ -236,39 +165,3 @@ async def _put_rotation(ctx: Ctx, user: User, rotation: RotationForm, people: li
         return f"已更新轮值顺序：{order}（立即生效）"
     when = f"{ctx.deps.org.rotation.handover:%H:%M}"
     return f"已更新轮值顺序：{order}；自下一次 {when} 交接班起生效，当前值班人不变"
-
-
-async def _roster_change(
-    request: Request,
-    ctx: Ctx,
-    user: User,
-    form: dict[str, str],
-    change: OverrideForm | LeaveForm,
-    kind: str,
-) -> None:
-    """The router replaces a person's whole list: the new item is added to what stands."""
-    try:
-        found = await ctx.services.get(
-            user.caller, "router", "/v1/roster", department=user.department
-        )
-        standing = [
-            {k: v for k, v in item.items() if k != "person"}
-            for item in found[kind]
-            if item.get("person") == change.person_id
-        ]
-        body: dict[str, Any] = {kind: [*standing, change.entry()], "note": form.get("reason", "")}
-        if isinstance(change, OverrideForm):
-            body["immediate"] = change.immediate
-        url = (
-            f"/v1/roster/overrides/{change.person_id}"
-            if kind == "overrides"
-            else f"/v1/leave/{change.person_id}"
-        )
-        await ctx.services.put(user.caller, "router", url, body)
-    except ServiceError as exc:
-        flash(request, exc.message(), "error")
-    else:
-        what = "在岗调整" if kind == "overrides" else "请假"
-        later = isinstance(change, OverrideForm) and not change.immediate
-        when = f"（自下一次 {ctx.deps.org.rotation.handover:%H:%M} 交接班起生效）" if later else ""
-        flash(request, f"已更新 {ctx.deps.person_name(change.person_id)} 的{what}{when}")
