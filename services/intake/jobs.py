@@ -30,6 +30,7 @@ from services.intake.metrics import REPLIES, REPLIES_PENDING
 from services.intake.store import ReplyRepository
 from shared.clock import ManualClock
 from shared.contracts import ReplySent, ReplySentPayload
+from shared.contracts.envelopes import envelope
 from shared.db import Database
 from shared.logging import get_logger
 from shared.masking import mask_phone
@@ -244,9 +245,10 @@ async def deliver_due(
 
 
 def _sent(order_id: str, channel: str, target: str, attempts: int, now: datetime) -> ReplySent:
-    return ReplySent(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=ReplySentPayload(channel=channel, target=target, attempts=attempts),
+    return envelope(
+        ReplySent,
+        order_id,
+        ReplySentPayload(channel=channel, target=target, attempts=attempts),
+        now,
+        PRODUCER,
     )

@@ -100,7 +100,8 @@ def _event_classes() -> set[str]:
 
 
 def _built_by(service: str, events: set[str]) -> set[str]:
-    """The event classes the service's code constructs (``OrderDispatched(...)``)."""
+    """The event classes the service's code constructs: ``envelope(OrderDispatched, ...)``,
+    or ``OrderDispatched(...)`` by hand."""
     built = set()
     for path in sorted((ROOT / "services" / service).rglob("*.py")):
         if "migrations" in path.parts or path.name == "interface.py":
@@ -111,6 +112,8 @@ def _built_by(service: str, events: set[str]) -> set[str]:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name == "envelope" and node.args:
+                    name = getattr(node.args[0], "id", "")
                 if name in events:
                     built.add(name)
     return built

@@ -36,6 +36,7 @@ from shared.contracts import (
     PlatformDecided,
     PlatformDecidedPayload,
 )
+from shared.contracts.envelopes import envelope
 
 PRODUCER = "intake"
 PLATFORM = "12345"
@@ -65,17 +66,18 @@ def events_for(followup: Followup12345, order: OrderFacts, now: datetime) -> lis
     if reopen is None or order.state not in REOPENABLE:
         return [_recorded(followup, order, at, now)]
     deadline = ensure_aware(followup.deadline) if isinstance(followup, Redo) else None
-    reopened = OrderReopened(
-        order_id=order.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderReopenedPayload(
+    reopened = envelope(
+        OrderReopened,
+        order.order_id,
+        OrderReopenedPayload(
             reason=reopen,
             by=PLATFORM,
             round=order.round + 1,
             deadline=deadline,
             message_id=followup.message_id,
         ),
+        now,
+        PRODUCER,
     )
     if isinstance(followup, Redo):
         return [reopened]
@@ -96,18 +98,21 @@ def _recorded(
     followup: Followup12345, order: OrderFacts, at: datetime, now: datetime
 ) -> OrderEvent:
     """The follow-up itself as an event (a 重办 here is one that found nothing to reopen)."""
-    common = {"order_id": order.order_id, "occurred_at": now, "producer": PRODUCER}
     message = followup.message_id
     match followup:
         case Urge():
-            return OrderUrged(
-                **common,
-                payload=OrderUrgedPayload(message_id=message, at=at, content=followup.content),
+            return envelope(
+                OrderUrged,
+                order.order_id,
+                OrderUrgedPayload(message_id=message, at=at, content=followup.content),
+                now,
+                PRODUCER,
             )
         case Supervise() | Redo():
-            return OrderSupervised(
-                **common,
-                payload=OrderSupervisedPayload(
+            return envelope(
+                OrderSupervised,
+                order.order_id,
+                OrderSupervisedPayload(
                     message_id=message,
                     at=at,
                     deadline=ensure_aware(followup.deadline),
@@ -115,11 +120,14 @@ def _recorded(
                     if isinstance(followup, Supervise)
                     else followup.reason,
                 ),
+                now,
+                PRODUCER,
             )
         case Callback():
-            return CallbackRecorded(
-                **common,
-                payload=CallbackRecordedPayload(
+            return envelope(
+                CallbackRecorded,
+                order.order_id,
+                CallbackRecordedPayload(
                     message_id=message,
                     at=at,
                     satisfaction=followup.satisfaction,
@@ -128,20 +136,28 @@ def _recorded(
                     round=order.round,
                     holder_id=order.holder_id,
                 ),
+                now,
+                PRODUCER,
             )
         case Withdraw():
-            return OrderWithdrawn(
-                **common,
-                payload=OrderWithdrawnPayload(message_id=message, at=at, reason=followup.reason),
+            return envelope(
+                OrderWithdrawn,
+                order.order_id,
+                OrderWithdrawnPayload(message_id=message, at=at, reason=followup.reason),
+                now,
+                PRODUCER,
             )
         case ExtensionDecision() | ReturnDecision():
-            return PlatformDecided(
-                **common,
-                payload=PlatformDecidedPayload(
+            return envelope(
+                PlatformDecided,
+                order.order_id,
+                PlatformDecidedPayload(
                     message_id=message,
                     at=at,
                     request="extension" if isinstance(followup, ExtensionDecision) else "return",
                     approved=followup.approved,
                     reason=followup.reason,
                 ),
+                now,
+                PRODUCER,
             )

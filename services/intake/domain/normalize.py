@@ -16,6 +16,7 @@ from shared.contracts import (
     Priority,
     Source,
 )
+from shared.contracts.envelopes import envelope
 from shared.masking import mask_phone
 
 PRODUCER = "intake"
@@ -216,11 +217,10 @@ def normalize_grid_report(report: GridReport, taxonomy: Taxonomy, now: datetime)
 
 
 def activity_event(activity: GridActivity, now: datetime) -> GridActivityRecorded:
-    return GridActivityRecorded(
-        worker_id=activity.worker_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=GridActivityPayload(
+    return envelope(
+        GridActivityRecorded,
+        activity.worker_id,
+        GridActivityPayload(
             activity_id=activity.activity_id,
             worker_id=activity.worker_id,
             kind=activity.kind,
@@ -229,10 +229,10 @@ def activity_event(activity: GridActivity, now: datetime) -> GridActivityRecorde
             at=ensure_aware(activity.at),
             note=mask_phone(activity.note),
         ),
+        now,
+        PRODUCER,
     )
 
 
 def received_event(order_id: str, order: NormalizedOrder, now: datetime) -> OrderReceived:
-    return OrderReceived(
-        order_id=order_id, occurred_at=now, producer=PRODUCER, payload=order.payload
-    )
+    return envelope(OrderReceived, order_id, order.payload, now, PRODUCER)

@@ -20,6 +20,7 @@ from shared.contracts import (
     OrderUrged,
     OrderUrgedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.refusals import Conflict
 
 PRODUCER = "intake"
@@ -60,11 +61,10 @@ def callback_events(
     """A 回访 that reached the caller (联系不上 is no event: nobody judged anything)."""
     if result == UNREACHED:
         return []
-    recorded = CallbackRecorded(
-        order_id=order.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=CallbackRecordedPayload(
+    recorded = envelope(
+        CallbackRecorded,
+        order.order_id,
+        CallbackRecordedPayload(
             message_id=message_id,
             at=now,
             satisfaction=result,
@@ -74,21 +74,24 @@ def callback_events(
             by=by,
             holder_id=order.holder_id,
         ),
+        now,
+        PRODUCER,
     )
     if result != "不满意":
         return [recorded]
     said = f"：{opinion}" if opinion else ""
-    reopened = OrderReopened(
-        order_id=order.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        causation_id=recorded.event_id,
-        payload=OrderReopenedPayload(
+    reopened = envelope(
+        OrderReopened,
+        order.order_id,
+        OrderReopenedPayload(
             reason=f"{order.source} 回访不满意{said}",
             by=by,
             round=order.round + 1,
             message_id=message_id,
         ),
+        now,
+        PRODUCER,
+        cause=recorded.event_id,
     )
     return [recorded, reopened]
 
@@ -105,9 +108,10 @@ def callback_due(resolved_at: datetime, due_hours: int) -> datetime:
 def urge_event(order: OwnOrder, content: str, message_id: str, now: datetime) -> OrderUrged:
     if order.state not in URGE_STATES:
         raise Conflict(f"工单 {order.order_id} 已办结或已结束，无需催办", "order_id")
-    return OrderUrged(
-        order_id=order.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderUrgedPayload(message_id=message_id, at=now, content=content),
+    return envelope(
+        OrderUrged,
+        order.order_id,
+        OrderUrgedPayload(message_id=message_id, at=now, content=content),
+        now,
+        PRODUCER,
     )

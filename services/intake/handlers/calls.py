@@ -14,6 +14,7 @@ from services.intake.store import CallbackRow, CallRepository, CallRow
 from shared.contracts import Event
 from shared.contracts.activity_events import CallRinging
 from shared.contracts.activity_payloads import CallRingingPayload
+from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
 
 
@@ -80,9 +81,7 @@ def _ringing(event: CtiEvent, outcome: CallOutcome, now: datetime) -> list[Event
         operators=operators,
         queue=event.queue,
     )
-    ringing = CallRinging(
-        worker_id=operators[0], occurred_at=now, producer="intake", payload=payload
-    )
+    ringing = envelope(CallRinging, operators[0], payload, now, "intake")
     return [ringing]
 
 

@@ -19,6 +19,7 @@ from shared.contracts import (
     MajorEventRaisedPayload,
     OrderEvent,
 )
+from shared.contracts.envelopes import envelope
 
 _CLUSTER_LOCKS = 0x696E  # the advisory-lock namespace for clustering ("in")
 _LOCK_ALL = text(
@@ -188,15 +189,16 @@ async def _linked(
         incident.members += 1
         DUPLICATES_LINKED.labels(decision.rule).inc()
         events.append(
-            DuplicateLinked(
-                order_id=order_id,
-                occurred_at=now,
-                producer=PRODUCER,
-                payload=DuplicateLinkedPayload(
+            envelope(
+                DuplicateLinked,
+                order_id,
+                DuplicateLinkedPayload(
                     incident_id=incident.incident_id,
                     primary_order_id=incident.primary_order_id,
                     reason=reason,
                 ),
+                now,
+                PRODUCER,
             )
         )
     return events
@@ -250,11 +252,12 @@ def major_event(
     also raises major events of its own for the same incident and keeps the record of who was
     told. ``notify`` stays empty here."""
     owner = grids.owning_department(deps.org, category)
-    return MajorEventRaised(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=MajorEventRaisedPayload(
+    return envelope(
+        MajorEventRaised,
+        order_id,
+        MajorEventRaisedPayload(
             reason=reason, department=owner, notify=(), incident_id=incident_id
         ),
+        now,
+        PRODUCER,
     )

@@ -40,6 +40,7 @@ from shared.contracts import (
     OutageAnnounced,
     OutageAnnouncedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.refusals import Forbidden, Invalid, NotFound
 from shared.unit_of_work import UnitOfWork
 
@@ -118,11 +119,10 @@ async def start_campaign(
         return events
     return [
         *events,
-        OutageAnnounced(
-            occurred_at=uow.now,
-            producer=PRODUCER,
-            worker_id="*",
-            payload=OutageAnnouncedPayload(
+        envelope(
+            OutageAnnounced,
+            "*",
+            OutageAnnouncedPayload(
                 campaign_id=started.campaign.campaign_id,
                 department=started.campaign.department,
                 communities=tuple(body.communities),
@@ -131,17 +131,18 @@ async def start_campaign(
                 reason=body.reason,
                 title=started.campaign.title,
             ),
+            uow.now,
+            PRODUCER,
         ),
     ]
 
 
 def _assigned(campaign: CampaignRow, task: TaskRow, now: datetime) -> NoticeTaskAssigned:
     """The worker is told of the task by notify (issue 19): without it a task waits unseen."""
-    return NoticeTaskAssigned(
-        occurred_at=now,
-        producer=PRODUCER,
-        worker_id=task.worker_id,
-        payload=NoticeTaskAssignedPayload(
+    return envelope(
+        NoticeTaskAssigned,
+        task.worker_id,
+        NoticeTaskAssignedPayload(
             task_id=task.task_id,
             campaign_id=campaign.campaign_id,
             department=task.department,
@@ -149,6 +150,8 @@ def _assigned(campaign: CampaignRow, task: TaskRow, now: datetime) -> NoticeTask
             title=campaign.title,
             deadline=task.deadline,
         ),
+        now,
+        PRODUCER,
     )
 
 
@@ -248,11 +251,10 @@ async def mark_sent(command: MarkSent, uow: UnitOfWork, deps: OutreachDeps) -> S
     task.state, task.sent_at, task.sent_by = SENT, now, command.who.subject
     task.screenshot = command.body.screenshot
     return [
-        GridActivityRecorded(
-            occurred_at=now,
-            producer=PRODUCER,
-            worker_id=task.worker_id,
-            payload=GridActivityPayload(
+        envelope(
+            GridActivityRecorded,
+            task.worker_id,
+            GridActivityPayload(
                 activity_id=f"notice:{task.task_id}",
                 worker_id=task.worker_id,
                 kind="message",
@@ -260,6 +262,8 @@ async def mark_sent(command: MarkSent, uow: UnitOfWork, deps: OutreachDeps) -> S
                 at=now,
                 note=f"{task.community}：{task.text[:40]}",
             ),
+            now,
+            PRODUCER,
         )
     ]
 
@@ -275,11 +279,10 @@ async def raise_overdue(
         task.overdue_at = now
         campaign = await repo.campaign(task.campaign_id)
         events.append(
-            NoticeOverdue(
-                occurred_at=now,
-                producer=PRODUCER,
-                worker_id=task.worker_id,
-                payload=NoticeOverduePayload(
+            envelope(
+                NoticeOverdue,
+                task.worker_id,
+                NoticeOverduePayload(
                     task_id=task.task_id,
                     campaign_id=task.campaign_id,
                     department=task.department,
@@ -287,6 +290,8 @@ async def raise_overdue(
                     title=campaign.title if campaign else "通知",
                     deadline=task.deadline,
                 ),
+                now,
+                PRODUCER,
             )
         )
     return events

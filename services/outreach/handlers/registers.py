@@ -30,6 +30,7 @@ from shared.contracts import (
     WeChatGroupRecorded,
     WeChatGroupRecordedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.organisation import community_key
 from shared.refusals import Invalid
 from shared.unit_of_work import UnitOfWork
@@ -58,11 +59,10 @@ class CheckGroups:
 
 
 def group_recorded(row: GroupRow) -> WeChatGroupRecorded:
-    return WeChatGroupRecorded(
-        occurred_at=row.recorded_at,
-        producer=PRODUCER,
-        worker_id=row.worker_id,
-        payload=WeChatGroupRecordedPayload(
+    return envelope(
+        WeChatGroupRecorded,
+        row.worker_id,
+        WeChatGroupRecordedPayload(
             community=row.community,
             department=row.department,
             kind="group" if row.kind == "group" else "manager_contact",
@@ -71,15 +71,16 @@ def group_recorded(row: GroupRow) -> WeChatGroupRecorded:
             worker_in_group=row.worker_in_group,
             by=row.recorded_by,
         ),
+        row.recorded_at,
+        PRODUCER,
     )
 
 
 def training_recorded(row: TrainingRow) -> TrainingRecorded:
-    return TrainingRecorded(
-        occurred_at=row.recorded_at,
-        producer=PRODUCER,
-        worker_id="*",
-        payload=TrainingRecordedPayload(
+    return envelope(
+        TrainingRecorded,
+        "*",
+        TrainingRecordedPayload(
             training_id=row.id,
             department=row.department,
             held_on=row.held_on,
@@ -88,6 +89,8 @@ def training_recorded(row: TrainingRow) -> TrainingRecorded:
             attendees=tuple(row.attendees),
             by=row.recorded_by,
         ),
+        row.recorded_at,
+        PRODUCER,
     )
 
 
@@ -142,14 +145,15 @@ async def raise_group_gaps(
             continue
         session.add(GapRaisedRow(key=key, raised_at=now))
         events.append(
-            WeChatGroupMissing(
-                event_id=uuid5(_GAPS, key),
-                occurred_at=now,
-                producer=PRODUCER,
-                worker_id=gap.worker_id,
-                payload=WeChatGroupMissingPayload(
+            envelope(
+                WeChatGroupMissing,
+                gap.worker_id,
+                WeChatGroupMissingPayload(
                     community=gap.community, grid=gap.grid, department=gap.department, month=month
                 ),
+                now,
+                PRODUCER,
+                event_id=uuid5(_GAPS, key),
             )
         )
     return events

@@ -33,6 +33,7 @@ from shared.contracts import (
     ProgressNoted,
     ProgressNotedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
 
 
@@ -60,7 +61,7 @@ async def acknowledge(command: Acknowledge, uow: UnitOfWork, _deps: RouterDeps) 
     payload = OrderAcknowledgedPayload(
         assignment_id=row.assignment_id, by=by(who), department=row.department
     )
-    return [OrderAcknowledged(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(OrderAcknowledged, order_id, payload, now, P)]
 
 
 async def set_appointment(
@@ -84,7 +85,7 @@ async def set_appointment(
         assignment_id=row.assignment_id,
         previous_appointment_at=previous,
     )
-    return [AppointmentSet(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(AppointmentSet, order_id, payload, now, P)]
 
 
 async def note_progress(
@@ -103,7 +104,7 @@ async def note_progress(
         department=row.department,
         assignment_id=row.assignment_id,
     )
-    return [ProgressNoted(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(ProgressNoted, order_id, payload, now, P)]
 
 
 async def resolve(command: Resolve, uow: UnitOfWork, _deps: RouterDeps) -> Sequence[Event]:
@@ -124,7 +125,7 @@ async def resolve(command: Resolve, uow: UnitOfWork, _deps: RouterDeps) -> Seque
         public_reply=body.public_reply,
         round=row.round or 1,
     )
-    resolved = OrderResolved(order_id=order_id, occurred_at=now, producer=P, payload=payload)
+    resolved = envelope(OrderResolved, order_id, payload, now, P)
     if row.incident_id and row.primary_order_id is None:  # the incident's primary
         return [resolved, *await linking.cascade_resolution(repo, row, resolved, now)]
     return [resolved]
@@ -147,4 +148,4 @@ async def verify_complaint(
     payload = ComplaintVerifiedPayload(
         worker_id=worker, verified=body.verified, by=by(who), note=body.note
     )
-    return [ComplaintVerified(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(ComplaintVerified, order_id, payload, now, P)]

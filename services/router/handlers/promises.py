@@ -9,6 +9,7 @@ from services.router.domain.events import PRODUCER as P
 from services.router.handlers.commands import PromiseAnswer
 from services.router.handlers.orders import by, load
 from shared.contracts import AnswerPromised, AnswerPromisedPayload, Event
+from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
 
 
@@ -29,4 +30,4 @@ async def promise_answer(
         assignee_id=row.assignee_id,
         assignment_id=row.assignment_id,
     )
-    return [AnswerPromised(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(AnswerPromised, order_id, payload, now, P)]

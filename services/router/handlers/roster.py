@@ -20,6 +20,7 @@ from services.router.store import RosterAudit, RosterEntry, RosterRepository, cu
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeriod
+from shared.contracts.envelopes import envelope
 from shared.organisation import DutySwap, Leave, Organisation, Override
 from shared.refusals import Forbidden, Invalid, NotFound
 from shared.unit_of_work import UnitOfWork
@@ -226,11 +227,10 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
 
 
 def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime) -> LeaveChanged:
-    return LeaveChanged(
-        occurred_at=now,
-        producer=PRODUCER,
-        worker_id=person,
-        payload=LeaveChangedPayload(
+    return envelope(
+        LeaveChanged,
+        person,
+        LeaveChangedPayload(
             person_id=person,
             leave=tuple(
                 LeavePeriod.model_validate({k: v for k, v in lv.items() if k != "person"})
@@ -238,4 +238,6 @@ def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime)
             ),
             by=who.subject,
         ),
+        now,
+        PRODUCER,
     )

@@ -33,6 +33,7 @@ from shared.contracts import (
     ScoreEntryRecorded,
     ScoreEntryRecordedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.inbox import Inbox
 from shared.unit_of_work import UnitOfWork
 
@@ -113,12 +114,13 @@ async def _decided(
 
 def _recorded(worker_id: str, uow: UnitOfWork, **payload: Any) -> tuple[str, ScoreEntryRecorded]:
     event_id = uuid4()
-    event = ScoreEntryRecorded(
+    event = envelope(
+        ScoreEntryRecorded,
+        worker_id,
+        ScoreEntryRecordedPayload(entry_id=str(event_id), **payload),
+        uow.now,
+        PRODUCER,
         event_id=event_id,
-        occurred_at=uow.now,
-        producer=PRODUCER,
-        worker_id=worker_id,
-        payload=ScoreEntryRecordedPayload(entry_id=str(event_id), **payload),
     )
     return str(event_id), event
 
@@ -183,16 +185,17 @@ async def close_month(command: CloseMonth, uow: UnitOfWork, deps: ScoringDeps) -
         raise refusals.MonthAlreadyClosed(month)
     live = await CountRepository(uow.session).for_month(month)
     counts = {w.id: {c: n for c, n in live.get(w.id, {}).items() if c in ranked} for w in workers}
-    event = MonthClosed(
-        occurred_at=uow.now,
-        producer=PRODUCER,
-        worker_id="*",
-        payload=MonthClosedPayload(
+    event = envelope(
+        MonthClosed,
+        "*",
+        MonthClosedPayload(
             month=month,
             by=_by(command.who),
             counts=counts,
             departments={w.id: w.department for w in workers},
         ),
+        uow.now,
+        PRODUCER,
     )
     uow.answer = event
     return await _decided(event, uow, deps)

@@ -26,6 +26,7 @@ from shared.contracts import (
     TaskLate,
     TaskLatePayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
 
 
@@ -73,11 +74,10 @@ async def assign_task(command: AssignTask, uow: UnitOfWork, deps: ScoringDeps) -
     await TaskRepository(uow.session).add(row, {w: departments[w] for w in workers})
     uow.answer = row.task_id
     return [
-        TaskAssigned(
-            occurred_at=uow.now,
-            producer=PRODUCER,
-            worker_id=w,
-            payload=TaskAssignedPayload(
+        envelope(
+            TaskAssigned,
+            w,
+            TaskAssignedPayload(
                 task_id=row.task_id,
                 title=row.title,
                 done_when=row.done_when,
@@ -85,6 +85,8 @@ async def assign_task(command: AssignTask, uow: UnitOfWork, deps: ScoringDeps) -
                 department=departments[w],
                 by=by,
             ),
+            uow.now,
+            PRODUCER,
         )
         for w in workers
     ]
@@ -97,13 +99,14 @@ async def _late(
     row.late_at = uow.now
     events: list[Event] = []
     for worker_id in workers:
-        event = TaskLate(
-            occurred_at=uow.now,
-            producer=PRODUCER,
-            worker_id=worker_id,
-            payload=TaskLatePayload(
+        event = envelope(
+            TaskLate,
+            worker_id,
+            TaskLatePayload(
                 task_id=row.task_id, title=row.title, deadline=row.deadline, done_at=row.done_at
             ),
+            uow.now,
+            PRODUCER,
         )
         await OWN_DECISIONS.claim(uow.session, event.event_id, ACTIVITY_CONSUMER, uow.now)
         await apply_event(event, uow.session, deps.book)

@@ -22,6 +22,7 @@ from shared.contracts import (
     OrderResolved,
     OrderResolvedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.db import Database
 from shared.unit_of_work import UnitOfWork
 
@@ -31,11 +32,10 @@ AHEAD = timedelta(days=1)  # the bench's own orders carry the platform's deadlin
 
 def order_life(order_id: str, now: datetime) -> list[OrderEvent]:
     """A 12345 order received and dispatched at ``now``; its deadlines a day ahead or more."""
-    received = OrderReceived(
-        order_id=order_id,
-        occurred_at=now,
-        producer="intake",
-        payload=OrderReceivedPayload(
+    received = envelope(
+        OrderReceived,
+        order_id,
+        OrderReceivedPayload(
             source="12345",
             source_ref=f"ref-{order_id}",
             category="CONSULT",
@@ -44,18 +44,21 @@ def order_life(order_id: str, now: datetime) -> list[OrderEvent]:
             received_at=now,
             platform_deadline=now + AHEAD,
         ),
+        now,
+        "intake",
     )
-    dispatched = OrderDispatched(
-        order_id=order_id,
-        occurred_at=now,
-        producer="router",
-        payload=OrderDispatchedPayload(
+    dispatched = envelope(
+        OrderDispatched,
+        order_id,
+        OrderDispatchedPayload(
             assignment_id=1,
             department="USER_MAINTENANCE",
             assignee_id="W-0301",
             chain_position="A",
             ack_due=now + AHEAD,
         ),
+        now,
+        "router",
     )
     return [received, dispatched]
 
@@ -64,17 +67,19 @@ def full_life(order_id: str, now: datetime) -> list[OrderEvent]:
     """An order's whole life: received, dispatched, signed for, resolved (every clock but the
     reply stops: the statements that close deadlines run too)."""
     department = "USER_MAINTENANCE"
-    acknowledged = OrderAcknowledged(
-        order_id=order_id,
-        occurred_at=now,
-        producer="router",
-        payload=OrderAcknowledgedPayload(assignment_id=1, by="W-0301", department=department),
+    acknowledged = envelope(
+        OrderAcknowledged,
+        order_id,
+        OrderAcknowledgedPayload(assignment_id=1, by="W-0301", department=department),
+        now,
+        "router",
     )
-    resolved = OrderResolved(
-        order_id=order_id,
-        occurred_at=now,
-        producer="router",
-        payload=OrderResolvedPayload(by="W-0301", department=department, assignment_id=1),
+    resolved = envelope(
+        OrderResolved,
+        order_id,
+        OrderResolvedPayload(by="W-0301", department=department, assignment_id=1),
+        now,
+        "router",
     )
     return [*order_life(order_id, now), acknowledged, resolved]
 

@@ -17,6 +17,7 @@ from shared.contracts import (
     SlaWarning,
     SlaWarningPayload,
 )
+from shared.contracts.envelopes import envelope
 
 PRODUCER = "sla"
 
@@ -56,49 +57,53 @@ def fired(deadline: DueDeadline, acknowledged: bool, now: datetime) -> Firing:
     that passed while the service was down gets its red card only: a late yellow one helps
     nobody."""
     if deadline.purpose == "chain" and deadline.assignment_id is not None:
-        event: OrderEnvelope = AckOverdue(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=AckOverduePayload(assignment_id=deadline.assignment_id, due=deadline.due),
+        event: OrderEnvelope = envelope(
+            AckOverdue,
+            deadline.order_id,
+            AckOverduePayload(assignment_id=deadline.assignment_id, due=deadline.due),
+            now,
+            PRODUCER,
         )
         return Firing(event, done=True, next_at=None)
     if deadline.purpose == "appointment":
-        event = AppointmentMissed(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=AppointmentMissedPayload(
+        event = envelope(
+            AppointmentMissed,
+            deadline.order_id,
+            AppointmentMissedPayload(
                 appointment_at=deadline.due,
                 assignee_id=deadline.assignee_id,
                 explained=deadline.explained,
             ),
+            now,
+            PRODUCER,
         )
         return Firing(event, done=True, next_at=None)
     kind = as_kind(deadline.kind)
     if deadline.due > now:
-        event = SlaWarning(
-            order_id=deadline.order_id,
-            occurred_at=now,
-            producer=PRODUCER,
-            payload=SlaWarningPayload(
+        event = envelope(
+            SlaWarning,
+            deadline.order_id,
+            SlaWarningPayload(
                 deadline=kind,
                 due=deadline.due,
                 department=deadline.department,
                 assignee_id=deadline.assignee_id,
             ),
+            now,
+            PRODUCER,
         )
         return Firing(event, done=False, next_at=deadline.due)
-    event = SlaBreached(
-        order_id=deadline.order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=SlaBreachedPayload(
+    event = envelope(
+        SlaBreached,
+        deadline.order_id,
+        SlaBreachedPayload(
             deadline=kind,
             due=deadline.due,
             department=deadline.department,
             assignee_id=deadline.assignee_id,
             acknowledged=acknowledged,
         ),
+        now,
+        PRODUCER,
     )
     return Firing(event, done=True, next_at=None)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from services.sla import domain
 from services.sla.store import ResolveDue
 from shared.contracts import Event, ResolveDeadlineSet, ResolveDeadlineSetPayload
+from shared.contracts.envelopes import envelope
 
 
 def resolve_set(order_id: str, due: ResolveDue, now: datetime) -> ResolveDeadlineSet:
@@ -15,9 +16,7 @@ def resolve_set(order_id: str, due: ResolveDue, now: datetime) -> ResolveDeadlin
         platform_due=due.platform_due,
         clock="24h" if due.clock == "24h" else "working_days",
     )
-    return ResolveDeadlineSet(
-        order_id=order_id, occurred_at=now, producer=domain.PRODUCER, payload=payload
-    )
+    return envelope(ResolveDeadlineSet, order_id, payload, now, domain.PRODUCER)
 
 
 def resolve_moved(
