@@ -1,7 +1,8 @@
 """The 12345 platform's follow-ups over HTTP: 201 when a message is new, 200 when it was already
 received (the platform resends until it hears back), 404 for an order we do not know (the
-message is kept for ops: ``GET /v1/followups/unmatched``). Bad input is a 422 in Chinese naming
-the field, since the platform's staff read it."""
+message is kept, listed for ops at ``GET /v1/followups/unmatched``, and applied once when the
+order arrives). Bad input is a 422 in Chinese naming the field, since the platform's staff read
+it."""
 
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -85,7 +86,10 @@ async def receive_followup(
     done = await bus.handle(ReceiveFollowup(order_no, followup))
     outcome: FollowupOutcome = done.answer
     if outcome.order_id is None:
-        detail = f"未找到 12345 工单 {order_no}，消息已留存待人工核对 (no such order; kept)"
+        detail = (
+            f"未找到 12345 工单 {order_no}，消息已留存：工单到达并派单后自动补办一次，"
+            "未到达的请人工核对 (no such order yet; kept, applied once it arrives)"
+        )
         raise ApiError(404, "not_found", detail, "orderNo")
     response.status_code = 201 if outcome.status == "recorded" else 200
     return FollowupAccepted(

@@ -35,7 +35,13 @@ from services.intake.handlers.care import AddCareEntry, CorrectCareEntry, Retire
 from services.intake.handlers.followups import ReceiveFollowup
 from services.intake.handlers.outages import OpenPlannedOutage
 from services.intake.handlers.own_followups import RecordOwnCallback, UrgeOrder
-from shared.contracts import OrderEvent, OrderResolved, OutageAnnounced
+from shared.contracts import (
+    OrderDispatched,
+    OrderEvent,
+    OrderLinked,
+    OrderResolved,
+    OutageAnnounced,
+)
 from shared.unit_of_work import Handler
 
 ORDER_EVENTS: tuple[type[Any], ...] = get_args(get_args(OrderEvent)[0])
@@ -45,6 +51,9 @@ EVENTS: dict[type[Any], Handler[Any, IntakeDeps]] = {
     **dict.fromkeys(ORDER_EVENTS, timeline.record_event),
     # …and a resolution owes the caller a reply (the 12345 / 96568 reply path starts here).
     OrderResolved: replies.queue_reply_on_resolution,
+    # A 12345 order's first holder: the platform's follow-ups kept before it arrived apply now.
+    OrderDispatched: followups.apply_held,
+    OrderLinked: followups.apply_held,
 }
 """``gridline.orders``, consumer ``timeline``."""
 

@@ -109,6 +109,17 @@ class FollowupRepository:
     def add(self, row: FollowupRow) -> None:
         self.session.add(row)
 
+    async def held_for(self, order_no: str) -> list[FollowupRow]:
+        """Those kept for a 12345 order that had not arrived, in the platform's order, locked:
+        each is applied once, when the order first has a holder."""
+        rows = await self.session.scalars(
+            select(FollowupRow)
+            .where(FollowupRow.order_no == order_no, FollowupRow.order_id.is_(None))
+            .order_by(FollowupRow.at, FollowupRow.received_at, FollowupRow.message_id)
+            .with_for_update()
+        )
+        return list(rows)
+
     async def unmatched(self, limit: int, offset: int) -> list[FollowupRow]:
         """Those about no order we know, newest first."""
         rows = await self.session.scalars(
