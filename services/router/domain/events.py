@@ -18,6 +18,7 @@ from shared.contracts import (
     OrderSplit,
     OrderSplitPayload,
 )
+from shared.contracts.envelopes import envelope
 
 if TYPE_CHECKING:
     from services.router.domain.chain import Assignment
@@ -38,11 +39,10 @@ def dispatched(
     reason: DispatchReason = "initial",
     round_number: int = 1,
 ) -> OrderDispatched:
-    return OrderDispatched(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderDispatchedPayload(
+    return envelope(
+        OrderDispatched,
+        order_id,
+        OrderDispatchedPayload(
             assignment_id=assignment_id,
             department=chosen.department,
             grid=chosen.grid,
@@ -58,6 +58,8 @@ def dispatched(
             round=round_number,
             team_duty=chosen.team_duty,
         ),
+        now,
+        PRODUCER,
     )
 
 
@@ -77,13 +79,14 @@ def major_event(
         dispatch_head = roster.org.department(policy.major_events.dispatch_department).head
         if dispatch_head not in notify:
             notify.append(dispatch_head)
-    return MajorEventRaised(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=MajorEventRaisedPayload(
+    return envelope(
+        MajorEventRaised,
+        order_id,
+        MajorEventRaisedPayload(
             reason=reason, department=department, notify=tuple(notify), incident_id=incident_id
         ),
+        now,
+        PRODUCER,
     )
 
 
@@ -95,17 +98,18 @@ def split_event(
     now: datetime,
     by: str = PRODUCER,
 ) -> OrderSplit:
-    return OrderSplit(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderSplitPayload(
+    return envelope(
+        OrderSplit,
+        order_id,
+        OrderSplitPayload(
             incident_id=incident_id,
             primary_order_id=primary_order_id,
             rule=split.rule,
             reason=split.reason,
             by=by,
         ),
+        now,
+        PRODUCER,
     )
 
 
@@ -117,14 +121,15 @@ def linked_event(
     assignee_id: str | None,
     now: datetime,
 ) -> OrderLinked:
-    return OrderLinked(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=OrderLinkedPayload(
+    return envelope(
+        OrderLinked,
+        order_id,
+        OrderLinkedPayload(
             incident_id=incident_id,
             primary_order_id=primary_order_id,
             department=department,
             assignee_id=assignee_id,
         ),
+        now,
+        PRODUCER,
     )

@@ -26,6 +26,7 @@ from shared.contracts import (
     OrderReturnedPayload,
     PlatformDecided,
 )
+from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
 
 PLATFORM = "12345"  # who decided, when the platform answers our request
@@ -44,17 +45,18 @@ async def return_order(command: ReturnOrder, uow: UnitOfWork, deps: RouterDeps) 
     lifecycle.check_return_in_time(
         received or now, now, deps.policy.return_within_working_days, deps.calendar
     )
-    returned = OrderReturned(
-        order_id=order_id,
-        occurred_at=now,
-        producer=P,
-        payload=OrderReturnedPayload(
+    returned = envelope(
+        OrderReturned,
+        order_id,
+        OrderReturnedPayload(
             by=by(who),
             department=row.department,
             reason=body.reason,
             target_department=body.target_department,
             assignment_id=row.assignment_id,
         ),
+        now,
+        P,
     )
     roster = await current_roster(uow.session, deps)
     order = order_of(row)
@@ -97,7 +99,7 @@ async def request_extension(
         reason=ask.reason,
         current_deadline=row.deadline,
     )
-    return [ExtensionRequested(order_id=order_id, occurred_at=now, producer=P, payload=payload)]
+    return [envelope(ExtensionRequested, order_id, payload, now, P)]
 
 
 async def decide_extension(
@@ -146,7 +148,7 @@ def decided(
     row.updated_at = now
     if not approve:
         refused = ExtensionRefusedPayload(refused_by=who, department=row.department, reason=reason)
-        return [ExtensionRefused(order_id=order_id, occurred_at=now, producer=P, payload=refused)]
+        return [envelope(ExtensionRefused, order_id, refused, now, P)]
     days = int(asked["days"])
     base = row.deadline or now
     row.deadline = lifecycle.extended_deadline(base, days, deps.calendar)
@@ -159,4 +161,4 @@ def decided(
         department=row.department,
         requested_by=str(asked["by"]),
     )
-    return [ExtensionGranted(order_id=order_id, occurred_at=now, producer=P, payload=granted)]
+    return [envelope(ExtensionGranted, order_id, granted, now, P)]

@@ -30,6 +30,7 @@ from shared.contracts import (
     OrderResolved,
     OrderResolvedPayload,
 )
+from shared.contracts.envelopes import envelope
 from shared.labels import ORDER_STATES, label
 from shared.unit_of_work import UnitOfWork
 
@@ -163,12 +164,13 @@ async def cascade_resolution(
             }
         )
         out.append(
-            OrderResolved(
-                order_id=row.order_id,
-                occurred_at=now,
-                producer=PRODUCER,
-                payload=OrderResolvedPayload.model_validate(payload.model_dump()),
-                causation_id=resolved.event_id,
+            envelope(
+                OrderResolved,
+                row.order_id,
+                OrderResolvedPayload.model_validate(payload.model_dump()),
+                now,
+                PRODUCER,
+                cause=resolved.event_id,
             )
         )
     return out
