@@ -37,9 +37,7 @@ class OutreachSettings(ServiceSettings):
     default_port: ClassVar[int] = 8106
 
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
-    templates_file: Path = Field(
-        Path("notice_templates.yaml"), description="Relative to config_dir"
-    )
+    rules_file: Path = Field(Path("notice_templates.yaml"), description="Relative to config_dir")
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"),
         description="Relative to config_dir: which days a day shift works (a task's clock)",
@@ -128,7 +126,7 @@ class OutreachDeps:
 def load_deps(settings: OutreachSettings) -> OutreachDeps:
     """The organisation and the templates; a bad file stops outreach here."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    path = settings.config_dir / settings.templates_file
+    path = settings.config_dir / settings.rules_file
     templates = load_checked_yaml(path, NoticeTemplates, lambda loaded: loaded.problems_with(org))
     calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
     return OutreachDeps(org=org, templates=templates, settings=settings, calendar=calendar)

@@ -22,7 +22,7 @@ class RouterSettings(ServiceSettings):
     default_port: ClassVar[int] = 8102
 
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
-    policy_file: Path = Field(Path("router.yaml"), description="Relative to config_dir")
+    rules_file: Path = Field(Path("router.yaml"), description="Relative to config_dir")
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"), description="Relative to config_dir"
     )
@@ -134,7 +134,7 @@ class RouterDeps:
 def load_deps(settings: RouterSettings) -> RouterDeps:
     """The organisation, the rules and the calendar; a bad file stops the router here."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    policy_path = settings.config_dir / settings.policy_file
+    policy_path = settings.config_dir / settings.rules_file
     policy = load_yaml(policy_path, RouterPolicy)
     problems = policy.problems_with(org)
     if problems:

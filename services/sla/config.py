@@ -33,7 +33,7 @@ class SlaSettings(ServiceSettings):
     poll_seconds: float = Field(1.0, gt=0, description="How often due deadlines are looked for")
     poll_batch: int = Field(500, ge=1, description="Deadlines fired per transaction")
     org_file: Path = Field(Path("org.yaml"), description="Relative to config_dir")
-    policies_file: Path = Field(Path("sla_policies.yaml"), description="Relative to config_dir")
+    rules_file: Path = Field(Path("sla_policies.yaml"), description="Relative to config_dir")
     calendar_file: Path = Field(
         Path("calendar_overrides.yaml"), description="Relative to config_dir"
     )
@@ -146,6 +146,6 @@ class SlaDeps:
 
 def load_deps(settings: SlaSettings) -> SlaDeps:
     return SlaDeps(
-        Policies.from_file(settings.config_dir / settings.policies_file),
+        Policies.from_file(settings.config_dir / settings.rules_file),
         WorkCalendar.from_file(settings.config_dir / settings.calendar_file),
     )
