@@ -11,6 +11,7 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.intake.domain.replies import Backoff
 from services.intake.domain.taxonomy import UNCLASSIFIED, Taxonomy
 from shared.config import load_yaml
 from shared.contracts import Priority
@@ -119,6 +120,10 @@ class ReplyRules(_Model):
         min_length=1,
         description="The reply for a category without its own text: it names no single fault",
     )
+
+    @property
+    def backoff(self) -> Backoff:
+        return Backoff(self.quick_attempts, self.backoff_seconds, self.max_backoff_seconds)
 
 
 class IntakeRules(_Model):

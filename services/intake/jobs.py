@@ -182,7 +182,7 @@ class ReplyOutbound:
             uow.emit([_sent(row.order_id, row.channel, tried.target, row.attempts, uow.now)])
         else:
             attempts = max(row.attempts, self._rules.quick_attempts)
-            row.next_attempt_at = replies.next_attempt(attempts, uow.now, self._rules)
+            row.next_attempt_at = replies.next_attempt(attempts, uow.now, self._rules.backoff)
 
 
 def lease_for(rules: ReplyRules, timeout_seconds: float) -> timedelta:

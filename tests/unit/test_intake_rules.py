@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.config import CareRules, IntakeRules, ReplyRules, load_taxonomy
+from services.intake.config import IntakeRules, ReplyRules, load_taxonomy
 from services.intake.domain import care, incidents, phones, replies
 from services.intake.domain.grids import match_grid
 from services.intake.domain.normalize import parse_address
@@ -98,7 +98,7 @@ def test_an_order_from_a_registered_phone_or_address_is_special_care(
 def test_special_care_raises_priority_within_limits(
     before: Priority, steps: int, floor: Priority, after: Priority
 ) -> None:
-    assert care.raised(before, CareRules(raise_steps=steps, floor=floor)) == after
+    assert care.raised(before, steps, floor) == after
 
 
 # --- clustering -----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_who_is_answered_and_how(source: str, needs_reply: bool, channel: str | 
 )
 def test_a_reply_that_keeps_failing_backs_off_to_the_cap(attempts: int, seconds: int) -> None:
     rules = ReplyRules(quick_attempts=3, backoff_seconds=30, max_backoff_seconds=1800)
-    assert replies.next_attempt(attempts, T0, rules) == T0 + timedelta(seconds=seconds)
+    assert replies.next_attempt(attempts, T0, rules.backoff) == T0 + timedelta(seconds=seconds)
 
 
 # --- who a complaint or praise names --------------------------------------------------------------

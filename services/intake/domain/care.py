@@ -6,7 +6,6 @@ and unit, and the same room when both name one), is ``special_care`` and more ur
 
 from dataclasses import dataclass
 
-from services.intake.config import CareRules
 from services.intake.domain.phones import digits
 from shared.contracts import Address, Priority
 from shared.organisation import community_key
@@ -45,6 +44,7 @@ def find_entry(entries: list[CareEntry], phone: str | None, address: Address) ->
     return next((e for e in entries if entry_matches(e, phone, address)), None)
 
 
-def raised(priority: Priority, rules: CareRules) -> Priority:
-    index = min(PRIORITY_ORDER.index(priority) + rules.raise_steps, len(PRIORITY_ORDER) - 1)
-    return PRIORITY_ORDER[max(index, PRIORITY_ORDER.index(rules.floor))]
+def raised(priority: Priority, steps: int, floor: Priority) -> Priority:
+    """``steps`` more urgent, and at least ``floor`` (``care`` in config/intake.yaml)."""
+    index = min(PRIORITY_ORDER.index(priority) + steps, len(PRIORITY_ORDER) - 1)
+    return PRIORITY_ORDER[max(index, PRIORITY_ORDER.index(floor))]

@@ -7,10 +7,10 @@ their own call (``for_caller``).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.intake.config import ReplyRules
 from shared.clock import to_local
 from shared.contracts import OrderResolvedPayload
 
@@ -71,8 +71,18 @@ def reply_body(
     }
 
 
-def next_attempt(attempts: int, now: datetime, rules: ReplyRules) -> datetime:
-    """After ``attempts`` failed rounds: doubling from ``backoff_seconds`` to the cap."""
-    rounds = max(-(-attempts // rules.quick_attempts), 1)
-    delay = min(rules.backoff_seconds * 2 ** (rounds - 1), rules.max_backoff_seconds)
+@dataclass(frozen=True)
+class Backoff:
+    """How a failing reply waits (``replies`` in config/intake.yaml)."""
+
+    quick_attempts: int
+    """Tries in one round."""
+    first_seconds: float
+    max_seconds: float
+
+
+def next_attempt(attempts: int, now: datetime, backoff: Backoff) -> datetime:
+    """After ``attempts`` failed tries: doubling each round from ``first_seconds`` to the cap."""
+    rounds = max(-(-attempts // backoff.quick_attempts), 1)
+    delay = min(backoff.first_seconds * 2 ** (rounds - 1), backoff.max_seconds)
     return now + timedelta(seconds=delay)

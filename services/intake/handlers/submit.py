@@ -54,7 +54,9 @@ async def enrich(
     entries = await CareRepository(session).active_for(order.caller.phone, match.community_key)
     entry = care.find_entry(entries, order.caller.phone, p.address)
     if entry is not None:
-        update |= {"special_care": True, "priority": care.raised(p.priority, deps.rules.care)}
+        rules = deps.rules.care
+        raised = care.raised(p.priority, rules.raise_steps, rules.floor)
+        update |= {"special_care": True, "priority": raised}
     if p.named_worker_id is None:
         update["named_worker_id"] = named_worker(deps.org, p.category, p.title, p.content)
     return NormalizedOrder(
