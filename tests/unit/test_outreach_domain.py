@@ -43,7 +43,7 @@ def test_the_text_is_the_templates_with_beijing_times_filled_in() -> None:
     template = TEMPLATES.get("UM_RESTORATION")
     assert template is not None
     text = notices.render(
-        template,
+        template.text,
         community="古楼社区",
         start=None,
         end=datetime(2026, 12, 3, 7, 30, tzinfo=LOCAL_TZ),

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.outreach.config import NoticeTemplate
 from shared.clock import to_local
 from shared.contracts import LeavePeriod
 from shared.organisation import Grid, Organisation, community_key
@@ -34,7 +33,7 @@ def beijing_time(when: datetime) -> str:
 
 
 def render(
-    template: NoticeTemplate,
+    template: str,
     *,
     community: str,
     start: datetime | None,
@@ -43,7 +42,8 @@ def render(
     hotline: str,
     department: str,
 ) -> str:
-    return template.text.format(
+    """A template's text with its placeholders filled (config checked it names only these)."""
+    return template.format(
         community=community,
         start=beijing_time(start) if start else "",
         end=beijing_time(end) if end else "",

@@ -214,7 +214,7 @@ def _task(
     department = deps.org.department(campaign.department)
     who = notices.responsible(deps.org, department.code, community, leave, now)
     text = notices.render(
-        template,
+        template.text,
         community=community,
         start=campaign.starts_at,
         end=campaign.ends_at,
