@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+# The rule book's values live in the domain; named here too for the modules that read them
+# with the settings.
+from services.scoring.domain.rulebook import NO_ANNUAL_AWARD as NO_ANNUAL_AWARD
+from services.scoring.domain.rulebook import PAY_FORFEITED as PAY_FORFEITED
+from services.scoring.domain.rulebook import Entry, Flag, Ranking
+from services.scoring.domain.rulebook import Rule as Rule
+from services.scoring.domain.rulebook import RuleBook as RuleBook
 from shared.config import load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
@@ -29,66 +36,54 @@ class ScoringSettings(ServiceSettings):
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH = re.compile(MONTH_PATTERN)
 
-PAY_FORFEITED = "performance_pay_forfeited"
-NO_ANNUAL_AWARD = "no_annual_award"
-
-Entry = Literal["automatic", "manual", "ranking"]
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Rule(_Model):
+class RuleSpec(_Model):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     article: str
     label: str = Field(min_length=1, description="Chinese label, as people read it")
     points: int
     entry: Entry
-    flag: Literal["performance_pay_forfeited", "no_annual_award"] | None = None
+    flag: Flag | None = None
     evidence_required: bool = Field(
         False, description="A manual entry must name its evidence (a letter, a photo…)"
     )
     effective_from: str = Field("2000-01", pattern=MONTH_PATTERN)
 
-    @property
-    def kind(self) -> Literal["deduction", "bonus"]:
-        return "deduction" if self.points < 0 else "bonus"
 
-
-class Ranking(_Model):
+class RankingSpec(_Model):
     points: tuple[int, ...] = Field((5, 3, 2), min_length=1)
     ties: Literal["shared", "dense"] = "shared"
     scope: Literal["department", "company"] = "department"
     minimum_count: int = Field(1, ge=1)
     counts: dict[str, str] = Field(
-        default_factory=lambda: {
-            "RANK_CONSULTATIONS": "consultations",
-            "RANK_MESSAGES": "messages",
-            "RANK_ORDERS": "orders_handled",
-        },
-        description="ranking rule code → counter",
+        default_factory=lambda: dict(Ranking().counts), description="ranking rule code → counter"
     )
 
 
-class QuarterlyStars(_Model):
+class QuarterlyStarsSpec(_Model):
     count: int = Field(3, ge=1)
     criterion: Literal["average", "total"] = "average"
 
 
-class Unqualified(_Model):
+class UnqualifiedSpec(_Model):
     judged: Literal["monthly", "yearly"] = "yearly"
 
 
-class RuleBook(_Model):
+class RuleBookFile(_Model):
+    """``config/scoring_rules.yaml``: checked here, handed to the domain as its ``RuleBook``."""
+
     base: int = 100
     pass_line: int = 80
-    rules: tuple[Rule, ...] = Field(min_length=1)
-    ranking: Ranking = Field(default_factory=Ranking)
+    rules: tuple[RuleSpec, ...] = Field(min_length=1)
+    ranking: RankingSpec = Field(default_factory=RankingSpec)
     task_late_deadlines: tuple[str, ...] = ("resolve",)
     praise_categories: tuple[str, ...] = ("PRAISE",)
-    quarterly_stars: QuarterlyStars = Field(default_factory=QuarterlyStars)
-    unqualified: Unqualified = Field(default_factory=Unqualified)
+    quarterly_stars: QuarterlyStarsSpec = Field(default_factory=QuarterlyStarsSpec)
+    unqualified: UnqualifiedSpec = Field(default_factory=UnqualifiedSpec)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -110,22 +105,21 @@ class RuleBook(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-    def rule(self, code: str, month: str) -> Rule | None:
-        """The version of ``code`` in force in ``month`` (the latest that started by then)."""
-        versions = [r for r in self.rules if r.code == code and r.effective_from <= month]
-        return max(versions, key=lambda r: r.effective_from) if versions else None
+    def book(self) -> RuleBook:
+        """The checked file as the domain's plain values (pydantic builds the dataclasses)."""
+        return _AS_BOOK.validate_python(self.model_dump())
 
-    def in_force(self, month: str) -> list[Rule]:
-        codes = dict.fromkeys(r.code for r in self.rules)
-        return [rule for code in codes if (rule := self.rule(code, month)) is not None]
 
-    def rank_label(self, code: str, month: str) -> str:
-        rule = self.rule(code, month)
-        return rule.label if rule else code
+_AS_BOOK: TypeAdapter[RuleBook] = TypeAdapter(RuleBook)
+
+
+def rule_book(data: object) -> RuleBook:
+    """A rule book from data shaped as the file (tests, tools), checked as the file is."""
+    return RuleBookFile.model_validate(data).book()
 
 
 def load_rules(path: Path) -> RuleBook:
-    return load_yaml(path, RuleBook)
+    return load_yaml(path, RuleBookFile).book()
 
 
 @dataclass(frozen=True)
@@ -135,3 +129,10 @@ class ScoringDeps:
 
     book: RuleBook
     org: Organisation
+
+
+def load_deps(settings: ScoringSettings) -> ScoringDeps:
+    return ScoringDeps(
+        book=load_rules(settings.config_dir / settings.rules_file),
+        org=load_yaml(settings.config_dir / settings.org_file, Organisation),
+    )

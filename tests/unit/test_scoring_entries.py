@@ -1,5 +1,6 @@
 """Which events put what into the ledger by themselves (Art. 18 automatic items)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,7 +117,7 @@ def test_automatic_entries(_name: str, event: Any, expected: list[tuple[str, str
 
 
 def test_a_company_that_lists_resolve_breaches_makes_them_late_tasks() -> None:
-    book = BOOK.model_copy(update={"task_late_deadlines": ("resolve",)})
+    book = replace(BOOK, task_late_deadlines=("resolve",))
     breach = SlaBreachedPayload(deadline="resolve", due=AT, assignee_id="W-3", acknowledged=True)
     entries = automatic_entries(_order(SlaBreached, breach), book)
     assert [(e.worker_id, e.rule, e.points) for e in entries] == [("W-3", "TASK_LATE", -2)]

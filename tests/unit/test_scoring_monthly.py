@@ -1,8 +1,9 @@
 """A month's scores by hand: base 100, the ledger, the places, the closing and adjustments."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from services.scoring.config import NO_ANNUAL_AWARD, PAY_FORFEITED, RuleBook, load_rules
+from services.scoring.config import NO_ANNUAL_AWARD, PAY_FORFEITED, load_rules
 from services.scoring.domain.entries import LedgerEntry
 from services.scoring.domain.monthly import Worker, closing_entries, month_scores, rank_awards
 from shared.paths import CONFIG_DIR
@@ -137,9 +138,7 @@ def test_below_the_pass_line_fails_the_month() -> None:
 
 
 def test_one_company_wide_ranking_when_so_configured() -> None:
-    book = RuleBook.model_validate(
-        {**BOOK.model_dump(), "ranking": {**BOOK.ranking.model_dump(), "scope": "company"}}
-    )
+    book = replace(BOOK, ranking=replace(BOOK.ranking, scope="company"))
     awards = rank_awards(WORKERS, COUNTS, book)
     # consultations company-wide: A 9, B 9 (1st), C 3 (3rd), X 1 (4th: nothing).
     assert awards["W-X"]["RANK_CONSULTATIONS"].points == 0

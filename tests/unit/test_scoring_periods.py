@@ -1,6 +1,8 @@
 """Quarter stars, the best of the year, the unqualified: averages of closed months by hand."""
 
-from services.scoring.config import NO_ANNUAL_AWARD, RuleBook, Unqualified, load_rules
+from dataclasses import replace
+
+from services.scoring.config import NO_ANNUAL_AWARD, load_rules
 from services.scoring.domain.monthly import MonthScore, Worker
 from services.scoring.domain.periods import (
     months_of_quarter,
@@ -8,6 +10,7 @@ from services.scoring.domain.periods import (
     quarter_results,
     year_results,
 )
+from services.scoring.domain.rulebook import QuarterlyStars, Unqualified
 from shared.paths import CONFIG_DIR
 
 BOOK = load_rules(CONFIG_DIR / "scoring_rules.yaml")
@@ -63,9 +66,7 @@ def test_the_three_best_averages_of_the_quarter_are_stars_and_a_tie_for_third_sh
 
 
 def test_one_star_by_total() -> None:
-    book = RuleBook.model_validate(
-        {**BOOK.model_dump(), "quarterly_stars": {"count": 1, "criterion": "total"}}
-    )
+    book = replace(BOOK, quarterly_stars=QuarterlyStars(count=1, criterion="total"))
     stars = [r.worker.id for r in quarter_results("2026-Q3", Q3, book) if r.star]
     assert stars == ["W-1"]
 
@@ -83,9 +84,7 @@ def test_unqualified_by_the_years_average_or_by_any_month() -> None:
     yearly = {r.worker.id: r.unqualified for r in year_results("2026", Q3, BOOK)}
     assert yearly == {"W-1": False, "W-2": False, "W-3": False, "W-4": False, "W-5": True}
     # W-4's average is 95 but no month below 80; W-5's months 70 and 75 are.
-    monthly_book = RuleBook.model_validate(
-        {**BOOK.model_dump(), "unqualified": Unqualified(judged="monthly").model_dump()}
-    )
+    monthly_book = replace(BOOK, unqualified=Unqualified(judged="monthly"))
     scores = {m: list(s) for m, s in Q3.items()}
     scores["2026-07"][3] = score(4, "2026-07", 79)
     monthly = {r.worker.id: r.unqualified for r in year_results("2026", scores, monthly_book)}

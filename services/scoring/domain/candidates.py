@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
-from services.scoring.config import RuleBook
 from services.scoring.domain.counts import month_of
+from services.scoring.domain.rulebook import RuleBook
 from shared.clock import to_local
 from shared.contracts import (
     ActivityEvent,

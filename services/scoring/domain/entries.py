@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from services.scoring.config import Rule, RuleBook
 from services.scoring.domain.counts import month_of
+from services.scoring.domain.rulebook import Rule, RuleBook
 from services.scoring.domain.tasks import late_reason
 from shared.contracts import (
     ActivityEvent,

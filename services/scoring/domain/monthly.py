@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.scoring.config import RuleBook
 from services.scoring.domain.entries import LedgerEntry, entry_id_for
 from services.scoring.domain.ranking import Place, places
+from services.scoring.domain.rulebook import RuleBook
 
 Counts = Mapping[str, Mapping[str, int]]
 """worker → counter → count"""

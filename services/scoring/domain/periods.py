@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from services.scoring.config import NO_ANNUAL_AWARD, RuleBook
 from services.scoring.domain.monthly import MonthScore, Worker
+from services.scoring.domain.rulebook import NO_ANNUAL_AWARD, RuleBook
 
 ScoresByMonth = Mapping[str, Sequence[MonthScore]]
 
