@@ -9,15 +9,18 @@ the test's ``tmp_path``, so nothing else is shared between workers.
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import DeclarativeBase
 
 from gridline.broker import BrokerError, EmbeddedBroker, free_port
 from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory, require_postgres
 from tests.support.system import Environment
+from tests.support.units import OpenUnits, ServiceUnits
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -82,6 +85,22 @@ async def databases(
 @pytest.fixture
 def environment(kafka: EmbeddedBroker, databases: DatabaseFactory) -> Environment:
     return Environment(bootstrap=kafka.bootstrap, databases=databases)
+
+
+@pytest.fixture
+async def service_units(tmp_path: Path) -> AsyncIterator[OpenUnits]:
+    """For handler tests: ``await service_units(Base, now)`` is that service's tables on a SQLite
+    file with units of work that write to its outbox, as the running service's do."""
+    opened: list[ServiceUnits] = []
+
+    async def open_units(base: type[DeclarativeBase], now: datetime) -> ServiceUnits:
+        path = tmp_path / f"{base.__module__.split('.')[1]}-{len(opened)}.db"
+        opened.append(await ServiceUnits.open(base, path, now))
+        return opened[-1]
+
+    yield open_units
+    for units in opened:
+        await units.close()
 
 
 def load_example(name: str) -> Any:

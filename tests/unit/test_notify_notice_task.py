@@ -1,9 +1,7 @@
 """A notice task (通知任务) given by outreach is a message to its worker (issue 19): the
 ``notice_task`` rule of config/notify.yaml, planned once however often the event arrives."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,21 +11,15 @@ from services.notify.handlers import ACTIVITY_EVENTS
 from services.notify.store import Base, DeliveryRow
 from shared.clock import LOCAL_TZ
 from shared.contracts import NoticeTaskAssigned, NoticeTaskAssignedPayload
-from shared.db import Database
-from shared.unit_of_work import UnitOfWork
+from tests.support.units import OpenUnits, ServiceUnits
 
 NIGHT = datetime(2026, 12, 2, 4, 8, tzinfo=LOCAL_TZ)
 DEPS = load_deps(NotifySettings())
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}")
-    await database.start()
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    yield database
-    await database.stop()
+async def db(service_units: OpenUnits) -> ServiceUnits:
+    return await service_units(Base, NIGHT)
 
 
 def assigned(worker: str = "W-0303") -> NoticeTaskAssigned:
@@ -46,12 +38,10 @@ def assigned(worker: str = "W-0303") -> NoticeTaskAssigned:
     )
 
 
-async def test_a_notice_task_is_one_wecom_message_to_its_worker_once(db: Database) -> None:
+async def test_a_notice_task_is_one_wecom_message_to_its_worker_once(db: ServiceUnits) -> None:
     event = assigned()
     for _ in range(2):  # redelivered: nothing planned twice
-        async with db.transaction() as session:
-            out = await ACTIVITY_EVENTS[NoticeTaskAssigned](event, UnitOfWork(session, NIGHT), DEPS)
-            assert out == []
+        assert await db.handle(ACTIVITY_EVENTS[NoticeTaskAssigned], event, DEPS) == []
     async with db.transaction() as session:
         rows = list(await session.scalars(select(DeliveryRow)))
     assert [(r.notice, r.person_id, r.channel) for r in rows] == [

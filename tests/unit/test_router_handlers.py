@@ -1,9 +1,8 @@
 """The router's handlers and department commands on a real (SQLite) database, without a broker:
 escalation, stale events, returns, extensions, complaints, and refusals that change nothing."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -50,15 +49,14 @@ from shared.contracts import (
     OrderWithdrawn,
     OrderWithdrawnPayload,
 )
-from shared.db import Database
 from shared.http import ApiError as Refused
 from shared.http import refusal_status
 from shared.organisation import Organisation
 from shared.paths import CONFIG_DIR
 from shared.refusals import Refusal
-from shared.unit_of_work import UnitOfWork
 from shared.workdays import WorkCalendar
 from tests.support.builders import order_received
+from tests.support.units import OpenUnits, ServiceUnits
 
 BJ = ZoneInfo("Asia/Shanghai")
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=BJ)
@@ -74,13 +72,8 @@ MR_HEAD = Principal(role="head:METER_READING", subject="P-0100")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'router.db'}")
-    await database.start()
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    yield database
-    await database.stop()
+async def db(service_units: OpenUnits) -> ServiceUnits:
+    return await service_units(Base, WEDNESDAY_10)
 
 
 def received(order_id: str = "GL-1", **changes: Any) -> OrderReceived:
@@ -89,15 +82,14 @@ def received(order_id: str = "GL-1", **changes: Any) -> OrderReceived:
     return order_received(order_id, WEDNESDAY_10, **{**base, **changes})
 
 
-async def on(db: Database, event: OrderEvent, now: datetime = WEDNESDAY_10) -> Sequence[Event]:
+async def on(db: ServiceUnits, event: OrderEvent, now: datetime = WEDNESDAY_10) -> Sequence[Event]:
     handler = EVENTS.get(type(event))
     if handler is None:
         return []
-    async with db.transaction() as session:
-        return await handler(event, UnitOfWork(session, now), DEPS)
+    return await db.handle(handler, event, DEPS, now)
 
 
-async def order_row(db: Database, order_id: str = "GL-1") -> RoutedOrder:
+async def order_row(db: ServiceUnits, order_id: str = "GL-1") -> RoutedOrder:
     async with db.transaction() as session:
         row = await RoutingRepository(session).get(order_id)
     assert row is not None
@@ -119,14 +111,15 @@ def only_dispatch(events: Sequence[Event]) -> OrderDispatched:
     return found[0]
 
 
-async def command(db: Database, kind: Any, who: Any, order_id: str, *rest: Any) -> Sequence[Event]:
+async def command(
+    db: ServiceUnits, kind: Any, who: Any, order_id: str, *rest: Any
+) -> Sequence[Event]:
     """Runs the command as the bus does (one transaction, nothing kept when refused); a refusal
     comes out as the caller is answered over HTTP (status, code)."""
     *body, now = [r for r in rest if r is not DEPS]
     message = kind(order_id, who, *body)
     try:
-        async with db.transaction() as session:
-            return await COMMANDS[kind](message, UnitOfWork(session, now), DEPS)
+        return await db.handle(COMMANDS[kind], message, DEPS, now)
     except Refusal as refused:
         status = refusal_status(refused)
         raise Refused(status, refused.code, refused.detail, refused.field) from None
@@ -135,7 +128,9 @@ async def command(db: Database, kind: Any, who: Any, order_id: str, *rest: Any) 
 # --- escalation ---------------------------------------------------------------------------------
 
 
-async def test_an_unsigned_order_moves_from_a_to_b_when_its_ack_is_overdue(db: Database) -> None:
+async def test_an_unsigned_order_moves_from_a_to_b_when_its_ack_is_overdue(
+    db: ServiceUnits,
+) -> None:
     first = only_dispatch(await on(db, received()))
     assert (first.payload.assignee_id, first.payload.assignment_id) == ("W-0301", 1)
     assert (first.payload.ack_due - WEDNESDAY_10) == timedelta(minutes=30)
@@ -147,7 +142,7 @@ async def test_an_unsigned_order_moves_from_a_to_b_when_its_ack_is_overdue(db: D
     assert second.payload.ack_due == later + timedelta(minutes=30)
 
 
-async def test_a_stale_ack_overdue_changes_nothing(db: Database) -> None:
+async def test_a_stale_ack_overdue_changes_nothing(db: ServiceUnits) -> None:
     await on(db, received())
     await on(db, overdue(1))
     assert await on(db, overdue(1)) == []  # for assignment 1, already replaced by 2
@@ -158,7 +153,7 @@ async def test_a_stale_ack_overdue_changes_nothing(db: Database) -> None:
     assert (await order_row(db)).state == "acknowledged"
 
 
-async def test_nobody_signing_reaches_the_head_with_a_major_event(db: Database) -> None:
+async def test_nobody_signing_reaches_the_head_with_a_major_event(db: ServiceUnits) -> None:
     await on(db, received())
     assignees = []
     for number in (1, 2, 3):
@@ -177,13 +172,13 @@ async def test_nobody_signing_reaches_the_head_with_a_major_event(db: Database) 
     assert events[0].payload.notify == ("P-0200", "P-0400")  # type: ignore[union-attr]
 
 
-async def test_a_replayed_order_received_is_routed_once(db: Database) -> None:
+async def test_a_replayed_order_received_is_routed_once(db: ServiceUnits) -> None:
     event = received()
     await on(db, event)
     assert await on(db, event) == []
 
 
-async def test_leave_set_over_http_is_honoured_at_dispatch(db: Database) -> None:
+async def test_leave_set_over_http_is_honoured_at_dispatch(db: ServiceUnits) -> None:
     async with db.transaction() as session:
         session.add(
             RosterEntry(
@@ -199,7 +194,9 @@ async def test_leave_set_over_http_is_honoured_at_dispatch(db: Database) -> None
     assert dispatch.payload.skipped[0].reason == "W-0301 on leave until 12-03"
 
 
-async def test_an_incident_flagged_by_intake_reaches_the_head_and_dispatch(db: Database) -> None:
+async def test_an_incident_flagged_by_intake_reaches_the_head_and_dispatch(
+    db: ServiceUnits,
+) -> None:
     await on(db, received())
     incident = MajorEventRaised(
         order_id="GL-1",
@@ -218,13 +215,15 @@ async def test_an_incident_flagged_by_intake_reaches_the_head_and_dispatch(db: D
 # --- department actions ------------------------------------------------------------------------
 
 
-async def test_another_department_cannot_acknowledge_and_nothing_changes(db: Database) -> None:
-    await on(db, received())
+async def test_another_department_cannot_acknowledge_and_nothing_changes(db: ServiceUnits) -> None:
+    dispatch = only_dispatch(await on(db, received()))
+    assert await db.outbox() == [str(dispatch.event_id)]
     with pytest.raises(Refused) as refused:
         await command(db, Acknowledge, MR, "GL-1", WEDNESDAY_10)
     assert refused.value.status == 403
     row = await order_row(db)
     assert (row.state, row.assignment_id, row.assignee_id) == ("dispatched", 1, "W-0301")
+    assert await db.outbox() == [str(dispatch.event_id)]  # nothing published by a refusal
 
 
 INVALID_MOVES = [
@@ -235,7 +234,7 @@ INVALID_MOVES = [
 
 
 @pytest.mark.parametrize("action", [m[1] for m in INVALID_MOVES], ids=[m[0] for m in INVALID_MOVES])
-async def test_invalid_moves_are_refused_with_409(db: Database, action: str) -> None:
+async def test_invalid_moves_are_refused_with_409(db: ServiceUnits, action: str) -> None:
     await on(db, received())
     calls = {
         "resolve": (
@@ -258,7 +257,7 @@ async def test_invalid_moves_are_refused_with_409(db: Database, action: str) -> 
     assert (await order_row(db)).state == "dispatched"
 
 
-async def test_signing_twice_is_refused(db: Database) -> None:
+async def test_signing_twice_is_refused(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     with pytest.raises(Refused) as refused:
@@ -266,7 +265,7 @@ async def test_signing_twice_is_refused(db: Database) -> None:
     assert refused.value.status == 409
 
 
-async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Database) -> None:
+async def test_the_order_goes_through_its_life_and_each_step_says_who(db: ServiceUnits) -> None:
     await on(db, received())
     ack = await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     first = datetime(2026, 12, 2, 15, 0, tzinfo=BJ)
@@ -330,7 +329,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Databa
 # --- returns ---------------------------------------------------------------------------------
 
 
-async def test_a_returned_order_goes_to_the_department_the_reason_names(db: Database) -> None:
+async def test_a_returned_order_goes_to_the_department_the_reason_names(db: ServiceUnits) -> None:
     await on(db, received())
     events = await command(
         db,
@@ -353,7 +352,7 @@ async def test_a_returned_order_goes_to_the_department_the_reason_names(db: Data
     assert (row.department, row.state, row.returns) == ("METER_READING", "dispatched", 1)
 
 
-async def test_a_return_naming_nobody_goes_to_triage(db: Database) -> None:
+async def test_a_return_naming_nobody_goes_to_triage(db: ServiceUnits) -> None:
     await on(db, received())
     events = await command(
         db,
@@ -368,7 +367,7 @@ async def test_a_return_naming_nobody_goes_to_triage(db: Database) -> None:
     assert (dispatch.payload.department, dispatch.payload.chain_position) == ("DISPATCH", "TRIAGE")
 
 
-async def test_a_second_return_goes_to_the_head(db: Database) -> None:
+async def test_a_second_return_goes_to_the_head(db: ServiceUnits) -> None:
     await on(db, received())
     back = ReturnIn(reason="水表问题", target_department="METER_READING")
     await command(db, ReturnOrder, UM, "GL-1", back, WEDNESDAY_10, DEPS)
@@ -381,7 +380,9 @@ async def test_a_second_return_goes_to_the_head(db: Database) -> None:
 # --- extensions ---------------------------------------------------------------------------------
 
 
-async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(db: Database) -> None:
+async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(
+    db: ServiceUnits,
+) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
@@ -426,7 +427,9 @@ EXTENSION_REFUSALS = [
     [r[1:] for r in EXTENSION_REFUSALS],
     ids=[r[0] for r in EXTENSION_REFUSALS],
 )
-async def test_extensions_are_bounded(db: Database, days: int, when: datetime, status: int) -> None:
+async def test_extensions_are_bounded(
+    db: ServiceUnits, days: int, when: datetime, status: int
+) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     asked = ExtensionIn(extra_working_days=days, reason="等配件")
@@ -436,7 +439,7 @@ async def test_extensions_are_bounded(db: Database, days: int, when: datetime, s
     assert (await order_row(db)).extension_request is None
 
 
-async def test_a_refused_extension_keeps_the_deadline(db: Database) -> None:
+async def test_a_refused_extension_keeps_the_deadline(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
@@ -452,7 +455,7 @@ async def test_a_refused_extension_keeps_the_deadline(db: Database) -> None:
 
 
 async def test_a_complaint_is_verified_by_the_head_of_the_named_workers_department(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     complaint = received(category="COMPLAINT", category_label="投诉", named_worker_id="W-0101")
     dispatch = only_dispatch(await on(db, complaint))
@@ -473,7 +476,7 @@ async def test_a_complaint_is_verified_by_the_head_of_the_named_workers_departme
     assert twice.value.status == 409
 
 
-async def test_only_complaints_can_be_verified(db: Database) -> None:
+async def test_only_complaints_can_be_verified(db: ServiceUnits) -> None:
     await on(db, received())
     verdict = ComplaintVerdictIn(verified=True)
     with pytest.raises(Refused) as refused:
@@ -481,7 +484,7 @@ async def test_only_complaints_can_be_verified(db: Database) -> None:
     assert refused.value.status == 409
 
 
-async def test_a_reopened_order_goes_back_to_its_departments_chain(db: Database) -> None:
+async def test_a_reopened_order_goes_back_to_its_departments_chain(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     done = ResolveIn(handling_notes="更换阀门", public_reply="已修复")
@@ -508,7 +511,7 @@ def reopen(round_number: int = 2) -> OrderReopened:
     )
 
 
-async def resolved_by_b(db: Database) -> None:
+async def resolved_by_b(db: ServiceUnits) -> None:
     """A's ack ran out, so B (W-0302) signed and resolved it: B is the last holder."""
     await on(db, received())
     await on(db, overdue(1))
@@ -520,7 +523,7 @@ async def resolved_by_b(db: Database) -> None:
 
 
 async def test_a_reopened_order_goes_back_to_its_last_holder_for_its_second_round(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     await resolved_by_b(db)
     dispatch = only_dispatch(await on(db, reopen()))
@@ -533,7 +536,7 @@ async def test_a_reopened_order_goes_back_to_its_last_holder_for_its_second_roun
     assert [e.payload.round for e in again if isinstance(e, OrderResolved)] == [2]
 
 
-async def test_a_reopened_order_whose_holder_is_away_goes_down_the_chain(db: Database) -> None:
+async def test_a_reopened_order_whose_holder_is_away_goes_down_the_chain(db: ServiceUnits) -> None:
     await resolved_by_b(db)
     async with db.transaction() as session:
         session.add(
@@ -552,7 +555,7 @@ async def test_a_reopened_order_whose_holder_is_away_goes_down_the_chain(db: Dat
     assert dispatch.payload.round == 2
 
 
-async def test_a_withdrawn_order_takes_no_more_moves(db: Database) -> None:
+async def test_a_withdrawn_order_takes_no_more_moves(db: ServiceUnits) -> None:
     await on(db, received())
     withdrawn = OrderWithdrawn(
         order_id="GL-1",
@@ -568,7 +571,7 @@ async def test_a_withdrawn_order_takes_no_more_moves(db: Database) -> None:
     assert refused.value.status == 409
 
 
-async def test_a_return_after_two_working_days_is_refused(db: Database) -> None:
+async def test_a_return_after_two_working_days_is_refused(db: ServiceUnits) -> None:
     await on(db, received())
     # Dispatched on Wednesday 10:00: Friday 10:00 is the last moment to return it.
     friday_10 = datetime(2026, 12, 4, 10, 0, tzinfo=BJ)

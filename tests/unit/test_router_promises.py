@@ -2,9 +2,7 @@
 caller, published as AnswerPromised for the SLA's clock; a past time is a Chinese 422 and
 another department a 403, and a refusal publishes nothing."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,14 +21,13 @@ from shared.contracts import (
     OrderWithdrawn,
     OrderWithdrawnPayload,
 )
-from shared.db import Database
 from shared.http import refusal_status
 from shared.organisation import Organisation
 from shared.paths import CONFIG_DIR
 from shared.refusals import Refusal
-from shared.unit_of_work import UnitOfWork
 from shared.workdays import WorkCalendar
 from tests.support.builders import order_received
+from tests.support.units import OpenUnits, ServiceUnits
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=BJ)
@@ -44,32 +41,26 @@ OTHER = Principal(role="department:METER_READING", subject="W-0101")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'router.db'}")
-    await database.start()
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    async with database.transaction() as session:
-        address = Address(text="水城花园3号楼", community="水城花园")
-        event = order_received("GL-1", NOW, source="12345", source_ref="LC-1", address=address)
-        await EVENTS[type(event)](event, UnitOfWork(session, NOW), DEPS)
-    yield database
-    await database.stop()
+async def db(service_units: OpenUnits) -> ServiceUnits:
+    units = await service_units(Base, NOW)
+    address = Address(text="水城花园3号楼", community="水城花园")
+    event = order_received("GL-1", NOW, source="12345", source_ref="LC-1", address=address)
+    await units.handle(EVENTS[type(event)], event, DEPS)
+    return units
 
 
-async def promise(db: Database, who: Principal, at: datetime, note: str = "") -> list[Event]:
-    async with db.transaction() as session:
-        message = PromiseAnswer("GL-1", who, PromiseIn(promised_at=at, note=note))
-        return list(await COMMANDS[PromiseAnswer](message, UnitOfWork(session, NOW), DEPS))
+async def promise(db: ServiceUnits, who: Principal, at: datetime, note: str = "") -> list[Event]:
+    message = PromiseAnswer("GL-1", who, PromiseIn(promised_at=at, note=note))
+    return list(await db.handle(COMMANDS[PromiseAnswer], message, DEPS))
 
 
-async def refused(db: Database, who: Principal, at: datetime) -> Refusal:
+async def refused(db: ServiceUnits, who: Principal, at: datetime) -> Refusal:
     with pytest.raises(Refusal) as caught:
         await promise(db, who, at)
     return caught.value
 
 
-async def test_the_holder_promises_a_time_and_it_is_published(db: Database) -> None:
+async def test_the_holder_promises_a_time_and_it_is_published(db: ServiceUnits) -> None:
     at = NOW + timedelta(hours=3)
     (event,) = await promise(db, HOLDER, at, "已告知来电人 13906351234 下午答复")
     assert isinstance(event, AnswerPromised)
@@ -81,29 +72,31 @@ async def test_the_holder_promises_a_time_and_it_is_published(db: Database) -> N
     )
     assert (payload.assignee_id, payload.assignment_id) == ("W-0301", 1)
     assert "13906351234" not in payload.note  # masked as it is parsed
+    assert (await db.outbox())[-1] == str(event.event_id)  # in the command's own transaction
 
 
 @pytest.mark.parametrize("at", [NOW, NOW - timedelta(minutes=5)])
-async def test_a_time_not_ahead_is_a_chinese_422_on_promised_at(db: Database, at: datetime) -> None:
+async def test_a_time_not_ahead_is_a_chinese_422_on_promised_at(
+    db: ServiceUnits, at: datetime
+) -> None:
     refusal = await refused(db, HOLDER, at)
     assert (refusal_status(refusal), refusal.field) == (422, "promised_at")
     assert "约定答复时间 2026-12-02" in str(refusal.detail)
     assert "北京时间" in str(refusal.detail)
 
 
-async def test_another_department_may_not_promise_for_the_holder(db: Database) -> None:
+async def test_another_department_may_not_promise_for_the_holder(db: ServiceUnits) -> None:
     refusal = await refused(db, OTHER, NOW + timedelta(hours=1))
     assert refusal_status(refusal) == 403
 
 
-async def test_a_withdrawn_order_takes_no_promise(db: Database) -> None:
+async def test_a_withdrawn_order_takes_no_promise(db: ServiceUnits) -> None:
     withdrawn = OrderWithdrawn(
         order_id="GL-1",
         occurred_at=NOW,
         producer="intake",
         payload=OrderWithdrawnPayload(message_id="M-1", at=NOW),
     )
-    async with db.transaction() as session:
-        await EVENTS[OrderWithdrawn](withdrawn, UnitOfWork(session, NOW), DEPS)
+    await db.handle(EVENTS[OrderWithdrawn], withdrawn, DEPS)
     refusal = await refused(db, HOLDER, NOW + timedelta(hours=1))
     assert (refusal_status(refusal), refusal.field) == (409, "state")
