@@ -116,7 +116,7 @@ class ServiceSettings(BaseSettings):
     clock_start: AwareDatetime | None = Field(
         None,
         description="Demos and tests only: the service's clock starts at this instant and runs "
-        "on from there; set it for all four services to run a whole system on a chosen date. "
+        "on from there; set it for every service to run a whole system on a chosen date. "
         "Refused outside the embedded default (with a production token secret)",
     )
 
