@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
 from services.outreach import exports, metrics, queries
 from services.outreach.config import OutreachDeps
@@ -35,35 +35,19 @@ from services.outreach.schemas import (
     TrainingView,
 )
 from services.outreach.store import CampaignRow, OutreachRepository, TaskRow
+from shared import state
 from shared.auth import Principal
 from shared.clock import to_local
 from shared.http import require
 from shared.params import Limit, PathKey, QueryKey, Year
 from shared.refusals import NotFound
-from shared.runtime import ServiceRuntime
-from shared.unit_of_work import CommandBus
+from shared.state import Runtime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
-
-
-def deps_of(request: Request) -> OutreachDeps:
-    deps: OutreachDeps = request.app.state.deps
-    return deps
-
-
-def bus_of(request: Request) -> CommandBus[OutreachDeps]:
-    bus: CommandBus[OutreachDeps] = request.app.state.bus
-    return bus
-
-
-Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
-Deps = Annotated[OutreachDeps, Depends(deps_of)]
-Bus = Annotated[CommandBus[OutreachDeps], Depends(bus_of)]
+Deps = state.Deps[OutreachDeps]
+Bus = state.Bus[OutreachDeps]
 Starter = Annotated[Principal, Depends(require("operator", "head"))]
 Staff = Annotated[Principal, Depends(require("head", "department"))]
 Reader = Annotated[Principal, Depends(require("head", "department", "ops", "operator"))]

@@ -5,9 +5,9 @@ and answer from what it committed. The runtime, the bus and the deps come from `
 """
 
 import re
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from services.scoring import exports, queries
@@ -34,13 +34,14 @@ from services.scoring.schemas import (
     MonthView,
     PeriodView,
 )
+from shared import state
 from shared.auth import Principal
 from shared.contracts import MonthClosed
 from shared.http import ApiError, principal, require
 from shared.params import PathKey
 from shared.refusals import Invalid
 from shared.runtime import ServiceRuntime
-from shared.unit_of_work import CommandBus
+from shared.state import Runtime
 
 MONTH = re.compile(MONTH_PATTERN)
 MONTH_FILE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))(?:\.(xlsx|csv))?$")
@@ -52,21 +53,8 @@ DOWNLOADS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _runtime(request: Request) -> ServiceRuntime:
-    return cast(ServiceRuntime, request.app.state.runtime)
-
-
-def _deps(request: Request) -> ScoringDeps:
-    return cast(ScoringDeps, request.app.state.deps)
-
-
-def _bus(request: Request) -> CommandBus[ScoringDeps]:
-    return cast(CommandBus[ScoringDeps], request.app.state.bus)
-
-
-Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
-Deps = Annotated[ScoringDeps, Depends(_deps)]
-Bus = Annotated[CommandBus[ScoringDeps], Depends(_bus)]
+Deps = state.Deps[ScoringDeps]
+Bus = state.Bus[ScoringDeps]
 Reader = Annotated[Principal, Depends(principal)]
 Head = Annotated[Principal, Depends(require("head"))]
 Office = Annotated[Principal, Depends(require("ops"))]

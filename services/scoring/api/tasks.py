@@ -5,13 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from services.scoring import queries
-from services.scoring.api.scores import Bus, Deps, Runtime
+from services.scoring.api.scores import Bus, Deps
 from services.scoring.domain.grid_workers import workers_seen_by
 from services.scoring.handlers import AssignTask, FinishTask
 from services.scoring.schemas import DoneRequest, TaskRequest, TaskView
 from shared.auth import Principal
 from shared.http import require
 from shared.params import Limit, Offset, PathKey
+from shared.state import Runtime
 
 router = APIRouter(prefix="/v1")
 
