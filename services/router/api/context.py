@@ -1,27 +1,11 @@
-"""What every route gets through FastAPI dependencies: the service's runtime (database, clock),
-its command bus and its deps bundle, all set on ``app.state`` by ``app.create_app``."""
-
-from typing import Annotated, cast
-
-from fastapi import Depends, Request
+"""The router's types for what routes read from ``app.state`` (``shared.state``): the runtime
+(database, clock), the command bus and the deps bundle."""
 
 from services.router.config import RouterDeps
-from shared.runtime import ServiceRuntime
-from shared.unit_of_work import CommandBus
+from shared import state
+from shared.state import Runtime
 
+__all__ = ["Bus", "Deps", "Runtime"]
 
-def _runtime(request: Request) -> ServiceRuntime:
-    return cast(ServiceRuntime, request.app.state.runtime)
-
-
-def _bus(request: Request) -> CommandBus[RouterDeps]:
-    return cast(CommandBus[RouterDeps], request.app.state.bus)
-
-
-def _deps(request: Request) -> RouterDeps:
-    return cast(RouterDeps, request.app.state.deps)
-
-
-Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
-Bus = Annotated[CommandBus[RouterDeps], Depends(_bus)]
-Deps = Annotated[RouterDeps, Depends(_deps)]
+Bus = state.Bus[RouterDeps]
+Deps = state.Deps[RouterDeps]

@@ -10,7 +10,8 @@ in the outbox, or nothing when a handler refuses.
 - ``orders``: a department's actions on its orders; ``deadlines``: returns and extensions;
   ``promises``: the answer time promised to a caller (约定答复时间);
 - ``roster``: roster and leave changes, each on the record;
-- ``commands``: the command messages themselves.
+- ``commands``: the command messages themselves;
+- ``coverage``: the coverage look-ahead, the router's own loop (read-only).
 """
 
 from typing import Any
@@ -41,6 +42,7 @@ from services.router.handlers.commands import (
     SplitOff,
     VerifyComplaint,
 )
+from services.router.handlers.coverage import CheckCoverage, check_coverage
 from shared.contracts import (
     AckOverdue,
     DuplicateLinked,
@@ -85,4 +87,5 @@ COMMANDS: dict[type[Any], Handler[Any, RouterDeps]] = {
     SetOverrides: roster.set_overrides,
     SetRotation: roster.set_rotation,
     SetSwaps: roster.set_swaps,
+    CheckCoverage: check_coverage,  # the coverage loop's round (read-only)
 }
