@@ -3,9 +3,9 @@ Everything here reads; the service's writes come from the order log alone."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
 from services.sla import queries, rates
@@ -14,6 +14,7 @@ from services.sla.domain.rates import month_of
 from services.sla.duty_board import BoardQueries, duty_board
 from services.sla.queries import Scope, SlaQueries
 from services.sla.schemas import AtRiskList, DutyBoard, OrderClocks, Overview, Rates
+from shared import state
 from shared.auth import Principal
 from shared.http import principal
 from shared.params import MONTH_PATTERN, KeyList, Limit, PathKey
@@ -24,17 +25,13 @@ from shared.runtime import ServiceRuntime
 @dataclass(frozen=True)
 class SlaContext:
     """What the routes read with: the runtime (database, clock) and the dashboard's settings;
-    ``app`` puts it on ``app.state.sla``."""
+    ``app`` puts it on ``app.state.context`` (``shared.state``)."""
 
     runtime: ServiceRuntime
     department_names: dict[str, str] = field(default_factory=dict)
     refresh_seconds: int = 15
     console_url: str = ""
     risk_window: timedelta = timedelta(hours=24)
-
-
-def context(request: Request) -> SlaContext:
-    return cast(SlaContext, request.app.state.sla)
 
 
 def scope_of(who: Principal) -> Scope:
@@ -44,7 +41,7 @@ def scope_of(who: Principal) -> Scope:
     return Scope()
 
 
-Context = Annotated[SlaContext, Depends(context)]
+Context = state.Context[SlaContext]
 Reader = Annotated[Principal, Depends(principal)]
 router = APIRouter()
 

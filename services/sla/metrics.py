@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sla.domain.calendar import local_month_start
 from services.sla.domain.numbers import resolved_per_department
 from services.sla.domain.rates import Tally, by_department, month_bounds, month_of
 from services.sla.queries import Scope, SlaQueries
 from services.sla.store import RateRepository
-from shared.db import Database
 
 FIRED = Counter(
     "gridline_sla_deadlines_fired_total",
@@ -93,15 +93,15 @@ def poller_started(now: datetime) -> None:
     LAST_FIRED.set(now.timestamp())
 
 
-async def recount(db: Database, now: datetime) -> None:
-    async with db.snapshot() as session:
-        q = SlaQueries(session, Scope())
-        open_deadlines = await q.deadline_counts("open")
-        open_orders = await q.open_orders()
-        on_time = await q.on_time(local_month_start(now))
-        overdue = await q.overdue_open(now, OVERDUE_GRACE)
-        start, end = month_bounds(month_of(now))
-        month = by_department(await RateRepository(session).counts(start, end, None))
+async def recount(session: AsyncSession, now: datetime) -> None:
+    """On one snapshot (its caller's), so that the gauges agree with each other."""
+    q = SlaQueries(session, Scope())
+    open_deadlines = await q.deadline_counts("open")
+    open_orders = await q.open_orders()
+    on_time = await q.on_time(local_month_start(now))
+    overdue = await q.overdue_open(now, OVERDUE_GRACE)
+    start, end = month_bounds(month_of(now))
+    month = by_department(await RateRepository(session).counts(start, end, None))
     OPEN_DEADLINES.clear()
     for kind, n in open_deadlines.items():
         OPEN_DEADLINES.labels(kind).set(n)

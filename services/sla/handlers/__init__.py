@@ -1,5 +1,5 @@
 """The SLA service's writes. Order events start, move and stop an order's deadlines
-(``orders``, ``deadlines``, ``incidents``); the due ones are fired by the poller in ``jobs``.
+(``orders``, ``deadlines``, ``incidents``); the due ones are fired by the poller (``poller``).
 
 A handler emits nothing of its own but ``ResolveDeadlineSet`` when the order's 办结时限 changed
 (``resolve``), so that the router's inbox shows the deadline this service breaches on. A new
@@ -7,7 +7,8 @@ order and a dispatch say it themselves (they know the deadline they open); the o
 that can open or move it are watched (read before and after: ``watching_resolve``; issue 14);
 the rest leave it where it was or close it, and a closed one is not said.
 
-The service takes no commands: its HTTP side only reads.
+The service takes no commands from people (its HTTP side only reads): ``COMMANDS`` holds its
+own loops' rounds, the poller and the gauges' recount.
 """
 
 from collections.abc import Sequence
@@ -32,6 +33,12 @@ from services.sla.handlers.orders import (
     order_resolved,
     order_returned,
     order_withdrawn,
+)
+from services.sla.handlers.poller import (
+    FireDue,
+    RecountGauges,
+    fire_due_deadlines,
+    recount_gauges,
 )
 from services.sla.handlers.rates import (
     also,
@@ -117,4 +124,7 @@ EVENTS: dict[type[Any], Handler[Any, SlaDeps]] = {
     AnswerPromised: answer_promised,  # 约定答复时间 (Art. 14)
 }
 
-COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {}
+COMMANDS: dict[type[Any], Handler[Any, SlaDeps]] = {
+    FireDue: fire_due_deadlines,  # the poller: due deadlines → SlaWarning / SlaBreached
+    RecountGauges: recount_gauges,  # read-only: the gauges from the database
+}
