@@ -3,7 +3,7 @@ deliveries, Alertmanager's webhook receiver, and the signed links in messages.""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 
 from services.notify import queries
 from services.notify.config import NotifyDeps
@@ -17,31 +17,14 @@ from services.notify.schemas import (
     MessageView,
 )
 from shared import order_links as links
+from shared import state
 from shared.auth import Principal
 from shared.http import ApiError, principal, require
 from shared.params import Limit, Offset, PathKey, QueryKey
-from shared.runtime import ServiceRuntime
-from shared.unit_of_work import CommandBus
+from shared.state import Runtime
 
-
-def runtime_of(request: Request) -> ServiceRuntime:
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
-
-
-def deps_of(request: Request) -> NotifyDeps:
-    deps: NotifyDeps = request.app.state.deps
-    return deps
-
-
-def bus_of(request: Request) -> CommandBus[NotifyDeps]:
-    bus: CommandBus[NotifyDeps] = request.app.state.bus
-    return bus
-
-
-Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
-Deps = Annotated[NotifyDeps, Depends(deps_of)]
-Bus = Annotated[CommandBus[NotifyDeps], Depends(bus_of)]
+Deps = state.Deps[NotifyDeps]
+Bus = state.Bus[NotifyDeps]
 Reader = Annotated[Principal, Depends(principal)]
 Ops = Annotated[Principal, Depends(require("ops"))]
 

@@ -9,14 +9,21 @@ event, person and channel) for each crash between sending and recording, and non
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
 from sqlalchemy import func, select
 
 from services.notify import metrics
 from services.notify.channels import Channel, Outgoing
-from services.notify.config import NotifyDeps
+from services.notify.channels.local import LocalReceiver
+from services.notify.channels.robot import WeComRobot
+from services.notify.channels.sms import AliyunSms
+from services.notify.channels.webhook import Webhook
+from services.notify.channels.wecom import WeComApp
+from services.notify.config import NotifyDeps, NotifySettings
 from services.notify.domain.outcome import Outcome, RetryPolicy, after
 from services.notify.domain.plan import GROUP_CHANNELS
 from services.notify.handlers.deliveries import failed_event
@@ -24,6 +31,7 @@ from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryReposi
 from shared import failpoints
 from shared.contracts import Event
 from shared.logging import get_logger
+from shared.loops import Background
 from shared.masking import mask_phone
 from shared.outbound import Outbound, OutboundSender
 from shared.runtime import ServiceRuntime
@@ -31,6 +39,47 @@ from shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 BATCH = 20
+
+
+def build_channels(
+    s: NotifySettings, client: httpx.AsyncClient, local: LocalReceiver
+) -> dict[str, Channel]:
+    """A channel without its credentials is the local receiver (the embedded default)."""
+    return {
+        "wecom_app": (
+            WeComApp(
+                client, s.wecom_base_url, s.wecom_corp_id, s.wecom_corp_secret, s.wecom_agent_id
+            )
+            if s.wecom_corp_id and s.wecom_corp_secret
+            else local
+        ),
+        "wecom_robot": WeComRobot(client, s.wecom_robot_url) if s.wecom_robot_url else local,
+        "sms": (
+            AliyunSms(
+                client,
+                s.sms_base_url,
+                s.sms_access_key_id,
+                s.sms_access_key_secret,
+                s.sms_sign_name,
+            )
+            if s.sms_access_key_id and s.sms_access_key_secret
+            else local
+        ),
+        "webhook": Webhook(client, s.webhook_url) if s.webhook_url else local,
+    }
+
+
+def deliverer(
+    deps: NotifyDeps, client: httpx.AsyncClient
+) -> Callable[[ServiceRuntime], Background]:
+    """The delivery loop on a runtime: the channels send through ``client`` (closed by the app
+    once the runtime has stopped); without credentials, into the local receiver's table."""
+
+    def make(runtime: ServiceRuntime) -> Background:
+        local = LocalReceiver(runtime.db, runtime.clock)
+        return Deliverer(runtime, deps, build_channels(deps.settings, client, local)).run
+
+    return make
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ async def resolve(app: FastAPI, order_id: str) -> None:
     runtime = app.state.runtime
     async with runtime.db.transaction() as session:
         uow = UnitOfWork(session=session, now=datetime.now(UTC))
-        await queue_reply_on_resolution(event, uow, app.state.commands.deps)
+        await queue_reply_on_resolution(event, uow, app.state.deps)
 
 
 async def reply_cycles(app: FastAPI, order_id: str) -> list[int]:

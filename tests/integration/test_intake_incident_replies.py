@@ -58,7 +58,7 @@ async def resolve(app: FastAPI, order_id: str, primary: str | None, incident: st
     )
     async with app.state.runtime.db.transaction() as session:
         uow = UnitOfWork(session=session, now=datetime.now(UTC))
-        await queue_reply_on_resolution(event, uow, app.state.commands.deps)
+        await queue_reply_on_resolution(event, uow, app.state.deps)
 
 
 async def told(app: FastAPI, order_id: str) -> dict[str, Any]:
