@@ -189,7 +189,7 @@ def serve(
     except ValidationError as exc:
         typer.secho(f"{service}: bad setting:\n{describe_invalid(exc)}", fg="red", err=True)
         raise typer.Exit(2) from None
-    settings = application.state.runtime.settings
+    settings = application.state.settings
     serve_quietly(application, settings.host, settings.resolved_port())
 
 

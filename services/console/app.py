@@ -1,11 +1,6 @@
-"""The one place that wires the console: settings, files, accounts database, the services'
-client, sessions and the pages."""
+"""The console, declared through the same builder as the services (``shared.service``): its clock
+picked the one way, its context and lifespan (``runtime``), sessions, static files and pages."""
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,107 +9,32 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from services.console.api import build_pages
 from services.console.api.errors import FormLimit, install_pages_errors
-from services.console.api.web import (
-    ConsoleContext,
-    make_templates,
-)
 from services.console.config import ConsoleSettings, load_deps
-from services.console.domain.accounts import LockPolicy, demo_accounts
-from services.console.domain.sessions import SessionPolicy
-from services.console.handlers import AccountDeps, Accounts, SeedAccounts
-from services.console.live.reader import EventReader
-from services.console.queries import Services
-from shared.clock import Clock, SystemClock
-from shared.db import Database
-from shared.logging import get_logger
-from shared.migrations import upgrade
-from shared.runtime import cancel_all
+from services.console.runtime import MIGRATIONS, console_context, lifespan
+from shared.clock import Clock
+from shared.service import make_app, service_clock, set_state
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["MIGRATIONS", "create_app"]
 STATIC = Path(__file__).parent / "static"
-log = get_logger(__name__)
-
-
-@dataclass
-class ConsoleRuntime:
-    """What `gridline serve` reads from every service: its settings."""
-
-    settings: ConsoleSettings
-
-
-async def seed_demo_accounts(ctx: ConsoleContext) -> int:
-    """The demo organisation's accounts, once, into an empty accounts table."""
-    command = SeedAccounts(tuple(demo_accounts(ctx.deps.org)), ctx.settings.demo_password)
-    created: int = (await ctx.accounts.handle(command)).answer
-    return created
 
 
 def create_app(settings: ConsoleSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ConsoleSettings()
     settings.refuse_dev_secrets()
     deps = load_deps(settings)
-    clock = clock or SystemClock()
-    db = Database(settings.resolved_database_url())
-    policy = LockPolicy(settings.lockout_attempts, timedelta(minutes=settings.lockout_minutes))
-    sessions = SessionPolicy(timedelta(hours=settings.session_hours))
-    ctx = ConsoleContext(
-        settings=settings,
-        deps=deps,
-        services=Services(settings, clock),
-        db=db,
-        clock=clock,
-        accounts=Accounts(db, clock, AccountDeps(policy, sessions)),
-        templates=make_templates(deps, clock),
-    )
+    clock = service_clock(settings, clock)
+    ctx = console_context(settings, deps, clock)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ctx.db.start()
-        await upgrade(ctx.db, MIGRATIONS)
-        if settings.demo_accounts:
-            created = await seed_demo_accounts(ctx)
-            if created:
-                log.info("demo_accounts_created", count=created)
-        await ctx.services.start()
-        live = []
-        if settings.live_pages:
-            live.append(asyncio.create_task(_reader(ctx).run(), name="console-live"))
-        app.state.ready = True
-        try:
-            yield
-        finally:
-            app.state.ready = False
-            ctx.hub.close()  # open streams end, so the server's shutdown need not wait on them
-            await cancel_all(live, 5.0)
-            await ctx.services.stop()
-            await ctx.db.stop()
+    def install(app: FastAPI) -> None:
+        _install_middleware(app, settings)
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        install_pages_errors(app)
 
-    app = FastAPI(
-        title="Gridline console",
-        version="1",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
+    app = make_app("Gridline console", "", lifespan(ctx), install, [build_pages()], docs=False)
+    set_state(
+        app, settings=settings, clock=clock, runtime=None, bus=ctx.accounts, deps=deps, context=ctx
     )
-    app.state.console = ctx
-    app.state.runtime = ConsoleRuntime(settings)
-    _install_middleware(app, settings)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(build_pages())
-    install_pages_errors(app)
     return app
-
-
-def _reader(ctx: ConsoleContext) -> EventReader:
-    settings, topics = ctx.settings, ctx.settings.topics()
-    return EventReader(
-        settings.kafka_bootstrap,
-        topics.orders,
-        topics.activity,
-        ctx.hub,
-        fetch_wait_ms=settings.live_fetch_wait_ms,
-    )
 
 
 def _install_middleware(app: FastAPI, settings: ConsoleSettings) -> None:

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from shared import order_links
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
+from tests.support.clocks import RunningClock
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.routes import (
@@ -162,16 +163,6 @@ LAST = (
     "router POST /v1/orders/{order_id}/return",
     "scoring POST /v1/months/{month}/close",
 )
-
-
-class RunningClock:
-    """Real time, shifted to start at a chosen instant (the A post is at work then)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 def example(name: str) -> Any:
@@ -723,7 +714,7 @@ async def test_every_console_page_and_form_answers_each_role_by_the_consoles_rul
         )
         assert entry.status_code == 201 and notice.status_code == 201, (entry.text, notice.text)
         assert assigned.status_code == 201, assigned.text
-        settings = console.app.state.console.settings
+        settings = console.app.state.context.settings
         claims = order_links.LinkClaims(own_order, OWN_WORKER, None)
         link = order_links.sign(
             settings.token_secret, claims, datetime.now(UTC), timedelta(hours=1)
@@ -738,7 +729,7 @@ async def test_every_console_page_and_form_answers_each_role_by_the_consoles_rul
             "token": link,
         }
         record = ServiceCalls()
-        record.watch(console.app.state.console.services)
+        record.watch(console.app.state.context.services)
         transport = httpx.ASGITransport(app=console.app)
         async with AsyncExitStack() as stack:
             clients: dict[str | None, httpx.AsyncClient] = {}

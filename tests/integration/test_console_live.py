@@ -54,7 +54,7 @@ async def event_named(lines: AsyncIterator[str], wanted: str) -> dict[str, str]:
 async def live_console(environment: Environment) -> AsyncIterator[str]:
     await ensure_topics(environment.bootstrap, environment.topics.specs(3))
     async with running_console(environment, {}) as console:
-        settings = console.app.state.console.settings
+        settings = console.app.state.context.settings
         settings.live_heartbeat_seconds = 0.3  # the session is checked at each heartbeat
         async with listening(console.app) as base:
             yield base

@@ -72,7 +72,7 @@ async def running_console(
         client = await stack.enter_async_context(serve(console))
         for username, name, role in accounts:
             spec = AccountSpec(username, name, role)
-            await console.state.console.accounts.handle(AddUser(spec, DEMO_PASSWORD))
+            await console.state.context.accounts.handle(AddUser(spec, DEMO_PASSWORD))
         yield Console(client, console)
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gridline.broker import free_port
-from services.console import app as app_module
+from services.console import runtime as app_module
 from services.console.app import create_app
 from services.console.config import ConsoleSettings
 from services.console.domain.accounts import demo_accounts

@@ -17,6 +17,7 @@ from services.console.handlers import Accounts
 from services.console.live.hub import Hub
 from services.console.queries import Caller, ServiceError, Services
 from services.console.store import SessionRepository, UserRow
+from shared import state
 from shared.clock import Clock
 from shared.db import Database
 from shared.masking import mask_phone
@@ -104,12 +105,7 @@ def make_templates(deps: ConsoleDeps, clock: Clock) -> Jinja2Templates:
     return templates
 
 
-def context_of(request: Request) -> ConsoleContext:
-    ctx: ConsoleContext = request.app.state.console
-    return ctx
-
-
-Ctx = Annotated[ConsoleContext, Depends(context_of)]
+Ctx = state.Context[ConsoleContext]
 
 
 def csrf_token(request: Request) -> str:
@@ -190,7 +186,7 @@ def back_to(path: str) -> RedirectResponse:
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> Response:
-    ctx = context_of(request)
+    ctx: ConsoleContext = state.context(request)
     return render(
         request, ctx, "error.html", status_code=status, title=title, message=message, code=status
     )
