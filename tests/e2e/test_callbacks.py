@@ -17,11 +17,11 @@ from tests.e2e.test_duty_room import console_on_a_port
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     sign_and_resolve,
     view,
 )
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 

@@ -10,11 +10,11 @@ import pytest
 
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     sign_and_resolve,
 )
 from tests.integration.test_notify_chased import HEAD, HOLDER, texts, told
+from tests.support.clocks import RunningClock
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token

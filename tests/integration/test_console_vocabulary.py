@@ -19,10 +19,10 @@ from tests.integration.test_authorization import (
     CONSOLE_USERS,
     MONTH,
     ORDER_DAY_0930,
-    RunningClock,
     console_routes,
     example,
 )
+from tests.support.clocks import RunningClock
 from tests.support.console import csrf_of, running_console, sign_in
 from tests.support.polling import eventually
 from tests.support.routes import OWN, OWN_WORKER, fill, headers

@@ -4,7 +4,7 @@ round with new deadlines, whose 办结 owes a second reply while scoring counts 
 once; a resent follow-up changes nothing; a 撤单 stops every clock and owes no reply."""
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from services.scoring.store import InboxRow
 from shared.clock import LOCAL_TZ
 from shared.paths import EXAMPLES_DIR
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
 
@@ -25,14 +26,6 @@ HEAD = token("head:USER_MAINTENANCE", "P-0200")
 # Friday 2026-11-27, a working day's day shift (the example order came in at 09:15): the
 # grid's A post W-0301 is at work, whatever the hour or date the test runs at.
 ORDER_DAY_0930 = datetime(2026, 11, 27, 9, 30, tzinfo=LOCAL_TZ)
-
-
-class RunningClock:
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 def followup(name: str, **changes: Any) -> dict[str, Any]:

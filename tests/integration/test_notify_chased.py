@@ -10,11 +10,11 @@ import pytest
 from tests.integration.test_followup_flow import (
     OPERATOR,
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     followup,
     post,
 )
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from shared.clock import Clock, ManualClock
-from tests.integration.test_followup_flow import A_POST, OPERATOR, ORDER_DAY_0930, RunningClock
+from tests.integration.test_followup_flow import A_POST, OPERATOR, ORDER_DAY_0930
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 

@@ -1,11 +1,12 @@
 """A real 12345 order through all four services, on the real broker and a real database."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from shared.clock import LOCAL_TZ
+from tests.support.clocks import RunningClock
 from tests.support.kafka import events_of
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
@@ -13,16 +14,6 @@ from tests.support.system import Environment, run_system, token
 pytestmark = pytest.mark.integration
 
 OPERATOR = token("operator")
-
-
-class RunningClock:
-    """Real time, shifted to start at a chosen instant: who is on duty depends on the time."""
-
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 # Friday 2026-11-27, a working day's day shift, just after the example order was accepted

@@ -6,7 +6,7 @@ the order view of the department the order was given to, which needs it to call 
 import io
 import json
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from sqlalchemy import Table, select
 from shared.clock import LOCAL_TZ, ManualClock
 from shared.db import Database
 from shared.masking import unmasked_phones
+from tests.support.clocks import RunningClock
 from tests.support.console import running_console, sign_in
 from tests.support.kafka import produce, read_all, read_json
 from tests.support.polling import eventually
@@ -47,14 +48,6 @@ MONTH = "2026-11"
 def short(i: int) -> str:
     """For fields of 20 characters: one format each, in turn."""
     return [m for m in MOBILES if len(m) <= 20][i % 7]
-
-
-class RunningClock:
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 def order_12345() -> dict[str, Any]:

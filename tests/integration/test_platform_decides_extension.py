@@ -10,12 +10,12 @@ import pytest
 from tests.integration.test_followup_flow import (
     A_POST,
     ORDER_DAY_0930,
-    RunningClock,
     followup,
     post,
     view,
 )
 from tests.integration.test_urge_rises import placed
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system
 

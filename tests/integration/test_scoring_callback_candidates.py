@@ -11,13 +11,13 @@ import pytest
 
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     followup,
     post,
     sign_and_resolve,
     view,
 )
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 

@@ -1,12 +1,13 @@
 """A 12345 leak order left alone, through the real broker: a yellow card, then red cards naming
 the department, and the numbers the operations room reads."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from shared.clock import LOCAL_TZ, Clock, ManualClock
+from tests.support.clocks import RunningClock
 from tests.support.kafka import events_of
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
@@ -19,14 +20,6 @@ OPERATOR = token("operator")
 # later; the SLA service's clock is moved by hand, the others run from 09:30 that day.
 ACCEPTED = datetime(2026, 11, 27, 9, 15, 32, tzinfo=LOCAL_TZ)
 START = datetime(2026, 11, 27, 9, 30, tzinfo=LOCAL_TZ)
-
-
-class RunningClock:
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
 
 
 async def test_an_order_left_alone_gets_yellow_then_red_cards_and_shows_in_the_numbers(

@@ -9,13 +9,13 @@ import pytest
 from tests.integration.test_followup_flow import (
     OPERATOR,
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     followup,
     new_order,
     post,
     sign_and_resolve,
 )
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 

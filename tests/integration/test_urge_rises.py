@@ -10,12 +10,12 @@ from tests.integration.test_followup_flow import (
     A_POST,
     OPERATOR,
     ORDER_DAY_0930,
-    RunningClock,
     dispatches,
     followup,
     post,
 )
 from tests.integration.test_notify_chased import HEAD, HOLDER, OPS, told
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system
 
