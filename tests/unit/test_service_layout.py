@@ -174,3 +174,87 @@ def test_no_network_io_inside_a_unit_of_work(service: str) -> None:
         str(p.relative_to(ROOT)) for p in sorted(folder.rglob("*.py")) if _builds_http_client(p)
     ]
     assert not own_clients, f"build clients with shared.outbound.http_client: {own_clients}"
+
+
+# An app.py declares; what opens files, databases, brokers or sockets runs in the lifespan
+# (``shared.runtime``, ``services/console/runtime.py``) or behind config's loaders.
+APP_IO_IMPORTS = (
+    "httpx",
+    "requests",
+    "aiohttp",
+    "urllib",
+    "socket",
+    "sqlalchemy",
+    "aiokafka",
+    "asyncpg",
+    "aiosqlite",
+    "yaml",
+    "os",
+    "shutil",
+    "subprocess",
+    "shared.db",
+    "shared.migrations",
+    "shared.config",
+    "shared.topics",
+)
+APP_IO_CALLS = frozenset(
+    {
+        # files
+        "open",
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "mkdir",
+        "unlink",
+        "iterdir",
+        "glob",
+        "rglob",
+        "load_yaml",
+        # databases and brokers
+        "execute",
+        "scalar",
+        "scalars",
+        "commit",
+        "transaction",
+        "snapshot",
+        "begin",
+        "upgrade",
+        "create_engine",
+        "create_async_engine",
+        "ensure_topics",
+        # the network
+        "urlopen",
+        "get",
+        "post",
+        "put",
+        "request",
+        "send",
+        "AsyncClient",
+        "Client",
+    }
+)
+
+
+def _app_io(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [f"import {name}" for name in _imports_any(path, APP_IO_IMPORTS)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in APP_IO_CALLS:
+                found.append(f"{name}() at line {node.lineno}")
+        elif isinstance(node, ast.AsyncFunctionDef | ast.Await | ast.AsyncWith | ast.AsyncFor):
+            found.append(f"{type(node).__name__} at line {node.lineno}")  # runs, not declares
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_app_py_declares_and_does_no_io(service: str) -> None:
+    """Building an app (``gridline serve``, a test) opens nothing: no file, database, broker or
+    socket in ``app.py``, which only declares the service for ``shared.service``."""
+    path = ROOT / "services" / service / "app.py"
+    found = _app_io(path)
+    assert not found, f"services/{service}/app.py does I/O (move it to the lifespan): {found}"
+    assert "shared.service" in _imports(path), f"services/{service}/app.py uses shared.service"

@@ -1,46 +1,46 @@
-"""One clock setting for all four services (demos and tests): GRIDLINE_CLOCK_START starts every
-service's clock at the chosen instant; a deployment with its own secret refuses it."""
+"""One clock setting for every service (demos and tests): GRIDLINE_CLOCK_START starts each
+service's clock — the console's too — at the chosen instant, picked the one way
+(``shared.service.service_clock``); a deployment with its own secret refuses it."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from services.intake.app import create_app as intake_app
-from services.intake.config import IntakeSettings
-from services.router.app import create_app as router_app
-from services.router.config import RouterSettings
-from services.scoring.app import create_app as scoring_app
-from services.scoring.config import ScoringSettings
-from services.sla.app import create_app as sla_app
-from services.sla.config import SlaSettings
+from gridline.services import SERVICES
 from shared.clock import LOCAL_TZ
 from shared.settings import describe_invalid
 
 START = datetime(2027, 2, 8, 10, 0, tzinfo=LOCAL_TZ)  # a Monday morning, whatever today is
-SERVICES: list[tuple[Any, Any]] = [
-    (IntakeSettings, intake_app),
-    (RouterSettings, router_app),
-    (SlaSettings, sla_app),
-    (ScoringSettings, scoring_app),
-]
 
 
-@pytest.mark.parametrize(("settings_class", "create_app"), SERVICES)
-def test_each_service_runs_on_the_chosen_date(
-    settings_class: Any, create_app: Any, tmp_path: Path
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_runs_on_the_date_the_environment_chose(
+    service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = settings_class(var_dir=tmp_path, clock_start=START.isoformat())
-    now = create_app(settings).state.runtime.clock.now()
+    monkeypatch.setenv("GRIDLINE_CLOCK_START", START.isoformat())
+    monkeypatch.setenv("GRIDLINE_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("GRIDLINE_EMBEDDED", "true")  # the console's development secrets
+    now = SERVICES[service].create_app().state.clock.now()
     assert START <= now < START + timedelta(minutes=5)
 
 
-@pytest.mark.parametrize(("settings_class", "create_app"), SERVICES)
-def test_a_deployment_with_its_own_secret_refuses_the_clock_setting(
-    settings_class: Any, create_app: Any
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_without_the_setting_runs_on_real_time(
+    service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("GRIDLINE_CLOCK_START", raising=False)
+    monkeypatch.setenv("GRIDLINE_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("GRIDLINE_EMBEDDED", "true")
+    now = SERVICES[service].create_app().state.clock.now()
+    assert abs(now - datetime.now(LOCAL_TZ)) < timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_deployment_with_its_own_secret_refuses_the_clock_setting(service: str) -> None:
     with pytest.raises(ValidationError) as refused:
-        settings_class(clock_start=START.isoformat(), token_secret="a-real-deployment-secret-0123")
+        SERVICES[service].settings_class()(
+            clock_start=START.isoformat(), token_secret="a-real-deployment-secret-0123"
+        )
     assert "clock_start is for demos and tests" in describe_invalid(refused.value)
