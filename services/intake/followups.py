@@ -8,6 +8,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
+from services.intake.domain.followups import Followup
 from services.intake.sources import SourceModel, SourceTime
 from shared.contracts import Satisfaction
 from shared.fields import Text200, Text1000
@@ -85,3 +86,24 @@ Followup12345 = Annotated[
     Field(discriminator="kind"),
 ]
 FOLLOWUP = TypeAdapter(Followup12345)
+
+
+def parsed(message: Followup12345) -> Followup:
+    """The message as the domain reads it: its kind, times and the one text it carries."""
+    match message:
+        case Urge() | Supervise():
+            text = message.content
+        case Callback():
+            text = message.opinion
+        case _:
+            text = message.reason
+    return Followup(
+        kind=message.kind,
+        message_id=message.message_id,
+        at=message.at,
+        text=text,
+        deadline=message.deadline if isinstance(message, Supervise | Redo) else None,
+        satisfaction=message.satisfaction if isinstance(message, Callback) else None,
+        solved=isinstance(message, Callback) and message.solved,
+        approved=isinstance(message, ExtensionDecision | ReturnDecision) and message.approved,
+    )

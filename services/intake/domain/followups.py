@@ -9,17 +9,8 @@ nothing to reopen: the 重办's deadline still binds, so it is recorded as a 督
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, TypeVar
 
-from services.intake.followups import (
-    Callback,
-    ExtensionDecision,
-    Followup12345,
-    Redo,
-    ReturnDecision,
-    Supervise,
-    Urge,
-    Withdraw,
-)
 from shared.clock import ensure_aware
 from shared.contracts import (
     CallbackRecorded,
@@ -35,8 +26,34 @@ from shared.contracts import (
     OrderWithdrawnPayload,
     PlatformDecided,
     PlatformDecidedPayload,
+    Satisfaction,
 )
 from shared.contracts.envelopes import envelope
+
+T = TypeVar("T")
+
+FollowupKind = Literal[
+    "urge", "supervise", "callback", "redo", "withdraw", "extension_decision", "return_decision"
+]
+
+
+@dataclass(frozen=True)
+class Followup:
+    """One follow-up as parsed from the platform's message (``services/intake/followups.py``
+    reads its format): only what decides its events."""
+
+    kind: FollowupKind
+    message_id: str
+    at: datetime
+    text: str = ""
+    """催办/督办 content; 重办, 撤单 and decision reason; 回访 opinion."""
+    deadline: datetime | None = None
+    """督办答复时限, 重办的办理时限."""
+    satisfaction: Satisfaction | None = None
+    solved: bool = False
+    approved: bool = False
+    """The platform's answer to our 延期 or 退单 request."""
+
 
 PRODUCER = "intake"
 PLATFORM = "12345"
@@ -58,14 +75,15 @@ class OrderFacts:
         return self.reply_cycle + 1
 
 
-def events_for(followup: Followup12345, order: OrderFacts, now: datetime) -> list[OrderEvent]:
+def events_for(followup: Followup, order: OrderFacts, now: datetime) -> list[OrderEvent]:
     if order.state == WITHDRAWN:
         return []  # a withdrawn order is over: nothing the platform says after moves it
     at = ensure_aware(followup.at)
     reopen = _reopen_reason(followup)
     if reopen is None or order.state not in REOPENABLE:
         return [_recorded(followup, order, at, now)]
-    deadline = ensure_aware(followup.deadline) if isinstance(followup, Redo) else None
+    redo = followup.kind == "redo"
+    deadline = ensure_aware(followup.deadline) if redo and followup.deadline else None
     reopened = envelope(
         OrderReopened,
         order.order_id,
@@ -79,84 +97,87 @@ def events_for(followup: Followup12345, order: OrderFacts, now: datetime) -> lis
         now,
         PRODUCER,
     )
-    if isinstance(followup, Redo):
+    if redo:
         return [reopened]
     recorded = _recorded(followup, order, at, now)
     return [recorded, reopened.model_copy(update={"causation_id": recorded.event_id})]
 
 
-def _reopen_reason(followup: Followup12345) -> str | None:
-    if isinstance(followup, Redo):
-        return f"12345 重办：{followup.reason}" if followup.reason else "12345 重办"
-    if isinstance(followup, Callback) and followup.satisfaction == "不满意":
-        said = f"：{followup.opinion}" if followup.opinion else ""
+def _reopen_reason(followup: Followup) -> str | None:
+    if followup.kind == "redo":
+        return f"12345 重办：{followup.text}" if followup.text else "12345 重办"
+    if followup.kind == "callback" and followup.satisfaction == "不满意":
+        said = f"：{followup.text}" if followup.text else ""
         return f"12345 回访不满意{said}"
     return None
 
 
-def _recorded(
-    followup: Followup12345, order: OrderFacts, at: datetime, now: datetime
-) -> OrderEvent:
+def _given(value: T | None, name: str) -> T:
+    """A field the platform's format requires for this kind (the parser checked it)."""
+    if value is None:
+        raise ValueError(f"a follow-up of this kind names its {name}")
+    return value
+
+
+def _recorded(followup: Followup, order: OrderFacts, at: datetime, now: datetime) -> OrderEvent:
     """The follow-up itself as an event (a 重办 here is one that found nothing to reopen)."""
     message = followup.message_id
-    match followup:
-        case Urge():
+    match followup.kind:
+        case "urge":
             return envelope(
                 OrderUrged,
                 order.order_id,
-                OrderUrgedPayload(message_id=message, at=at, content=followup.content),
+                OrderUrgedPayload(message_id=message, at=at, content=followup.text),
                 now,
                 PRODUCER,
             )
-        case Supervise() | Redo():
+        case "supervise" | "redo":
             return envelope(
                 OrderSupervised,
                 order.order_id,
                 OrderSupervisedPayload(
                     message_id=message,
                     at=at,
-                    deadline=ensure_aware(followup.deadline),
-                    content=followup.content
-                    if isinstance(followup, Supervise)
-                    else followup.reason,
+                    deadline=ensure_aware(_given(followup.deadline, "deadline")),
+                    content=followup.text,
                 ),
                 now,
                 PRODUCER,
             )
-        case Callback():
+        case "callback":
             return envelope(
                 CallbackRecorded,
                 order.order_id,
                 CallbackRecordedPayload(
                     message_id=message,
                     at=at,
-                    satisfaction=followup.satisfaction,
+                    satisfaction=_given(followup.satisfaction, "satisfaction"),
                     solved=followup.solved,
-                    opinion=followup.opinion,
+                    opinion=followup.text,
                     round=order.round,
                     holder_id=order.holder_id,
                 ),
                 now,
                 PRODUCER,
             )
-        case Withdraw():
+        case "withdraw":
             return envelope(
                 OrderWithdrawn,
                 order.order_id,
-                OrderWithdrawnPayload(message_id=message, at=at, reason=followup.reason),
+                OrderWithdrawnPayload(message_id=message, at=at, reason=followup.text),
                 now,
                 PRODUCER,
             )
-        case ExtensionDecision() | ReturnDecision():
+        case "extension_decision" | "return_decision":
             return envelope(
                 PlatformDecided,
                 order.order_id,
                 PlatformDecidedPayload(
                     message_id=message,
                     at=at,
-                    request="extension" if isinstance(followup, ExtensionDecision) else "return",
+                    request="extension" if followup.kind == "extension_decision" else "return",
                     approved=followup.approved,
-                    reason=followup.reason,
+                    reason=followup.text,
                 ),
                 now,
                 PRODUCER,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.config import IntakeDeps
 from services.intake.domain.followups import OrderFacts, events_for
-from services.intake.followups import FOLLOWUP, Followup12345
+from services.intake.followups import FOLLOWUP, Followup12345, parsed
 from services.intake.handlers.timeline import record_event, record_once
 from services.intake.store import (
     FollowupRepository,
@@ -96,7 +96,7 @@ async def _applied(
 ) -> list[OrderEvent]:
     """The follow-up's events on the order, in its timeline."""
     facts = OrderFacts(order.order_id, order.state, order.reply_cycle or 0, order.assignee_id)
-    events = events_for(followup, facts, now)
+    events = events_for(parsed(followup), facts, now)
     for event in events:
         await record_once(event, session)
         if isinstance(event, OrderWithdrawn):
