@@ -6,6 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# Test workers (pytest-xdist). The integration tests mostly wait on the broker and the services,
+# so more workers than cores pay off; each worker starts its own broker. `make test TEST_WORKERS=0`
+# runs everything in one process.
+TEST_WORKERS ?= 6
+
 # The PostgreSQL leg of the integration tests (skipped locally if unreachable, required in CI).
 export GRIDLINE_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
@@ -27,7 +32,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
