@@ -51,6 +51,8 @@ EVENT_TYPES = {
     "AppointmentSet": "预约",
     "ProgressNoted": "进展",
     "OrderReturned": "退单",
+    "ReturnRequested": "退单申请（待 12345 平台审批）",
+    "ReturnRefused": "退单未获批准",
     "ExtensionRequested": "申请延期",
     "ExtensionGranted": "延期批准",
     "ExtensionRefused": "延期驳回",

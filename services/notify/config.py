@@ -30,6 +30,7 @@ Notice = Literal[
     "supervised",
     "notice_task",
     "assigned_task",
+    "return_refused",
 ]
 Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
 ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.router.domain.lifecycle import LINKED, RESOLVED, WITHDRAWN
+from services.router.domain.lifecycle import CLOSED, LINKED
 from services.router.store import RoutedOrder
 from shared.clock import to_local
 
@@ -42,7 +42,7 @@ async def duty_orders(session: AsyncSession, asked: set[str], limit: int) -> lis
         wanted = or_(wanted, RoutedOrder.order_id.in_(asked))
     query = (
         select(RoutedOrder)
-        .where(RoutedOrder.state.not_in((RESOLVED, LINKED, WITHDRAWN)), wanted)
+        .where(RoutedOrder.state.not_in((*CLOSED, LINKED)), wanted)
         .order_by(RoutedOrder.ack_due)
         .limit(limit)
     )

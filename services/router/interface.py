@@ -19,6 +19,8 @@ from shared.contracts import (
     OrderReturned,
     OrderSplit,
     ProgressNoted,
+    ReturnRefused,
+    ReturnRequested,
 )
 
 INTERFACE = Interface("router", "派单 router")
@@ -30,6 +32,8 @@ INTERFACE.publish(
     AnswerPromised,
     ProgressNoted,
     OrderReturned,
+    ReturnRequested,
+    ReturnRefused,
     ExtensionRequested,
     ExtensionGranted,
     ExtensionRefused,

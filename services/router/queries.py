@@ -95,6 +95,7 @@ def _order_out(row: RoutedOrder, assignments: list[AssignmentRow]) -> OrderOut:
         deadline=_local(row.deadline),
         extension_days=row.extension_days,
         extension_request=mask_json(row.extension_request),
+        return_request=mask_json(row.return_request),
         appointment_at=_local(row.appointment_at),
         complaint_verdict=row.complaint_verdict,
         assignments=[

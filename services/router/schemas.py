@@ -1,5 +1,4 @@
-"""The router's HTTP models: what a request may carry (bodies are checked here, and staff text is
-masked as it is parsed: ``StaffText``) and what each answer looks like."""
+"""The router's HTTP models: request bodies (checked, staff text masked as parsed) and answers."""
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -87,6 +86,7 @@ class OrderOut(BaseModel):
     deadline: str | None
     extension_days: int
     extension_request: dict[str, Any] | None
+    return_request: dict[str, Any] | None = None  # a 12345 退单 the platform has yet to decide
     appointment_at: str | None
     complaint_verdict: str | None
     assignments: list[AssignmentOut]

@@ -54,6 +54,7 @@ from shared.contracts.base import (
     ChainPosition,
     Contract,
     DeadlineKind,
+    DutyDay,
     Priority,
     Source,
 )
@@ -63,6 +64,8 @@ from shared.contracts.followup_payloads import (
     OrderUrgedPayload,
     OrderWithdrawnPayload,
     PlatformDecidedPayload,
+    ReturnRefusedPayload,
+    ReturnRequestedPayload,
     Satisfaction,
 )
 from shared.contracts.order_events import (
@@ -97,6 +100,8 @@ from shared.contracts.order_events import (
     ProgressNoted,
     ReplySent,
     ResolveDeadlineSet,
+    ReturnRefused,
+    ReturnRequested,
     SlaBreached,
     SlaWarning,
 )
@@ -107,7 +112,6 @@ from shared.contracts.order_payloads import (
     AppointmentSetPayload,
     ComplaintVerifiedPayload,
     DuplicateLinkedPayload,
-    DutyDay,
     ExtensionGrantedPayload,
     ExtensionRefusedPayload,
     ExtensionRequestedPayload,
@@ -222,6 +226,10 @@ __all__ = [
     "ReplySentPayload",
     "ResolveDeadlineSet",
     "ResolveDeadlineSetPayload",
+    "ReturnRefused",
+    "ReturnRefusedPayload",
+    "ReturnRequested",
+    "ReturnRequestedPayload",
     "Satisfaction",
     "ScoreEntryRecorded",
     "ScoreEntryRecordedPayload",

@@ -1,8 +1,10 @@
-"""What every contract is built from: the frozen model, the shared literals, the address."""
+"""What every contract is built from: the frozen model, the shared literals, the address, a
+duty day."""
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.masking import MaskedText
 
@@ -33,3 +35,15 @@ class Address(Contract):
     building: MaskedText | None = Field(None, examples=["3"])
     unit: MaskedText | None = Field(None, examples=["2"])
     room: MaskedText | None = None
+
+
+class DutyDay(Contract):
+    """Who the router has on a team's duty for one duty day (from one handover to the next), as
+    its roster stands (the file plus rotations, swaps and leave edited over HTTP)."""
+
+    duty_date: date
+    starts: AwareDatetime
+    ends: AwareDatetime
+    person_id: str | None = Field(
+        description="None: nobody to wake (no rotation, or the person on duty is on leave)"
+    )

@@ -61,3 +61,23 @@ class PlatformDecidedPayload(Contract):
     request: Literal["extension", "return"]
     approved: bool
     reason: MaskedText = ""
+
+
+class ReturnRequestedPayload(Contract):
+    """退单 of a 12345 order, asked of the platform: the order stays with its holder and its
+    clocks run until the platform decides (``PlatformDecided`` with ``request: return``)."""
+
+    by: str
+    department: str
+    assignment_id: int | None = None
+    reason: MaskedText
+
+
+class ReturnRefusedPayload(Contract):
+    """The platform refused our 退单: the order stays with its holder, its clocks going on."""
+
+    refused_by: str
+    department: str
+    assignment_id: int | None = None
+    reason: MaskedText = ""
+    requested_by: str | None = None

@@ -12,6 +12,8 @@ from shared.contracts.followup_payloads import (
     OrderUrgedPayload,
     OrderWithdrawnPayload,
     PlatformDecidedPayload,
+    ReturnRefusedPayload,
+    ReturnRequestedPayload,
 )
 from shared.contracts.order_payloads import (
     AckOverduePayload,
@@ -91,6 +93,16 @@ class ProgressNoted(OrderEnvelope):
 class OrderReturned(OrderEnvelope):
     type: Literal["OrderReturned"] = "OrderReturned"
     payload: OrderReturnedPayload
+
+
+class ReturnRequested(OrderEnvelope):
+    type: Literal["ReturnRequested"] = "ReturnRequested"
+    payload: ReturnRequestedPayload
+
+
+class ReturnRefused(OrderEnvelope):
+    type: Literal["ReturnRefused"] = "ReturnRefused"
+    payload: ReturnRefusedPayload
 
 
 class ExtensionGranted(OrderEnvelope):
@@ -207,6 +219,8 @@ OrderEvent = Annotated[
     | AnswerPromised
     | ProgressNoted
     | OrderReturned
+    | ReturnRequested
+    | ReturnRefused
     | ExtensionGranted
     | ExtensionRequested
     | ExtensionRefused

@@ -1,13 +1,20 @@
 """The payloads of an order's life on ``gridline.orders``: received, dispatched, worked, resolved,
 answered, and the SLA's and notify's events about it; incidents link and split orders."""
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import Address, ChainPosition, Contract, DeadlineKind, Priority, Source
+from shared.contracts.base import (
+    Address,
+    ChainPosition,
+    Contract,
+    DeadlineKind,
+    DutyDay,
+    Priority,
+    Source,
+)
 from shared.masking import MaskedText
 
 
@@ -55,18 +62,6 @@ class SkippedLink(Contract):
     person_id: str | None
     position: ChainPosition
     reason: MaskedText = Field(examples=["W-0301 on leave until 12-03"])
-
-
-class DutyDay(Contract):
-    """Who the router has on a team's duty for one duty day (from one handover to the next), as
-    its roster stands (the file plus rotations, swaps and leave edited over HTTP)."""
-
-    duty_date: date
-    starts: AwareDatetime
-    ends: AwareDatetime
-    person_id: str | None = Field(
-        description="None: nobody to wake (no rotation, or the person on duty is on leave)"
-    )
 
 
 class OrderDispatchedPayload(Contract):
@@ -142,6 +137,12 @@ class OrderReturnedPayload(Contract):
     reason: MaskedText
     target_department: str | None = None
     assignment_id: int | None = None
+    to_platform: bool = Field(
+        False,
+        description="退回 12345 平台: the platform approved our 退单 of its order (not ours); the "
+        "order leaves the utility — every clock stops, no reply is owed, nothing is counted",
+    )
+    approved_by: str | None = Field(None, description="Who approved it: 12345 for the platform")
 
 
 class ExtensionGrantedPayload(Contract):

@@ -20,6 +20,7 @@ from shared.contracts import (
     OrderReceived,
     OrderReopened,
     OrderResolved,
+    OrderReturned,
     OrderSplit,
     OrderSupervised,
     OrderUrged,
@@ -27,6 +28,8 @@ from shared.contracts import (
     PlatformDecided,
     ReplySent,
     ResolveDeadlineSet,
+    ReturnRefused,
+    ReturnRequested,
     SlaBreached,
     SlaWarning,
 )
@@ -119,4 +122,12 @@ def _extension_or_type(event: OrderEvent) -> str:
         case ExtensionRefused(payload=p):
             why = f"：{p.reason}" if p.reason else ""
             return f"延期驳回（{_decider(p.refused_by)}）{why}"
+        case ReturnRequested(payload=p):
+            return f"{p.by} 申请退单，待 12345 平台审批（期间照常办理、计时）：{p.reason}"
+        case ReturnRefused(payload=p):
+            why = f"：{p.reason}" if p.reason else ""
+            return f"退单未获批准（{_decider(p.refused_by)}），仍由原办理人办理{why}"
+        case OrderReturned(payload=p) if p.to_platform:
+            who = _decider(p.approved_by or "12345")
+            return f"已退回 12345 平台（{who}批准）：{p.reason}（停止计时，不答复，不计分）"
     return event.type

@@ -14,6 +14,7 @@ from shared.contracts import (
     OrderEvent,
     OrderSupervised,
     OrderUrged,
+    ReturnRefused,
     SlaBreached,
     SlaWarning,
     TaskAssigned,
@@ -31,7 +32,26 @@ def notifications_for(event: OrderEvent, facts: OrderFacts) -> list[Notification
             return _card(event, facts)
         case OrderUrged() | OrderSupervised():
             return [_chased(event, facts)]
+        case ReturnRefused():
+            return [_return_refused(event, facts)]
     return []
+
+
+def _return_refused(event: ReturnRefused, facts: OrderFacts) -> Notification:
+    """The platform refused our 退单 (issue 20): the order is still the holder's, its clocks
+    running, so the holder and their head hear of it at once. Keyed on the event's order and
+    assignment: a redelivered event tells nobody twice."""
+    p = event.payload
+    reason = f"12345 平台不同意退单：{p.reason}" if p.reason else "12345 平台不同意退单"
+    return Notification(
+        "return_refused",
+        f"{event.order_id}:{p.assignment_id}:{event.occurred_at.isoformat()}",
+        facts,
+        facts.priority,
+        f"{reason}；工单仍由您办理，时限照常计算",
+        deadline=facts.deadline,
+        cause_event_id=str(event.event_id),
+    )
 
 
 def _chased(event: OrderUrged | OrderSupervised, facts: OrderFacts) -> Notification:

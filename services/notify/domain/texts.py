@@ -18,6 +18,7 @@ TITLES = {
     "supervised": "【12345 督办】请按督办时限答复",
     "notice_task": "【通知任务】请按时发送通知",
     "assigned_task": "【交办任务】请按时完成",
+    "return_refused": "【12345 退单未获批准】工单仍由您办理",
 }
 MAJOR_LABEL = "重大事项"
 

@@ -21,6 +21,7 @@ from shared.contracts import (
     OrderSplit,
     OrderSupervised,
     OrderUrged,
+    ReturnRefused,
     SlaBreached,
     SlaWarning,
     TaskAssigned,
@@ -38,6 +39,7 @@ EVENTS: HandlerTable[NotifyDeps] = {
     SlaBreached: on_order_event,  # red_card
     OrderUrged: on_order_event,  # 12345 催办 → the holder and the head
     OrderSupervised: on_order_event,  # 12345 督办 → the holder and the head
+    ReturnRefused: on_order_event,  # 12345 refused our 退单 → the holder and the head
 }
 # gridline.activity: only what is a message to someone; the rest is dropped from its header.
 ACTIVITY_CONSUMER = "notify-activity"

@@ -5,6 +5,9 @@ refused (``NotYours``); a refused move changes nothing.
     dispatched ──acknowledge──► acknowledged ──progress──► in_progress ──resolve──► resolved
         │  ▲                        │   appointment, extension (request / decide) keep the state
         │  └──── return (退单) ◄────┘   and ack-overdue escalation re-dispatches while unsigned
+
+A 12345 order's 退单 to the platform keeps the state until the platform decides: approved, the
+order is ``returned`` (over); refused, nothing moved.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from services.router.domain.refusals import (
     ExtensionTooLong,
     InvalidState,
     NotYours,
+    ReturnPending,
     ReturnTooLate,
 )
 from shared.auth import Principal
@@ -34,7 +38,10 @@ DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED = (
 )
 LINKED = "linked"  # riding on its incident's assignment (domain/incidents.py)
 WITHDRAWN = "withdrawn"  # 撤单 by the 12345 platform: over, no move is allowed
-STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED, WITHDRAWN)
+RETURNED = "returned"  # 退单 to the 12345 platform, approved by it: over, no move is allowed
+STATES = (DISPATCHED, ACKNOWLEDGED, IN_PROGRESS, RESOLVED, LINKED, WITHDRAWN, RETURNED)
+CLOSED = (RESOLVED, WITHDRAWN, RETURNED)
+"""Nobody is to act on these any more: a chase or a platform decision changes nothing."""
 
 ALLOWED: dict[str, frozenset[str]] = {
     "acknowledge": frozenset({DISPATCHED}),
@@ -153,6 +160,18 @@ def check_return_in_time(
             f"退单须在接单后 {working_days} 个工作日内提出；请办理或申请延期",
             "reason",
         )
+
+
+def to_platform(source: str, target: str | None) -> bool:
+    """A 12345 order returned as not the utility's (no department of ours named) goes back to
+    the platform, and only the platform can take it back: the 退单 waits for its decision. One
+    returned to a department of ours moves inside the utility at once."""
+    return source == "12345" and target is None
+
+
+def check_no_return_pending(pending: bool) -> None:
+    if pending:
+        raise ReturnPending("已有待 12345 平台审批的退单申请", "reason")
 
 
 def check_return(reason: str, target: str | None, current: str, departments: set[str]) -> None:

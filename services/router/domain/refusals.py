@@ -42,6 +42,10 @@ class ReturnTooLate(Conflict):
     code = "return_too_late"
 
 
+class ReturnPending(Conflict):
+    code = "return_pending"
+
+
 class NoExtensionRequest(Conflict):
     code = "no_extension_request"
 

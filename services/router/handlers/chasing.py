@@ -11,7 +11,7 @@ from services.router.store import RoutingRepository
 from shared.contracts import Event, OrderSupervised, OrderUrged
 from shared.unit_of_work import UnitOfWork
 
-_CLOSED = (lifecycle.RESOLVED, lifecycle.WITHDRAWN)
+_CLOSED = lifecycle.CLOSED
 
 
 def _latest(before: datetime | None, now: datetime) -> datetime:

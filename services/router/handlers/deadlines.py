@@ -1,6 +1,12 @@
 """Returns and extensions, a department's answers to an order it cannot finish as dispatched:
 退单 (not ours: to the department the reason names, else triage; a second return goes to a
-head) and 延期 (more working days, asked by the department and decided by its head)."""
+head) and 延期 (more working days, asked by the department and decided by its head).
+
+For a 12345 order both are the platform's to decide (issue 20): a 延期 it answers settles the
+pending request as the head's decision would; a 退单 of an order that is not the utility's (no
+department of ours named) is asked of the platform and waits for its answer — the holder keeps
+the order and its clocks run; approved, the order leaves the utility (``returned``: every clock
+stops, no reply, nothing counted); refused, it stays, and the holder and the head are told."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -25,6 +31,10 @@ from shared.contracts import (
     OrderReturned,
     OrderReturnedPayload,
     PlatformDecided,
+    ReturnRefused,
+    ReturnRefusedPayload,
+    ReturnRequested,
+    ReturnRequestedPayload,
 )
 from shared.contracts.envelopes import envelope
 from shared.unit_of_work import UnitOfWork
@@ -39,12 +49,15 @@ async def return_order(command: ReturnOrder, uow: UnitOfWork, deps: RouterDeps) 
     repo, row = await load(uow, order_id)
     lifecycle.may_act(who, row.department)
     lifecycle.check_move("return", row.state)
+    lifecycle.check_no_return_pending(row.return_request is not None)
     codes = {d.code for d in deps.org.departments}
     lifecycle.check_return(body.reason, body.target_department, row.department, codes)
     received = await repo.received_by_department(order_id, row.department)
     lifecycle.check_return_in_time(
         received or now, now, deps.policy.return_within_working_days, deps.calendar
     )
+    if lifecycle.to_platform(order_of(row).source, body.target_department):
+        return [ask_the_platform(row, by(who), body.reason, now)]
     returned = envelope(
         OrderReturned,
         order_id,
@@ -115,26 +128,65 @@ async def decide_extension(
     return decided(row, body.approve, by(who), body.reason, now, deps)
 
 
+def ask_the_platform(row: RoutedOrder, who: str, reason: str, now: datetime) -> Event:
+    """退单 of a 12345 order that is not the utility's: asked of the platform, not done. Nothing
+    moves until it answers; a second 退单 meanwhile is refused (``check_no_return_pending``)."""
+    row.return_request = {"reason": reason, "by": who, "at": now.isoformat()}
+    row.updated_at = now
+    payload = ReturnRequestedPayload(
+        by=who, department=row.department, assignment_id=row.assignment_id, reason=reason
+    )
+    return envelope(ReturnRequested, row.order_id, payload, now, P)
+
+
 async def platform_decided(
     event: PlatformDecided, uow: UnitOfWork, deps: RouterDeps
 ) -> Sequence[Event]:
-    """For a 12345 order our 延期 is the platform's to decide: its answer settles the pending
-    request exactly as the head's would (a new deadline, or a refusal), decided by 12345.
-
-    A 退单 moves the order at once inside the utility (``return_order``), so there is no pending
-    return here for the platform's answer to settle; intake's timeline records it."""
-    if event.payload.request != "extension":
-        return []
+    """12345's answer to our request settles the pending one: a 延期 exactly as the head's
+    decision would (a new deadline, or a refusal); a 退单 returns the order to the platform or
+    leaves it with its holder. With nothing pending (or the order over) the platform's word is
+    only on record, in intake's timeline."""
     row = await RoutingRepository(uow.session).get_for_update(event.order_id)
-    if row is None or row.extension_request is None:
-        return []  # nothing asked (or the head already decided): the platform's word is on record
-    if row.state in (lifecycle.RESOLVED, lifecycle.WITHDRAWN, lifecycle.LINKED):
+    if row is None or row.state in (*lifecycle.CLOSED, lifecycle.LINKED):
         return []
-    p = event.payload
-    return [
-        e.model_copy(update={"causation_id": event.event_id})
-        for e in decided(row, p.approved, PLATFORM, p.reason or "12345 平台审批", uow.now, deps)
-    ]
+    p, reason = event.payload, event.payload.reason or "12345 平台审批"
+    if p.request == "return":
+        if row.return_request is None:
+            return []
+        out = return_decided(row, p.approved, reason, uow.now)
+    else:
+        if row.extension_request is None:
+            return []  # nothing asked, or the head already decided
+        out = decided(row, p.approved, PLATFORM, reason, uow.now, deps)
+    return [e.model_copy(update={"causation_id": event.event_id}) for e in out]
+
+
+def return_decided(row: RoutedOrder, approve: bool, reason: str, now: datetime) -> list[Event]:
+    """Approved: the order goes back to the platform and is over here (已退单) — the SLA stops
+    every clock, no reply is owed, nothing is counted. Refused: it stays with its holder."""
+    asked = row.return_request
+    assert asked is not None
+    row.return_request = None
+    row.updated_at = now
+    if not approve:
+        refused = ReturnRefusedPayload(
+            refused_by=PLATFORM,
+            department=row.department,
+            assignment_id=row.assignment_id,
+            reason=reason,
+            requested_by=str(asked["by"]),
+        )
+        return [envelope(ReturnRefused, row.order_id, refused, now, P)]
+    row.state = lifecycle.RETURNED
+    returned = OrderReturnedPayload(
+        by=str(asked["by"]),
+        department=row.department,
+        reason=str(asked["reason"]),
+        assignment_id=row.assignment_id,
+        to_platform=True,
+        approved_by=PLATFORM,
+    )
+    return [envelope(OrderReturned, row.order_id, returned, now, P)]
 
 
 def decided(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from services.router.config import RouterDeps
-from services.router.domain.lifecycle import RESOLVED, WITHDRAWN
+from services.router.domain.lifecycle import CLOSED
 from services.router.domain.roster import Roster
 from services.router.store.tables import (
     AssignmentRow,
@@ -103,7 +103,7 @@ S = TypeVar("S", bound=Select[Any])
 # A chased order still open rises to the top, the latest chase first (the caller rang again, or
 # 督办 came): the order the platform is pressing is the one to do now. Closed ones keep their
 # place; portable across SQLite and PostgreSQL, which disagree on where NULLs sort.
-_STILL_CHASED = RoutedOrder.urged_at.is_not(None) & RoutedOrder.state.not_in((RESOLVED, WITHDRAWN))
+_STILL_CHASED = RoutedOrder.urged_at.is_not(None) & RoutedOrder.state.not_in(CLOSED)
 CHASED_FIRST = (
     case((_STILL_CHASED, 0), else_=1),
     case((_STILL_CHASED, RoutedOrder.urged_at), else_=None).desc(),

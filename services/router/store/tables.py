@@ -47,6 +47,8 @@ class RoutedOrder(Base):
     deadline: Mapped[datetime | None]
     extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     extension_request: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # A 12345 order's 退单 asked of the platform, until it decides (reason, by, at).
+    return_request: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     appointment_at: Mapped[datetime | None]
     complaint_verdict: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime | None]

@@ -187,6 +187,15 @@ async def order_acknowledged(
 
 async def order_returned(event: OrderReturned, uow: UnitOfWork, _deps: SlaDeps) -> Sequence[Event]:
     deadlines = DeadlineRepository(uow.session)
+    if event.payload.to_platform:
+        # 12345 took its order back (our 退单, approved): over here, like a 撤单 — every clock
+        # stops, no reply is owed, and nothing counts against anyone.
+        await deadlines.close(event.order_id)
+        await ShareRepository(uow.session).end_current(
+            event.order_id, event.occurred_at, "returned"
+        )
+        await OrderRepository(uow.session).change(event.order_id, state=WITHDRAWN)
+        return NONE
     # The returning department's own deadlines stop; the utility's reply deadline runs on.
     await deadlines.close(event.order_id, DEPARTMENT_DEADLINES)
     await deadlines.close(event.order_id, ("appointment", "promise"))
