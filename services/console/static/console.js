@@ -60,7 +60,7 @@
 
   // A part with no fragment route of its own is read from the page's own URL and swapped in,
   // unless someone is typing in it (then a note offers the refresh instead).
-  function swap(el) {
+  function swap(el, done) {
     if (el.dataset.dirty || (el.contains(document.activeElement) && document.activeElement.form)) {
       el.classList.add("stale");
       var note = el.querySelector(".stale-note");
@@ -72,8 +72,20 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(el.id);
         if (fresh) { el.innerHTML = fresh.innerHTML; el.classList.remove("stale"); }
+        if (done) { done(); }
       })
-      .catch(function () { /* keep what is shown */ });
+      .catch(function () { if (done) { done(); } });
+  }
+
+  // notify writes its message a moment after the event it answers (a slow notify, a retried
+  // delivery): 消息 looks again every half second until its count grows, for up to 6 s.
+  function total(el) {
+    var found = el.querySelector("[data-total]");
+    return found ? parseInt(found.dataset.total, 10) : 0;
+  }
+  function untilMore(el, before, tries) {
+    if (total(el) > before || tries <= 0) { return; }
+    setTimeout(function () { swap(el, function () { untilMore(el, before, tries - 1); }); }, 500);
   }
 
   function changed(el, data) {
@@ -81,12 +93,11 @@
       el.dispatchEvent(new CustomEvent("call", { detail: data }));
     } else if (el.dataset.refresh) {
       refresh(el);
+    } else if (el.dataset.live === "messages") {
+      var before = total(el);
+      swap(el, function () { untilMore(el, before, 12); });
     } else {
       swap(el);
-    }
-    if (el.dataset.live === "messages") {
-      // notify writes its message a moment after the event it answers: look again shortly.
-      setTimeout(function () { swap(el); }, 1500);
     }
   }
 
