@@ -353,7 +353,8 @@ async def test_a_returned_order_goes_to_the_department_the_reason_names(db: Serv
 
 
 async def test_a_return_naming_nobody_goes_to_triage(db: ServiceUnits) -> None:
-    await on(db, received())
+    # A 12345 order's would be asked of the platform (test_router_platform_return.py).
+    await on(db, received(source="96568", source_ref="T-1"))
     events = await command(
         db,
         ReturnOrder,
