@@ -12,21 +12,18 @@ There are two kinds, started the same way (``Loop.bind`` then ``ServiceRuntime.b
 A round that fails (the database away) is logged and tried again at the next round.
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from asyncio import sleep
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from shared.logging import get_logger
+from shared.runtime import Background, ServiceRuntime
 from shared.unit_of_work import CommandBus, UnitOfWork
-
-if TYPE_CHECKING:
-    from shared.runtime import ServiceRuntime
 
 log = get_logger(__name__)
 
-Background = Callable[[], Awaitable[None]]
 After = Callable[[UnitOfWork, Any], None]
 """Called with the finished unit of work (events, answer) and the deps, after the commit: a
 metric that a rolled-back round must not move."""
@@ -36,7 +33,7 @@ class Loop(Protocol):
     @property
     def name(self) -> str: ...
 
-    def bind(self, runtime: "ServiceRuntime", bus: CommandBus[Any]) -> Background:
+    def bind(self, runtime: ServiceRuntime, bus: CommandBus[Any]) -> Background:
         """The coroutine function the runtime runs for the life of the service."""
 
 
@@ -51,7 +48,7 @@ class Every:
     after: After | None = None
     on_start: Callable[[datetime], None] | None = None
 
-    def bind(self, runtime: "ServiceRuntime", bus: CommandBus[Any]) -> Background:
+    def bind(self, runtime: ServiceRuntime, bus: CommandBus[Any]) -> Background:
         if type(self.command) not in bus.table:
             raise LookupError(f"no handler for {type(self.command).__name__} in COMMANDS")
 
@@ -59,14 +56,14 @@ class Every:
             if self.on_start is not None:
                 self.on_start(bus.units.clock.now())
             if self.wait_first:
-                await asyncio.sleep(self.seconds)
+                await sleep(self.seconds)
             while True:
                 try:
                     while await self._round(bus) and self.again:
                         pass
                 except Exception as exc:  # the database is away: try again next round
                     log.warning("loop_round_failed", loop=self.name, error=repr(exc))
-                await asyncio.sleep(self.seconds)
+                await sleep(self.seconds)
 
         return loop
 
@@ -121,12 +118,12 @@ def every(
 @dataclass(frozen=True)
 class Sending:
     name: str
-    make: Callable[["ServiceRuntime"], Background]
+    make: Callable[[ServiceRuntime], Background]
 
-    def bind(self, runtime: "ServiceRuntime", bus: CommandBus[Any]) -> Background:
+    def bind(self, runtime: ServiceRuntime, bus: CommandBus[Any]) -> Background:
         return self.make(runtime)
 
 
-def sending(name: str, make: Callable[["ServiceRuntime"], Background]) -> Sending:
+def sending(name: str, make: Callable[[ServiceRuntime], Background]) -> Sending:
     """An outbound sender built on the runtime (its units of work, its database) at wiring."""
     return Sending(name, make)

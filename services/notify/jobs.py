@@ -31,10 +31,9 @@ from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryReposi
 from shared import failpoints
 from shared.contracts import Event
 from shared.logging import get_logger
-from shared.loops import Background
 from shared.masking import mask_phone
 from shared.outbound import Outbound, OutboundSender
-from shared.runtime import ServiceRuntime
+from shared.runtime import Background, ServiceRuntime
 from shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
