@@ -9,7 +9,7 @@ nothing to reopen: the 重办's deadline still binds, so it is recorded as a 督
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from shared.clock import ensure_aware
 from shared.contracts import (
@@ -121,64 +121,32 @@ def _given(value: T | None, name: str) -> T:
 
 def _recorded(followup: Followup, order: OrderFacts, at: datetime, now: datetime) -> OrderEvent:
     """The follow-up itself as an event (a 重办 here is one that found nothing to reopen)."""
-    message = followup.message_id
+    key, text = order.order_id, followup.text
+    said: dict[str, Any] = {"message_id": followup.message_id, "at": at}
     match followup.kind:
         case "urge":
-            return envelope(
-                OrderUrged,
-                order.order_id,
-                OrderUrgedPayload(message_id=message, at=at, content=followup.text),
-                now,
-                PRODUCER,
-            )
+            urged = OrderUrgedPayload(**said, content=text)
+            return envelope(OrderUrged, key, urged, now, PRODUCER)
         case "supervise" | "redo":
-            return envelope(
-                OrderSupervised,
-                order.order_id,
-                OrderSupervisedPayload(
-                    message_id=message,
-                    at=at,
-                    deadline=ensure_aware(_given(followup.deadline, "deadline")),
-                    content=followup.text,
-                ),
-                now,
-                PRODUCER,
-            )
+            due = ensure_aware(_given(followup.deadline, "deadline"))
+            supervised = OrderSupervisedPayload(**said, deadline=due, content=text)
+            return envelope(OrderSupervised, key, supervised, now, PRODUCER)
         case "callback":
-            return envelope(
-                CallbackRecorded,
-                order.order_id,
-                CallbackRecordedPayload(
-                    message_id=message,
-                    at=at,
-                    satisfaction=_given(followup.satisfaction, "satisfaction"),
-                    solved=followup.solved,
-                    opinion=followup.text,
-                    round=order.round,
-                    holder_id=order.holder_id,
-                ),
-                now,
-                PRODUCER,
+            called = CallbackRecordedPayload(
+                **said,
+                satisfaction=_given(followup.satisfaction, "satisfaction"),
+                solved=followup.solved,
+                opinion=text,
+                round=order.round,
+                holder_id=order.holder_id,
             )
+            return envelope(CallbackRecorded, key, called, now, PRODUCER)
         case "withdraw":
-            return envelope(
-                OrderWithdrawn,
-                order.order_id,
-                OrderWithdrawnPayload(message_id=message, at=at, reason=followup.text),
-                now,
-                PRODUCER,
-            )
+            withdrawn = OrderWithdrawnPayload(**said, reason=text)
+            return envelope(OrderWithdrawn, key, withdrawn, now, PRODUCER)
         case "extension_decision" | "return_decision":
-            return envelope(
-                PlatformDecided,
-                order.order_id,
-                PlatformDecidedPayload(
-                    message_id=message,
-                    at=at,
-                    request="extension" if followup.kind == "extension_decision" else "return",
-                    approved=followup.approved,
-                    reason=followup.text,
-                ),
-                now,
-                PRODUCER,
+            request = "extension" if followup.kind == "extension_decision" else "return"
+            decided = PlatformDecidedPayload(
+                **said, request=request, approved=followup.approved, reason=text
             )
+            return envelope(PlatformDecided, key, decided, now, PRODUCER)

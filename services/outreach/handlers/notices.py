@@ -139,20 +139,15 @@ async def start_campaign(
 
 def _assigned(campaign: CampaignRow, task: TaskRow, now: datetime) -> NoticeTaskAssigned:
     """The worker is told of the task by notify (issue 19): without it a task waits unseen."""
-    return envelope(
-        NoticeTaskAssigned,
-        task.worker_id,
-        NoticeTaskAssignedPayload(
-            task_id=task.task_id,
-            campaign_id=campaign.campaign_id,
-            department=task.department,
-            community=task.community,
-            title=campaign.title,
-            deadline=task.deadline,
-        ),
-        now,
-        PRODUCER,
+    assigned = NoticeTaskAssignedPayload(
+        task_id=task.task_id,
+        campaign_id=campaign.campaign_id,
+        department=task.department,
+        community=task.community,
+        title=campaign.title,
+        deadline=task.deadline,
     )
+    return envelope(NoticeTaskAssigned, task.worker_id, assigned, now, PRODUCER)
 
 
 def _in_time_or_emergency(
@@ -278,22 +273,15 @@ async def raise_overdue(
     for task in await repo.overdue(now):
         task.overdue_at = now
         campaign = await repo.campaign(task.campaign_id)
-        events.append(
-            envelope(
-                NoticeOverdue,
-                task.worker_id,
-                NoticeOverduePayload(
-                    task_id=task.task_id,
-                    campaign_id=task.campaign_id,
-                    department=task.department,
-                    community=task.community,
-                    title=campaign.title if campaign else "通知",
-                    deadline=task.deadline,
-                ),
-                now,
-                PRODUCER,
-            )
+        overdue = NoticeOverduePayload(
+            task_id=task.task_id,
+            campaign_id=task.campaign_id,
+            department=task.department,
+            community=task.community,
+            title=campaign.title if campaign else "通知",
+            deadline=task.deadline,
         )
+        events.append(envelope(NoticeOverdue, task.worker_id, overdue, now, PRODUCER))
     return events
 
 
