@@ -10,6 +10,8 @@ The 12345 / 96568 reply path: ``handlers/replies.py`` queues a resolved order's 
 EXTRA_MODULES = {
     "sources": "the three sources' own formats (12345, 96568, grid reports and activity) and "
     "the gridline.intake.raw envelope, validated exactly as they arrive",
+    "canonical": "each source's format mapped to the one canonical order (or activity event) "
+    "with the domain's rules",
     "followups": "the 12345 platform's follow-ups on its orders (催办, 督办, 回访, 重办, 撤单, "
     "its decisions), validated exactly as they arrive",
     "calls": "Zammad's generic CTI events as a PBX posts them (newCall, answer, hangup), and "

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.intake.config import load_taxonomy
-from services.intake.domain.normalize import (
+from services.intake.canonical import (
     activity_event,
     normalize_12345,
     normalize_96568,
     normalize_grid_report,
-    parse_address,
 )
+from services.intake.config import load_taxonomy
+from services.intake.domain.normalize import parse_address
 from services.intake.sources import Call96568, GridActivity, GridReport, Order12345, parse_raw
 from shared.config import ConfigError
 from shared.contracts import PoisonMessage

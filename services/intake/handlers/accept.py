@@ -9,14 +9,14 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.config import IntakeDeps
-from services.intake.domain.normalize import (
-    NormalizedOrder,
+from services.intake.canonical import (
     activity_event,
     normalize_12345,
     normalize_96568,
     normalize_grid_report,
 )
+from services.intake.config import IntakeDeps
+from services.intake.domain.normalize import NormalizedOrder
 from services.intake.handlers.care import household_place, register_household
 from services.intake.handlers.submit import submit_order
 from services.intake.handlers.timeline import record_own_events
