@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from services.intake.domain.timeline import summarize
 from services.notify.config import NotifySettings, load_deps
-from services.notify.domain.duty import on_duty
 from services.notify.handlers import EVENTS
 from services.notify.store import SENDING, Base, DeliveryRow
 from shared.clock import LOCAL_TZ
@@ -18,6 +17,7 @@ from shared.contracts import (
     Address,
     DuplicateLinked,
     DuplicateLinkedPayload,
+    DutyDay,
     Event,
     NotificationFailed,
     NotificationFailedPayload,
@@ -67,16 +67,36 @@ def received(order_id: str) -> OrderReceived:
     )
 
 
-def dispatched(order_id: str, assignee: str = "W-0301", number: int = 1) -> OrderDispatched:
+DUTY_START = datetime(2026, 12, 2, 8, 0, tzinfo=LOCAL_TZ)  # the duty day NOW falls in
+
+
+def duty(person: str | None, start: datetime = DUTY_START) -> DutyDay:
+    return DutyDay(
+        duty_date=start.date(), starts=start, ends=start + timedelta(days=1), person_id=person
+    )
+
+
+ROUTER_DUTY = "P-0211"
+"""Who the router has on UM-T1's duty at NOW (the file's rotation says P-0212)."""
+
+
+def dispatched(
+    order_id: str,
+    assignee: str = "W-0301",
+    number: int = 1,
+    team_duty: tuple[DutyDay, ...] = (duty(ROUTER_DUTY),),
+    at: datetime = NOW,
+) -> OrderDispatched:
     reason = "initial" if number == 1 else "ack_overdue"
     return order_dispatched(
         order_id,
-        NOW,
+        at,
         assignment=number,
         assignee=assignee,
         ack_minutes=30,
         team="UM-T1",
         reason=reason,
+        team_duty=team_duty,
     )
 
 
@@ -102,7 +122,7 @@ async def test_cards_and_the_reply_deadline_reach_the_people_the_rules_name(db: 
     assert ("reply_due", "W-0301", "wecom_app") in planned
     assert {p for n, p, _ in planned if n == "reply_due"} == {"W-0301", *DEPS.rules.ops}
     red_people = [p for n, p, _ in planned if n == "red_card"]
-    assert red_people[0] == "W-0301" and red_people[1].startswith("P-021")  # UM-T1 on duty
+    assert red_people == ["W-0301", ROUTER_DUTY]  # and the router's person on UM-T1's duty
 
 
 async def test_orders_linked_into_one_incident_tell_each_person_once(db: Database) -> None:
@@ -214,8 +234,7 @@ async def test_a_12345_order_late_before_intake_raises_no_red_card_burst(db: Dat
     for notice, person, _ in planned:
         by_person.setdefault(person, set()).add(notice)
     assert by_person["W-0301"] == {"dispatched"}  # its text says 转来时已超时
-    duty = on_duty(DEPS.org, "UM-T1", NOW)
-    assert by_person == {"W-0301": {"dispatched"}, duty: {"late_on_arrival"}}
+    assert by_person == {"W-0301": {"dispatched"}, ROUTER_DUTY: {"late_on_arrival"}}
     assert len(planned) == 2  # one message each, not 4 clocks × 2 people
     async with db.transaction() as session:
         text = await session.scalar(
@@ -242,3 +261,30 @@ async def test_a_split_off_order_reaches_an_assignee_already_told_of_its_inciden
         rows = await session.scalars(select(DeliveryRow).where(DeliveryRow.order_id == "GL-S"))
         told = sorted((r.notice, r.person_id, r.assignment_id) for r in rows)
     assert told == [("dispatched", "W-0301", 1), ("escalated", "W-0301", 2)]
+
+
+async def red_card_people(db: Database, order_id: str) -> list[str]:
+    await on(db, red(order_id, "resolve", NOW))
+    return [p for p, _ in await red_cards(db)]
+
+
+async def test_team_duty_is_whom_the_routers_latest_dispatch_names_never_the_files_rotation(
+    db: Database,
+) -> None:
+    """Issue 19: a head's swap in the router put P-0210 on duty; the file says P-0212. Notify
+    wakes whom the router's newest dispatch for the team names, and an older dispatch read
+    late does not bring back the person it named."""
+    await on(db, received("GL-D1"))
+    await on(db, dispatched("GL-D1", team_duty=(duty("P-0210"),)))
+    await on(db, received("GL-D2"))
+    earlier = NOW - timedelta(minutes=5)
+    await on(db, dispatched("GL-D2", team_duty=(duty("P-0211"),), at=earlier))
+    assert await red_card_people(db, "GL-D2") == ["W-0301", "P-0210"]
+
+
+async def test_nobody_named_for_the_moment_means_no_team_duty_message(db: Database) -> None:
+    """The router named nobody (the person on duty is on leave), or no day covering now: only
+    the assignee hears of it; the file's rotation is not a fallback."""
+    await on(db, received("GL-N1"))
+    await on(db, dispatched("GL-N1", team_duty=(duty(None),)))
+    assert await red_card_people(db, "GL-N1") == ["W-0301"]

@@ -17,6 +17,7 @@ from shared.contracts import (
     OrderSplit,
     OrderSupervised,
     OrderUrged,
+    ReturnRefused,
     SlaBreached,
     SlaWarning,
 )
@@ -65,7 +66,7 @@ async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | N
             if p.department and row.department is None:
                 row.department = p.department
             return row
-        case SlaWarning() | SlaBreached() | OrderUrged() | OrderSupervised():
+        case SlaWarning() | SlaBreached() | OrderUrged() | OrderSupervised() | ReturnRefused():
             return await facts.get(event.order_id)
     return None
 
