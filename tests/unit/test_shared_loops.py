@@ -4,23 +4,21 @@ worked off at once, the metrics after the commit, read-only rounds on a snapshot
 round tried again."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from shared import loops
-from shared.clock import ManualClock
 from shared.contracts import Event
-from shared.db import Database, ServiceBase, new_metadata
+from shared.db import ServiceBase, new_metadata
 from shared.loops import every, sending
-from shared.outbox import Outbox, OutboxMixin
-from shared.topics import Topics
+from shared.outbox import OutboxMixin
 from shared.unit_of_work import CommandBus, UnitOfWork, UnitsOfWork
+from tests.support.units import OpenUnits
 
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 
@@ -65,14 +63,8 @@ async def look(_command: Sweep, uow: UnitOfWork, deps: Backlog) -> Sequence[Even
 
 
 @pytest.fixture
-async def units(tmp_path: Path) -> AsyncIterator[UnitsOfWork]:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'loops.db'}")
-    await db.start()
-    async with db.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    outbox = Outbox(OutboxRow, ManualClock(NOW), Topics.named("ns"))
-    yield UnitsOfWork(db, outbox, ManualClock(NOW))
-    await db.stop()
+async def units(service_units: OpenUnits) -> UnitsOfWork:
+    return (await service_units(Base, NOW)).units
 
 
 class Pauses:
