@@ -1,10 +1,23 @@
 """Notify's own database: what it knows of orders, the deliveries (its outbox of messages to
 people), and the local receiver's record of what would have been sent."""
 
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, Integer, String, Text, or_, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,24 +59,6 @@ class OrderFactRow(Base):
     primary_order_id: Mapped[str | None] = mapped_column(String(40))
     taken_in_at: Mapped[datetime | None]
     split_from: Mapped[str | None] = mapped_column(String(40))
-
-    def facts(self) -> OrderFacts:
-        return OrderFacts(
-            order_id=self.order_id,
-            address=self.address,
-            category_label=self.category_label,
-            priority=self.priority,
-            deadline=self.deadline,
-            department=self.department,
-            team=self.team,
-            assignee_id=self.assignee_id,
-            assignment_id=self.assignment_id,
-            ack_due=self.ack_due,
-            incident_id=self.incident_id,
-            primary_order_id=self.primary_order_id,
-            taken_in_at=self.taken_in_at,
-            split_from=self.split_from,
-        )
 
 
 class TeamDutyRow(Base):
@@ -137,19 +132,48 @@ class LocalMessageRow(Base):
     received_at: Mapped[datetime]
 
 
+# What the handlers run on every consumed event: plain Core statements built once. An ORM
+# ``session.get`` and flush cost notify several times the statement itself (issue 25).
+_FACTS = cast(Table, OrderFactRow.__table__)
+_FACT_COLUMNS = list(_FACTS.c)
+_FACT_NAMES = tuple(f.name for f in fields(OrderFacts))
+_GET_FACTS = select(*_FACT_COLUMNS).where(_FACTS.c.order_id == bindparam("order_id"))
+_INSERT_FACTS = insert(_FACTS)
+_UPDATE_FACTS = (
+    update(_FACTS)
+    .where(_FACTS.c.order_id == bindparam("b_order_id"))
+    .values({c.name: bindparam(c.name) for c in _FACT_COLUMNS if c.name != "order_id"})
+)
+_DUTY = cast(Table, TeamDutyRow.__table__)
+_GET_DUTY = select(_DUTY.c.days, _DUTY.c.announced_at).where(_DUTY.c.unit == bindparam("unit"))
+_INSERT_DUTY = insert(_DUTY)
+_UPDATE_DUTY = (
+    update(_DUTY)
+    .where(_DUTY.c.unit == bindparam("b_unit"))
+    .values(days=bindparam("days"), announced_at=bindparam("announced_at"))
+)
+
+
 class FactRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, order_id: str) -> OrderFactRow | None:
-        return await self.session.get(OrderFactRow, order_id)
+    async def get(self, order_id: str) -> OrderFacts | None:
+        found = (await self.session.execute(_GET_FACTS, {"order_id": order_id})).first()
+        return OrderFacts(**found._mapping) if found is not None else None
 
-    async def get_or_new(self, order_id: str) -> OrderFactRow:
-        row = await self.get(order_id)
-        if row is None:
-            row = OrderFactRow(order_id=order_id, address="", category_label="", priority="normal")
-            self.session.add(row)
-        return row
+    async def get_or_new(self, order_id: str) -> tuple[OrderFacts, bool]:
+        """The order's facts, and whether they are stored yet (``save`` needs to know)."""
+        facts = await self.get(order_id)
+        return (facts, True) if facts is not None else (OrderFacts(order_id=order_id), False)
+
+    async def save(self, facts: OrderFacts, stored: bool) -> None:
+        values = {name: getattr(facts, name) for name in _FACT_NAMES}
+        if stored:
+            values["b_order_id"] = values.pop("order_id")
+            await self.session.execute(_UPDATE_FACTS, [values])
+        else:
+            await self.session.execute(_INSERT_FACTS, [values])
 
 
 class TeamDutyRepository:
@@ -157,16 +181,27 @@ class TeamDutyRepository:
         self.session = session
 
     async def days(self, unit: str) -> list[dict[str, Any]]:
-        row = await self.session.get(TeamDutyRow, unit)
-        return list(row.days) if row is not None else []
+        found = (await self.session.execute(_GET_DUTY, {"unit": unit})).first()
+        return list(found.days) if found is not None else []
 
     async def announce(self, unit: str, days: list[dict[str, Any]], at: datetime) -> None:
         """Kept when newer than what is held: dispatches of other orders may be read late."""
-        row = await self.session.get(TeamDutyRow, unit)
-        if row is None:
-            self.session.add(TeamDutyRow(unit=unit, days=days, announced_at=at))
-        elif at >= row.announced_at and row.days != days:
-            row.days, row.announced_at = days, at
+        found = (await self.session.execute(_GET_DUTY, {"unit": unit})).first()
+        if found is None:
+            await self.session.execute(
+                _INSERT_DUTY, [{"unit": unit, "days": days, "announced_at": at}]
+            )
+        elif at >= found.announced_at and found.days != days:
+            await self.session.execute(
+                _UPDATE_DUTY, [{"b_unit": unit, "days": days, "announced_at": at}]
+            )
+
+
+_DELIVERIES = cast(Table, DeliveryRow.__table__)
+_KNOWN_KEYS = select(_DELIVERIES.c.key).where(
+    _DELIVERIES.c.key.in_(bindparam("keys", expanding=True))
+)
+_INSERT_DELIVERIES = insert(_DELIVERIES)
 
 
 class DeliveryRepository:
@@ -174,8 +209,14 @@ class DeliveryRepository:
         self.session = session
 
     async def has_key(self, key: str) -> bool:
-        found = await self.session.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key))
-        return found is not None
+        return bool(await self.known_keys([key]))
+
+    async def known_keys(self, keys: list[str]) -> set[str]:
+        """Which of these keys are stored already, in one statement."""
+        if not keys:
+            return set()
+        found = await self.session.execute(_KNOWN_KEYS, {"keys": keys})
+        return set(found.scalars())
 
     async def told_about(
         self, person_id: str, incident_id: str, notice: str, orders: list[str]
@@ -193,8 +234,10 @@ class DeliveryRepository:
         )
         return found is not None
 
-    def add(self, row: DeliveryRow) -> None:
-        self.session.add(row)
+    async def add(self, rows: list[dict[str, Any]]) -> None:
+        """Plain rows in one statement (no ORM objects: nobody reads them back here)."""
+        if rows:
+            await self.session.execute(_INSERT_DELIVERIES, rows)
 
     async def cards(
         self, order_id: str, notice: str, person_id: str, channel: str

@@ -5,6 +5,7 @@ is planned once, however often its event is delivered."""
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,6 @@ from services.notify.store import (
     FAILED,
     PENDING,
     DeliveryRepository,
-    DeliveryRow,
     TeamDutyRepository,
 )
 from shared import order_links as links
@@ -39,8 +39,11 @@ async def enqueue(
 ) -> Enqueued:
     """Stores the notification's messages (each key once); people no channel reaches are
     failed at once."""
+    rule = deps.rules.rule(n.notice)  # type: ignore[arg-type]
     team = n.facts.team if n.facts is not None else None
-    duty = await TeamDutyRepository(session).days(team) if team else []
+    # The team's duty is read only for a rule that wakes the person on it.
+    needs_duty = team is not None and rule is not None and "team_duty" in rule.who
+    duty = await TeamDutyRepository(session).days(team) if team and needs_duty else []
     planned, unreachable = plan(n, deps.rules, deps.org, lambda _unit: on_duty(duty, now), now)
     repo = DeliveryRepository(session)
     told: dict[str, bool] = {}
@@ -50,19 +53,26 @@ async def enqueue(
         for person in {p.person_id for p in planned}:
             told[person] = await repo.told_about(person, incident, n.notice, orders)
     grouped = n.notice in deps.rules.cards.grouped and n.facts is not None and not incident
+    known = await repo.known_keys([p.key for p in planned] + [u.key for u in unreachable])
+    rows: list[dict[str, Any]] = []
     added = 0
     for p in planned:
-        if told.get(p.person_id) or await repo.has_key(p.key):
+        if told.get(p.person_id) or p.key in known:
             continue
-        if grouped and await _joined_a_card(repo, n, p):
-            continue
-        repo.add(_delivery(deps, n, p, now))
+        if grouped:
+            await repo.add(rows)  # the card's look-up sees what this call stored before it
+            rows = []
+            if await _joined_a_card(repo, n, p):
+                continue
+        rows.append(_delivery(deps, n, p, now))
+        known.add(p.key)
         added += 1
     events: list[Event] = []
     for u in unreachable:
-        if await repo.has_key(u.key):
+        if u.key in known:
             continue
-        repo.add(_unreachable(n, u, now))
+        known.add(u.key)
+        rows.append(_unreachable(n, u, now))
         if n.facts is not None:
             events.append(
                 failed_event(
@@ -78,7 +88,7 @@ async def enqueue(
                     now,
                 )
             )
-    await session.flush()
+    await repo.add(rows)
     return Enqueued(added, events)
 
 
@@ -112,32 +122,33 @@ def _link(deps: NotifyDeps, n: Notification, person_id: str, now: datetime) -> s
     return links.url(s.resolved_link_base(), token)
 
 
-def _delivery(deps: NotifyDeps, n: Notification, p: Planned, now: datetime) -> DeliveryRow:
+def _delivery(deps: NotifyDeps, n: Notification, p: Planned, now: datetime) -> dict[str, Any]:
     link = _link(deps, n, p.person_id, now)
-    return DeliveryRow(
-        key=p.key,
-        group_key=p.key.rsplit(":", 1)[0],
-        notice=n.notice,
-        order_id=n.facts.order_id if n.facts else None,
-        incident_id=p.incident_id,
-        assignment_id=n.assignment_id,
-        cause_event_id=n.cause_event_id,
-        person_id=p.person_id,
-        person_name=p.person_name,
-        channel=p.channel,
-        target=p.target,
-        title=texts.title(n),
-        text=texts.body(n),
-        link=link,
-        sms_params=json.dumps(texts.sms_params(n, link), ensure_ascii=False),
-        clocks=cards_clocks.format(n.clocks),
-        state=PENDING,
-        attempts=0,
-        next_attempt_at=now + _hold(deps, n),
-        last_error="",
-        provider_ref="",
-        created_at=now,
-    )
+    return {
+        "key": p.key,
+        "group_key": p.key.rsplit(":", 1)[0],
+        "notice": n.notice,
+        "order_id": n.facts.order_id if n.facts else None,
+        "incident_id": p.incident_id,
+        "assignment_id": n.assignment_id,
+        "cause_event_id": n.cause_event_id,
+        "person_id": p.person_id,
+        "person_name": p.person_name,
+        "channel": p.channel,
+        "target": p.target,
+        "title": texts.title(n),
+        "text": texts.body(n),
+        "link": link,
+        "sms_params": json.dumps(texts.sms_params(n, link), ensure_ascii=False),
+        "clocks": cards_clocks.format(n.clocks),
+        "state": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now + _hold(deps, n),
+        "last_error": "",
+        "provider_ref": "",
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def _hold(deps: NotifyDeps, n: Notification) -> timedelta:
@@ -147,31 +158,32 @@ def _hold(deps: NotifyDeps, n: Notification) -> timedelta:
     return timedelta(0)
 
 
-def _unreachable(n: Notification, u: Unreachable, now: datetime) -> DeliveryRow:
-    return DeliveryRow(
-        key=u.key,
-        group_key=u.key.rsplit(":", 1)[0],
-        notice=n.notice,
-        order_id=n.facts.order_id if n.facts else None,
-        incident_id=n.facts.incident_id if n.facts else None,
-        assignment_id=n.assignment_id,
-        cause_event_id=n.cause_event_id,
-        person_id=u.person_id,
-        person_name=u.person_name,
-        channel=u.channel,
-        target="",
-        title=texts.title(n),
-        text=texts.body(n),
-        link="",
-        sms_params="{}",
-        clocks=cards_clocks.format(n.clocks),
-        state=FAILED,
-        attempts=0,
-        next_attempt_at=now,
-        last_error=u.reason,
-        provider_ref="",
-        created_at=now,
-    )
+def _unreachable(n: Notification, u: Unreachable, now: datetime) -> dict[str, Any]:
+    return {
+        "key": u.key,
+        "group_key": u.key.rsplit(":", 1)[0],
+        "notice": n.notice,
+        "order_id": n.facts.order_id if n.facts else None,
+        "incident_id": n.facts.incident_id if n.facts else None,
+        "assignment_id": n.assignment_id,
+        "cause_event_id": n.cause_event_id,
+        "person_id": u.person_id,
+        "person_name": u.person_name,
+        "channel": u.channel,
+        "target": "",
+        "title": texts.title(n),
+        "text": texts.body(n),
+        "link": "",
+        "sms_params": "{}",
+        "clocks": cards_clocks.format(n.clocks),
+        "state": FAILED,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": u.reason,
+        "provider_ref": "",
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def failed_event(

@@ -2,11 +2,13 @@
 incident, assignee) and the messages an event causes."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from services.notify.config import NotifyDeps
+from services.notify.domain.facts import OrderFacts
 from services.notify.domain.notices import notifications_for
 from services.notify.handlers.deliveries import enqueue
-from services.notify.store import FactRepository, OrderFactRow, TeamDutyRepository
+from services.notify.store import FactRepository, TeamDutyRepository
 from shared.contracts import (
     DuplicateLinked,
     Event,
@@ -24,47 +26,61 @@ from shared.contracts import (
 from shared.unit_of_work import UnitOfWork
 
 
-async def remember(event: OrderEvent, facts: FactRepository) -> OrderFactRow | None:
-    """Updates what notify knows of the order; the row, for events that may notify."""
+async def remember(event: OrderEvent, facts: FactRepository) -> OrderFacts | None:
+    """Updates what notify knows of the order; its facts, for events that may notify."""
     match event:
         case OrderReceived(payload=p):
-            row = await facts.get_or_new(event.order_id)
-            row.address = p.address.text
-            row.category_label = p.category_label
-            row.priority = p.priority
-            row.deadline = p.platform_deadline
-            row.taken_in_at = row.taken_in_at or event.occurred_at
+            row, stored = await facts.get_or_new(event.order_id)
+            await facts.save(
+                replace(
+                    row,
+                    address=p.address.text,
+                    category_label=p.category_label,
+                    priority=p.priority,
+                    deadline=p.platform_deadline,
+                    taken_in_at=row.taken_in_at or event.occurred_at,
+                ),
+                stored,
+            )
             return None
         case DuplicateLinked(payload=p):
             for order_id in (event.order_id, p.primary_order_id):
-                linked = await facts.get_or_new(order_id)
+                linked, stored = await facts.get_or_new(order_id)
                 if linked.split_from == p.incident_id:
+                    if not stored:
+                        await facts.save(linked, stored)
                     continue  # already taken out of it: it stays on its own
-                linked.incident_id = p.incident_id
-                linked.primary_order_id = p.primary_order_id
+                linked = replace(
+                    linked, incident_id=p.incident_id, primary_order_id=p.primary_order_id
+                )
+                await facts.save(linked, stored)
             return None
         case OrderSplit(payload=p):
             # Out of the incident: its dispatches are its own news, not the incident's.
-            row = await facts.get_or_new(event.order_id)
-            row.split_from = p.incident_id
-            row.incident_id, row.primary_order_id = None, None
+            row, stored = await facts.get_or_new(event.order_id)
+            row = replace(row, split_from=p.incident_id, incident_id=None, primary_order_id=None)
+            await facts.save(row, stored)
             return None
         case OrderDispatched(payload=p):
-            row = await facts.get_or_new(event.order_id)
-            row.department, row.team = p.department, p.team
-            row.assignee_id, row.assignment_id, row.ack_due = (
-                p.assignee_id,
-                p.assignment_id,
-                p.ack_due,
+            row, stored = await facts.get_or_new(event.order_id)
+            row = replace(
+                row,
+                department=p.department,
+                team=p.team,
+                assignee_id=p.assignee_id,
+                assignment_id=p.assignment_id,
+                ack_due=p.ack_due,
+                priority=p.priority,
             )
-            row.priority = p.priority
+            await facts.save(row, stored)
             return row
         case MajorEventRaised(payload=p):
-            row = await facts.get_or_new(event.order_id)
+            row, stored = await facts.get_or_new(event.order_id)
             if p.incident_id and row.incident_id is None and row.split_from is None:
-                row.incident_id = p.incident_id
+                row = replace(row, incident_id=p.incident_id)
             if p.department and row.department is None:
-                row.department = p.department
+                row = replace(row, department=p.department)
+            await facts.save(row, stored)
             return row
         case SlaWarning() | SlaBreached() | OrderUrged() | OrderSupervised() | ReturnRefused():
             return await facts.get(event.order_id)
@@ -80,8 +96,7 @@ async def on_order_event(event: OrderEvent, uow: UnitOfWork, deps: NotifyDeps) -
     row = await remember(event, FactRepository(uow.session))
     if row is None:
         return []
-    await uow.session.flush()
     out: list[Event] = []
-    for n in notifications_for(event, row.facts()):
+    for n in notifications_for(event, row):
         out += (await enqueue(uow.session, deps, n, uow.now)).events
     return out
