@@ -4,8 +4,11 @@ happened, and each order's current holder (the grid comes with a dispatch only).
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Index, Integer, String, func, or_, select
+from sqlalchemy import Boolean, Index, Integer, String, Table, bindparam, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,49 +58,64 @@ class Holder:
     grid: str | None
 
 
+_HOLDERS = cast(Table, HolderRow.__table__)
+_FACTS = cast(Table, RateFactRow.__table__)
+
+
+# Every dispatch moves the holder: plain statements built once, no ORM row per order (issue 25).
+def _upsert_holder(insert_of: Any) -> Any:
+    statement = insert_of(_HOLDERS)
+    moved = {"department": statement.excluded.department, "grid": statement.excluded.grid}
+    return statement.on_conflict_do_update(index_elements=[_HOLDERS.c.order_id], set_=moved)
+
+
+_HOLD = {"postgresql": _upsert_holder(pg_insert), "sqlite": _upsert_holder(sqlite_insert)}
+_HOLDER = select(_HOLDERS.c.department, _HOLDERS.c.grid).where(
+    _HOLDERS.c.order_id == bindparam("order_id")
+)
+_ORDER_DEPARTMENT = select(OrderRow.department).where(OrderRow.order_id == bindparam("order_id"))
+_ON_TIME = select(OrderRow.on_time).where(OrderRow.order_id == bindparam("order_id"))
+_FACT_COLUMNS = tuple(c.name for c in _FACTS.c)
+_RECORD = insert(_FACTS)
+
+
 class RateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def hold(self, order_id: str, department: str, grid: str | None) -> None:
-        row = await self.session.get(HolderRow, order_id)
-        if row is None:
-            self.session.add(HolderRow(order_id=order_id, department=department, grid=grid))
-        else:
-            row.department, row.grid = department, grid
+        bind = self.session.bind
+        dialect = bind.dialect.name if bind is not None else "sqlite"
+        await self.session.execute(
+            _HOLD["postgresql" if dialect == "postgresql" else "sqlite"],
+            [{"order_id": order_id, "department": department, "grid": grid}],
+        )
 
     async def holder(self, order_id: str) -> Holder:
         """Who holds the order: its latest dispatch, else the department the SLA knows."""
-        row = await self.session.get(HolderRow, order_id)
+        row = (await self.session.execute(_HOLDER, {"order_id": order_id})).first()
         if row is not None:
             return Holder(row.department, row.grid)
-        department = await self.session.scalar(
-            select(OrderRow.department).where(OrderRow.order_id == order_id)
-        )
+        department = await self.session.scalar(_ORDER_DEPARTMENT, {"order_id": order_id})
         return Holder(department, None)
 
     async def on_time(self, order_id: str) -> bool | None:
         """Whether the order's latest resolution kept its clock (set by its handler)."""
-        found: bool | None = await self.session.scalar(
-            select(OrderRow.on_time).where(OrderRow.order_id == order_id)
-        )
+        found: bool | None = await self.session.scalar(_ON_TIME, {"order_id": order_id})
         return found
 
     async def record(
         self, event_id: str, order_id: str, fact: str, at: datetime, **outcome: object
     ) -> None:
         holder = await self.holder(order_id)
-        self.session.add(
-            RateFactRow(
-                event_id=event_id,
-                order_id=order_id,
-                fact=fact,
-                at=at,
-                department=holder.department,
-                grid=holder.grid,
-                **outcome,
-            )
+        row: dict[str, object] = dict.fromkeys(_FACT_COLUMNS)
+        row.update(
+            {"round": 1, "event_id": event_id, "order_id": order_id, "fact": fact, "at": at},
+            department=holder.department,
+            grid=holder.grid,
+            **outcome,
         )
+        await self.session.execute(_RECORD, [row])
 
     async def counts(self, start: datetime, end: datetime, department: str | None) -> list[Located]:
         """The facts in ``[start, end)``, counted by department, grid, kind and outcome; a
