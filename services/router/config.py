@@ -3,15 +3,15 @@ limits, major events, triage, returns and extensions) as validated data, and the
 every handler receives (organisation, rules, calendar), loaded and checked once at start."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
+from services.router.domain.policy import RouterPolicy
 from services.router.domain.roster import RosterBook
 from shared.config import ConfigError, load_yaml
-from shared.contracts import OrderReceivedPayload, Priority, Source
+from shared.contracts import Priority, Source
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
 from shared.workdays import WorkCalendar
@@ -39,21 +39,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class AckLimit(_Model):
+class AckLimitSpec(_Model):
     priority: Priority | None = None
     source: Source | None = None
     category: str | None = None
     minutes: int = Field(ge=1)
 
-    def matches(self, order: OrderReceivedPayload) -> bool:
-        return (
-            (self.priority is None or self.priority == order.priority)
-            and (self.source is None or self.source == order.source)
-            and (self.category is None or self.category == order.category)
-        )
 
-
-class MajorEvents(_Model):
+class MajorEventsSpec(_Model):
     categories: tuple[str, ...] = ("WATER_QUALITY",)
     keywords: tuple[str, ...] = ()
     priorities: tuple[Priority, ...] = ("critical",)
@@ -62,9 +55,11 @@ class MajorEvents(_Model):
     dispatch_department: str = "DISPATCH"
 
 
-class RouterPolicy(_Model):
-    ack_limits: tuple[AckLimit, ...] = Field(min_length=1)
-    major_events: MajorEvents = MajorEvents()
+class RouterPolicyFile(_Model):
+    """``config/router.yaml``: checked here, handed to the domain as its ``RouterPolicy``."""
+
+    ack_limits: tuple[AckLimitSpec, ...] = Field(min_length=1)
+    major_events: MajorEventsSpec = MajorEventsSpec()
     triage_department: str = "DISPATCH"
     returns_before_head: int = Field(1, ge=0)
     return_within_working_days: int = Field(2, ge=1)
@@ -73,7 +68,7 @@ class RouterPolicy(_Model):
 
     @field_validator("ack_limits")
     @classmethod
-    def _catch_all_last(cls, rules: tuple[AckLimit, ...]) -> tuple[AckLimit, ...]:
+    def _catch_all_last(cls, rules: tuple[AckLimitSpec, ...]) -> tuple[AckLimitSpec, ...]:
         last = rules[-1] if rules else None
         if last is not None and (last.priority, last.source, last.category) != (None, None, None):
             raise ValueError("the last rule must be a catch-all that matches every order")
@@ -90,36 +85,21 @@ class RouterPolicy(_Model):
             problems.append(("major_events.dispatch_department", f"unknown department {dispatch}"))
         return problems
 
-    def ack_minutes(self, order: OrderReceivedPayload) -> int:
-        return next(rule.minutes for rule in self.ack_limits if rule.matches(order))
-
-    def ack_due(self, order: OrderReceivedPayload, now: datetime) -> datetime:
-        return now + timedelta(minutes=self.ack_minutes(order))
-
-    def is_major(self, order: OrderReceivedPayload) -> str | None:
-        """Why the order is a major event (Art. 7), or None. The reason is bare (``主管道``):
-        whoever shows it adds the 重大事项 label once."""
-        rules = self.major_events
-        if order.category in rules.categories:
-            return order.category_label or order.category
-        if order.priority in rules.priorities:
-            return "特急"
-        text = _callers_words(order)
-        return next((k for k in rules.keywords if k in text), None)
-
-    def is_area_wide(self, order: OrderReceivedPayload) -> bool:
-        rules = self.major_events
-        text = _callers_words(order)
-        return order.category in rules.area_wide_categories and any(
-            k in text for k in rules.area_wide_keywords
-        )
+    def policy(self) -> RouterPolicy:
+        """The checked file as the domain's plain values (pydantic builds the dataclasses)."""
+        return _AS_POLICY.validate_python(self.model_dump())
 
 
-def _callers_words(order: OrderReceivedPayload) -> str:
-    """Only a caller's words are searched for keywords. Staff write grid reports and planned
-    outages (更换主管道阀门 is work, not a burst): their major events come from explicit flags
-    (a major-event report is critical; intake raises its own), never from the words."""
-    return "" if order.source == "grid_report" else f"{order.title} {order.content}"
+_AS_POLICY: TypeAdapter[RouterPolicy] = TypeAdapter(RouterPolicy)
+
+
+def load_policy(path: Path, org: Organisation | None = None) -> RouterPolicy:
+    """The rule file; with ``org``, every department it names must be the organisation's."""
+    checked = load_yaml(path, RouterPolicyFile)
+    problems = checked.problems_with(org) if org is not None else []
+    if problems:
+        raise ConfigError("\n".join(f"{path}: field '{f}': {why}" for f, why in problems))
+    return checked.policy()
 
 
 @dataclass(frozen=True)
@@ -134,10 +114,6 @@ class RouterDeps:
 def load_deps(settings: RouterSettings) -> RouterDeps:
     """The organisation, the rules and the calendar; a bad file stops the router here."""
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
-    policy_path = settings.config_dir / settings.rules_file
-    policy = load_yaml(policy_path, RouterPolicy)
-    problems = policy.problems_with(org)
-    if problems:
-        raise ConfigError("\n".join(f"{policy_path}: field '{f}': {why}" for f, why in problems))
+    policy = load_policy(settings.config_dir / settings.rules_file, org)
     calendar = WorkCalendar.from_file(settings.config_dir / settings.calendar_file)
     return RouterDeps(org=org, policy=policy, calendar=calendar)

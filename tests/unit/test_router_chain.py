@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.router.config import RouterPolicy
+from services.router.config import load_policy
 from services.router.domain import chain as domain
 from services.router.domain.roster import Roster
 from shared.config import load_yaml
@@ -17,7 +17,7 @@ from shared.workdays import WorkCalendar
 
 BJ = ZoneInfo("Asia/Shanghai")
 ORG = load_yaml(CONFIG_DIR / "org.yaml", Organisation)
-POLICY = load_yaml(CONFIG_DIR / "router.yaml", RouterPolicy)
+POLICY = load_policy(CONFIG_DIR / "router.yaml")
 CALENDAR = WorkCalendar.from_file(CONFIG_DIR / "calendar_overrides.yaml")
 BASE = Roster.from_org(ORG, CALENDAR)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.router.config import RouterDeps, RouterPolicy
+from services.router.config import RouterDeps, load_policy
 from services.router.handlers import COMMANDS, EVENTS
 from services.router.handlers.commands import (
     Acknowledge,
@@ -62,7 +62,7 @@ BJ = ZoneInfo("Asia/Shanghai")
 WEDNESDAY_10 = datetime(2026, 12, 2, 10, 0, tzinfo=BJ)
 DEPS = RouterDeps(
     org=load_yaml(CONFIG_DIR / "org.yaml", Organisation),
-    policy=load_yaml(CONFIG_DIR / "router.yaml", RouterPolicy),
+    policy=load_policy(CONFIG_DIR / "router.yaml"),
     calendar=WorkCalendar.from_file(CONFIG_DIR / "calendar_overrides.yaml"),
 )
 UM = Principal(role="department:USER_MAINTENANCE", subject="W-0301")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast, get_args
 
-from services.router.config import RouterPolicy
 from services.router.domain.events import major_event
+from services.router.domain.policy import RouterPolicy
 from services.router.domain.roster import Roster
 from shared.contracts import (
     ChainPosition,

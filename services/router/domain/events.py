@@ -4,8 +4,8 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from services.router.config import RouterPolicy
 from services.router.domain.incidents import Split
+from services.router.domain.policy import RouterPolicy
 from services.router.domain.roster import Roster
 from shared.contracts import (
     MajorEventRaised,
