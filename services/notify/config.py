@@ -6,35 +6,16 @@ receiver instead, which records them for the console's “消息” page (the em
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 from pathlib import Path
-from typing import ClassVar, Literal, Self
+from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from shared.clock import to_local
+from services.notify.domain.rules import ChannelName, Notice, Recipient, Rules, Urgency
 from shared.config import load_checked_yaml, load_yaml
 from shared.organisation import Organisation
 from shared.settings import ServiceSettings
-
-Notice = Literal[
-    "dispatched",
-    "escalated",
-    "major",
-    "yellow_card",
-    "red_card",
-    "reply_due",
-    "late_on_arrival",
-    "alert",
-    "urged",
-    "supervised",
-    "notice_task",
-    "assigned_task",
-    "return_refused",
-]
-Recipient = Literal["assignee", "department_head", "notified", "team_duty", "ops"]
-ChannelName = Literal["wecom_app", "wecom_robot", "sms", "webhook"]
-Urgency = Literal["normal", "urgent", "critical"]
 
 
 class NotifySettings(ServiceSettings):
@@ -78,7 +59,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Rule(_Model):
+class RuleSpec(_Model):
     """Who hears of one kind of notice, and by which channels at each urgency."""
 
     notice: Notice
@@ -91,11 +72,8 @@ class Rule(_Model):
             raise ValueError("channels needs at least one channel under 'normal'")
         return self
 
-    def channels_for(self, urgency: Urgency) -> tuple[ChannelName, ...]:
-        return self.channels.get(urgency) or self.channels["normal"]
 
-
-class Night(_Model):
+class NightSpec(_Model):
     """Beijing hours when a phone ringing wakes someone: SMS only for what cannot wait."""
 
     start: time = time(22, 0)
@@ -103,19 +81,8 @@ class Night(_Model):
     sms_urgencies: tuple[Urgency, ...] = ("urgent", "critical")
     sms_notices: tuple[Notice, ...] = ("major",)
 
-    def covers(self, at: datetime) -> bool:
-        local = to_local(at).time()
-        if self.start <= self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
 
-    def allows_sms(self, notice: str, urgency: str, at: datetime) -> bool:
-        if not self.covers(at):
-            return True
-        return urgency in self.sms_urgencies or notice in self.sms_notices
-
-
-class Cards(_Model):
+class CardsSpec(_Model):
     """Clock cards about one order for one person go out as one message listing the clocks."""
 
     grouped: tuple[Notice, ...] = ("yellow_card", "red_card")
@@ -128,13 +95,15 @@ class Cards(_Model):
 
 
 class NotifyRules(_Model):
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    """``config/notify.yaml``: checked here, handed to the domain as its ``Rules``."""
+
+    rules: tuple[RuleSpec, ...] = Field(min_length=1)
     ops: tuple[str, ...] = Field((), description="People told of ops notices and alerts")
     sms_templates: dict[Notice, str] = Field(
         default_factory=dict, description="SMS template code (TemplateCode) per notice"
     )
-    night: Night = Night()
-    cards: Cards = Cards()
+    night: NightSpec = NightSpec()
+    cards: CardsSpec = CardsSpec()
 
     @model_validator(mode="after")
     def _one_rule_per_notice(self) -> Self:
@@ -142,9 +111,6 @@ class NotifyRules(_Model):
         if twice:
             raise ValueError(f"notice {', '.join(twice)} has more than one rule")
         return self
-
-    def rule(self, notice: Notice) -> Rule | None:
-        return next((r for r in self.rules if r.notice == notice), None)
 
     def problems_with(self, org: Organisation) -> list[tuple[str, str]]:
         problems = [
@@ -159,11 +125,18 @@ class NotifyRules(_Model):
                 problems.append((f"rules.{i}.channels", why))
         return problems
 
+    def domain(self) -> Rules:
+        """The checked file as the domain's plain values (pydantic builds the dataclasses)."""
+        return _AS_RULES.validate_python(self.model_dump())
+
+
+_AS_RULES: TypeAdapter[Rules] = TypeAdapter(Rules)
+
 
 @dataclass(frozen=True)
 class NotifyDeps:
     org: Organisation
-    rules: NotifyRules
+    rules: Rules
     settings: NotifySettings
 
 
@@ -172,4 +145,4 @@ def load_deps(settings: NotifySettings) -> NotifyDeps:
     org = load_yaml(settings.config_dir / settings.org_file, Organisation)
     path = settings.config_dir / settings.rules_file
     rules = load_checked_yaml(path, NotifyRules, lambda loaded: loaded.problems_with(org))
-    return NotifyDeps(org=org, rules=rules, settings=settings)
+    return NotifyDeps(org=org, rules=rules.domain(), settings=settings)

@@ -117,15 +117,12 @@ def test_the_shipped_rules_group_yellow_and_red_cards_and_hold_them_a_moment() -
 
 
 def test_at_night_a_normal_item_goes_by_wecom_only_an_urgent_one_by_sms_too() -> None:
-    night_rules = DEPS.rules.model_copy(
-        update={
-            "rules": tuple(
-                r.model_copy(update={"channels": {"normal": ("wecom_app", "sms")}})
-                if r.notice == "red_card"
-                else r
-                for r in DEPS.rules.rules
-            )
-        }
+    night_rules = replace(
+        DEPS.rules,
+        rules=tuple(
+            replace(r, channels={"normal": ("wecom_app", "sms")}) if r.notice == "red_card" else r
+            for r in DEPS.rules.rules
+        ),
     )
     normal = Notification("red_card", "c", replace(LATE, priority="normal"), "normal")
 

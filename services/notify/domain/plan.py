@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.notify.config import ChannelName, NotifyRules, Recipient, Rule, Urgency
 from services.notify.domain.facts import Notification
+from services.notify.domain.rules import ChannelName, Recipient, Rule, Rules, Urgency
 from shared.organisation import Organisation, Person
 
 URGENCIES: tuple[Urgency, ...] = ("normal", "urgent", "critical")
@@ -54,7 +54,7 @@ def recipients(
     who: tuple[Recipient, ...],
     n: Notification,
     org: Organisation,
-    rules: NotifyRules,
+    rules: Rules,
     on_duty: Callable[[str], str | None],
 ) -> list[str]:
     """The people a rule's ``who`` names for this notification, in order, each once."""
@@ -87,7 +87,7 @@ def address(person: Person, channel: ChannelName) -> str | None:
     return person.id  # the robot and the webhook address a group or a system, not a number
 
 
-def channels_at(rule: Rule, n: Notification, rules: NotifyRules, at: datetime) -> list[ChannelName]:
+def channels_at(rule: Rule, n: Notification, rules: Rules, at: datetime) -> list[ChannelName]:
     """The rule's channels for the notification's urgency, less SMS at night unless it is an
     urgent item or a major event."""
     sms = rules.night.allows_sms(n.notice, urgency_of(n.urgency), at)
@@ -96,7 +96,7 @@ def channels_at(rule: Rule, n: Notification, rules: NotifyRules, at: datetime) -
 
 def plan(
     n: Notification,
-    rules: NotifyRules,
+    rules: Rules,
     org: Organisation,
     on_duty: Callable[[str], str | None],
     at: datetime,
