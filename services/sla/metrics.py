@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.sla.domain.calendar import local_month_start
 from services.sla.domain.numbers import resolved_per_department
 from services.sla.domain.rates import Tally, by_department, month_bounds, month_of
-from services.sla.queries import Scope, SlaQueries
 from services.sla.store import RateRepository
+from services.sla.store.reads import Scope, SlaQueries
 
 FIRED = Counter(
     "gridline_sla_deadlines_fired_total",

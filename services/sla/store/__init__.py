@@ -1,6 +1,6 @@
 """The SLA service's own database: its tables (``tables``) and the statements on them
 (``repositories``; ``shares`` for the departments' shares of an order's time; ``rates`` for
-the facts the month's rates count)."""
+the facts the month's rates count; ``reads`` for the named reads of the dashboard and gauges)."""
 
 from services.sla.store.rates import RateFactRow, RateRepository
 from services.sla.store.repositories import (
