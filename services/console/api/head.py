@@ -42,6 +42,39 @@ async def _waiting(ctx: Ctx, user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+RATE_COLUMNS = (
+    ("resolved", "办结", False),
+    ("on_time_rate", "按时办结率", True),
+    ("callbacks", "回访", False),
+    ("satisfaction_rate", "满意率", True),
+    ("solved_rate", "解决率", True),
+    ("redo_rate", "重办率", True),
+    ("urges", "催办", False),
+    ("supervisions", "督办", False),
+)
+
+
+async def month_rates(ctx: Ctx, user: User, month: str) -> dict[str, Any] | None:
+    """The SLA's rates of the month (docs/sla.md, "Rates"): the department's line, then each of
+    its grids; None while the SLA cannot answer (the page shows the rest)."""
+    try:
+        found = await ctx.services.get(user.caller, "sla", "/v1/sla/rates", month=month)
+    except ServiceError:
+        return None
+
+    def row(line: dict[str, Any], grid: bool) -> dict[str, Any]:
+        cells = [_percent(line[k]) if pct else str(line[k]) for k, _, pct in RATE_COLUMNS]
+        return {"name": line["name"], "grid": line.get("grid") if grid else None, "cells": cells}
+
+    lines = [row(d, False) for d in _own(found["departments"], user.department)]
+    lines += [row(g, True) for g in _own(found["grids"], user.department)]
+    return {"columns": [label for _, label, _ in RATE_COLUMNS], "rows": lines}
+
+
 router = APIRouter()
 
 
@@ -65,6 +98,7 @@ async def head_page(
         # The head often enters the same item for several workers in a row: 登记 keeps it.
         chosen_rule=rule,
         waiting=await _waiting(ctx, user),
+        rates=await month_rates(ctx, user, month),
     )
 
 
