@@ -11,6 +11,9 @@ import pytest
 from tests.integration.test_followup_flow import (
     ORDER_DAY_0930,
     dispatches,
+    followup,
+    new_order,
+    post,
     sign_and_resolve,
 )
 from tests.integration.test_notify_chased import HEAD, HOLDER, texts, told
@@ -80,3 +83,35 @@ async def test_the_operator_chases_an_order_from_its_page_and_its_holder_is_told
             assert "已办结" in page and "/urge" not in page
 
         await eventually(resolved)
+
+
+async def test_an_order_chased_twice_shows_urged_twice_on_the_holders_inbox_and_order_page(
+    environment: Environment, order_12345: dict[str, Any]
+) -> None:
+    """Two 12345 催办: the holder's 我的工单 row and the order page both say 催办 ×2 (issue 20),
+    as the pages are served."""
+    clock = RunningClock(ORDER_DAY_0930)
+    only = ("intake", "router", "sla")
+    async with (
+        run_system(environment, clocks=dict.fromkeys(only, clock), only=only) as system,
+        running_console(environment, system.apps) as console,
+    ):
+        order_id = await new_order(system, order_12345)
+        for n in (1, 2):
+            again = followup("urge.json", message_id=f"LC12345-FU-URGE-{n}")
+            urged = await post(system.intake, order_12345["orderNo"], again)
+            assert urged.status_code == 201, urged.text
+        holder = console.client
+        await sign_in(holder, HOLDER.lower())
+
+        async def chased_twice() -> None:
+            rows = await holder.get("/inbox/rows")
+            assert rows.status_code == 200, rows.text
+            row = re.search(rf'<li[^>]*data-order="{order_id}".*?</li>', rows.text, re.S)
+            assert row and "催办 ×2" in row[0], rows.text
+
+        await eventually(chased_twice)
+        page = await holder.get(f"/orders/{order_id}")
+        assert page.status_code == 200, page.text
+        chased = re.search(r'<dd class="chased">(.*?)</dd>', page.text, re.S)
+        assert chased and "催办 ×2" in chased[1] and "督办" not in chased[1], page.text

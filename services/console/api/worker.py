@@ -98,6 +98,9 @@ async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUse
         ),
         urgeable=URGEABLE,
         received=order["timeline"][0]["payload"] if order["timeline"] else {},
+        # 催办 ×N and 督办 ×N as the inbox and 值班室 show them, counted from the order's record.
+        urges=sum(e["type"] == "OrderUrged" for e in order["timeline"]),
+        supervisions=sum(e["type"] == "OrderSupervised" for e in order["timeline"]),
     )
 
 
