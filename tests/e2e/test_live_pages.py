@@ -164,7 +164,9 @@ async def test_messages_the_order_page_and_the_duty_room_update_themselves(
             assert await order.locator("form[action$='/acknowledge']").count() == 1
             assert await order.locator("form[action$='/resolve']").count() == 0
             assert await order.locator("form[action$='/appointment']").count() == 0
-            assert await order.locator("dd a[href^='tel:']").count() >= 1  # the holder's phone
+            # The caller and the holder, each a tap away.
+            assert await order.locator("dd a[href='tel:13906351234']").count() == 1
+            assert await order.locator("dd a[href^='tel:']").count() == 2
 
             # 签收 from elsewhere (another tab, the phone): the open page moves on by itself,
             # with 预约 before 进展 before 办结.
