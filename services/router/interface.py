@@ -21,6 +21,7 @@ from shared.contracts import (
     ProgressNoted,
     ReturnRefused,
     ReturnRequested,
+    TeamDutyNamed,
 )
 
 INTERFACE = Interface("router", "派单 router")
@@ -43,5 +44,6 @@ INTERFACE.publish(
     OrderLinked,
     MajorEventRaised,
     LeaveChanged,
+    TeamDutyNamed,
 )
 BROKER = INTERFACE.finish()

@@ -15,6 +15,7 @@ from shared.contracts.activity_payloads import (
     ScoreEntryRecordedPayload,
     TaskAssignedPayload,
     TaskLatePayload,
+    TeamDutyNamedPayload,
     TrainingRecordedPayload,
     WeChatGroupMissingPayload,
     WeChatGroupRecordedPayload,
@@ -105,6 +106,13 @@ class CallRinging(ActivityEnvelope):
     payload: CallRingingPayload
 
 
+class TeamDutyNamed(ActivityEnvelope):
+    """``worker_id`` is ``"*"``: the naming concerns every team."""
+
+    type: Literal["TeamDutyNamed"] = "TeamDutyNamed"
+    payload: TeamDutyNamedPayload
+
+
 ActivityEvent = Annotated[
     GridActivityRecorded
     | ScoreEntryRecorded
@@ -118,7 +126,8 @@ ActivityEvent = Annotated[
     | OutageAnnounced
     | TaskAssigned
     | TaskLate
-    | CallRinging,
+    | CallRinging
+    | TeamDutyNamed,
     Field(discriminator="type"),
 ]
 ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(

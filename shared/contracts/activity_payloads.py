@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.contracts.base import Contract
+from shared.contracts.base import Contract, DutyDay
 from shared.masking import MaskedText
 
 
@@ -170,3 +170,11 @@ class CallRingingPayload(Contract):
         description="The PBX's user[] and answeringNumber: console usernames of the operators"
     )
     queue: MaskedText | None = None
+
+
+class TeamDutyNamedPayload(Contract):
+    """Who the router has on each team's duty for the duty day under way and the week after it,
+    named again whenever a head changes the roster (issue 19): notify wakes these people at once,
+    not only after the team's next dispatch names them."""
+
+    teams: dict[str, tuple[DutyDay, ...]]

@@ -4,12 +4,14 @@ activity it tells people of (``ACTIVITY_EVENTS``: notice tasks) and Alertmanager
 
 - ``orders``: keep what messages need from the log, and plan who hears of what;
 - ``alerts``: Alertmanager's firing alerts, for ops;
+- ``duty``: who the router has on each team's duty, named after a head's roster change;
 - ``deliveries``: store each planned message as a delivery in the same transaction as the inbox
   claim; sending is the delivery job's (jobs.py).
 """
 
 from services.notify.config import NotifyDeps
 from services.notify.handlers.alerts import ReceiveAlerts, receive_alerts
+from services.notify.handlers.duty import on_team_duty_named
 from services.notify.handlers.orders import on_order_event
 from services.notify.handlers.tasks import on_assigned_task, on_notice_task
 from shared.contracts import (
@@ -25,6 +27,7 @@ from shared.contracts import (
     SlaBreached,
     SlaWarning,
     TaskAssigned,
+    TeamDutyNamed,
 )
 from shared.unit_of_work import HandlerTable
 
@@ -46,6 +49,7 @@ ACTIVITY_CONSUMER = "notify-activity"
 ACTIVITY_EVENTS: HandlerTable[NotifyDeps] = {
     NoticeTaskAssigned: on_notice_task,  # 通知任务 → its worker
     TaskAssigned: on_assigned_task,  # 交办任务 → its worker
+    TeamDutyNamed: on_team_duty_named,  # the router's roster changed: who is on duty now
 }
 COMMANDS: HandlerTable[NotifyDeps] = {
     ReceiveAlerts: receive_alerts,  # POST /v1/alerts: alert → ops (Alertmanager's webhook)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from services.router.domain.roster import Roster
 from shared.clock import to_local
-from shared.contracts import DutyDay
+from shared.contracts import DutyDay, TeamDutyNamed, TeamDutyNamedPayload
+from shared.contracts.envelopes import envelope
 
 if TYPE_CHECKING:
     from services.router.domain.chain import Assignment
@@ -49,3 +50,11 @@ def with_team_duty(chosen: "Assignment", roster: Roster, now: datetime) -> "Assi
     if chosen.team is None:
         return chosen
     return replace(chosen, team_duty=duty_days(roster, chosen.team, now))
+
+
+def team_duty_named(roster: Roster, now: datetime, producer: str) -> TeamDutyNamed:
+    """Every team's people on duty as the roster stands after a head's change: told at once, so
+    a message is not sent to the person the change took off duty until the team's next dispatch
+    names the new one."""
+    teams = {t.code: duty_days(roster, t.code, now) for t in roster.org.teams}
+    return envelope(TeamDutyNamed, "*", TeamDutyNamedPayload(teams=teams), now, producer)

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.router.config import RouterDeps
+from services.router.domain.duty_days import team_duty_named
 from services.router.domain.events import PRODUCER
 from services.router.domain.roster import Roster, deferred_overrides, rotation_change
 from services.router.domain.roster_removals import kept_swaps, removed_until_handover
@@ -19,7 +20,7 @@ from services.router.handlers.commands import SetLeave, SetOverrides, SetRotatio
 from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
 from shared.clock import to_local
-from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeriod
+from shared.contracts import Event, LeaveChanged, LeaveChangedPayload, LeavePeriod, TeamDutyNamed
 from shared.contracts.envelopes import envelope
 from shared.organisation import DutySwap, Leave, Organisation, Override
 from shared.refusals import Forbidden, Invalid, NotFound
@@ -134,6 +135,12 @@ async def _on_record(
     uow.answer = after
 
 
+async def _duty_named(uow: UnitOfWork, deps: RouterDeps) -> TeamDutyNamed:
+    """Who is on each team's duty now that the change is in force (``domain/duty_days``)."""
+    await uow.session.flush()  # the change just made is read back with the others
+    return team_duty_named(await current_roster(uow.session, deps), uow.now, PRODUCER)
+
+
 async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
     who, person, org = command.who, command.person_id, deps.org
     _owns(who, _person_department(org, person))
@@ -147,7 +154,7 @@ async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Seq
     # Outreach (B posts a notice when A is away) learns of leave from the log.
     changed = _leave_changed(person, items, who, uow.now)
     await _on_record(uow, deps, who, ("leave", person, items), command.body.note)
-    return [changed]
+    return [changed, await _duty_named(uow, deps)]
 
 
 async def set_overrides(
@@ -162,7 +169,7 @@ async def set_overrides(
     if not command.body.immediate:
         items = await _from_next_handover(uow, deps, person, items)
     await _on_record(uow, deps, who, ("overrides", person, items), command.body.note)
-    return []
+    return [await _duty_named(uow, deps)]
 
 
 async def _from_next_handover(
@@ -197,7 +204,7 @@ async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) 
     roster = await current_roster(uow.session, deps)
     periods = rotation_change(roster, unit, people, uow.now, command.body.immediate)
     await _on_record(uow, deps, who, ("rotation", unit, periods), command.body.note)
-    return []
+    return [await _duty_named(uow, deps)]
 
 
 async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
@@ -223,7 +230,7 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
             )
         items = kept_swaps(items, standing, today)
     await _on_record(uow, deps, who, ("swaps", unit, items), command.body.note)
-    return []
+    return [await _duty_named(uow, deps)]
 
 
 def _leave_changed(person: str, leave: list[Any], who: Principal, now: datetime) -> LeaveChanged:
