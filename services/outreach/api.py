@@ -20,6 +20,8 @@ from services.outreach.handlers import (
     StartCampaign,
     Started,
 )
+from services.outreach.handlers.notices import NewCampaign
+from services.outreach.handlers.registers import NewGroup, NewTraining
 from services.outreach.jobs import check_groups
 from services.outreach.schemas import (
     CampaignIn,
@@ -82,7 +84,7 @@ def _campaign(
 async def start(
     body: CampaignIn, who: Starter, bus: Bus, runtime: Runtime, deps: Deps
 ) -> CampaignView:
-    done = await bus.handle(StartCampaign(body, who))
+    done = await bus.handle(StartCampaign(NewCampaign(**body.model_dump()), who))
     started: Started = done.answer
     metrics.NOTICE_TASKS.labels(started.campaign.department, "created").inc(len(started.tasks))
     return _campaign(deps, started.campaign, started.tasks, runtime.clock.now())
@@ -122,7 +124,7 @@ async def tasks(
 
 @router.post("/notice-tasks/{task_id}/sent", response_model=TaskView, summary="已发送（可附截图）")
 async def sent(task_id: PathKey, body: SentIn, who: Staff, bus: Bus, deps: Deps) -> TaskView:
-    done = await bus.handle(MarkSent(task_id, body, who))
+    done = await bus.handle(MarkSent(task_id, body.screenshot, who))
     task: TaskRow = done.answer
     if done.events:
         metrics.NOTICE_TASKS.labels(task.department, "sent").inc()
@@ -136,7 +138,7 @@ async def sent(task_id: PathKey, body: SentIn, who: Staff, bus: Bus, deps: Deps)
     summary="登记小区业主微信群或物业负责人微信",
 )
 async def add_group(body: GroupIn, who: Staff, bus: Bus, deps: Deps) -> GroupView:
-    done = await bus.handle(RecordGroup(body, who))
+    done = await bus.handle(RecordGroup(NewGroup(**body.model_dump()), who))
     return GroupView.of(done.answer, queries.names(deps))
 
 
@@ -175,7 +177,7 @@ async def check(who: HeadOrOps, bus: Bus, department: QueryKey = None) -> GapChe
 
 @router.post("/trainings", response_model=TrainingView, status_code=201, summary="登记一次培训")
 async def add_training(body: TrainingIn, who: Head, bus: Bus) -> TrainingView:
-    done = await bus.handle(RecordTraining(body, who))
+    done = await bus.handle(RecordTraining(NewTraining(**body.model_dump()), who))
     metrics.TRAININGS.labels(done.answer.department).inc()
     return TrainingView.of(done.answer)
 

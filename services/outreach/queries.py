@@ -12,16 +12,6 @@ from services.outreach.store import OutreachRepository, TaskRow
 from shared.clock import to_local
 
 
-def workers_of(deps: OutreachDeps, department: str) -> dict[str, str]:
-    """The department's grid workers, id → name, in the file's order."""
-    org = deps.org
-    return {
-        p.id: p.name
-        for p in org.people
-        if p.role == "grid_worker" and org.department_of_person(p.id) == department
-    }
-
-
 def names(deps: OutreachDeps) -> dict[str, str]:
     return {p.id: p.name for p in deps.org.people}
 
@@ -63,7 +53,7 @@ async def training_report(
     session: AsyncSession, deps: OutreachDeps, department: str, year: int, now: datetime
 ) -> tuple[TrainingReport, list[TrainingView]]:
     rows = await OutreachRepository(session).trainings(department, year)
-    workers = workers_of(deps, department)
+    workers = groups.grid_workers(deps.org, department)
     attended = [training.Attendance(a, r.held_on) for r in rows for a in r.attendees]
     today = to_local(now).date()
     required = deps.settings.trainings_per_year

@@ -50,3 +50,12 @@ def gaps(org: Organisation, covered: Iterable[tuple[str, str]]) -> list[Gap]:
                 if (worker, community_key(community)) not in have:
                     found.append(Gap(worker, department, grid.code, community))
     return found
+
+
+def grid_workers(org: Organisation, department: str) -> dict[str, str]:
+    """The department's grid workers, id → name, in the organisation file's order."""
+    return {
+        p.id: p.name
+        for p in org.people
+        if p.role == "grid_worker" and org.department_of_person(p.id) == department
+    }

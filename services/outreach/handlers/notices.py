@@ -17,7 +17,6 @@ from services.outreach.domain import notices
 from services.outreach.domain.access import own
 from services.outreach.domain.lead_time import short_notice
 from services.outreach.handlers.task_deadline import task_deadline
-from services.outreach.schemas import CampaignIn, SentIn
 from services.outreach.store import (
     OPEN,
     SENT,
@@ -48,8 +47,21 @@ PRODUCER = "outreach"
 
 
 @dataclass(frozen=True)
+class NewCampaign:
+    """A template for some communities, the window it tells of; ``emergency``: a 紧急停水."""
+
+    template: str
+    communities: Sequence[str]
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    reason: str = ""
+    deadline: datetime | None = None
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
 class StartCampaign:
-    body: CampaignIn
+    body: NewCampaign
     who: Principal
 
 
@@ -64,7 +76,7 @@ class Started:
 @dataclass(frozen=True)
 class MarkSent:
     task_id: str
-    body: SentIn
+    screenshot: str | None
     who: Principal
 
 
@@ -88,7 +100,7 @@ async def known_leave(
     return leave
 
 
-def _deadline(template: NoticeTemplate, body: CampaignIn, now: datetime) -> datetime:
+def _deadline(template: NoticeTemplate, body: NewCampaign, now: datetime) -> datetime:
     if body.deadline is not None:
         return body.deadline
     due = now + timedelta(hours=template.post_within_hours)
@@ -117,24 +129,16 @@ async def start_campaign(
     events: list[Event] = [_assigned(started.campaign, task, uow.now) for task in started.tasks]
     if not (template.opens_incident and body.starts_at and body.ends_at):
         return events
-    return [
-        *events,
-        envelope(
-            OutageAnnounced,
-            "*",
-            OutageAnnouncedPayload(
-                campaign_id=started.campaign.campaign_id,
-                department=started.campaign.department,
-                communities=tuple(body.communities),
-                starts_at=body.starts_at,
-                ends_at=body.ends_at,
-                reason=body.reason,
-                title=started.campaign.title,
-            ),
-            uow.now,
-            PRODUCER,
-        ),
-    ]
+    announced = OutageAnnouncedPayload(
+        campaign_id=started.campaign.campaign_id,
+        department=started.campaign.department,
+        communities=tuple(body.communities),
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        reason=body.reason,
+        title=started.campaign.title,
+    )
+    return [*events, envelope(OutageAnnounced, "*", announced, uow.now, PRODUCER)]
 
 
 def _assigned(campaign: CampaignRow, task: TaskRow, now: datetime) -> NoticeTaskAssigned:
@@ -170,7 +174,7 @@ async def _start(
     session: AsyncSession,
     deps: OutreachDeps,
     template: NoticeTemplate,
-    body: CampaignIn,
+    body: NewCampaign,
     by: str,
     now: datetime,
 ) -> Started:
@@ -244,7 +248,7 @@ async def mark_sent(command: MarkSent, uow: UnitOfWork, deps: OutreachDeps) -> S
         return []
     now = uow.now
     task.state, task.sent_at, task.sent_by = SENT, now, command.who.subject
-    task.screenshot = command.body.screenshot
+    task.screenshot = command.screenshot
     return [
         envelope(
             GridActivityRecorded,

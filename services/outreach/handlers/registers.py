@@ -4,15 +4,14 @@ record goes on the log as it commits (the outbox): WeChatGroupRecorded, Training
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
-from services.outreach import queries
 from services.outreach.config import OutreachDeps
 from services.outreach.domain import groups
 from services.outreach.domain.access import own
 from services.outreach.handlers.notices import PRODUCER
-from services.outreach.schemas import GroupIn, TrainingIn
 from services.outreach.store import (
     GapRaisedRow,
     GroupRow,
@@ -39,14 +38,36 @@ _GAPS = uuid5(NAMESPACE_URL, "gridline:outreach:wechat-group-missing")
 
 
 @dataclass(frozen=True)
+class NewGroup:
+    """A group (or a property manager's contact) as a worker or head enters it."""
+
+    community: str
+    worker_id: str
+    kind: Literal["group", "manager_contact"]
+    group_name: str = ""
+    members: int | None = None
+    worker_in_group: bool = False
+    manager_name: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RecordGroup:
-    body: GroupIn
+    body: NewGroup
     who: Principal
 
 
 @dataclass(frozen=True)
+class NewTraining:
+    held_on: date
+    topic: str
+    trainer: str
+    attendees: Sequence[str]
+
+
+@dataclass(frozen=True)
 class RecordTraining:
-    body: TrainingIn
+    body: NewTraining
     who: Principal
 
 
@@ -94,7 +115,7 @@ def training_recorded(row: TrainingRow) -> TrainingRecorded:
     )
 
 
-def _group(body: GroupIn, department: str, by: str, now: datetime) -> GroupRow:
+def _group(body: NewGroup, department: str, by: str, now: datetime) -> GroupRow:
     return GroupRow(
         community=body.community,
         community_key=community_key(body.community),
@@ -117,7 +138,7 @@ async def record_group(
     """A group or property-manager contact on the register. ``uow.answer``: the row."""
     body = command.body
     home = deps.org.department_of_person(body.worker_id)
-    if home is None or body.worker_id not in queries.workers_of(deps, home):
+    if home is None or body.worker_id not in groups.grid_workers(deps.org, home):
         raise Invalid(f"{body.worker_id} 不是网格员", "worker_id")
     department = own(command.who, home)
     row = _group(body, department, command.who.subject, uow.now)
@@ -165,7 +186,7 @@ async def record_training(
     """A training with its attendees, Art. 6. ``uow.answer``: the row."""
     body = command.body
     department = own(command.who, None)
-    workers = queries.workers_of(deps, department)
+    workers = groups.grid_workers(deps.org, department)
     unknown = [a for a in body.attendees if a not in workers]
     if unknown:
         raise Invalid(f"不是本部门网格员：{'、'.join(unknown)}", "attendees")
