@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path
 
 from services.notify import queries
 from services.notify.config import NotifyDeps
-from services.notify.handlers.alerts import ReceiveAlerts
+from services.notify.handlers.alerts import AlertSeen, ReceiveAlerts
 from services.notify.schemas import (
     AlertmanagerWebhook,
     AlertsAccepted,
@@ -69,7 +69,10 @@ async def deliveries(order_id: PathKey, _who: Reader, runtime: Runtime) -> list[
     summary="Alertmanager webhook receiver: firing alerts go to ops by the rules",
 )
 async def alerts(body: AlertmanagerWebhook, _who: Ops, bus: Bus) -> AlertsAccepted:
-    done = await bus.handle(ReceiveAlerts(tuple(body.alerts)))
+    seen = [
+        AlertSeen(a.status, a.labels, a.annotations, a.startsAt, a.fingerprint) for a in body.alerts
+    ]
+    done = await bus.handle(ReceiveAlerts(tuple(seen)))
     return AlertsAccepted(accepted=len(body.alerts), messages=done.answer)
 
 

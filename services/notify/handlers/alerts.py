@@ -1,22 +1,34 @@
 """Alertmanager's alerts: each firing alert becomes an ``alert`` notification for ops."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.notify import metrics
 from services.notify.config import NotifyDeps
 from services.notify.domain.notices import alert_notification
 from services.notify.handlers.deliveries import enqueue
-from services.notify.schemas import Alert
 from shared.contracts import Event
 from shared.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AlertSeen:
+    """One alert of Alertmanager's webhook body, as the api read it."""
+
+    status: str
+    """``firing`` or ``resolved``."""
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    starts_at: datetime
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
 class ReceiveAlerts:
     """Alertmanager's webhook body: its firing alerts go to ops by the rules."""
 
-    alerts: tuple[Alert, ...]
+    alerts: tuple[AlertSeen, ...]
 
 
 async def receive_alerts(
@@ -30,7 +42,7 @@ async def receive_alerts(
         metrics.ALERTS.labels(alert.status).inc()
         if alert.status != "firing":
             continue
-        n = alert_notification(alert.labels, alert.annotations, alert.startsAt, alert.fingerprint)
+        n = alert_notification(alert.labels, alert.annotations, alert.starts_at, alert.fingerprint)
         done = await enqueue(uow.session, deps, n, uow.now)
         planned += done.messages
         events += done.events
