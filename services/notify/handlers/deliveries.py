@@ -24,6 +24,7 @@ from services.notify.store import (
 )
 from shared import order_links as links
 from shared.contracts import Event, NotificationFailed, NotificationFailedPayload
+from shared.contracts.envelopes import envelope
 
 PRODUCER = "notify"
 
@@ -198,11 +199,10 @@ def failed_event(
     cause_event_id: str | None,
     now: datetime,
 ) -> NotificationFailed:
-    return NotificationFailed(
-        order_id=order_id,
-        occurred_at=now,
-        producer=PRODUCER,
-        payload=NotificationFailedPayload(
+    return envelope(
+        NotificationFailed,
+        order_id,
+        NotificationFailedPayload(
             person_id=person_id,
             person_name=person_name,
             channel=channel,
@@ -212,4 +212,6 @@ def failed_event(
             assignment_id=assignment_id,
             cause_event_id=UUID(cause_event_id) if cause_event_id else None,
         ),
+        now,
+        PRODUCER,
     )
