@@ -7,7 +7,8 @@ order's acceptance wait 92 s). So every send goes in three steps:
 1. **claim** the due rows in one short unit of work, each under a lease (the row is not due again
    until the lease runs out);
 2. **send** with no transaction open;
-3. **record** each outcome in another short unit of work, if the claim still holds.
+3. **record** the outcomes in another short unit of work (one per round), each only if its
+   claim still holds.
 
 A crash between sending and recording leaves the claim; when its lease runs out the row is sent
 again. The bound is at-least-once: a row is never lost, and sent twice only after such a crash.
@@ -85,7 +86,19 @@ class OutboundSender(Generic[C, O]):
         async with self._units.begin() as uow:
             claimed = await self._outbound.claim(uow, self._batch)
         outcomes = await asyncio.gather(*(self._outbound.send(c) for c in claimed))
-        for item, outcome in zip(claimed, outcomes, strict=True):
+        done = list(zip(claimed, outcomes, strict=True))
+        if len(done) > 1:
+            # The round's outcomes in one unit of work: a transaction each cost more than the
+            # writes (issue 25). If that fails, one at a time, so that those before a failing
+            # one are kept as they were before the round was batched.
+            try:
+                async with self._units.begin() as uow:
+                    for item, outcome in done:
+                        await self._outbound.record(uow, item, outcome)
+                return len(claimed)
+            except Exception as exc:
+                log.info("outbound_round_recorded_one_by_one", sender=self.name, error=repr(exc))
+        for item, outcome in done:
             async with self._units.begin() as uow:
                 await self._outbound.record(uow, item, outcome)
         return len(claimed)

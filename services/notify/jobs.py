@@ -9,12 +9,12 @@ event, person and channel) for each crash between sending and recording, and non
 """
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import func, select
 
 from services.notify import metrics
 from services.notify.channels import Channel, Outgoing
@@ -27,7 +27,7 @@ from services.notify.config import NotifyDeps, NotifySettings
 from services.notify.domain.outcome import Outcome, RetryPolicy, after
 from services.notify.domain.plan import GROUP_CHANNELS
 from services.notify.handlers.deliveries import failed_event
-from services.notify.store import FAILED, PENDING, SENDING, SENT, DeliveryRepository, DeliveryRow
+from services.notify.store import FAILED, SENT, Claim, DeliveryRepository, DeliveryRow
 from shared import failpoints
 from shared.contracts import Event
 from shared.logging import get_logger
@@ -38,6 +38,7 @@ from shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 BATCH = 20
+BACKLOG_SECONDS = 1.0
 
 
 def build_channels(
@@ -88,7 +89,7 @@ class Claimed:
     message: Outgoing
 
 
-def outgoing(row: DeliveryRow, deps: NotifyDeps) -> Outgoing:
+def outgoing(row: Claim, deps: NotifyDeps) -> Outgoing:
     return Outgoing(
         key=row.key,
         channel=row.channel,
@@ -115,6 +116,7 @@ class Deliverer:
         self._channels = channels
         self._policy = RetryPolicy(s.delivery_attempts, s.retry_base_seconds, s.retry_max_seconds)
         self._lease = timedelta(seconds=s.delivery_lease_seconds)
+        self._count_at = 0.0
         self._sender = OutboundSender(
             "deliveries",
             runtime.units,
@@ -131,19 +133,13 @@ class Deliverer:
 
     async def _claim(self, uow: UnitOfWork, batch: int) -> list[Claimed]:
         session, now = uow.session, uow.now
-        rows = await DeliveryRepository(session).due(now, batch, self._runtime.db.is_postgres)
-        claimed = []
-        for row in rows:
-            row.state = SENDING
-            row.attempts += 1
-            row.next_attempt_at = now + self._lease
-            claimed.append(Claimed(row.id, row.attempts, outgoing(row, self._deps)))
-        backlog = await session.scalar(
-            select(func.count())
-            .select_from(DeliveryRow)
-            .where(DeliveryRow.state.in_((PENDING, SENDING)))
-        )
-        metrics.BACKLOG.set(backlog or 0)
+        repo = DeliveryRepository(session)
+        rows = await repo.claim_due(now, batch, now + self._lease, self._runtime.db.is_postgres)
+        claimed = [Claimed(row.id, row.attempts, outgoing(row, self._deps)) for row in rows]
+        # The gauge once a second, not every round: under a backlog the count walks all of it.
+        if time.monotonic() >= self._count_at:
+            self._count_at = time.monotonic() + BACKLOG_SECONDS
+            metrics.BACKLOG.set(await repo.backlog())
         return claimed
 
     async def _send(self, c: Claimed) -> Outcome:
@@ -154,18 +150,15 @@ class Deliverer:
     async def _record(self, uow: UnitOfWork, c: Claimed, outcome: Outcome) -> None:
         now = uow.now
         repo = DeliveryRepository(uow.session)
-        row = await repo.get(c.delivery_id)
-        if row is None or row.state != SENDING or row.attempts != c.attempts:
-            return  # a newer claim owns it (our lease ran out)
         step = after(outcome, c.attempts, self._policy, now)
-        row.state = step.state
-        row.last_error = outcome.detail
-        if step.state == SENT:
-            row.sent_at, row.provider_ref = now, outcome.provider_ref
-        elif step.state == PENDING:
-            assert step.at is not None
-            row.next_attempt_at = step.at
-        elif step.state == FAILED:
+        at = now if step.state == SENT else step.at
+        if not await repo.record(
+            c.delivery_id, c.attempts, step.state, outcome.detail, at, outcome.provider_ref
+        ):
+            return  # a newer claim owns it (our lease ran out)
+        if step.state == FAILED:
+            row = await repo.get(c.delivery_id)
+            assert row is not None  # just written in this transaction
             uow.emit(await self._failed(repo, row, now))
         label = {"sent": "sent", "pending": "retry", "failed": "failed"}[step.state]
         metrics.MESSAGES.labels(c.message.channel, label).inc()
