@@ -1,10 +1,11 @@
 """The ``outbox`` table's columns, the relay's query of it, and the lock that lets one relay at
-a time publish them."""
+a time publish them; ``plumbing`` maps it and the ``inbox`` table on a service's base."""
 
 import contextlib
+import types
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -18,9 +19,10 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column
 
 from shared.db import Database
+from shared.inbox import InboxMixin
 
 # A stable number for PostgreSQL's advisory lock: one relay per database publishes at a time,
 # so replicas never interleave (and reorder) one order's events.
@@ -48,6 +50,23 @@ class OutboxMixin:
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     parked_at: Mapped[datetime | None] = mapped_column(index=True)
     parked_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Plumbing(NamedTuple):
+    """A service's ``outbox`` and ``inbox`` tables, mapped on its own base."""
+
+    outbox: type[OutboxMixin]
+    inbox: type[InboxMixin]
+
+
+def plumbing(base: type[DeclarativeBase]) -> Plumbing:
+    """The outbox and inbox tables on a service's base (its own metadata, so databases never
+    mix): declared here once, and each service's store names them with this one call. The
+    schema is the mixins'; the migrations that made it stay as they are."""
+    namespace = {"__module__": base.__module__}
+    outbox = types.new_class("OutboxRow", (OutboxMixin, base), {}, lambda ns: ns.update(namespace))
+    inbox = types.new_class("InboxRow", (InboxMixin, base), {}, lambda ns: ns.update(namespace))
+    return Plumbing(cast(type[OutboxMixin], outbox), cast(type[InboxMixin], inbox))
 
 
 UnsentQuery = Select[int, str, str, str, str]  # id, topic, key, event type, body

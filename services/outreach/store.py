@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import ServiceBase, new_metadata
-from shared.inbox import InboxMixin
-from shared.outbox import OutboxMixin
+from shared.outbox_table import plumbing
 
 OPEN, SENT = "open", "sent"
 
@@ -20,12 +19,7 @@ class Base(ServiceBase):
     metadata = new_metadata()
 
 
-class OutboxRow(OutboxMixin, Base):
-    pass
-
-
-class InboxRow(InboxMixin, Base):
-    pass
+OutboxRow, InboxRow = plumbing(Base)  # shared plumbing, declared once in shared/outbox_table.py
 
 
 class CampaignRow(Base):

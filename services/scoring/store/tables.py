@@ -6,8 +6,7 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import ServiceBase, new_metadata
-from shared.inbox import InboxMixin
-from shared.outbox import OutboxMixin
+from shared.outbox_table import plumbing
 
 
 class Base(ServiceBase):
@@ -15,12 +14,7 @@ class Base(ServiceBase):
     metadata = new_metadata()
 
 
-class OutboxRow(OutboxMixin, Base):
-    pass
-
-
-class InboxRow(InboxMixin, Base):
-    pass
+OutboxRow, InboxRow = plumbing(Base)  # shared plumbing, declared once in shared/outbox_table.py
 
 
 class CountRow(Base):

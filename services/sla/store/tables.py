@@ -7,8 +7,7 @@ from sqlalchemy import Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import ServiceBase, new_metadata
-from shared.inbox import InboxMixin
-from shared.outbox import OutboxMixin
+from shared.outbox_table import plumbing
 
 OPEN, FIRED, CLOSED = "open", "fired", "closed"
 # What a deadline does when it passes: a red card, the router's chain, or a missed appointment.
@@ -20,12 +19,7 @@ class Base(ServiceBase):
     metadata = new_metadata()
 
 
-class OutboxRow(OutboxMixin, Base):
-    pass
-
-
-class InboxRow(InboxMixin, Base):
-    pass
+OutboxRow, InboxRow = plumbing(Base)  # shared plumbing, declared once in shared/outbox_table.py
 
 
 class DeadlineRow(Base):
