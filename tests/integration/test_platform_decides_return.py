@@ -12,7 +12,6 @@ import pytest
 from tests.integration.test_followup_flow import (
     A_POST,
     ORDER_DAY_0930,
-    RunningClock,
     followup,
     new_order,
     open_clocks,
@@ -21,6 +20,7 @@ from tests.integration.test_followup_flow import (
 )
 from tests.integration.test_notify_chased import HEAD, HOLDER, told
 from tests.integration.test_platform_decides_extension import routing
+from tests.support.clocks import RunningClock
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
