@@ -21,7 +21,8 @@ from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 
-pytestmark = pytest.mark.e2e
+# A whole `gridline up` (eight processes): one at a time (xdist_group).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("gridline-up")]
 
 GRIDLINE = str(Path(sys.executable).parent / "gridline")
 SERVICES = ["intake", "router", "sla", "scoring", "notify", "outreach"]

@@ -17,7 +17,8 @@ import pytest
 from gridline.broker import free_port, port_is_free
 from tests.support.polling import eventually
 
-pytestmark = pytest.mark.e2e
+# A whole `gridline up` (eight processes): one at a time (xdist_group).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("gridline-up")]
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ["intake", "router", "sla", "scoring", "notify", "outreach", "console"]

@@ -27,7 +27,8 @@ from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
 from tests.support.system import token
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+# Hundreds of orders through a cut database, broker or gateway: one at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 ORDERS = 300
 OPERATOR = token("operator")

@@ -23,7 +23,8 @@ from tests.support.outages import DatabaseOutage
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system, token
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+# Hundreds of orders through a cut database, broker or gateway: one at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 ORDERS = 300
 REFUSAL_SECONDS = 30

@@ -26,7 +26,8 @@ from tests.support.kafka import produce
 from tests.support.polling import eventually
 from tests.support.system import Environment
 
-pytestmark = pytest.mark.integration
+# Hundreds of orders through a cut database, broker or gateway: one at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("faults")]
 
 SLOW = 1.0  # seconds: an acceptance slower than this kept an operator waiting
 OWED = 3  # replies owed while the gateway hangs

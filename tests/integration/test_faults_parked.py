@@ -22,7 +22,8 @@ from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, run_system
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+# Hundreds of orders through a cut database, broker or gateway: one at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 FOLLOWING = 100
 

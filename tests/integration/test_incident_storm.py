@@ -18,7 +18,8 @@ from tests.support.kafka import read_json
 from tests.support.polling import eventually
 from tests.support.system import Environment, System, run_system, token
 
-pytestmark = pytest.mark.integration
+# Hundreds of orders at once: one storm at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("storms")]
 
 # Friday 2026-11-27: the calls come in from 09:00 to 09:19:40 (the sources' own times); the
 # whole system's clock stands at 09:21 until the test moves it.

@@ -34,7 +34,8 @@ from tests.support.polling import eventually
 from tests.support.providers import running_providers
 from tests.support.system import Environment, run_system
 
-pytestmark = pytest.mark.integration
+# Hundreds of orders at once: one storm at a time (xdist_group).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("storms")]
 
 CALLS = 60
 
