@@ -182,7 +182,9 @@ async def test_the_wall_screen_and_the_heads_page_show_the_months_rates(
                 assert shown == [line["name"], *_shown(line)], shown
                 for grid in grids:
                     row = await _row(head, f"#rates tr[data-grid='{grid['grid']}']")
-                    assert row == [grid["name"], *_shown(grid)], row
+                    # Named by its code and its A post (a grid has no name of its own).
+                    assert row[0].startswith(f"网格 {grid['grid']}（") and row[0].endswith("）")
+                    assert row[1:] == _shown(grid), row
                 headers = await head.locator("#rates th").all_inner_texts()
                 assert {"按时办结率", "满意率", "解决率", "重办率", "催办", "督办"} <= set(headers)
             finally:

@@ -66,9 +66,14 @@ async def month_rates(ctx: Ctx, user: User, month: str) -> dict[str, Any] | None
     except ServiceError:
         return None
 
+    # A grid has no name of its own: its code and its A post, as the routing preview says it.
+    a_posts = {g.code: ctx.deps.person_name(g.a_post) for g in ctx.deps.org.grids}
+
     def row(line: dict[str, Any], grid: bool) -> dict[str, Any]:
         cells = [_percent(line[k]) if pct else str(line[k]) for k, _, pct in RATE_COLUMNS]
-        return {"name": line["name"], "grid": line.get("grid") if grid else None, "cells": cells}
+        code = line.get("grid") if grid else None
+        name = f"网格 {code}（{a_posts.get(code, '')}）" if code else line["name"]
+        return {"name": name, "grid": code, "cells": cells}
 
     lines = [row(d, False) for d in _own(found["departments"], user.department)]
     lines += [row(g, True) for g in _own(found["grids"], user.department)]
