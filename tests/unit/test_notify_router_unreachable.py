@@ -13,7 +13,7 @@ from shared.contracts import (
     NotificationFailedPayload,
     OrderDispatched,
 )
-from shared.db import Database
+from tests.support.units import ServiceUnits
 from tests.unit.test_router_handlers import (
     UM,
     WEDNESDAY_10,
@@ -49,7 +49,7 @@ def dispatches(events: Sequence[Event]) -> list[OrderDispatched]:
 
 
 async def test_an_unreachable_a_post_hands_the_order_to_b_at_once_with_the_reason(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     first = only_dispatch(await on(db, received()))
     assert first.payload.assignee_id == "W-0301"
@@ -66,7 +66,9 @@ async def test_an_unreachable_a_post_hands_the_order_to_b_at_once_with_the_reaso
     assert (row.assignee_id, row.assignment_id) == ("W-0302", 2)
 
 
-async def test_a_failure_for_someone_no_longer_responsible_changes_nothing(db: Database) -> None:
+async def test_a_failure_for_someone_no_longer_responsible_changes_nothing(
+    db: ServiceUnits,
+) -> None:
     only_dispatch(await on(db, received()))
     only_dispatch(await on(db, failed("W-0301")))
 
@@ -76,7 +78,7 @@ async def test_a_failure_for_someone_no_longer_responsible_changes_nothing(db: D
     assert (await order_row(db)).assignee_id == "W-0302"
 
 
-async def test_a_failure_after_the_order_was_signed_for_changes_nothing(db: Database) -> None:
+async def test_a_failure_after_the_order_was_signed_for_changes_nothing(db: ServiceUnits) -> None:
     only_dispatch(await on(db, received()))
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     assert dispatches(await on(db, failed("W-0301"))) == []

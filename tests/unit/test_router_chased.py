@@ -17,7 +17,7 @@ from shared.contracts import (
     PlatformDecided,
     PlatformDecidedPayload,
 )
-from shared.db import Database
+from tests.support.units import ServiceUnits
 from tests.unit.test_router_handlers import (
     DEPS,
     UM,
@@ -61,13 +61,13 @@ def decided(
     return PlatformDecided(order_id="GL-1", occurred_at=LATER, producer="intake", payload=payload)
 
 
-async def order_ids(db: Database) -> list[str]:
+async def order_ids(db: ServiceUnits) -> list[str]:
     async with db.transaction() as session:
         page = await department_inbox(session, "USER_MAINTENANCE", InboxFilter(), (50, 0), LATER)
     return [i.order_id for i in page.items]
 
 
-async def test_an_urged_order_rises_to_the_top_and_carries_its_count(db: Database) -> None:
+async def test_an_urged_order_rises_to_the_top_and_carries_its_count(db: ServiceUnits) -> None:
     for n in (1, 2, 3):  # the same time: the inbox is by order id, GL-1 first
         await on(db, received(f"GL-{n}"))
     assert await order_ids(db) == ["GL-1", "GL-2", "GL-3"]
@@ -83,7 +83,7 @@ async def test_an_urged_order_rises_to_the_top_and_carries_its_count(db: Databas
     assert (duty["GL-3"].urge_count, duty["GL-2"].supervise_count) == (2, 1)
 
 
-async def test_a_resolved_order_is_not_lifted_by_an_urge(db: Database) -> None:
+async def test_a_resolved_order_is_not_lifted_by_an_urge(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     await on(db, received("GL-0"))
     row = await order_row(db)
@@ -100,14 +100,14 @@ async def test_a_resolved_order_is_not_lifted_by_an_urge(db: Database) -> None:
         assert await duty_orders(session, set(), 50) == []
 
 
-async def asked_for_days(db: Database) -> None:
+async def asked_for_days(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     asked = ExtensionIn(extra_working_days=3, reason="需停水施工，等待审批")
     await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
 
 
-async def test_the_platform_approving_our_extension_moves_the_deadline(db: Database) -> None:
+async def test_the_platform_approving_our_extension_moves_the_deadline(db: ServiceUnits) -> None:
     await asked_for_days(db)
     before = (await order_row(db)).deadline
     assert before is not None
@@ -124,7 +124,7 @@ async def test_the_platform_approving_our_extension_moves_the_deadline(db: Datab
     assert await on(db, event, LATER) == []  # nothing pending any more: no second extension
 
 
-async def test_the_platform_refusing_our_extension_keeps_the_deadline(db: Database) -> None:
+async def test_the_platform_refusing_our_extension_keeps_the_deadline(db: ServiceUnits) -> None:
     await asked_for_days(db)
     before = (await order_row(db)).deadline
     refused = await on(db, decided(approved=False), LATER)
@@ -134,7 +134,7 @@ async def test_the_platform_refusing_our_extension_keeps_the_deadline(db: Databa
     assert (row.deadline, row.extension_request) == (before, None)
 
 
-async def test_a_return_decision_leaves_the_extension_request_alone(db: Database) -> None:
+async def test_a_return_decision_leaves_the_extension_request_alone(db: ServiceUnits) -> None:
     await asked_for_days(db)
     assert await on(db, decided(approved=True, request="return"), LATER) == []
     assert (await order_row(db)).extension_request is not None

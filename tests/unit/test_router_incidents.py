@@ -21,8 +21,8 @@ from shared.contracts import (
     OrderReceived,
     OrderReceivedPayload,
 )
-from shared.db import Database
 from shared.http import ApiError as Refused
+from tests.support.units import ServiceUnits
 from tests.unit.test_router_handlers import (
     UM,
     WEDNESDAY_10,
@@ -47,7 +47,7 @@ def payload(event: Event) -> Any:
     return vars(event)["payload"]
 
 
-async def test_a_linked_call_is_attached_to_the_incident_not_dispatched(db: Database) -> None:
+async def test_a_linked_call_is_attached_to_the_incident_not_dispatched(db: ServiceUnits) -> None:
     await on(db, received("GL-1", content="水管爆了"))
     events = await on(db, linked("GL-2", content="水管爆了"))
     assert types(events) == ["OrderLinked"]  # no dispatch, no second notice to the head
@@ -58,14 +58,14 @@ async def test_a_linked_call_is_attached_to_the_incident_not_dispatched(db: Data
     assert refused.value.status == 409
 
 
-async def test_a_vulnerable_caller_is_split_off_and_dispatched_alone(db: Database) -> None:
+async def test_a_vulnerable_caller_is_split_off_and_dispatched_alone(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     events = await on(db, linked("GL-2", special_care=True))
     assert types(events) == ["OrderSplit", "OrderDispatched"]
     assert payload(events[0]).rule == "vulnerable"
 
 
-async def test_a_call_from_another_community_is_split_off(db: Database) -> None:
+async def test_a_call_from_another_community_is_split_off(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     elsewhere = Address(text="古楼社区1号楼", community="古楼社区")
     events = await on(db, linked("GL-2", address=elsewhere))
@@ -73,7 +73,7 @@ async def test_a_call_from_another_community_is_split_off(db: Database) -> None:
     assert payload(events[0]).rule == "address"
 
 
-async def test_an_order_linked_after_its_dispatch_is_attached(db: Database) -> None:
+async def test_an_order_linked_after_its_dispatch_is_attached(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     await on(db, received("GL-2"))
     link = DuplicateLinked(
@@ -86,7 +86,7 @@ async def test_an_order_linked_after_its_dispatch_is_attached(db: Database) -> N
     assert await on(db, link) == []  # a resent link changes nothing
 
 
-async def test_resolving_the_incident_resolves_every_linked_order_once(db: Database) -> None:
+async def test_resolving_the_incident_resolves_every_linked_order_once(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     for n in (2, 3, 4):
         await on(db, linked(f"GL-{n}"))
@@ -103,7 +103,7 @@ async def test_resolving_the_incident_resolves_every_linked_order_once(db: Datab
     assert {payload(e).public_reply for e in events} == {"已修复"}
 
 
-async def test_the_head_is_told_of_an_incident_once(db: Database) -> None:
+async def test_the_head_is_told_of_an_incident_once(db: ServiceUnits) -> None:
     await on(db, received("GL-1", content="水管爆了"))  # the router tells the head at once
     flag = MajorEventRaised(
         order_id="GL-1",
@@ -130,7 +130,7 @@ def test_the_split_rule_attaches_what_the_primary_already_covers() -> None:
     assert incidents.split_rule(base, incidents.Primary(order=None)) is None
 
 
-async def test_the_assignee_splits_a_linked_order_off_with_a_reason(db: Database) -> None:
+async def test_the_assignee_splits_a_linked_order_off_with_a_reason(db: ServiceUnits) -> None:
     from services.router.handlers.commands import SplitOff as split
     from services.router.schemas import SplitIn
     from tests.unit.test_router_handlers import DEPS, MR
