@@ -13,22 +13,20 @@ from services.router.config import RouterDeps, load_policy
 from services.router.handlers import COMMANDS, EVENTS
 from services.router.handlers.commands import (
     Acknowledge,
+    Appointment,
+    ComplaintVerdict,
     DecideExtension,
+    ExtensionAsk,
+    ExtensionVerdict,
     NoteProgress,
+    Progress,
     RequestExtension,
+    Resolution,
     Resolve,
+    Return,
     ReturnOrder,
     SetAppointment,
     VerifyComplaint,
-)
-from services.router.schemas import (
-    AppointmentIn,
-    ComplaintVerdictIn,
-    ExtensionDecisionIn,
-    ExtensionIn,
-    ProgressIn,
-    ResolveIn,
-    ReturnIn,
 )
 from services.router.store import Base, RosterEntry, RoutedOrder, RoutingRepository
 from shared.auth import Principal
@@ -239,12 +237,12 @@ async def test_invalid_moves_are_refused_with_409(db: ServiceUnits, action: str)
     calls = {
         "resolve": (
             Resolve,
-            ResolveIn(handling_notes="修好", public_reply="已修复"),
+            Resolution(handling_notes="修好", public_reply="已修复"),
         ),
-        "progress": (NoteProgress, ProgressIn(note="到场")),
+        "progress": (NoteProgress, Progress(note="到场")),
         "extension": (
             RequestExtension,
-            ExtensionIn(extra_working_days=2, reason="等配件"),
+            ExtensionAsk(extra_working_days=2, reason="等配件"),
         ),
     }
     fn, body = calls[action]
@@ -274,7 +272,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Servic
         SetAppointment,
         UM,
         "GL-1",
-        AppointmentIn(appointment_at=first),
+        Appointment(appointment_at=first),
         WEDNESDAY_10,
     )
     with pytest.raises(Refused) as unexplained:
@@ -283,7 +281,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Servic
             SetAppointment,
             UM,
             "GL-1",
-            AppointmentIn(appointment_at=first + timedelta(days=1)),
+            Appointment(appointment_at=first + timedelta(days=1)),
             WEDNESDAY_10,
         )
     assert unexplained.value.status == 422
@@ -292,7 +290,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Servic
         SetAppointment,
         UM,
         "GL-1",
-        AppointmentIn(appointment_at=first + timedelta(days=1), explanation="住户出差"),
+        Appointment(appointment_at=first + timedelta(days=1), explanation="住户出差"),
         WEDNESDAY_10,
     )
     arrived = await command(
@@ -300,7 +298,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Servic
         NoteProgress,
         UM,
         "GL-1",
-        ProgressIn(note="已到场", arrived_on_site=True),
+        Progress(note="已到场", arrived_on_site=True),
         WEDNESDAY_10,
     )
     done = await command(
@@ -308,7 +306,7 @@ async def test_the_order_goes_through_its_life_and_each_step_says_who(db: Servic
         Resolve,
         UM,
         "GL-1",
-        ResolveIn(contacted_at=WEDNESDAY_10, handling_notes="更换阀门", public_reply="漏水已修复"),
+        Resolution(contacted_at=WEDNESDAY_10, handling_notes="更换阀门", public_reply="漏水已修复"),
         WEDNESDAY_10,
     )
     events = [*ack, *appt, *moved, *arrived, *done]
@@ -336,7 +334,7 @@ async def test_a_returned_order_goes_to_the_department_the_reason_names(db: Serv
         ReturnOrder,
         UM,
         "GL-1",
-        ReturnIn(reason="属水表问题，应由抄表处处理", target_department="METER_READING"),
+        Return(reason="属水表问题，应由抄表处处理", target_department="METER_READING"),
         WEDNESDAY_10,
         DEPS,
     )
@@ -360,7 +358,7 @@ async def test_a_return_naming_nobody_goes_to_triage(db: ServiceUnits) -> None:
         ReturnOrder,
         UM,
         "GL-1",
-        ReturnIn(reason="非我处职责"),
+        Return(reason="非我处职责"),
         WEDNESDAY_10,
         DEPS,
     )
@@ -370,9 +368,9 @@ async def test_a_return_naming_nobody_goes_to_triage(db: ServiceUnits) -> None:
 
 async def test_a_second_return_goes_to_the_head(db: ServiceUnits) -> None:
     await on(db, received())
-    back = ReturnIn(reason="水表问题", target_department="METER_READING")
+    back = Return(reason="水表问题", target_department="METER_READING")
     await command(db, ReturnOrder, UM, "GL-1", back, WEDNESDAY_10, DEPS)
-    again = ReturnIn(reason="是管道漏水", target_department="USER_MAINTENANCE")
+    again = Return(reason="是管道漏水", target_department="USER_MAINTENANCE")
     events = await command(db, ReturnOrder, MR, "GL-1", again, WEDNESDAY_10, DEPS)
     dispatch = only_dispatch(events)
     assert (dispatch.payload.assignee_id, dispatch.payload.chain_position) == ("P-0200", "HEAD")
@@ -388,7 +386,7 @@ async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
     assert before is not None
-    asked = ExtensionIn(extra_working_days=3, reason="需停水施工，等待审批")
+    asked = ExtensionAsk(extra_working_days=3, reason="需停水施工，等待审批")
     requested = await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
     assert [type(e).__name__ for e in requested] == ["ExtensionRequested"]
     with pytest.raises(Refused) as not_head:
@@ -397,7 +395,7 @@ async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(
             DecideExtension,
             UM,
             "GL-1",
-            ExtensionDecisionIn(approve=True),
+            ExtensionVerdict(approve=True),
             WEDNESDAY_10,
             DEPS,
         )
@@ -407,7 +405,7 @@ async def test_an_extension_asked_before_the_deadline_is_granted_by_the_head(
         DecideExtension,
         UM_HEAD,
         "GL-1",
-        ExtensionDecisionIn(approve=True),
+        ExtensionVerdict(approve=True),
         WEDNESDAY_10,
         DEPS,
     )
@@ -433,7 +431,7 @@ async def test_extensions_are_bounded(
 ) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
-    asked = ExtensionIn(extra_working_days=days, reason="等配件")
+    asked = ExtensionAsk(extra_working_days=days, reason="等配件")
     with pytest.raises(Refused) as refused:
         await command(db, RequestExtension, UM, "GL-1", asked, when, DEPS)
     assert refused.value.status == status
@@ -444,9 +442,9 @@ async def test_a_refused_extension_keeps_the_deadline(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
     before = (await order_row(db)).deadline
-    asked = ExtensionIn(extra_working_days=3, reason="等配件")
+    asked = ExtensionAsk(extra_working_days=3, reason="等配件")
     await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
-    no = ExtensionDecisionIn(approve=False, reason="配件库存充足")
+    no = ExtensionVerdict(approve=False, reason="配件库存充足")
     events = await command(db, DecideExtension, UM_HEAD, "GL-1", no, WEDNESDAY_10, DEPS)
     assert [type(e).__name__ for e in events] == ["ExtensionRefused"]
     assert (await order_row(db)).deadline == before
@@ -464,7 +462,7 @@ async def test_a_complaint_is_verified_by_the_head_of_the_named_workers_departme
         "METER_READING",
         "P-0100",
     )
-    verdict = ComplaintVerdictIn(verified=True, note="属实：未按约定时间上门")
+    verdict = ComplaintVerdict(verified=True, note="属实：未按约定时间上门")
     with pytest.raises(Refused) as other_head:
         await command(db, VerifyComplaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert other_head.value.status == 403
@@ -479,7 +477,7 @@ async def test_a_complaint_is_verified_by_the_head_of_the_named_workers_departme
 
 async def test_only_complaints_can_be_verified(db: ServiceUnits) -> None:
     await on(db, received())
-    verdict = ComplaintVerdictIn(verified=True)
+    verdict = ComplaintVerdict(verified=True)
     with pytest.raises(Refused) as refused:
         await command(db, VerifyComplaint, UM_HEAD, "GL-1", verdict, WEDNESDAY_10)
     assert refused.value.status == 409
@@ -488,7 +486,7 @@ async def test_only_complaints_can_be_verified(db: ServiceUnits) -> None:
 async def test_a_reopened_order_goes_back_to_its_departments_chain(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
-    done = ResolveIn(handling_notes="更换阀门", public_reply="已修复")
+    done = Resolution(handling_notes="更换阀门", public_reply="已修复")
     await command(db, Resolve, UM, "GL-1", done, WEDNESDAY_10)
     reopened = OrderReopened(
         order_id="GL-1",
@@ -518,7 +516,7 @@ async def resolved_by_b(db: ServiceUnits) -> None:
     await on(db, overdue(1))
     b = Principal(role="department:USER_MAINTENANCE", subject="W-0302")
     await command(db, Acknowledge, b, "GL-1", WEDNESDAY_10)
-    done = ResolveIn(handling_notes="临时包扎", public_reply="已处理")
+    done = Resolution(handling_notes="临时包扎", public_reply="已处理")
     first = await command(db, Resolve, b, "GL-1", done, WEDNESDAY_10)
     assert [e.payload.round for e in first if isinstance(e, OrderResolved)] == [1]
 
@@ -532,7 +530,7 @@ async def test_a_reopened_order_goes_back_to_its_last_holder_for_its_second_roun
     assert (dispatch.payload.round, dispatch.payload.reason) == (2, "reopened")
     b = Principal(role="department:USER_MAINTENANCE", subject="W-0302")
     await command(db, Acknowledge, b, "GL-1", WEDNESDAY_10)
-    done = ResolveIn(handling_notes="更换管段", public_reply="已修复")
+    done = Resolution(handling_notes="更换管段", public_reply="已修复")
     again = await command(db, Resolve, b, "GL-1", done, WEDNESDAY_10)
     assert [e.payload.round for e in again if isinstance(e, OrderResolved)] == [2]
 
@@ -577,7 +575,7 @@ async def test_a_return_after_two_working_days_is_refused(db: ServiceUnits) -> N
     # Dispatched on Wednesday 10:00: Friday 10:00 is the last moment to return it.
     friday_10 = datetime(2026, 12, 4, 10, 0, tzinfo=BJ)
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=BJ)
-    late = ReturnIn(reason="非我处职责", target_department="METER_READING")
+    late = Return(reason="非我处职责", target_department="METER_READING")
     with pytest.raises(Refused) as refused:
         await command(db, ReturnOrder, UM, "GL-1", late, saturday, DEPS)
     assert (refused.value.status, refused.value.code) == (409, "return_too_late")

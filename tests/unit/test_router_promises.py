@@ -9,8 +9,7 @@ import pytest
 
 from services.router.config import RouterDeps, load_policy
 from services.router.handlers import COMMANDS, EVENTS
-from services.router.handlers.commands import PromiseAnswer
-from services.router.schemas import PromiseIn
+from services.router.handlers.commands import Promise, PromiseAnswer
 from services.router.store import Base
 from shared.auth import Principal
 from shared.config import load_yaml
@@ -50,7 +49,7 @@ async def db(service_units: OpenUnits) -> ServiceUnits:
 
 
 async def promise(db: ServiceUnits, who: Principal, at: datetime, note: str = "") -> list[Event]:
-    message = PromiseAnswer("GL-1", who, PromiseIn(promised_at=at, note=note))
+    message = PromiseAnswer("GL-1", who, Promise(promised_at=at, note=note))
     return list(await db.handle(COMMANDS[PromiseAnswer], message, DEPS))
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 
 from services.router import queries
 from services.router.api.context import Bus, Runtime
-from services.router.handlers.commands import SplitOff
+from services.router.handlers.commands import SplitAsk, SplitOff
 from services.router.schemas import IncidentOut, SplitIn, SplitOut
 from shared.auth import Principal
 from shared.http import require
@@ -19,7 +19,7 @@ Staff = Annotated[Principal, Depends(require("department", "head"))]
 
 @router.post("/orders/{order_id}/split", response_model=SplitOut, summary="拆单：单独派单")
 async def split_off(order_id: PathKey, body: SplitIn, who: Staff, bus: Bus) -> SplitOut:
-    done = await bus.handle(SplitOff(order_id, who, body))
+    done = await bus.handle(SplitOff(order_id, who, SplitAsk(body.reason)))
     return SplitOut(order_id=order_id, events=[str(getattr(e, "type", "")) for e in done.events])
 
 

@@ -10,11 +10,19 @@ from services.router.api.context import Bus, Runtime
 from services.router.domain import lifecycle
 from services.router.handlers.commands import (
     Acknowledge,
+    Appointment,
+    ComplaintVerdict,
     DecideExtension,
+    ExtensionAsk,
+    ExtensionVerdict,
     NoteProgress,
+    Progress,
+    Promise,
     PromiseAnswer,
     RequestExtension,
+    Resolution,
     Resolve,
+    Return,
     ReturnOrder,
     SetAppointment,
     VerifyComplaint,
@@ -103,35 +111,45 @@ async def acknowledge(order_id: PathKey, who: Staff, runtime: Runtime, bus: Bus)
 async def appointment(
     order_id: PathKey, body: AppointmentIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, SetAppointment(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, SetAppointment(order_id, who, Appointment(**body.model_dump()))
+    )
 
 
 @router.post("/orders/{order_id}/promise", response_model=ActionResult, summary="约定答复时间")
 async def promise(
     order_id: PathKey, body: PromiseIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, PromiseAnswer(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, PromiseAnswer(order_id, who, Promise(**body.model_dump()))
+    )
 
 
 @router.post("/orders/{order_id}/progress", response_model=ActionResult, summary="进展/到场")
 async def progress(
     order_id: PathKey, body: ProgressIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, NoteProgress(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, NoteProgress(order_id, who, Progress(**body.model_dump()))
+    )
 
 
 @router.post("/orders/{order_id}/return", response_model=ActionResult, summary="退单")
 async def return_order(
     order_id: PathKey, body: ReturnIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, ReturnOrder(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, ReturnOrder(order_id, who, Return(**body.model_dump()))
+    )
 
 
 @router.post("/orders/{order_id}/extension", response_model=ActionResult, summary="申请延期")
 async def extension(
     order_id: PathKey, body: ExtensionIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, RequestExtension(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, RequestExtension(order_id, who, ExtensionAsk(**body.model_dump()))
+    )
 
 
 @router.post(
@@ -142,14 +160,21 @@ async def extension(
 async def extension_decision(
     order_id: PathKey, body: ExtensionDecisionIn, who: Head, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, DecideExtension(order_id, who, body))
+    return await _done(
+        runtime,
+        bus,
+        order_id,
+        DecideExtension(order_id, who, ExtensionVerdict(**body.model_dump())),
+    )
 
 
 @router.post("/orders/{order_id}/resolve", response_model=ActionResult, summary="办结")
 async def resolve(
     order_id: PathKey, body: ResolveIn, who: Staff, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, Resolve(order_id, who, body))
+    return await _done(
+        runtime, bus, order_id, Resolve(order_id, who, Resolution(**body.model_dump()))
+    )
 
 
 @router.post(
@@ -160,4 +185,9 @@ async def resolve(
 async def verify_complaint(
     order_id: PathKey, body: ComplaintVerdictIn, who: Head, runtime: Runtime, bus: Bus
 ) -> ActionResult:
-    return await _done(runtime, bus, order_id, VerifyComplaint(order_id, who, body))
+    return await _done(
+        runtime,
+        bus,
+        order_id,
+        VerifyComplaint(order_id, who, ComplaintVerdict(**body.model_dump())),
+    )

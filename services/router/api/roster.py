@@ -10,7 +10,14 @@ from services.router import queries
 from services.router.api.context import Bus, Deps, Runtime
 from services.router.domain.roster import with_changes, with_rotation
 from services.router.domain.wakes import unit_department, woken
-from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
+from services.router.handlers.commands import (
+    RosterChange,
+    RotationChange,
+    SetLeave,
+    SetOverrides,
+    SetRotation,
+    SetSwaps,
+)
 from services.router.handlers.roster import checked
 from services.router.schemas import (
     AuditOut,
@@ -68,17 +75,21 @@ async def get_leave(
 
 @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
 async def put_leave(person_id: PathKey, body: LeavePut, who: Head, bus: Bus) -> list[Any]:
-    return await _changed(bus, SetLeave(person_id, who, body))
+    leave = [lv.model_dump(by_alias=True) for lv in body.leave]
+    return await _changed(bus, SetLeave(person_id, who, RosterChange(leave, body.note)))
 
 
 @router.put("/roster/overrides/{person_id}", summary="临时调整某人是否在岗")
 async def put_overrides(person_id: PathKey, body: OverridesPut, who: Head, bus: Bus) -> list[Any]:
-    return await _changed(bus, SetOverrides(person_id, who, body))
+    items = [o.model_dump(by_alias=True) for o in body.overrides]
+    change = RosterChange(items, body.note, body.immediate)
+    return await _changed(bus, SetOverrides(person_id, who, change))
 
 
 @router.put("/roster/rotations/{unit}", summary="设置班组/部门的值班轮换")
 async def put_rotation(unit: PathKey, body: RotationPut, who: Head, bus: Bus) -> list[Any]:
-    return await _changed(bus, SetRotation(unit, who, body))
+    change = RotationChange(body.people, body.note, body.immediate)
+    return await _changed(bus, SetRotation(unit, who, change))
 
 
 @router.get(
@@ -170,7 +181,8 @@ def _items(body: ChangePreviewIn, deps: Any) -> list[Any]:
 
 @router.put("/roster/swaps/{unit}", summary="换班：某日值班改由他人")
 async def put_swaps(unit: PathKey, body: SwapsPut, who: Head, bus: Bus) -> list[Any]:
-    return await _changed(bus, SetSwaps(unit, who, body))
+    swaps = [s.model_dump() for s in body.swaps]
+    return await _changed(bus, SetSwaps(unit, who, RosterChange(swaps, body.note, body.immediate)))
 
 
 @router.get("/roster/audit", response_model=list[AuditOut], summary="值班与请假变更记录")

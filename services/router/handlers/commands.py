@@ -1,24 +1,95 @@
 """What people ask the router to do over HTTP: one frozen command per action, each naming the
 order (or roster item) and who asks. ``COMMANDS`` in ``handlers`` maps each to its handler."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
 
-from services.router.schemas import (
-    AppointmentIn,
-    ComplaintVerdictIn,
-    ExtensionDecisionIn,
-    ExtensionIn,
-    LeavePut,
-    OverridesPut,
-    ProgressIn,
-    PromiseIn,
-    ResolveIn,
-    ReturnIn,
-    RotationPut,
-    SplitIn,
-    SwapsPut,
-)
 from shared.auth import Principal
+
+# --- what each action carries: plain values the api reads from its checked request body --------
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_at: datetime
+    requested_by: Literal["caller", "utility"] = "utility"
+    explanation: str = ""
+    """Required when re-agreeing."""
+
+
+@dataclass(frozen=True)
+class Promise:
+    promised_at: datetime
+    """约定答复时间：告知来电人的答复时间"""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    note: str
+    arrived_on_site: bool = False
+    caller_told: bool = False
+    """已向来电人说明（未能按约定时间服务的解释）"""
+
+
+@dataclass(frozen=True)
+class Return:
+    reason: str
+    target_department: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtensionAsk:
+    extra_working_days: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExtensionVerdict:
+    approve: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    handling_notes: str
+    public_reply: str
+    verified: bool = True
+    solved: bool = True
+    contacted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintVerdict:
+    verified: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SplitAsk:
+    reason: str
+    """拆单理由"""
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """A head's change to leave, overrides or swaps: ``items`` as the api checked them (by
+    their file names, ``from`` included), validated again as the roster's own models."""
+
+    items: Sequence[Mapping[str, Any]]
+    note: str = ""
+    immediate: bool = False
+    """立即生效: the duty day under way changes now, not from the next handover."""
+
+
+@dataclass(frozen=True)
+class RotationChange:
+    people: Sequence[str]
+    note: str = ""
+    immediate: bool = False
+
 
 # --- a department's actions on an order ---------------------------------------------------------
 
@@ -37,7 +108,7 @@ class SetAppointment:
 
     order_id: str
     who: Principal
-    body: AppointmentIn
+    body: Appointment
 
 
 @dataclass(frozen=True)
@@ -46,7 +117,7 @@ class PromiseAnswer:
 
     order_id: str
     who: Principal
-    body: PromiseIn
+    body: Promise
 
 
 @dataclass(frozen=True)
@@ -55,7 +126,7 @@ class NoteProgress:
 
     order_id: str
     who: Principal
-    body: ProgressIn
+    body: Progress
 
 
 @dataclass(frozen=True)
@@ -64,7 +135,7 @@ class ReturnOrder:
 
     order_id: str
     who: Principal
-    body: ReturnIn
+    body: Return
 
 
 @dataclass(frozen=True)
@@ -73,7 +144,7 @@ class RequestExtension:
 
     order_id: str
     who: Principal
-    body: ExtensionIn
+    body: ExtensionAsk
 
 
 @dataclass(frozen=True)
@@ -82,7 +153,7 @@ class DecideExtension:
 
     order_id: str
     who: Principal
-    body: ExtensionDecisionIn
+    body: ExtensionVerdict
 
 
 @dataclass(frozen=True)
@@ -91,7 +162,7 @@ class Resolve:
 
     order_id: str
     who: Principal
-    body: ResolveIn
+    body: Resolution
 
 
 @dataclass(frozen=True)
@@ -100,7 +171,7 @@ class VerifyComplaint:
 
     order_id: str
     who: Principal
-    body: ComplaintVerdictIn
+    body: ComplaintVerdict
 
 
 @dataclass(frozen=True)
@@ -109,7 +180,7 @@ class SplitOff:
 
     order_id: str
     who: Principal
-    body: SplitIn
+    body: SplitAsk
 
 
 # --- a head's roster changes (each on the record) ------------------------------------------------
@@ -119,25 +190,25 @@ class SplitOff:
 class SetLeave:
     person_id: str
     who: Principal
-    body: LeavePut
+    body: RosterChange
 
 
 @dataclass(frozen=True)
 class SetOverrides:
     person_id: str
     who: Principal
-    body: OverridesPut
+    body: RosterChange
 
 
 @dataclass(frozen=True)
 class SetRotation:
     unit: str
     who: Principal
-    body: RotationPut
+    body: RotationChange
 
 
 @dataclass(frozen=True)
 class SetSwaps:
     unit: str
     who: Principal
-    body: SwapsPut
+    body: RosterChange

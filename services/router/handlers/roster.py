@@ -144,13 +144,11 @@ async def _duty_named(uow: UnitOfWork, deps: RouterDeps) -> TeamDutyNamed:
 async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
     who, person, org = command.who, command.person_id, deps.org
     _owns(who, _person_department(org, person))
-    for i in command.body.leave:
-        if i.stand_in is not None and org.person(i.stand_in) is None:
-            raise Invalid(f"代理人 {i.stand_in} 不在人员名单中", "stand_in")
-    items = [
-        checked(Leave, {"person": person, **i.model_dump(by_alias=True)})
-        for i in command.body.leave
-    ]
+    for i in command.body.items:
+        stand_in = i.get("stand_in")
+        if stand_in is not None and org.person(stand_in) is None:
+            raise Invalid(f"代理人 {stand_in} 不在人员名单中", "stand_in")
+    items = [checked(Leave, {"person": person, **i}) for i in command.body.items]
     # Outreach (B posts a notice when A is away) learns of leave from the log.
     changed = _leave_changed(person, items, who, uow.now)
     await _on_record(uow, deps, who, ("leave", person, items), command.body.note)
@@ -162,10 +160,7 @@ async def set_overrides(
 ) -> Sequence[Event]:
     who, person = command.who, command.person_id
     _owns(who, _person_department(deps.org, person))
-    items = [
-        checked(Override, {"person": person, **i.model_dump(by_alias=True)})
-        for i in command.body.overrides
-    ]
+    items = [checked(Override, {"person": person, **i}) for i in command.body.items]
     if not command.body.immediate:
         items = await _from_next_handover(uow, deps, person, items)
     await _on_record(uow, deps, who, ("overrides", person, items), command.body.note)
@@ -193,7 +188,7 @@ async def _from_next_handover(
 
 
 async def set_rotation(command: SetRotation, uow: UnitOfWork, deps: RouterDeps) -> Sequence[Event]:
-    who, unit, org, people = command.who, command.unit, deps.org, command.body.people
+    who, unit, org, people = command.who, command.unit, deps.org, list(command.body.people)
     _owns(who, _unit_department(org, unit))
     department = _unit_department(org, unit)
     unknown = [p for p in people if org.person(p) is None]
@@ -211,11 +206,11 @@ async def set_swaps(command: SetSwaps, uow: UnitOfWork, deps: RouterDeps) -> Seq
     who, unit, org = command.who, command.unit, deps.org
     _owns(who, _unit_department(org, unit))
     items = []
-    for s in command.body.swaps:
-        if org.person(s.person) is None:
-            raise Invalid(f"人员名单中没有 {s.person}", "swaps.person")
-        _no_foreign_staff(org, who, _unit_department(org, unit), [s.person], "swaps.person")
-        items.append(checked(DutySwap, {"unit": unit, **s.model_dump()}))
+    for s in command.body.items:
+        if org.person(s["person"]) is None:
+            raise Invalid(f"人员名单中没有 {s['person']}", "swaps.person")
+        _no_foreign_staff(org, who, _unit_department(org, unit), [s["person"]], "swaps.person")
+        items.append(checked(DutySwap, {"unit": unit, **s}))
     if not command.body.immediate:
         roster = await current_roster(uow.session, deps)
         standing = [sw.model_dump(mode="json") for sw in roster.swaps if sw.unit == unit]
