@@ -1,9 +1,8 @@
 """Notify's handler on a real (SQLite) database, without a broker: what each event plans, that
 an event handled twice plans nothing twice, and that an incident's orders tell a person once."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -31,30 +30,23 @@ from shared.contracts import (
     SlaWarning,
     SlaWarningPayload,
 )
-from shared.db import Database
-from shared.unit_of_work import UnitOfWork
 from tests.support.builders import order_dispatched, order_received
+from tests.support.units import OpenUnits, ServiceUnits
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
 DEPS = load_deps(NotifySettings())
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}")
-    await database.start()
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    yield database
-    await database.stop()
+async def db(service_units: OpenUnits) -> ServiceUnits:
+    return await service_units(Base, NOW)
 
 
-async def on(db: Database, event: OrderEvent) -> Sequence[Event]:
-    async with db.transaction() as session:
-        return await EVENTS[type(event)](event, UnitOfWork(session, NOW), DEPS)
+async def on(db: ServiceUnits, event: OrderEvent) -> Sequence[Event]:
+    return await db.handle(EVENTS[type(event)], event, DEPS)
 
 
-async def deliveries(db: Database) -> list[tuple[str, str, str]]:
+async def deliveries(db: ServiceUnits) -> list[tuple[str, str, str]]:
     async with db.transaction() as session:
         rows = await session.scalars(select(DeliveryRow).order_by(DeliveryRow.id))
         return [(r.notice, r.person_id, r.channel) for r in rows]
@@ -100,7 +92,7 @@ def dispatched(
     )
 
 
-async def test_a_dispatch_plans_one_wecom_message_even_when_handled_twice(db: Database) -> None:
+async def test_a_dispatch_plans_one_wecom_message_even_when_handled_twice(db: ServiceUnits) -> None:
     await on(db, received("GL-1"))
     event = dispatched("GL-1")
     await on(db, event)
@@ -111,7 +103,9 @@ async def test_a_dispatch_plans_one_wecom_message_even_when_handled_twice(db: Da
     assert (await deliveries(db))[-1] == ("escalated", "W-0302", "wecom_app")
 
 
-async def test_cards_and_the_reply_deadline_reach_the_people_the_rules_name(db: Database) -> None:
+async def test_cards_and_the_reply_deadline_reach_the_people_the_rules_name(
+    db: ServiceUnits,
+) -> None:
     await on(db, received("GL-2"))
     await on(db, dispatched("GL-2"))
     warn = SlaWarningPayload(deadline="reply", due=NOW + timedelta(hours=4))
@@ -125,7 +119,7 @@ async def test_cards_and_the_reply_deadline_reach_the_people_the_rules_name(db: 
     assert red_people == ["W-0301", ROUTER_DUTY]  # and the router's person on UM-T1's duty
 
 
-async def test_orders_linked_into_one_incident_tell_each_person_once(db: Database) -> None:
+async def test_orders_linked_into_one_incident_tell_each_person_once(db: ServiceUnits) -> None:
     await on(db, received("GL-P"))
     await on(db, dispatched("GL-P"))  # before the incident existed
     for n in range(1, 6):
@@ -156,7 +150,9 @@ def test_the_timeline_says_in_chinese_who_could_not_be_reached() -> None:
     assert summarize(failed).startswith("通知失败：褚建国无法联系")
 
 
-async def test_a_card_fired_again_tells_nobody_twice_and_names_its_deadline(db: Database) -> None:
+async def test_a_card_fired_again_tells_nobody_twice_and_names_its_deadline(
+    db: ServiceUnits,
+) -> None:
     await on(db, received("GL-3"))
     await on(db, dispatched("GL-3"))
     red = SlaBreachedPayload(deadline="resolve", due=NOW)
@@ -176,7 +172,7 @@ def red(order_id: str, kind: str, due: datetime) -> SlaBreached:
     return SlaBreached(order_id=order_id, occurred_at=NOW, producer="sla", payload=payload)
 
 
-async def red_cards(db: Database) -> list[tuple[str, str]]:
+async def red_cards(db: ServiceUnits) -> list[tuple[str, str]]:
     async with db.transaction() as session:
         rows = await session.scalars(
             select(DeliveryRow).where(DeliveryRow.notice == "red_card").order_by(DeliveryRow.id)
@@ -185,7 +181,7 @@ async def red_cards(db: Database) -> list[tuple[str, str]]:
 
 
 async def test_clocks_firing_together_are_one_red_card_per_person_listing_them(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     await on(db, received("GL-G"))
     await on(db, dispatched("GL-G"))
@@ -200,7 +196,7 @@ async def test_clocks_firing_together_are_one_red_card_per_person_listing_them(
 
 
 async def test_a_clock_firing_after_its_orders_card_was_taken_is_a_message_of_its_own(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     await on(db, received("GL-H"))
     await on(db, dispatched("GL-H"))
@@ -215,7 +211,7 @@ async def test_a_clock_firing_after_its_orders_card_was_taken_is_a_message_of_it
     assert "办结时限" not in texts[0] and "办结时限" in texts[1]
 
 
-async def test_a_12345_order_late_before_intake_raises_no_red_card_burst(db: Database) -> None:
+async def test_a_12345_order_late_before_intake_raises_no_red_card_burst(db: ServiceUnits) -> None:
     taken_in = NOW
     late = received("GL-L").model_copy(
         update={
@@ -244,7 +240,7 @@ async def test_a_12345_order_late_before_intake_raises_no_red_card_burst(db: Dat
 
 
 async def test_a_split_off_order_reaches_an_assignee_already_told_of_its_incident(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     await on(db, received("GL-P"))
     await on(db, dispatched("GL-P"))  # the incident's work, told to W-0301
@@ -263,13 +259,13 @@ async def test_a_split_off_order_reaches_an_assignee_already_told_of_its_inciden
     assert told == [("dispatched", "W-0301", 1), ("escalated", "W-0301", 2)]
 
 
-async def red_card_people(db: Database, order_id: str) -> list[str]:
+async def red_card_people(db: ServiceUnits, order_id: str) -> list[str]:
     await on(db, red(order_id, "resolve", NOW))
     return [p for p, _ in await red_cards(db)]
 
 
 async def test_team_duty_is_whom_the_routers_latest_dispatch_names_never_the_files_rotation(
-    db: Database,
+    db: ServiceUnits,
 ) -> None:
     """Issue 19: a head's swap in the router put P-0210 on duty; the file says P-0212. Notify
     wakes whom the router's newest dispatch for the team names, and an older dispatch read
@@ -282,7 +278,7 @@ async def test_team_duty_is_whom_the_routers_latest_dispatch_names_never_the_fil
     assert await red_card_people(db, "GL-D2") == ["W-0301", "P-0210"]
 
 
-async def test_nobody_named_for_the_moment_means_no_team_duty_message(db: Database) -> None:
+async def test_nobody_named_for_the_moment_means_no_team_duty_message(db: ServiceUnits) -> None:
     """The router named nobody (the person on duty is on leave), or no day covering now: only
     the assignee hears of it; the file's rotation is not a fallback."""
     await on(db, received("GL-N1"))
