@@ -114,6 +114,10 @@ async def apply_held(
     more; a later dispatch finds none)."""
     await record_event(event, uow, deps)
     session = uow.session
+    # A follow-up about an order intake already holds is applied when it comes, never kept:
+    # none kept now, none to apply (the locked load below is for the rare one that has some).
+    if not await FollowupRepository(session).any_held_for_order(event.order_id):
+        return []
     order = await session.get(
         OrderRow, event.order_id, with_for_update=True, populate_existing=True
     )

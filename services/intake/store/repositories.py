@@ -5,7 +5,7 @@ the caller's unit of work does."""
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -99,9 +99,29 @@ class ActivityRepository:
         self.session.add(row)
 
 
+# Every dispatch asks whether a 12345 order has follow-ups kept for it (almost never): two
+# plain statements built once, before any locked ORM load of the order (issue 25).
+_SOURCE_OF = select(OrderRow.source, OrderRow.source_ref).where(
+    OrderRow.order_id == bindparam("order_id")
+)
+_ANY_HELD = (
+    select(FollowupRow.message_id)
+    .where(FollowupRow.order_no == bindparam("order_no"), FollowupRow.order_id.is_(None))
+    .limit(1)
+)
+
+
 class FollowupRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def any_held_for_order(self, order_id: str) -> bool:
+        """Whether the order is a 12345 order with follow-ups kept while it had not arrived."""
+        found = (await self.session.execute(_SOURCE_OF, {"order_id": order_id})).first()
+        if found is None or found.source != "12345":
+            return False
+        held = await self.session.execute(_ANY_HELD, {"order_no": found.source_ref})
+        return held.first() is not None
 
     async def get(self, message_id: str) -> FollowupRow | None:
         return await self.session.get(FollowupRow, message_id)
