@@ -142,13 +142,13 @@ async def _confirm(
     effects = []
     for u in preview["units"]:
         before, after = u["on_duty_now"], u["on_duty_if_immediate"]
-        if before != after:
-            effects.append(f"{u['name']}：值班人立即由 {name(before)} 改为 {name(after)}")
+        parts = [f"值班人立即由 {name(before)} 改为 {name(after)}"] if before != after else []
         if u["woken_now"] != u["woken_if_immediate"]:
-            effects.append(
-                f"{u['name']}：此后的升级将叫醒 {name(u['woken_if_immediate'])}"
-                f"（现为 {name(u['woken_now'])}）"
+            parts.append(
+                f"此后的升级将叫醒 {name(u['woken_if_immediate'])}（现为 {name(u['woken_now'])}）"
             )
+        if parts:
+            effects.append(f"{u['name']}：" + "，".join(parts))
     confirm = {
         "action": action,
         "form": {**form, "confirmed": "true"},
