@@ -1,12 +1,13 @@
 """Address → grid, the care register, clustering and replies, as the service office speaks."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from services.intake.config import IntakeRules, ReplyRules, load_taxonomy
+from services.intake.config import IntakeDeps, IntakeRules, ReplyRules, load_taxonomy
 from services.intake.domain import care, incidents, phones, replies
 from services.intake.domain.grids import match_grid
 from services.intake.domain.normalize import parse_address
@@ -272,3 +273,16 @@ def test_each_incident_reply_text_is_for_a_known_category_and_names_no_other_fau
         if code != "LEAK":
             assert "漏水" not in text, code
     assert "漏水" not in RULES.replies.incident_default
+
+
+def test_new_ids_take_their_random_tail_from_the_caller() -> None:
+    # The domain decides nothing by chance: the handler passes deps.tail's draw, a test a fixed one.
+    assert incidents.new_incident_id(T0, "ABC123").endswith("-ABC123")
+    assert incidents.new_incident_id(T0, "ABC123") == incidents.new_incident_id(T0, "ABC123")
+
+
+def test_the_tails_drawn_at_the_edge_are_upper_case_hex_of_the_asked_length() -> None:
+    tail = IntakeDeps(
+        org=ORG, taxonomy=load_taxonomy(CONFIG_DIR / "taxonomy.yaml"), rules=RULES
+    ).tail
+    assert re.fullmatch(r"[0-9A-F]{8}", tail(4)) and tail(4) != tail(4)
