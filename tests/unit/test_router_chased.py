@@ -5,9 +5,8 @@ from datetime import timedelta
 from typing import Literal
 
 from services.router.duty import duty_orders
-from services.router.handlers.commands import Acknowledge, RequestExtension
+from services.router.handlers.commands import Acknowledge, ExtensionAsk, RequestExtension
 from services.router.inbox import department_inbox
-from services.router.schemas import ExtensionIn
 from services.router.store import InboxFilter
 from shared.contracts import (
     OrderSupervised,
@@ -103,7 +102,7 @@ async def test_a_resolved_order_is_not_lifted_by_an_urge(db: ServiceUnits) -> No
 async def asked_for_days(db: ServiceUnits) -> None:
     await on(db, received())
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
-    asked = ExtensionIn(extra_working_days=3, reason="需停水施工，等待审批")
+    asked = ExtensionAsk(extra_working_days=3, reason="需停水施工，等待审批")
     await command(db, RequestExtension, UM, "GL-1", asked, WEDNESDAY_10, DEPS)
 
 

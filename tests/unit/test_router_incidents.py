@@ -9,8 +9,7 @@ from uuid import uuid4
 import pytest
 
 from services.router.domain import incidents
-from services.router.handlers.commands import Acknowledge, Resolve
-from services.router.schemas import ResolveIn
+from services.router.handlers.commands import Acknowledge, Resolution, Resolve, SplitAsk
 from shared.contracts import (
     Address,
     DuplicateLinked,
@@ -91,7 +90,7 @@ async def test_resolving_the_incident_resolves_every_linked_order_once(db: Servi
     for n in (2, 3, 4):
         await on(db, linked(f"GL-{n}"))
     await command(db, Acknowledge, UM, "GL-1", WEDNESDAY_10)
-    body = ResolveIn(handling_notes="更换主管", public_reply="已修复")
+    body = Resolution(handling_notes="更换主管", public_reply="已修复")
     later = WEDNESDAY_10 + timedelta(hours=2)
     events = await command(db, Resolve, UM, "GL-1", body, later)
     assert [(vars(e)["order_id"], payload(e).cascaded_from) for e in events] == [
@@ -132,12 +131,11 @@ def test_the_split_rule_attaches_what_the_primary_already_covers() -> None:
 
 async def test_the_assignee_splits_a_linked_order_off_with_a_reason(db: ServiceUnits) -> None:
     from services.router.handlers.commands import SplitOff as split
-    from services.router.schemas import SplitIn
     from tests.unit.test_router_handlers import DEPS, MR
 
     await on(db, received("GL-1"))
     await on(db, linked("GL-2"))
-    body = SplitIn(reason="来电人反映的是另一处漏点")
+    body = SplitAsk(reason="来电人反映的是另一处漏点")
     with pytest.raises(Refused) as other:
         await command(db, split, MR, "GL-2", body, WEDNESDAY_10, DEPS)
     assert other.value.status == 403

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.router.handlers.commands import Acknowledge, ReturnOrder
-from services.router.schemas import ReturnIn
+from services.router.handlers.commands import Acknowledge, Return, ReturnOrder
 from shared.contracts import (
     OrderReturned,
     PlatformDecided,
@@ -32,7 +31,7 @@ from tests.unit.test_router_handlers import (
 
 db = handlers.db  # the router's tables on a fresh SQLite database, as the handler tests use
 
-NOT_OURS = ReturnIn(reason="属燃气管道漏气，非供水管辖")
+NOT_OURS = Return(reason="属燃气管道漏气，非供水管辖")
 
 
 def decision(approved: bool, message: str = "FU-1") -> PlatformDecided:

@@ -7,8 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.notify.handlers import ACTIVITY_EVENTS
-from services.router.handlers.commands import SetRotation, SetSwaps
-from services.router.schemas import RotationPut, SwapIn, SwapsPut
+from services.router.handlers.commands import RosterChange, RotationChange, SetRotation, SetSwaps
 from shared.contracts import TeamDutyNamed
 from tests.unit import test_notify_handlers as notify
 from tests.unit import test_router_handlers as router
@@ -26,7 +25,7 @@ def named(events: Any) -> TeamDutyNamed:
 
 
 async def test_a_swap_names_the_swapped_in_person_for_every_team_at_once(db: Any) -> None:
-    swap = SwapsPut(swaps=[SwapIn(date=WEDNESDAY_10.date(), person="P-0211")], immediate=True)
+    swap = RosterChange([{"date": WEDNESDAY_10.date(), "person": "P-0211"}], immediate=True)
     events = await command(db, SetSwaps, UM_HEAD, "UM-T1", swap, WEDNESDAY_10, DEPS)
     told = named(events)
     assert told.worker_id == "*"
@@ -39,7 +38,7 @@ async def test_a_swap_names_the_swapped_in_person_for_every_team_at_once(db: Any
 async def test_a_rotation_saved_without_immediate_names_the_new_list_from_the_handover(
     db: Any,
 ) -> None:
-    edit = RotationPut(people=["P-0211"])
+    edit = RotationChange(people=["P-0211"])
     events = await command(db, SetRotation, UM_HEAD, "UM-T1", edit, WEDNESDAY_10, DEPS)
     days = named(events).payload.teams["UM-T1"]
     assert days[0].person_id == FILES  # tonight's person stays on duty
