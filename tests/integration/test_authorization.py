@@ -112,6 +112,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "router PUT /v1/roster/overrides/{person_id}": OWN_HEAD,
     "router PUT /v1/roster/rotations/{unit}": OWN_HEAD,
     "router PUT /v1/roster/swaps/{unit}": OWN_HEAD,
+    "router POST /v1/roster/preview": OWN_HEAD,
     "router GET /v1/roster/rotations/{unit}/preview": frozenset(
         {f"head:{OWN}", f"head:{OTHER}", "admin"}
     ),
@@ -261,6 +262,7 @@ def sample_bodies() -> dict[str, Any]:
         "router PUT /v1/roster/overrides/{person_id}": {"overrides": []},
         "router PUT /v1/roster/rotations/{unit}": {"people": OWN_TEAM_PEOPLE},
         "router PUT /v1/roster/swaps/{unit}": {"swaps": []},
+        "router POST /v1/roster/preview": {"kind": "swaps", "subject": OWN_TEAM, "swaps": []},
         "scoring POST /v1/workers/{worker_id}/entries": {"rule": "PENNANT", "reason": "获赠锦旗"},
         "scoring POST /v1/workers/{worker_id}/entries/{entry_id}/corrections": {"reason": "录错"},
         "notify POST /v1/alerts": {"version": "4", "status": "firing", "alerts": [alert]},
