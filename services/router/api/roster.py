@@ -37,7 +37,7 @@ from shared.clock import to_local
 from shared.http import require
 from shared.organisation import DutySwap, Leave, Override
 from shared.params import Limit, Offset, PathKey, QueryKey
-from shared.refusals import Forbidden, NotFound
+from shared.refusals import Forbidden, Invalid, NotFound
 
 PersonKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\x00]+$")]
 router = APIRouter(prefix="/v1")
@@ -126,12 +126,13 @@ async def preview_rotation(
 async def preview_change(
     body: ChangePreviewIn, who: Head, runtime: Runtime, deps: Deps
 ) -> ChangePreview:
-    """As the PUT of the same list would leave the roster if it applied now (立即生效)."""
+    """As the PUT of the same list would leave the roster if it applied now (立即生效). An
+    unknown unit or person is a 422 on ``subject``: it is a field of the body, not the path."""
     now = runtime.clock.now()
     async with runtime.db.snapshot() as session:
         roster = await current_roster(session, deps)
     if body.kind == "swaps" and body.subject not in roster.rotations:
-        raise NotFound(f"没有班组或部门 {body.subject}", "subject")
+        raise Invalid(f"没有班组或部门 {body.subject}", "subject")
     items = _items(body, deps)
     department = (
         unit_department(roster, body.subject)
@@ -167,7 +168,7 @@ def _items(body: ChangePreviewIn, deps: Any) -> list[Any]:
     if body.kind == "swaps":
         return [checked(DutySwap, {"unit": body.subject, **s.model_dump()}) for s in body.swaps]
     if deps.org.person(body.subject) is None:
-        raise NotFound(f"没有人员 {body.subject}", "subject")
+        raise Invalid(f"没有人员 {body.subject}", "subject")
     if body.kind == "overrides":
         return [
             checked(Override, {"person": body.subject, **o.model_dump(by_alias=True)})
