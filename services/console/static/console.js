@@ -78,7 +78,7 @@
   }
 
   // notify writes its message a moment after the event it answers (a slow notify, a retried
-  // delivery): 消息 looks again every half second until its count grows, for up to 6 s.
+  // delivery): 消息 looks again every half second until its count grows, for up to 15 s.
   function total(el) {
     var found = el.querySelector("[data-total]");
     return found ? parseInt(found.dataset.total, 10) : 0;
@@ -95,7 +95,7 @@
       refresh(el);
     } else if (el.dataset.live === "messages") {
       var before = total(el);
-      swap(el, function () { untilMore(el, before, 12); });
+      swap(el, function () { untilMore(el, before, 30); });
     } else {
       swap(el);
     }
