@@ -15,7 +15,8 @@ import typer
 from gridline.services import SERVICES
 from shared.clock import SystemClock, to_local
 from shared.db import Database, ServiceBase, new_metadata
-from shared.outbox import Outbox, OutboxMixin
+from shared.outbox import Outbox
+from shared.outbox_table import plumbing
 from shared.topics import Topics
 
 app = typer.Typer(
@@ -29,8 +30,7 @@ class _Base(ServiceBase):
     metadata = new_metadata()
 
 
-class _OutboxRow(OutboxMixin, _Base):
-    """Every service's ``outbox`` table has these columns."""
+_OutboxRow = plumbing(_Base).outbox  # every service's ``outbox`` table, as declared in shared
 
 
 Service = Annotated[str, typer.Argument(help="intake | router | sla | scoring")]
