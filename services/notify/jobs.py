@@ -26,10 +26,11 @@ from services.notify.channels.wecom import WeComApp
 from services.notify.config import NotifyDeps, NotifySettings
 from services.notify.domain.outcome import Outcome, RetryPolicy, after
 from services.notify.domain.plan import GROUP_CHANNELS
-from services.notify.handlers.deliveries import failed_event
+from services.notify.handlers.deliveries import PRODUCER, failed_event
 from services.notify.store import FAILED, SENT, Claim, DeliveryRepository, DeliveryRow
 from shared import failpoints
-from shared.contracts import Event
+from shared.contracts import Event, MessageRecorded, MessageRecordedPayload
+from shared.contracts.envelopes import envelope
 from shared.logging import get_logger
 from shared.masking import mask_phone
 from shared.outbound import Outbound, OutboundSender
@@ -106,6 +107,22 @@ def outgoing(row: Claim, deps: NotifyDeps) -> Outgoing:
     )
 
 
+def recorded_event(message: Outgoing, now: datetime) -> MessageRecorded:
+    """A sent message, as the log may carry it: whose, which order, which kind; no text."""
+    return envelope(
+        MessageRecorded,
+        message.person_id,
+        MessageRecordedPayload(
+            delivery_key=message.key,
+            order_id=message.order_id,
+            notice=message.notice,
+            channel=message.channel,
+        ),
+        now,
+        PRODUCER,
+    )
+
+
 class Deliverer:
     def __init__(
         self, runtime: ServiceRuntime, deps: NotifyDeps, channels: dict[str, Channel]
@@ -156,6 +173,10 @@ class Deliverer:
             c.delivery_id, c.attempts, step.state, outcome.detail, at, outcome.provider_ref
         ):
             return  # a newer claim owns it (our lease ran out)
+        if step.state == SENT:
+            # The person's open 消息 page reads its list on this (issue 19): announced with the
+            # outcome, so once per message (a retry is not one) and never before its record.
+            uow.emit([recorded_event(c.message, now)])
         if step.state == FAILED:
             row = await repo.get(c.delivery_id)
             assert row is not None  # just written in this transaction

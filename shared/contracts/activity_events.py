@@ -8,6 +8,7 @@ from shared.contracts.activity_payloads import (
     CallRingingPayload,
     GridActivityPayload,
     LeaveChangedPayload,
+    MessageRecordedPayload,
     MonthClosedPayload,
     NoticeOverduePayload,
     NoticeTaskAssignedPayload,
@@ -113,6 +114,13 @@ class TeamDutyNamed(ActivityEnvelope):
     payload: TeamDutyNamedPayload
 
 
+class MessageRecorded(ActivityEnvelope):
+    """``worker_id`` is the person the message was for (one event per message sent)."""
+
+    type: Literal["MessageRecorded"] = "MessageRecorded"
+    payload: MessageRecordedPayload
+
+
 ActivityEvent = Annotated[
     GridActivityRecorded
     | ScoreEntryRecorded
@@ -127,7 +135,8 @@ ActivityEvent = Annotated[
     | TaskAssigned
     | TaskLate
     | CallRinging
-    | TeamDutyNamed,
+    | TeamDutyNamed
+    | MessageRecorded,
     Field(discriminator="type"),
 ]
 ACTIVITY_EVENT_TYPES: frozenset[str] = frozenset(

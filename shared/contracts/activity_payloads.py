@@ -178,3 +178,14 @@ class TeamDutyNamedPayload(Contract):
     not only after the team's next dispatch names them."""
 
     teams: dict[str, tuple[DutyDay, ...]]
+
+
+class MessageRecordedPayload(Contract):
+    """A message notify recorded as delivered to one person (issue 19 item 6): their open 消息
+    page reads its list again. Names the message by its kind and order only: no text, no phone
+    number, no address (the console reads the message itself with the viewer's rights)."""
+
+    delivery_key: str = Field(description="notify's key of the delivery: one event per message")
+    order_id: str | None = Field(None, description="None for an alert about no order")
+    notice: str = Field(description="The kind of message", examples=["dispatched"])
+    channel: str = Field(examples=["wecom_app", "sms"])

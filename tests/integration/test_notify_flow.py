@@ -141,6 +141,26 @@ async def test_a_provider_failing_twice_then_accepting_delivers_one_message(
 
         (shown,) = await eventually(delivered)
         assert shown["attempts"] == 3
+
+        async def announced() -> list[dict[str, Any]]:
+            found = [
+                e
+                for e in await read_json(environment.bootstrap, environment.topics.activity)
+                if e.get("type") == "MessageRecorded" and e["payload"]["order_id"] == "GL-N-2"
+            ]
+            assert found, "notify has not announced the message yet"
+            return found
+
+        # One announcement for the message sent, none for the two failed attempts (issue 19:
+        # the holder's open 消息 reads itself on it); whose, which order, which kind, no text.
+        (message,) = await eventually(announced)
+        assert message["worker_id"] == "W-0301"
+        assert message["payload"] == {
+            "delivery_key": message["payload"]["delivery_key"],
+            "order_id": "GL-N-2",
+            "notice": "dispatched",
+            "channel": "wecom_app",
+        }
         assert len(providers.wecom_attempts) == 3
         assert len(providers.wecom_to("w0301")) == 1
         failed = await events_of(

@@ -6,6 +6,8 @@ from datetime import datetime
 from services.console.domain.live import Change, Channel, Viewer, accepts, change_of, may_open
 from services.console.live.hub import CLOSED, RESYNC, Hub
 from shared.clock import LOCAL_TZ
+from shared.contracts import MessageRecorded, MessageRecordedPayload
+from shared.contracts.envelopes import envelope
 from tests.support.builders import order_acknowledged, order_dispatched
 
 AT = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
@@ -31,11 +33,39 @@ def test_a_dispatch_reaches_its_workers_inbox_and_their_departments_not_another_
     assert not accepts(Channel("inbox", W0101), change)
 
 
+def sent_to(person: str) -> Change:
+    """notify's announcement of a message it sent (what 消息 lists), as the reader reads it."""
+    event = envelope(
+        MessageRecorded,
+        person,
+        MessageRecordedPayload(
+            delivery_key=f"dispatched:e-1:{person}:wecom_app",
+            order_id="GL-1",
+            notice="dispatched",
+            channel="wecom_app",
+        ),
+        AT,
+        "notify",
+    )
+    change = change_of(event)
+    assert change is not None
+    return change
+
+
 def test_messages_are_the_holders_own_or_the_offices() -> None:
-    change = dispatched()
+    change = sent_to("W-0301")
     assert accepts(Channel("messages", W0301), change)
     assert not accepts(Channel("messages", W0302), change)
     assert accepts(Channel("messages", OPS), change)
+    assert not accepts(Channel("inbox", W0301), change)  # a message is not an order's change
+    assert change.wire() == {"type": "MessageRecorded"}
+
+
+def test_messages_hear_notifys_message_not_the_event_it_answers() -> None:
+    """An order event reaches 消息 before notify has written its line: reading then finds
+    nothing new. The page reads itself when notify says the message is there."""
+    assert not accepts(Channel("messages", W0301), dispatched())
+    assert not accepts(Channel("messages", OPS), dispatched())
 
 
 def test_the_order_page_hears_its_own_order_only() -> None:

@@ -22,22 +22,9 @@ DUTY_TYPES = frozenset(
         "OrderWithdrawn",
     }
 )
-# What notify turns into a message for the order's holder (so their 消息 gains a line).
-MESSAGE_TYPES = frozenset(
-    {
-        "OrderDispatched",
-        "AckOverdue",
-        "SlaWarning",
-        "SlaBreached",
-        "MajorEventRaised",
-        "AppointmentMissed",
-        "OrderUrged",
-        "OrderSupervised",
-        "TaskAssigned",
-        "TaskLate",
-        "NoticeOverdue",
-    }
-)
+# notify announces each message it sends, with the person it was for (so their 消息 gains a
+# line once the message is there to read, not when the event that causes it is only on its way).
+MESSAGE_TYPES = frozenset({"MessageRecorded"})
 CALL_TYPES = frozenset({"CallRinging"})
 PAGES = ("inbox", "messages", "order", "duty", "call")
 OFFICE = ("ops", "operator", "admin")  # 消息 shows them everyone's

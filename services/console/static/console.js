@@ -77,25 +77,11 @@
       .catch(function () { if (done) { done(); } });
   }
 
-  // notify writes its message a moment after the event it answers (a slow notify, a retried
-  // delivery): 消息 looks again every half second until its count grows, for up to 15 s.
-  function total(el) {
-    var found = el.querySelector("[data-total]");
-    return found ? parseInt(found.dataset.total, 10) : 0;
-  }
-  function untilMore(el, before, tries) {
-    if (total(el) > before || tries <= 0) { return; }
-    setTimeout(function () { swap(el, function () { untilMore(el, before, tries - 1); }); }, 500);
-  }
-
   function changed(el, data) {
     if (el.dataset.live === "call") {
       el.dispatchEvent(new CustomEvent("call", { detail: data }));
     } else if (el.dataset.refresh) {
       refresh(el);
-    } else if (el.dataset.live === "messages") {
-      var before = total(el);
-      swap(el, function () { untilMore(el, before, 30); });
     } else {
       swap(el);
     }
