@@ -21,7 +21,8 @@ from tests.e2e.test_newcomer import GRIDLINE, Started, gridline_up
 from tests.e2e.test_sla_dashboard import chromium_or_skip
 from tests.support.polling import eventually
 
-pytestmark = pytest.mark.e2e
+# A whole `gridline up` (eight processes): one at a time (xdist_group).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("gridline-up")]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "gridline-demo"
