@@ -19,6 +19,7 @@ from services.console.api.web import (
     render,
     require_kind,
 )
+from services.console.domain import returns
 from services.console.domain.clocks import one_per_kind
 from services.console.domain.inbox import InboxRow, inbox_rows
 from services.console.metrics import PAGE_SECONDS
@@ -101,6 +102,7 @@ async def order_page(request: Request, ctx: Ctx, order_id: str, user: CurrentUse
         # 催办 ×N and 督办 ×N as the inbox and 值班室 show them, counted from the order's record.
         urges=sum(e["type"] == "OrderUrged" for e in order["timeline"]),
         supervisions=sum(e["type"] == "OrderSupervised" for e in order["timeline"]),
+        returning=returns.standing(routing, order["timeline"]),
     )
 
 
