@@ -155,6 +155,10 @@ class SwapIn(BaseModel):
 class LeavePut(BaseModel):
     leave: list[LeaveIn] = Field(max_length=366)
     note: Note = ""
+    # Leave is kept by the day: new leave covering today takes the person away now.
+    immediate: bool = Field(
+        False, description="立即生效: required when new leave (or a new stand-in) covers today"
+    )
 
 
 class OverridesPut(BaseModel):

@@ -61,7 +61,10 @@ async def test_a_planned_outage_for_three_communities_from_template_to_the_ranki
         # W-0301, A post of UM-DC-03 (水城花园), is on leave this week: its B post W-0302 posts.
         leave = await system.router.put(
             "/v1/leave/W-0301",
-            json={"leave": [{"from": "2026-12-01", "to": "2026-12-04", "reason": "年假"}]},
+            json={
+                "leave": [{"from": "2026-12-01", "to": "2026-12-04", "reason": "年假"}],
+                "immediate": True,  # leave covering today, as the console sends it
+            },
             headers=UM_HEAD,
         )
         assert leave.status_code == 200, leave.text

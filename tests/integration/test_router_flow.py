@@ -107,9 +107,12 @@ async def test_departments_act_on_their_own_orders_and_heads_change_leave_on_the
 
         await eventually(acknowledged_on_the_log)
 
-        # The head puts W-0301 on leave; the next order goes to the B post, and the change is
-        # on the record.
-        leave = {"leave": [{"from": "2026-12-01", "to": "2026-12-03", "reason": "年假"}]}
+        # The head puts W-0301 on leave from today (立即生效, as the console asks); the next
+        # order goes to the B post, and the change is on the record.
+        leave = {
+            "leave": [{"from": "2026-12-01", "to": "2026-12-03", "reason": "年假"}],
+            "immediate": True,
+        }
         put = await system.router.put("/v1/leave/W-0301", json=leave, headers=UM_HEAD)
         assert put.status_code == 200, put.text
         other_head = token("head:METER_READING", "P-0100")

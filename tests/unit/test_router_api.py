@@ -255,6 +255,35 @@ async def test_an_override_and_a_swap_are_validated_and_shown(router: Router) ->
     assert unknown.status_code == 404
 
 
+async def test_leave_that_changes_today_needs_immediate_as_a_swap_of_tonight_does(
+    router: Router,
+) -> None:
+    """Leave is kept by the day: new leave covering today (Wednesday 12-02) takes the person
+    away at once, so only with 立即生效; other days, and leave taken back, as before."""
+    put = router.client.put
+    today = {"leave": [{"from": "2026-12-01", "to": "2026-12-03", "reason": "年假"}]}
+    refused = await put("/v1/leave/W-0301", json=today, headers=UM_HEAD)
+    assert (refused.status_code, refused.json()["field"]) == (422, "immediate"), refused.text
+    assert "立即生效" in refused.text and "12-02" in refused.text, refused.text
+    roster = (await router.client.get("/v1/roster", headers=UM_HEAD)).json()
+    assert roster["leave"] == []  # nothing changed
+
+    later = {"leave": [{"from": "2026-12-07", "to": "2026-12-08"}]}
+    assert (await put("/v1/leave/W-0301", json=later, headers=UM_HEAD)).status_code == 200
+    now = await put("/v1/leave/W-0301", json={**today, "immediate": True}, headers=UM_HEAD)
+    assert now.status_code == 200, now.text
+    # Today's leave shortened, still covering today: today does not change.
+    shorter = {"leave": [{"from": "2026-12-01", "to": "2026-12-02", "reason": "年假"}]}
+    assert (await put("/v1/leave/W-0301", json=shorter, headers=UM_HEAD)).status_code == 200
+    # Leave today for a person on leave today already, now with a stand-in: 立即生效 too.
+    stand_in = {"leave": [{**shorter["leave"][0], "stand_in": "W-0302"}]}
+    changed = await put("/v1/leave/W-0301", json=stand_in, headers=UM_HEAD)
+    assert (changed.status_code, changed.json()["field"]) == (422, "immediate"), changed.text
+    # Taken back (the console's 撤销): reachable again at once, as without the leave.
+    back = await put("/v1/leave/W-0301", json={"leave": []}, headers=UM_HEAD)
+    assert back.status_code == 200, back.text
+
+
 async def test_heads_find_orders_waiting_for_an_extension_decision(router: Router) -> None:
     for n in range(2):
         await router.receive(f"GL-{n}")

@@ -179,8 +179,9 @@ async def _roster_change(
     try:
         standing = _standing(await _roster(ctx, user), kind, change.person_id)
         body: dict[str, Any] = {kind: [*standing, change.entry()], "note": form.get("reason", "")}
-        if isinstance(change, OverrideForm):
-            body["immediate"] = change.immediate
+        # The router refuses leave changing today, as an override before the next handover,
+        # without 立即生效: it is said as the head confirmed it.
+        body["immediate"] = change.immediate
         url = (
             f"/v1/roster/overrides/{change.person_id}"
             if kind == "overrides"

@@ -76,7 +76,8 @@ async def get_leave(
 @router.put("/leave/{person_id}", summary="设置某人的请假（替换其全部请假记录）")
 async def put_leave(person_id: PathKey, body: LeavePut, who: Head, bus: Bus) -> list[Any]:
     leave = [lv.model_dump(by_alias=True) for lv in body.leave]
-    return await _changed(bus, SetLeave(person_id, who, RosterChange(leave, body.note)))
+    change = RosterChange(leave, body.note, body.immediate)
+    return await _changed(bus, SetLeave(person_id, who, change))
 
 
 @router.put("/roster/overrides/{person_id}", summary="临时调整某人是否在岗")

@@ -47,3 +47,22 @@ def new_swaps_of_day(
         for i in items
         if str(i["date"]) == duty_day.isoformat() and (str(i["date"]), i["person"]) not in held
     ]
+
+
+def _away_on(leave: Sequence[dict[str, Any]], day: date) -> set[str]:
+    """The periods of one person's leave that cover ``day``, each by its stand-in ("" none)."""
+    return {
+        str(lv.get("stand_in") or "")
+        for lv in leave
+        if date.fromisoformat(str(lv["from"])) <= day <= date.fromisoformat(str(lv["to"]))
+    }
+
+
+def leave_takes_away_today(
+    items: Sequence[dict[str, Any]], standing: Sequence[dict[str, Any]], today: date
+) -> bool:
+    """Whether a person's new leave list takes them away today (Beijing date, as leave is
+    kept) where the standing list did not, or names another stand-in for a head away today:
+    either changes at once who an escalation wakes. Leave taken back (撤销) is not: the person
+    is reachable again, as they would have been without it."""
+    return bool(_away_on(items, today) - _away_on(standing, today))

@@ -15,7 +15,7 @@ from services.router.domain.duty_days import team_duty_named
 from services.router.domain.events import PRODUCER
 from services.router.domain.roster import Roster, deferred_overrides, rotation_change
 from services.router.domain.roster_removals import kept_swaps, removed_until_handover
-from services.router.domain.wakes import new_swaps_of_day
+from services.router.domain.wakes import leave_takes_away_today, new_swaps_of_day
 from services.router.handlers.commands import SetLeave, SetOverrides, SetRotation, SetSwaps
 from services.router.store import RosterAudit, RosterEntry, RosterRepository, current_roster
 from shared.auth import Principal
@@ -149,10 +149,30 @@ async def set_leave(command: SetLeave, uow: UnitOfWork, deps: RouterDeps) -> Seq
         if stand_in is not None and org.person(stand_in) is None:
             raise Invalid(f"代理人 {stand_in} 不在人员名单中", "stand_in")
     items = [checked(Leave, {"person": person, **i}) for i in command.body.items]
+    if not command.body.immediate:
+        await _not_today_unless_immediate(uow, deps, person, items)
     # Outreach (B posts a notice when A is away) learns of leave from the log.
     changed = _leave_changed(person, items, who, uow.now)
     await _on_record(uow, deps, who, ("leave", person, items), command.body.note)
     return [changed, await _duty_named(uow, deps)]
+
+
+async def _not_today_unless_immediate(
+    uow: UnitOfWork, deps: RouterDeps, person: str, items: list[Any]
+) -> None:
+    """Leave is kept by the day, so new leave covering today takes the person away at once:
+    only when the head chose 立即生效, as for a swap of the duty day under way."""
+    roster = await current_roster(uow.session, deps)
+    standing = [
+        lv.model_dump(mode="json", by_alias=True) for lv in roster.leave if lv.person == person
+    ]
+    today = to_local(uow.now).date()
+    if leave_takes_away_today(items, standing, today):
+        raise Invalid(
+            f"该请假包含今天（{today:%m-%d}），保存将立即改变谁在岗、升级将叫醒谁；"
+            "要现在生效，请选择“立即生效”",
+            "immediate",
+        )
 
 
 async def set_overrides(
