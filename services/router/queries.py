@@ -12,13 +12,10 @@ from services.router.domain import chain, lifecycle
 from services.router.domain.coverage import Finding, findings
 from services.router.domain.refusals import NoSuchOrder
 from services.router.domain.roster import Roster
-from services.router.schemas import (
-    AssignmentOut,
+from services.router.schemas import AssignmentOut, IncidentOut, OrderOut, RiderOut
+from services.router.schemas.roster import (
     AuditOut,
-    IncidentOut,
-    OrderOut,
     PersonNow,
-    RiderOut,
     RosterOut,
     RoutingPreview,
     SkippedOut,

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from services.router import queries
 from services.router.api.context import Deps, Runtime
-from services.router.schemas import FindingView
+from services.router.schemas.roster import FindingView
 from shared.auth import Principal
 from shared.http import ApiError, require
 from shared.params import QueryKey

@@ -19,7 +19,7 @@ from services.router.handlers.commands import (
     SetSwaps,
 )
 from services.router.handlers.roster import checked
-from services.router.schemas import (
+from services.router.schemas.roster import (
     AuditOut,
     ChangePreview,
     ChangePreviewIn,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from services.router import queries
 from services.router.api.context import Deps, Runtime
 from services.router.domain.preview import preview_order
-from services.router.schemas import RoutingPreview
+from services.router.schemas.roster import RoutingPreview
 from services.router.store import current_roster
 from shared.auth import Principal
 from shared.http import require
