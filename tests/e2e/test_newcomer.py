@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gridline.broker import free_port
 from shared.masking import has_unmasked_mobile
 from shared.paths import EXAMPLES_DIR
 from tests.support.databases import DatabaseFactory
 from tests.support.polling import eventually
+from tests.support.up import start_on_free_ports
 
 # A whole `gridline up` (eight processes): one at a time (xdist_group).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("gridline-up")]
@@ -58,31 +58,30 @@ def _up_command(ports: dict[str, int], var_dir: Path, database_url: str) -> list
 
 @asynccontextmanager
 async def gridline_up(tmp_path: Path, database_url: str = "") -> AsyncIterator[Started]:
-    ports = {"broker": free_port(), **{name: free_port() for name in [*SERVICES, "console"]}}
     output = tmp_path / "up.out"
-    with output.open("w", encoding="utf-8") as sink:
-        process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are threaded
-            _up_command(ports, tmp_path / "var", database_url),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started = Started(process, ports, output)
-        try:
 
-            async def up() -> None:
-                assert process.poll() is None, started.printed()
-                assert "Gridline is up" in started.printed()
+    def start(ports: dict[str, int]) -> subprocess.Popen[str]:
+        with output.open("w", encoding="utf-8") as sink:
+            return subprocess.Popen(
+                _up_command(ports, tmp_path / "var", database_url),
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
 
-            await eventually(up, within=120, every=0.5)
-            yield started
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.to_thread(process.wait, 60)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    process, ports = await start_on_free_ports(
+        ["broker", *SERVICES, "console"], start, output, "Gridline is up"
+    )
+    started = Started(process, ports, output)  # type: ignore[arg-type]
+    try:
+        yield started
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.to_thread(process.wait, 60)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 async def _walk_the_order_through(started: Started) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gridline.broker import free_port, port_is_free
-from tests.support.polling import eventually
+from gridline.broker import port_is_free
+from tests.support.up import start_on_free_ports
 
 # A whole `gridline up` (eight processes): one at a time (xdist_group).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("gridline-up")]
@@ -52,28 +52,27 @@ async def gridline_up(
     tmp_path: Path, preexec: Callable[[], None] | None = None
 ) -> AsyncIterator[Up]:
     """`gridline up` in a process group of its own, as a terminal's foreground job is."""
-    ports = {"broker": free_port(), **{name: free_port() for name in PROCESSES}}
-    command = [sys.executable, "-m", "gridline", "up", "--var-dir", str(tmp_path / "var")]
-    for name, port in ports.items():
-        command += [f"--{name}-port", str(port)]
     output = tmp_path / "up.out"
-    with output.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block
-            command,
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=preexec,  # only resets a signal disposition before exec
-        )
-    up = Up(process, ports, output)
+
+    def start(ports: dict[str, int]) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "gridline", "up", "--var-dir", str(tmp_path / "var")]
+        for name, port in ports.items():
+            command += [f"--{name}-port", str(port)]
+        with output.open("wb") as sink:
+            return subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=preexec,  # only resets a signal disposition before exec
+            )
+
+    process, ports = await start_on_free_ports(
+        ["broker", *PROCESSES], start, output, "Press Ctrl-C to stop everything."
+    )
+    up = Up(process, ports, output)  # type: ignore[arg-type]
     try:
-
-        async def ready() -> None:
-            assert process.poll() is None, up.printed()
-            assert "Press Ctrl-C to stop everything." in up.printed()
-
-        await eventually(ready, within=120, every=0.5)
         yield up
     finally:
         if process.poll() is None:
