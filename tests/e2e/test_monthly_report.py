@@ -173,7 +173,7 @@ async def test_a_head_opens_the_monthly_report_drawn_locally_and_downloads_it(
                 assert "水表自转" not in main  # 抄表处's order is not this head's
                 await _shot(head, "report", tmp_path)
 
-                async with head.expect_download() as downloading:
+                async with head.expect_download(timeout=120_000) as downloading:
                     await head.click("a[href^='/report.xlsx']")
                 download = await downloading.value
                 saved = tmp_path / "report.xlsx"
